@@ -1,0 +1,148 @@
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type WindowData } from '@loadtest/protocol';
+import { WindowRecorder } from '@loadtest/metrics';
+import type { Logger } from 'pino';
+import { startGenerator, type RunningGenerator } from './generator.js';
+import { planRequests } from './plan-requests.js';
+
+export type ShareOutcome = { state: 'finished' | 'stopped'; windows: number } | { state: 'failed'; windows: number; reason: string };
+
+export interface ShareRunDeps {
+  logger: Logger;
+  /** Publishes a window; the returned promise settles when the transport has confirmed it. */
+  publishWindow(window: RunWindow): Promise<void>;
+  onStarted(): void;
+  now?: () => number;
+}
+
+/**
+ * Runs one worker's share of a run: waits for the run's start instant, drives
+ * the generator until the planned end (or a stop), and turns what it records
+ * into one window per second since the start instant, numbered by `seq`.
+ */
+export class ShareRun {
+  private readonly recorder = new WindowRecorder();
+  private readonly now: () => number;
+  private generator: RunningGenerator | undefined;
+  private seq = 0;
+  private windowSecond = 0;
+  private windowStartMs = 0;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private endTimer: NodeJS.Timeout | undefined;
+  private stopRequested = false;
+  private wakeFromWait: (() => void) | undefined;
+  private readonly sends = new Set<Promise<void>>();
+  private sendFailure: Error | undefined;
+
+  constructor(
+    readonly assignment: RunAssign,
+    private readonly deps: ShareRunDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  get plannedEndMs(): number {
+    return this.assignment.startAt + this.assignment.durationSeconds * 1000;
+  }
+
+  /** Runs the share to its end and reports how it ended; never throws. */
+  async run(): Promise<ShareOutcome> {
+    try {
+      await this.waitForStart();
+      if (this.stopRequested) return { state: 'stopped', windows: 0 };
+      if (this.now() >= this.plannedEndMs) {
+        return { state: 'failed', windows: 0, reason: 'assignment arrived after the run had ended' };
+      }
+      this.begin();
+      await this.generator!.done;
+      clearTimeout(this.tickTimer);
+      clearTimeout(this.endTimer);
+      this.emitWindow(Math.min(this.now(), this.plannedEndMs));
+      await this.flush();
+      if (this.sendFailure) throw this.sendFailure;
+      return { state: this.stopRequested ? 'stopped' : 'finished', windows: this.seq };
+    } catch (error) {
+      clearTimeout(this.tickTimer);
+      clearTimeout(this.endTimer);
+      await this.generator?.stop().catch(() => undefined);
+      await this.flush();
+      return { state: 'failed', windows: this.seq, reason: (error as Error).message };
+    }
+  }
+
+  /** Ends the share early; `run()` then resolves with state `stopped`. */
+  stop(): void {
+    this.stopRequested = true;
+    this.wakeFromWait?.();
+    void this.generator?.stop().catch(() => undefined);
+  }
+
+  private waitForStart(): Promise<void> {
+    const delay = this.assignment.startAt - this.now();
+    if (delay <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wakeFromWait = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private begin(): void {
+    const { assignment } = this;
+    const startedAt = this.now();
+    // A worker that starts late still keys its windows by the run's start instant.
+    this.windowSecond = Math.max(0, Math.floor((startedAt - assignment.startAt) / 1000));
+    this.windowStartMs = Math.max(startedAt, assignment.startAt + this.windowSecond * 1000);
+    this.generator = startGenerator({
+      baseUrl: assignment.plan.baseUrl,
+      connections: assignment.share.connections,
+      requests: planRequests(assignment.plan),
+      timeoutSeconds: assignment.timeoutSeconds,
+      onResponse: (status, bytes, micros) => this.recorder.recordResponse(status, bytes, micros),
+      onError: (kind) => this.recorder.recordError(kind),
+    });
+    this.deps.onStarted();
+    this.scheduleTick();
+    this.endTimer = setTimeout(() => void this.generator?.stop().catch(() => undefined), Math.max(0, this.plannedEndMs - this.now()));
+  }
+
+  /** Closes a window at each whole second since the start instant, except the last, which closes when the generator ends. */
+  private scheduleTick(): void {
+    const boundary = this.assignment.startAt + (this.windowSecond + 1) * 1000;
+    if (boundary >= this.plannedEndMs) return;
+    this.tickTimer = setTimeout(
+      () => {
+        this.emitWindow(boundary);
+        this.scheduleTick();
+      },
+      Math.max(0, boundary - this.now()),
+    );
+  }
+
+  private emitWindow(endMs: number): void {
+    const durationMs = Math.min(1000, Math.max(0, Math.round(endMs - this.windowStartMs)));
+    const data: WindowData = this.recorder.take(this.windowSecond, durationMs);
+    const window: RunWindow = {
+      v: PROTOCOL_VERSION,
+      type: 'run.window',
+      sentAt: this.now(),
+      runId: this.assignment.runId,
+      workerId: this.assignment.workerId,
+      seq: this.seq++,
+      ...data,
+    };
+    this.windowSecond += 1;
+    this.windowStartMs = this.assignment.startAt + this.windowSecond * 1000;
+    const send = this.deps.publishWindow(window).catch((error: unknown) => {
+      this.sendFailure ??= new Error(`cannot publish window ${window.seq}: ${(error as Error).message}`, { cause: error });
+      this.deps.logger.error({ err: error, runId: window.runId, seq: window.seq }, 'window not published');
+    });
+    this.sends.add(send);
+    void send.finally(() => this.sends.delete(send));
+  }
+
+  private async flush(): Promise<void> {
+    await Promise.all([...this.sends]);
+  }
+}

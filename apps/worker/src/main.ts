@@ -1,0 +1,37 @@
+import { AmqpWorkerTransport } from '@loadtest/transport';
+import { workerIdentity } from './identity.js';
+import { createLogger } from './logger.js';
+import { WorkerAgent } from './worker-agent.js';
+
+/** A worker process for the distributed mode: it reaches the master through RabbitMQ. */
+async function main(): Promise<void> {
+  const logger = createLogger('worker');
+  const url = process.env.AMQP_URL;
+  if (!url) {
+    logger.fatal('AMQP_URL is not set: a standalone worker reaches the master through RabbitMQ (the local worker is started by the master itself)');
+    process.exit(2);
+  }
+  const identity = workerIdentity(process.env);
+  let agent: WorkerAgent | undefined;
+  const transport = new AmqpWorkerTransport(url, logger.child({ workerId: identity.workerId }), { onConnected: () => agent?.sayHello() });
+  agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }));
+  // The transport's connect event says hello, now and after every reconnection.
+  await agent.start();
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    agent
+      .stop()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  createLogger('worker').fatal({ err: error }, 'worker failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { PortWorkerTransport } from '@loadtest/transport';
+import type { MessagePort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { workerIdentity } from './identity.js';
+import { createLogger } from './logger.js';
+import { WorkerAgent } from './worker-agent.js';
+
+/**
+ * Entry point of the local worker that the master starts in a worker thread in
+ * the one-command mode. It talks to the master over the in-process transport,
+ * and generates load on its own thread, never on the master's event loop.
+ */
+interface LocalWorkerData {
+  port: MessagePort;
+  workerId: string;
+}
+
+const data = workerData as LocalWorkerData;
+const identity = { ...workerIdentity(process.env), workerId: data.workerId };
+const logger = createLogger('worker', { workerId: identity.workerId, thread: 'local' });
+let agent: WorkerAgent | undefined;
+const transport = new PortWorkerTransport(data.port, logger, { onConnected: () => agent?.sayHello() });
+agent = new WorkerAgent(identity, transport, logger);
+
+parentPort?.on('message', (message: unknown) => {
+  if (message === 'shutdown') {
+    agent
+      ?.stop()
+      .catch((error: unknown) => logger.error({ err: error }, 'local worker shutdown failed'))
+      .finally(() => parentPort?.close());
+  }
+});
+
+agent.start().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'local worker failed to start');
+  process.exitCode = 1;
+});

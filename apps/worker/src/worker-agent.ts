@@ -1,0 +1,121 @@
+import { PROTOCOL_VERSION, type MasterToWorker, type RunAssign, type WorkerCapabilities, type WorkerRunState } from '@loadtest/protocol';
+import type { WorkerTransport } from '@loadtest/transport';
+import type { Logger } from 'pino';
+import { ShareRun } from './load/share-run.js';
+
+export interface WorkerIdentity {
+  workerId: string;
+  host: string;
+  version: string;
+  capabilities: WorkerCapabilities;
+}
+
+const HEARTBEAT_INTERVAL_MS = 1000;
+
+/**
+ * A worker: says hello, heartbeats every second, and runs the shares it is
+ * assigned, one run at a time.
+ */
+export class WorkerAgent {
+  private heartbeat: NodeJS.Timeout | undefined;
+  private current: ShareRun | undefined;
+  private currentRun: Promise<void> | undefined;
+  /** Runs already taken, so that a redelivered assignment is not run twice. */
+  private readonly seenRuns = new Set<string>();
+
+  constructor(
+    private readonly identity: WorkerIdentity,
+    private readonly transport: WorkerTransport,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.transport.listen(this.identity.workerId, (message) => this.onMessage(message));
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_INTERVAL_MS);
+    this.logger.info({ workerId: this.identity.workerId }, 'worker ready');
+  }
+
+  /** Sent on start and on every reconnection of the transport. */
+  sayHello(): void {
+    const { workerId, host, version, capabilities } = this.identity;
+    this.send({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host, version, capabilities });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.current?.stop();
+    await this.currentRun;
+    await this.transport.close();
+  }
+
+  private sendHeartbeat(): void {
+    this.send({
+      v: PROTOCOL_VERSION,
+      type: 'worker.heartbeat',
+      sentAt: Date.now(),
+      workerId: this.identity.workerId,
+      activity: this.current ? 'busy' : 'idle',
+      runId: this.current?.assignment.runId ?? null,
+    });
+  }
+
+  private send(message: Parameters<WorkerTransport['sendToMaster']>[0]): void {
+    this.transport.sendToMaster(message).catch((error: unknown) => this.logger.warn({ err: error, type: message.type }, 'send to master failed'));
+  }
+
+  private async onMessage(message: MasterToWorker): Promise<void> {
+    if (message.workerId !== this.identity.workerId) {
+      this.logger.warn({ to: message.workerId, type: message.type }, 'ignored a message addressed to another worker');
+      return;
+    }
+    if (message.type === 'run.assign') this.onAssign(message);
+    else if (this.current?.assignment.runId === message.runId) {
+      this.logger.info({ runId: message.runId, reason: message.reason }, 'stopping run');
+      this.current.stop();
+    } else {
+      this.logger.info({ runId: message.runId }, 'stop for a run that is not running here; ignored');
+    }
+  }
+
+  private onAssign(assignment: RunAssign): void {
+    const { runId } = assignment;
+    if (this.seenRuns.has(runId)) {
+      this.logger.info({ runId }, 'duplicate assignment ignored');
+      return;
+    }
+    this.seenRuns.add(runId);
+    if (this.current) {
+      void this.reportState(runId, 'failed', { windows: 0, reason: `worker ${this.identity.workerId} is busy with run ${this.current.assignment.runId}` });
+      return;
+    }
+    const share = new ShareRun(assignment, {
+      logger: this.logger.child({ runId }),
+      publishWindow: (window) => this.transport.sendToMaster(window),
+      onStarted: () => void this.reportState(runId, 'started', {}),
+    });
+    this.current = share;
+    this.logger.info({ runId, connections: assignment.share.connections, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt }, 'run assigned');
+    this.currentRun = share.run().then(async (outcome) => {
+      this.current = undefined;
+      this.logger.info({ runId, ...outcome }, 'run share ended');
+      await this.reportState(runId, outcome.state, outcome);
+    });
+  }
+
+  private async reportState(runId: string, state: WorkerRunState, extra: { windows?: number; reason?: string }): Promise<void> {
+    try {
+      await this.transport.sendToMaster({
+        v: PROTOCOL_VERSION,
+        type: 'run.state',
+        sentAt: Date.now(),
+        runId,
+        workerId: this.identity.workerId,
+        state,
+        ...(extra.windows === undefined ? {} : { windows: extra.windows }),
+        ...(extra.reason === undefined ? {} : { reason: extra.reason.slice(0, 2000) }),
+      });
+    } catch (error) {
+      this.logger.error({ err: error, runId, state }, 'cannot report run state');
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import { summarize } from '@loadtest/metrics';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { startTarget, type TargetServer } from '@loadtest/target';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShareRun } from '../src/load/share-run.js';
+
+const logger = pino({ level: 'silent' });
+
+function assignment(target: TargetServer, overrides: Partial<RunAssign> = {}): RunAssign {
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'run.assign',
+    sentAt: Date.now(),
+    runId: '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01',
+    workerId: 'w1',
+    plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/', headers: {} }] },
+    durationSeconds: 2,
+    timeoutSeconds: 5,
+    share: { index: 0, count: 1, connections: 4 },
+    startAt: Date.now() + 200,
+    ...overrides,
+  };
+}
+
+describe('ShareRun', () => {
+  let target: TargetServer;
+  beforeAll(async () => {
+    target = await startTarget();
+  });
+  afterAll(() => target.close());
+
+  it('publishes one window per second since the start instant, and every response it recorded', async () => {
+    target.resetStats();
+    const windows: RunWindow[] = [];
+    let started = 0;
+    const share = new ShareRun(assignment(target), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => started++ });
+    const outcome = await share.run();
+    expect(outcome).toEqual({ state: 'finished', windows: 2 });
+    expect(started).toBe(1);
+    expect(windows.map((w) => [w.seq, w.second])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+    // The first window starts when the generator did, a few ms after the start instant at most.
+    expect(windows[0]!.durationMs).toBeGreaterThan(950);
+    expect(windows[1]!.durationMs).toBe(1000);
+    const summary = summarize(windows);
+    const served = target.stats().served;
+    expect(summary.requests).toBeGreaterThan(100);
+    // A request in flight when the generator closed its connections may be served but not answered: at most one per connection.
+    expect(served - summary.requests).toBeGreaterThanOrEqual(0);
+    expect(served - summary.requests).toBeLessThanOrEqual(4);
+    expect(summary.statusCodes).toEqual({ '200': summary.requests });
+    expect(summary.latencyMicros.p50).toBeGreaterThan(0);
+  });
+
+  it('stops within a second of stop() and reports the partial window', async () => {
+    const windows: RunWindow[] = [];
+    const share = new ShareRun(assignment(target, { durationSeconds: 30 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });
+    const running = share.run();
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    const stopAt = Date.now();
+    share.stop();
+    const outcome = await running;
+    expect(Date.now() - stopAt).toBeLessThan(1000);
+    expect(outcome.state).toBe('stopped');
+    expect(windows.length).toBe(outcome.windows);
+    const last = windows.at(-1)!;
+    expect(last.second).toBe(1);
+    expect(last.durationMs).toBeGreaterThan(200);
+    expect(last.durationMs).toBeLessThan(1000);
+  });
+
+  it('counts refused connections as errors instead of failing', async () => {
+    const closed = await startTarget();
+    const url = closed.url;
+    await closed.close();
+    const windows: RunWindow[] = [];
+    const share = new ShareRun(assignment(target, { durationSeconds: 1, plan: { name: 'p', baseUrl: url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] } }), {
+      logger,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => undefined,
+    });
+    const outcome = await share.run();
+    expect(outcome.state).toBe('finished');
+    const summary = summarize(windows);
+    expect(summary.requests).toBe(0);
+    expect(summary.errors.refused).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { RunAssignSchema } from './run-assign.js';
+import { RunStateSchema } from './run-state.js';
+import { RunStopSchema } from './run-stop.js';
+import { RunWindowSchema } from './run-window.js';
+import { WorkerHeartbeatSchema } from './worker-heartbeat.js';
+import { WorkerHelloSchema } from './worker-hello.js';
+
+export * from './envelope.js';
+export * from './run-assign.js';
+export * from './run-state.js';
+export * from './run-stop.js';
+export * from './run-window.js';
+export * from './worker-heartbeat.js';
+export * from './worker-hello.js';
+
+/** Everything a worker sends to the master. */
+export const WorkerToMasterSchema = z.discriminatedUnion('type', [
+  WorkerHelloSchema,
+  WorkerHeartbeatSchema,
+  RunWindowSchema,
+  RunStateSchema,
+]);
+export type WorkerToMaster = z.infer<typeof WorkerToMasterSchema>;
+
+/** Everything the master sends to one worker. */
+export const MasterToWorkerSchema = z.discriminatedUnion('type', [RunAssignSchema, RunStopSchema]);
+export type MasterToWorker = z.infer<typeof MasterToWorkerSchema>;
+
+export const WORKER_TO_MASTER_TYPES = ['worker.hello', 'worker.heartbeat', 'run.window', 'run.state'] as const;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { PlanSchema } from '../plan.js';
+import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
+
+export const WorkerShareSchema = z.object({
+  /** Position of this worker among the run's workers, from 0. */
+  index: z.int().min(0),
+  /** How many workers share the run. */
+  count: z.int().min(1),
+  /** This worker's connections. */
+  connections: z.int().min(1),
+});
+export type WorkerShare = z.infer<typeof WorkerShareSchema>;
+
+/** Tells one worker to run its share of a run. Sent on that worker's own queue. */
+export const RunAssignSchema = z.object({
+  ...envelope,
+  type: z.literal('run.assign'),
+  runId: RunIdSchema,
+  workerId: WorkerIdSchema,
+  plan: PlanSchema,
+  durationSeconds: z.int().min(1),
+  timeoutSeconds: z.int().min(1),
+  share: WorkerShareSchema,
+  /** The instant, epoch ms, at which every worker of the run starts; windows count seconds from it. */
+  startAt: z.number().int().min(0),
+});
+export type RunAssign = z.infer<typeof RunAssignSchema>;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
+
+export const WorkerRunStateSchema = z.enum(['started', 'finished', 'stopped', 'failed']);
+export type WorkerRunState = z.infer<typeof WorkerRunStateSchema>;
+
+/** A worker's progress through its share of a run. */
+export const RunStateSchema = z.object({
+  ...envelope,
+  type: z.literal('run.state'),
+  runId: RunIdSchema,
+  workerId: WorkerIdSchema,
+  state: WorkerRunStateSchema,
+  /** On an end state: how many windows the worker published (seq 0 … windows-1). */
+  windows: z.int().min(0).optional(),
+  reason: z.string().max(2000).optional(),
+});
+export type RunStateMessage = z.infer<typeof RunStateSchema>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { RunStatusSchema } from './rest.js';
+import { LatencySummarySchema } from './summary.js';
+import { ErrorCountsSchema, StatusCountsSchema } from './window.js';
+import { PROTOCOL_VERSION } from './version.js';
+
+const v = z.literal(PROTOCOL_VERSION);
+
+/** Client → server: start or stop receiving one run's live events. */
+export const RunSubscriptionSchema = z.object({ runId: z.string().uuid() });
+export type RunSubscription = z.infer<typeof RunSubscriptionSchema>;
+
+/** Server → client, once per second per run: that second only, merged over the workers. */
+export const LiveWindowEventSchema = z.object({
+  v,
+  runId: z.string(),
+  second: z.int(),
+  requests: z.int(),
+  bytes: z.int(),
+  statusCodes: StatusCountsSchema,
+  errors: ErrorCountsSchema,
+  latencyMicros: LatencySummarySchema.nullable(),
+  workers: z.int(),
+});
+export type LiveWindowEvent = z.infer<typeof LiveWindowEventSchema>;
+
+/** Server → client: the run changed state. */
+export const LiveRunStateEventSchema = z.object({
+  v,
+  runId: z.string(),
+  state: RunStatusSchema,
+  at: z.iso.datetime(),
+  reason: z.string().nullable(),
+});
+export type LiveRunStateEvent = z.infer<typeof LiveRunStateEventSchema>;
+
+export const SubscribeAckSchema = z.union([
+  z.object({ ok: z.literal(true), state: RunStatusSchema }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+export type SubscribeAck = z.infer<typeof SubscribeAckSchema>;
+
+export const SOCKET_EVENTS = {
+  subscribe: 'run:subscribe',
+  unsubscribe: 'run:unsubscribe',
+  window: 'run:window',
+  state: 'run:state',
+} as const;
+
+/** Socket.IO typings, shared by the server and clients. */
+export interface ServerToClientEvents {
+  'run:window': (event: LiveWindowEvent) => void;
+  'run:state': (event: LiveRunStateEvent) => void;
+}
+export interface ClientToServerEvents {
+  'run:subscribe': (payload: RunSubscription, ack?: (result: SubscribeAck) => void) => void;
+  'run:unsubscribe': (payload: RunSubscription, ack?: (result: SubscribeAck) => void) => void;
+}

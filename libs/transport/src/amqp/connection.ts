@@ -1,0 +1,30 @@
+import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
+import type { Logger } from 'pino';
+
+/** Redacts the password of an AMQP URL, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid AMQP URL>';
+  }
+}
+
+/** A connection that reconnects by itself and logs each change of state. */
+export function connectAmqp(url: string, name: string, logger: Logger, onConnected?: () => void): AmqpConnectionManager {
+  const connection = connect([url], {
+    heartbeatIntervalInSeconds: 5,
+    reconnectTimeInSeconds: 1,
+    connectionOptions: { clientProperties: { connection_name: name } },
+  });
+  const where = redactUrl(url);
+  connection.on('connect', () => {
+    logger.info({ broker: where }, 'connected to broker');
+    onConnected?.();
+  });
+  connection.on('disconnect', ({ err }) => logger.warn({ broker: where, err }, 'disconnected from broker; reconnecting'));
+  connection.on('connectFailed', ({ err }) => logger.warn({ broker: where, err }, 'cannot connect to broker; retrying'));
+  return connection;
+}

@@ -1,0 +1,81 @@
+import { EXCHANGE, MASTER_QUEUE, parseWorkerToMaster, workerRoutingKey, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import { deliver } from '../deliver.js';
+import type { MasterTransport, MessageHandler, TransportEvents } from '../transport.js';
+import { connectAmqp } from './connection.js';
+import { assertMasterQueue, assertWorkerQueue } from './topology.js';
+
+/** How many unacknowledged messages the master takes at once. */
+const MASTER_PREFETCH = 256;
+/** Pause before a message whose handler failed is delivered again. */
+const REDELIVERY_DELAY_MS = 1000;
+
+export class AmqpMasterTransport implements MasterTransport {
+  private connection: AmqpConnectionManager | undefined;
+  private channel: ChannelWrapper | undefined;
+  private readonly declaredWorkerQueues = new Set<string>();
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+    private readonly events: TransportEvents = {},
+  ) {}
+
+  async listen(handler: MessageHandler<WorkerToMaster>): Promise<void> {
+    this.connection = connectAmqp(this.url, 'loadtest-master', this.logger, this.events.onConnected);
+    const channel = this.connection.createChannel({
+      name: 'master',
+      confirm: true,
+      setup: async (ch: ConfirmChannel) => {
+        await assertMasterQueue(ch);
+      },
+    });
+    this.channel = channel;
+    await channel.consume(MASTER_QUEUE, (msg) => void this.onMessage(channel, msg, handler), {
+      noAck: false,
+      prefetch: MASTER_PREFETCH,
+    });
+    await channel.waitForConnect();
+  }
+
+  private async onMessage(channel: ChannelWrapper, msg: ConsumeMessage, handler: MessageHandler<WorkerToMaster>): Promise<void> {
+    const outcome = await deliver(msg.content, parseWorkerToMaster, handler, this.logger, `amqp:${msg.fields.routingKey}`);
+    if (outcome === 'failed') {
+      setTimeout(() => channel.nack(msg, false, true), REDELIVERY_DELAY_MS).unref();
+    } else {
+      channel.ack(msg);
+    }
+  }
+
+  async sendToWorker(message: MasterToWorker): Promise<void> {
+    const channel = this.requireChannel();
+    // Declare the worker's queue too, so that an assignment can never be unroutable.
+    if (!this.declaredWorkerQueues.has(message.workerId)) {
+      await channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, message.workerId));
+      this.declaredWorkerQueues.add(message.workerId);
+    }
+    await channel.publish(EXCHANGE, workerRoutingKey(message.workerId, message), Buffer.from(JSON.stringify(message)), {
+      persistent: true,
+      contentType: 'application/json',
+      type: message.type,
+    });
+  }
+
+  /** For tests and tools: publish raw bytes as if a worker had sent them. */
+  async publishRaw(routingKey: WorkerToMaster['type'], content: Buffer): Promise<void> {
+    await this.requireChannel().publish(EXCHANGE, routingKey, content, { persistent: true });
+  }
+
+  async close(): Promise<void> {
+    await this.channel?.close();
+    await this.connection?.close();
+  }
+
+  private requireChannel(): ChannelWrapper {
+    if (!this.channel) throw new Error('AMQP master transport used before listen()');
+    return this.channel;
+  }
+}
+

@@ -1,0 +1,59 @@
+import { EXCHANGE, masterRoutingKey, parseMasterToWorker, workerQueue, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import { deliver } from '../deliver.js';
+import type { MessageHandler, TransportEvents, WorkerTransport } from '../transport.js';
+import { connectAmqp } from './connection.js';
+import { assertExchange, assertWorkerQueue, HEARTBEAT_EXPIRATION_MS } from './topology.js';
+
+const REDELIVERY_DELAY_MS = 1000;
+
+export class AmqpWorkerTransport implements WorkerTransport {
+  private readonly connection: AmqpConnectionManager;
+  private readonly channel: ChannelWrapper;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    events: TransportEvents = {},
+  ) {
+    this.connection = connectAmqp(url, 'loadtest-worker', logger, events.onConnected);
+    // Publishing waits for broker confirms; while the broker is away,
+    // amqp-connection-manager keeps unconfirmed messages and sends them on reconnect.
+    this.channel = this.connection.createChannel({
+      name: 'worker',
+      confirm: true,
+      setup: (ch: ConfirmChannel) => assertExchange(ch),
+    });
+  }
+
+  async listen(workerId: string, handler: MessageHandler<MasterToWorker>): Promise<void> {
+    await this.channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, workerId));
+    await this.channel.consume(workerQueue(workerId), (msg) => void this.onMessage(msg, handler), { noAck: false, prefetch: 16 });
+    await this.channel.waitForConnect();
+  }
+
+  private async onMessage(msg: ConsumeMessage, handler: MessageHandler<MasterToWorker>): Promise<void> {
+    const outcome = await deliver(msg.content, parseMasterToWorker, handler, this.logger, `amqp:${msg.fields.routingKey}`);
+    if (outcome === 'failed') {
+      setTimeout(() => this.channel.nack(msg, false, true), REDELIVERY_DELAY_MS).unref();
+    } else {
+      this.channel.ack(msg);
+    }
+  }
+
+  async sendToMaster(message: WorkerToMaster): Promise<void> {
+    await this.channel.publish(EXCHANGE, masterRoutingKey(message), Buffer.from(JSON.stringify(message)), {
+      persistent: message.type !== 'worker.heartbeat',
+      contentType: 'application/json',
+      type: message.type,
+      ...(message.type === 'worker.heartbeat' ? { expiration: String(HEARTBEAT_EXPIRATION_MS) } : {}),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close();
+    await this.connection.close();
+  }
+}

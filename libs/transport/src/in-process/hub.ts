@@ -1,0 +1,46 @@
+import { parseWorkerToMaster, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { MasterTransport, MessageHandler } from '../transport.js';
+import { PortEndpoint } from './port-endpoint.js';
+
+/**
+ * The master's side of the in-process transport used by the one-command local
+ * mode. Each worker (usually in its own worker thread) gets a MessagePort from
+ * `connectWorker()`; the hub routes each assignment to that worker's port only.
+ */
+export class InProcessHub implements MasterTransport {
+  private handler: MessageHandler<WorkerToMaster> | undefined;
+  private readonly endpoints = new Set<PortEndpoint<WorkerToMaster>>();
+  private readonly byWorker = new Map<string, PortEndpoint<WorkerToMaster>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Returns the port to hand to a worker (transfer it to a worker thread with postMessage or workerData). */
+  connectWorker(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    const endpoint: PortEndpoint<WorkerToMaster> = new PortEndpoint(port1, parseWorkerToMaster, this.logger, 'in-process', (workerId) =>
+      this.byWorker.set(workerId, endpoint),
+    );
+    if (this.handler) endpoint.setHandler(this.handler);
+    this.endpoints.add(endpoint);
+    return port2;
+  }
+
+  async listen(handler: MessageHandler<WorkerToMaster>): Promise<void> {
+    this.handler = handler;
+    for (const endpoint of this.endpoints) endpoint.setHandler(handler);
+  }
+
+  async sendToWorker(message: MasterToWorker): Promise<void> {
+    const endpoint = this.byWorker.get(message.workerId);
+    if (!endpoint) throw new Error(`in-process transport: no worker "${message.workerId}" is connected`);
+    await endpoint.send(message);
+  }
+
+  async close(): Promise<void> {
+    for (const endpoint of this.endpoints) endpoint.close();
+    this.endpoints.clear();
+    this.byWorker.clear();
+  }
+}

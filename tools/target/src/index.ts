@@ -1,0 +1,1 @@
+export { startTarget, type TargetServer, type TargetStats } from './target-server.js';
