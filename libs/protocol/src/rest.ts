@@ -57,7 +57,8 @@ export type RunWorkerResource = z.infer<typeof RunWorkerResourceSchema>;
 export const RunResourceSchema = z
   .object({
     id: z.string(),
-    planId: z.string(),
+    /** Null once the plan has been deleted; the run itself is kept. */
+    planId: z.string().nullable(),
     state: RunStatusSchema,
     load: RunLoadSchema,
     workers: z.array(RunWorkerResourceSchema),

@@ -1,0 +1,106 @@
+import type { MasterTransport } from '@loadtest/transport';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { installErrorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { LiveAggregator } from './live/live-aggregator.js';
+import { LiveSocketServer } from './live/socket-server.js';
+import type { PrismaClient } from './persistence/prisma.js';
+import { PlanRepository } from './plans/plan-repository.js';
+import { planRoutes } from './plans/routes.js';
+import { RunOrchestrator } from './runs/orchestrator.js';
+import { RunRepository } from './runs/run-repository.js';
+import { runRoutes } from './runs/routes.js';
+import { WorkerRegistry } from './workers/registry.js';
+import { workerRoutes } from './workers/routes.js';
+
+export interface MasterTimings {
+  workerMissingAfterMs: number;
+  runStartLeadMs: number;
+  /** How long a live second waits for slow workers before it is sent without them. */
+  liveGraceMs: number;
+  windowGraceMs: number;
+  overdueMs: number;
+}
+
+export const DEFAULT_TIMINGS: MasterTimings = {
+  workerMissingAfterMs: 3000,
+  runStartLeadMs: 1000,
+  liveGraceMs: 1500,
+  windowGraceMs: 10_000,
+  overdueMs: 30_000,
+};
+
+export interface MasterDeps {
+  prisma: PrismaClient;
+  transport: MasterTransport;
+  logger: Logger;
+  timings?: Partial<MasterTimings>;
+}
+
+export interface Master {
+  app: FastifyInstance;
+  registry: WorkerRegistry;
+  orchestrator: RunOrchestrator;
+  socket: LiveSocketServer;
+  /** Starts taking messages from the workers. */
+  listenToWorkers(): Promise<void>;
+}
+
+/** Builds the master: REST API, live streams and run orchestration, over the given database and transport. */
+export async function buildMaster(deps: MasterDeps): Promise<Master> {
+  const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, disableRequestLogging: true }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await registerOpenApi(app);
+
+  const plans = new PlanRepository(deps.prisma);
+  const runs = new RunRepository(deps.prisma);
+  const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs });
+  const socket = new LiveSocketServer(app.server, { logger: deps.logger, runState: (runId) => runs.state(runId) });
+  const live = new LiveAggregator({ emit: (event) => socket.emitWindow(event), graceMs: timings.liveGraceMs });
+  const orchestrator = new RunOrchestrator({
+    runs,
+    plans,
+    registry,
+    transport: deps.transport,
+    live,
+    events: { stateChanged: (runId, state, reason) => socket.emitState(runId, state, reason) },
+    logger: deps.logger,
+    startLeadMs: timings.runStartLeadMs,
+    windowGraceMs: timings.windowGraceMs,
+    overdueMs: timings.overdueMs,
+  });
+  const liveTimer = setInterval(() => live.tick(), 250);
+  liveTimer.unref();
+
+  await app.register(
+    async (api) => {
+      await api.register(planRoutes, { plans, runs, orchestrator });
+      await api.register(runRoutes, { runs, orchestrator });
+      await api.register(workerRoutes, { registry });
+    },
+    { prefix: '/api/v1' },
+  );
+  app.get('/health', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+
+  app.addHook('preClose', async () => {
+    clearInterval(liveTimer);
+    orchestrator.close();
+    // Close the socket connections but leave the HTTP server to Fastify.
+    socket.io.disconnectSockets(true);
+    socket.io.engine.close();
+  });
+
+  return {
+    app,
+    registry,
+    orchestrator,
+    socket,
+    listenToWorkers: () => deps.transport.listen((message) => orchestrator.handle(message)),
+  };
+}

@@ -1,0 +1,61 @@
+import { describeIssues } from '@loadtest/protocol';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const EnvSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(8080),
+  /** PostgreSQL to use; when unset, an embedded PostgreSQL is started under LOADTEST_DATA_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** RabbitMQ to reach the workers through; when unset, the in-process transport and a local worker are used. */
+  AMQP_URL: optionalUrl,
+  LOADTEST_DATA_DIR: z.string().default('.data'),
+  /** Port of the embedded PostgreSQL; 0 picks a free one. */
+  LOADTEST_EMBEDDED_PG_PORT: port.default(0),
+  /** Local worker threads to start with the in-process transport. */
+  LOCAL_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  /** A worker not heard from for this long is `missing`. */
+  WORKER_MISSING_AFTER_MS: z.coerce.number().int().min(100).default(3000),
+  /** Time from assignment to the common start instant of a run. */
+  RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface MasterConfig {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  amqpUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  localWorkers: number;
+  workerMissingAfterMs: number;
+  runStartLeadMs: number;
+  logLevel: string;
+}
+
+/** Reads the master's settings from the environment; a bad value fails start-up naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid environment: ${describeIssues(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    amqpUrl: e.AMQP_URL,
+    dataDir: resolve(e.LOADTEST_DATA_DIR),
+    embeddedPgPort: e.LOADTEST_EMBEDDED_PG_PORT,
+    localWorkers: e.AMQP_URL ? 0 : e.LOCAL_WORKERS,
+    workerMissingAfterMs: e.WORKER_MISSING_AFTER_MS,
+    runStartLeadMs: e.RUN_START_LEAD_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

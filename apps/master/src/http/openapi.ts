@@ -1,0 +1,27 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+
+/** The OpenAPI document is generated from the routes' zod schemas; the browsable UI is at /api/docs. */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Load-testing platform API',
+        version: '1.0.0',
+        description: 'Plans, runs, their exact merged measurements, and the workers that generate the load.',
+      },
+      tags: [
+        { name: 'plans', description: 'Test plans' },
+        { name: 'runs', description: 'Runs of plans and their measurements' },
+        { name: 'workers', description: 'Load-generating workers' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+}

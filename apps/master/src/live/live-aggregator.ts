@@ -1,0 +1,84 @@
+import { PROTOCOL_VERSION, type LiveWindowEvent, type RunWindow } from '@loadtest/protocol';
+import { mergeSecond } from '../runs/timeline.js';
+
+interface PendingSecond {
+  windows: RunWindow[];
+  workers: Set<string>;
+  firstArrivalMs: number;
+}
+
+interface LiveRun {
+  workers: number;
+  pending: Map<number, PendingSecond>;
+  lastEmitted: number;
+}
+
+export interface LiveAggregatorOptions {
+  emit(event: LiveWindowEvent): void;
+  /** How long a second waits for slow workers' windows before it is sent without them. */
+  graceMs: number;
+  now?: () => number;
+}
+
+/**
+ * Merges the windows of a run's workers into one event per second, in order.
+ * A second is sent once every worker has delivered it, or when its grace
+ * period runs out. Each event holds that second only: a delta, never history.
+ * A window that arrives after its second was sent is already stored and shows
+ * in the REST timeline; it is not resent live.
+ */
+export class LiveAggregator {
+  private readonly runs = new Map<string, LiveRun>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: LiveAggregatorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  trackRun(runId: string, workers: number): void {
+    if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1 });
+  }
+
+  addWindow(window: RunWindow): void {
+    const run = this.runs.get(window.runId);
+    if (!run || window.second <= run.lastEmitted) return;
+    let pending = run.pending.get(window.second);
+    if (!pending) {
+      pending = { windows: [], workers: new Set(), firstArrivalMs: this.now() };
+      run.pending.set(window.second, pending);
+    }
+    if (pending.workers.has(window.workerId)) return;
+    pending.workers.add(window.workerId);
+    pending.windows.push(window);
+    this.flush(window.runId, false);
+  }
+
+  /** Sends every second that is complete or whose grace has run out; call it on a timer. */
+  tick(): void {
+    for (const runId of this.runs.keys()) this.flush(runId, false);
+  }
+
+  /** Sends whatever is pending and forgets the run. */
+  endRun(runId: string): void {
+    this.flush(runId, true);
+    this.runs.delete(runId);
+  }
+
+  private flush(runId: string, all: boolean): void {
+    const run = this.runs.get(runId);
+    if (!run) return;
+    const seconds = [...run.pending.keys()].sort((a, b) => a - b);
+    for (const second of seconds) {
+      const pending = run.pending.get(second)!;
+      const due = all || pending.workers.size >= run.workers || this.now() - pending.firstArrivalMs >= this.options.graceMs;
+      if (!due) break;
+      run.pending.delete(second);
+      run.lastEmitted = second;
+      this.options.emit(toEvent(runId, second, pending.windows));
+    }
+  }
+}
+
+export function toEvent(runId: string, second: number, windows: RunWindow[]): LiveWindowEvent {
+  return { v: PROTOCOL_VERSION, runId, ...mergeSecond(second, windows) };
+}

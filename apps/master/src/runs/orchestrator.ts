@@ -1,0 +1,272 @@
+import { summarize } from '@loadtest/metrics';
+import {
+  ENDED_RUN_STATES,
+  PROTOCOL_VERSION,
+  type RunLoad,
+  type RunStateMessage,
+  type RunStatus,
+  type RunWindow,
+  type WorkerToMaster,
+} from '@loadtest/protocol';
+import type { MasterTransport } from '@loadtest/transport';
+import type { Logger } from 'pino';
+import { conflict, notFound } from '../http/errors.js';
+import type { LiveAggregator } from '../live/live-aggregator.js';
+import { planOf, type PlanRepository } from '../plans/plan-repository.js';
+import type { WorkerRegistry } from '../workers/registry.js';
+import type { RunRepository, StoredRun } from './run-repository.js';
+import { splitConnections } from './split.js';
+
+export interface RunEvents {
+  stateChanged(runId: string, state: RunStatus, reason: string | null): void;
+}
+
+export interface OrchestratorOptions {
+  runs: RunRepository;
+  plans: PlanRepository;
+  registry: WorkerRegistry;
+  transport: MasterTransport;
+  live: LiveAggregator;
+  events: RunEvents;
+  logger: Logger;
+  /** Time between assigning a run and its common start instant, so that every worker receives its share first. */
+  startLeadMs: number;
+  /** How long to wait, after every worker ended, for windows still in flight. */
+  windowGraceMs: number;
+  /** A run whose workers have not all reported an end this long after its planned end is ended as failed. */
+  overdueMs: number;
+  now?: () => number;
+}
+
+const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed']);
+
+/**
+ * Plans runs and follows them to their end: splits the load over the live
+ * workers, assigns each its share on its own queue, stores every window the
+ * workers send, and ends the run with a summary merged from the stored windows.
+ */
+export class RunOrchestrator {
+  private readonly now: () => number;
+  /** Runs this master has asked to stop. */
+  private readonly stopRequested = new Set<string>();
+  private readonly finalizing = new Set<string>();
+  /** Runs for which another finalize was asked while one was in progress. */
+  private readonly finalizeAgain = new Set<string>();
+  /** When the grace for late windows runs out, per run waiting for them. */
+  private readonly windowDeadlines = new Map<string, number>();
+  private readonly pendingFinalize = new Map<string, NodeJS.Timeout>();
+  private readonly watchdogs = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly o: OrchestratorOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  async startRun(planId: string, load: RunLoad): Promise<StoredRun> {
+    const plan = await this.o.plans.get(planId);
+    if (!plan) throw notFound('plan', planId);
+    const available = this.o.registry.available();
+    if (available.length === 0) {
+      const counts = this.o.registry.summaryCounts();
+      throw conflict(
+        `no live worker is available to run plan ${planId} (workers known: ${counts.online} online, ${counts.busy} busy, ${counts.missing} missing); start a worker or wait for the current run to end`,
+      );
+    }
+    // Never give a worker zero connections: with fewer connections than workers, use fewer workers.
+    const workerIds = available.slice(0, Math.min(available.length, load.connections));
+    const shares = splitConnections(load.connections, workerIds.length);
+    const startAt = new Date(this.now() + this.o.startLeadMs);
+    const runId = await this.o.runs.create({
+      planId,
+      plan: planOf(plan),
+      load,
+      startAt,
+      workers: workerIds.map((workerId, index) => ({ workerId, index, connections: shares[index]! })),
+    });
+    this.o.live.trackRun(runId, workerIds.length);
+    this.o.logger.info({ runId, planId, workers: workerIds, shares, startAt }, 'run assigned');
+    await Promise.all(
+      workerIds.map(async (workerId, index) => {
+        this.o.registry.markBusy(workerId, runId);
+        try {
+          await this.o.transport.sendToWorker({
+            v: PROTOCOL_VERSION,
+            type: 'run.assign',
+            sentAt: this.now(),
+            runId,
+            workerId,
+            plan: planOf(plan),
+            durationSeconds: load.durationSeconds,
+            timeoutSeconds: load.timeoutSeconds,
+            share: { index, count: workerIds.length, connections: shares[index]! },
+            startAt: startAt.getTime(),
+          });
+        } catch (error) {
+          this.o.logger.error({ err: error, runId, workerId }, 'cannot send assignment');
+          this.o.registry.markIdle(workerId, runId);
+          await this.o.runs.setWorkerState(runId, workerId, 'failed', { windowsReported: 0, reason: `assignment not delivered: ${(error as Error).message}` });
+        }
+      }),
+    );
+    this.armWatchdog(runId, startAt.getTime() + load.durationSeconds * 1000);
+    await this.tryFinalize(runId);
+    return (await this.o.runs.get(runId))!;
+  }
+
+  async stopRun(runId: string): Promise<StoredRun> {
+    const run = await this.o.runs.get(runId);
+    if (!run) throw notFound('run', runId);
+    if (ENDED_RUN_STATES.includes(run.state)) throw conflict(`run ${runId} has already ended (${run.state})`);
+    this.stopRequested.add(runId);
+    await Promise.all(
+      run.workers
+        .filter((w) => !ENDED_SHARE_STATES.has(w.state))
+        .map((w) =>
+          this.o.transport
+            .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId, workerId: w.workerId, reason: 'stopped through the API' })
+            .catch((error: unknown) => this.o.logger.error({ err: error, runId, workerId: w.workerId }, 'cannot send stop')),
+        ),
+    );
+    this.o.logger.info({ runId }, 'stop requested');
+    await this.tryFinalize(runId);
+    return (await this.o.runs.get(runId))!;
+  }
+
+  /** Handles one message from a worker; resolves once it is durably handled, so the transport may acknowledge it. */
+  async handle(message: WorkerToMaster): Promise<void> {
+    switch (message.type) {
+      case 'worker.hello':
+        this.o.registry.onHello(message);
+        this.o.logger.info({ workerId: message.workerId, host: message.host, capabilities: message.capabilities }, 'worker said hello');
+        return;
+      case 'worker.heartbeat':
+        this.o.registry.onHeartbeat(message);
+        return;
+      case 'run.window':
+        return this.onWindow(message);
+      case 'run.state':
+        return this.onState(message);
+    }
+  }
+
+  private async onWindow(window: RunWindow): Promise<void> {
+    const state = await this.o.runs.state(window.runId);
+    if (state === null) {
+      this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'window for an unknown run dropped');
+      return;
+    }
+    const inserted = await this.o.runs.insertWindow(window);
+    if (!inserted) {
+      this.o.logger.debug({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'duplicate window ignored');
+      return;
+    }
+    this.o.live.addWindow(window);
+  }
+
+  private async onState(message: RunStateMessage): Promise<void> {
+    const { runId, workerId, state } = message;
+    const known = await this.o.runs.setWorkerState(runId, workerId, state, {
+      ...(message.windows === undefined ? {} : { windowsReported: message.windows }),
+      ...(message.reason === undefined ? {} : { reason: message.reason }),
+    });
+    if (!known) {
+      this.o.logger.warn({ runId, workerId, state }, 'state for an unknown run share ignored');
+      return;
+    }
+    this.o.logger.info({ runId, workerId, state, windows: message.windows, reason: message.reason }, 'worker run state');
+    if (state === 'started') {
+      if (await this.o.runs.transition(runId, ['pending'], 'running')) this.o.events.stateChanged(runId, 'running', null);
+      return;
+    }
+    this.o.registry.markIdle(workerId, runId);
+    await this.tryFinalize(runId);
+  }
+
+  /**
+   * Ends the run once every worker has ended its share and every window they
+   * reported is stored (or the grace for late windows has passed).
+   */
+  private async tryFinalize(runId: string, force?: string): Promise<void> {
+    if (this.finalizing.has(runId)) {
+      this.finalizeAgain.add(runId);
+      return;
+    }
+    this.finalizing.add(runId);
+    try {
+      const run = await this.o.runs.get(runId);
+      if (!run || ENDED_RUN_STATES.includes(run.state)) return;
+      const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
+      if (open.length > 0 && !force) return;
+      const missing = run.workers.filter((w) => w.windowsReported !== null && w.windowsStored < w.windowsReported);
+      if (missing.length > 0 && !force) {
+        this.scheduleFinalize(runId, missing.map((w) => w.workerId));
+        return;
+      }
+      await this.finish(run, force);
+    } finally {
+      this.finalizing.delete(runId);
+    }
+    if (this.finalizeAgain.delete(runId)) await this.tryFinalize(runId);
+  }
+
+  private scheduleFinalize(runId: string, waitingFor: string[]): void {
+    if (this.pendingFinalize.has(runId)) return;
+    if (!this.windowDeadlines.has(runId)) {
+      this.o.logger.info({ runId, waitingFor }, 'waiting for windows still in flight');
+      this.windowDeadlines.set(runId, this.now() + this.o.windowGraceMs);
+    }
+    const deadline = this.windowDeadlines.get(runId)!;
+    const poll = () => {
+      this.pendingFinalize.delete(runId);
+      const late = this.now() >= deadline;
+      void this.tryFinalize(runId, late ? `windows still missing after ${this.o.windowGraceMs} ms from: ${waitingFor.join(', ')}` : undefined).catch(
+        (error: unknown) => this.o.logger.error({ err: error, runId }, 'cannot finalize run'),
+      );
+    };
+    this.pendingFinalize.set(runId, setTimeout(poll, 250));
+  }
+
+  private async finish(run: StoredRun, forced?: string): Promise<void> {
+    const failures = run.workers.filter((w) => w.state === 'failed').map((w) => `${w.workerId}: ${w.reason ?? 'failed'}`);
+    const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state)).map((w) => w.workerId);
+    let state: RunStatus;
+    const reasons: string[] = [];
+    if (failures.length > 0) reasons.push(`worker failures: ${failures.join('; ')}`);
+    if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
+    if (forced && open.length === 0) reasons.push(forced);
+    if (this.stopRequested.has(run.id)) state = 'stopped';
+    else if (failures.length === run.workers.length || open.length > 0) state = 'failed';
+    else state = failures.length > 0 ? 'failed' : 'finished';
+    const windows = await this.o.runs.windows(run.id);
+    const summary = summarize(windows);
+    const error = reasons.length > 0 ? reasons.join(' | ') : null;
+    const moved = await this.o.runs.transition(run.id, ['pending', 'running'], state, { summary, error, endedAt: new Date(this.now()) });
+    if (!moved) return;
+    this.stopRequested.delete(run.id);
+    this.windowDeadlines.delete(run.id);
+    clearTimeout(this.watchdogs.get(run.id));
+    this.watchdogs.delete(run.id);
+    for (const w of run.workers) this.o.registry.markIdle(w.workerId, run.id);
+    this.o.live.endRun(run.id);
+    this.o.logger.info({ runId: run.id, state, requests: summary.requests, windows: windows.length, error }, 'run ended');
+    this.o.events.stateChanged(run.id, state, error);
+  }
+
+  /** A run never hangs: if workers go silent, it ends as failed some time after its planned end. */
+  private armWatchdog(runId: string, plannedEndMs: number): void {
+    const delay = Math.max(0, plannedEndMs + this.o.overdueMs - this.now());
+    const timer = setTimeout(() => {
+      this.watchdogs.delete(runId);
+      void this.tryFinalize(runId, `run overdue by ${this.o.overdueMs} ms`).catch((error: unknown) =>
+        this.o.logger.error({ err: error, runId }, 'cannot end overdue run'),
+      );
+    }, delay);
+    timer.unref();
+    this.watchdogs.set(runId, timer);
+  }
+
+  close(): void {
+    for (const timer of [...this.watchdogs.values(), ...this.pendingFinalize.values()]) clearTimeout(timer);
+    this.watchdogs.clear();
+    this.pendingFinalize.clear();
+  }
+}

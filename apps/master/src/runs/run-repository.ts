@@ -1,0 +1,181 @@
+import type { Plan, RunLoad, RunStatus, RunSummary, RunWindow, WindowData, WorkerShareState } from '@loadtest/protocol';
+import { asJson } from '../persistence/json.js';
+import type { PrismaClient } from '../persistence/prisma.js';
+
+export interface StoredRunWorker {
+  workerId: string;
+  index: number;
+  connections: number;
+  state: WorkerShareState;
+  windowsReported: number | null;
+  windowsStored: number;
+  reason: string | null;
+}
+
+export interface StoredRun {
+  id: string;
+  planId: string | null;
+  state: RunStatus;
+  load: RunLoad;
+  plan: Plan;
+  summary: RunSummary | null;
+  error: string | null;
+  createdAt: Date;
+  startAt: Date | null;
+  endedAt: Date | null;
+  workers: StoredRunWorker[];
+}
+
+export interface StoredWindow extends WindowData {
+  workerId: string;
+  seq: number;
+}
+
+export interface NewRun {
+  planId: string;
+  plan: Plan;
+  load: RunLoad;
+  startAt: Date;
+  workers: { workerId: string; index: number; connections: number }[];
+}
+
+const ACTIVE: RunStatus[] = ['pending', 'running'];
+
+/** Runs, the share each worker ran, and every window they measured. */
+export class RunRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(run: NewRun): Promise<string> {
+    const row = await this.prisma.run.create({
+      data: {
+        planId: run.planId,
+        state: 'pending',
+        load: asJson(run.load),
+        planSnapshot: asJson(run.plan),
+        startAt: run.startAt,
+        workers: {
+          create: run.workers.map((w) => ({ workerId: w.workerId, shareIndex: w.index, connections: w.connections, state: 'assigned' })),
+        },
+      },
+      select: { id: true },
+    });
+    return row.id;
+  }
+
+  async get(id: string): Promise<StoredRun | null> {
+    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: { shareIndex: 'asc' } } } });
+    if (!row) return null;
+    const counts = await this.windowCounts(id);
+    return {
+      id: row.id,
+      planId: row.planId,
+      state: row.state as RunStatus,
+      load: row.load as RunLoad,
+      plan: row.planSnapshot as Plan,
+      summary: (row.summary as RunSummary | null) ?? null,
+      error: row.error,
+      createdAt: row.createdAt,
+      startAt: row.startAt,
+      endedAt: row.endedAt,
+      workers: row.workers.map((w) => ({
+        workerId: w.workerId,
+        index: w.shareIndex,
+        connections: w.connections,
+        state: w.state as WorkerShareState,
+        windowsReported: w.windowsReported,
+        windowsStored: counts.get(w.workerId) ?? 0,
+        reason: w.reason,
+      })),
+    };
+  }
+
+  async state(id: string): Promise<RunStatus | null> {
+    const row = await this.prisma.run.findUnique({ where: { id }, select: { state: true } });
+    return row ? (row.state as RunStatus) : null;
+  }
+
+  async listIdsForPlan(planId: string): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({ where: { planId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
+  async hasActiveRun(planId: string): Promise<boolean> {
+    return (await this.prisma.run.count({ where: { planId, state: { in: ACTIVE } } })) > 0;
+  }
+
+  async activeRunIds(): Promise<string[]> {
+    const rows = await this.prisma.run.findMany({ where: { state: { in: ACTIVE } }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
+  /** Moves a run from one of `from` to `to`; false if it was not in one of them (someone else moved it first). */
+  async transition(id: string, from: RunStatus[], to: RunStatus, fields: { summary?: RunSummary; error?: string | null; endedAt?: Date } = {}): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({
+      where: { id, state: { in: from } },
+      data: {
+        state: to,
+        ...(fields.summary ? { summary: asJson(fields.summary) } : {}),
+        ...(fields.error !== undefined ? { error: fields.error } : {}),
+        ...(fields.endedAt ? { endedAt: fields.endedAt } : {}),
+      },
+    });
+    return count > 0;
+  }
+
+  async setWorkerState(runId: string, workerId: string, state: WorkerShareState, fields: { windowsReported?: number; reason?: string } = {}): Promise<boolean> {
+    const { count } = await this.prisma.runWorker.updateMany({
+      where: { runId, workerId },
+      data: {
+        state,
+        ...(fields.windowsReported !== undefined ? { windowsReported: fields.windowsReported } : {}),
+        ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
+      },
+    });
+    return count > 0;
+  }
+
+  /** Stores a window once; a redelivered copy (same run, worker and seq) is ignored. Returns whether it was new. */
+  async insertWindow(window: RunWindow): Promise<boolean> {
+    const { count } = await this.prisma.runWindow.createMany({
+      data: [
+        {
+          runId: window.runId,
+          workerId: window.workerId,
+          seq: window.seq,
+          second: window.second,
+          durationMs: window.durationMs,
+          requests: window.requests,
+          bytes: BigInt(window.bytes),
+          statusCodes: asJson(window.statusCodes),
+          errors: asJson(window.errors),
+          histogram: Buffer.from(window.histogram, 'base64'),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return count > 0;
+  }
+
+  async windows(runId: string, filter: { workerId?: string } = {}): Promise<StoredWindow[]> {
+    const rows = await this.prisma.runWindow.findMany({
+      where: { runId, ...(filter.workerId ? { workerId: filter.workerId } : {}) },
+      orderBy: [{ second: 'asc' }, { workerId: 'asc' }],
+    });
+    return rows.map((row) => ({
+      workerId: row.workerId,
+      seq: row.seq,
+      second: row.second,
+      durationMs: row.durationMs,
+      requests: row.requests,
+      bytes: Number(row.bytes),
+      statusCodes: row.statusCodes as WindowData['statusCodes'],
+      errors: row.errors as WindowData['errors'],
+      histogram: Buffer.from(row.histogram).toString('base64'),
+    }));
+  }
+
+  async windowCounts(runId: string): Promise<Map<string, number>> {
+    const groups = await this.prisma.runWindow.groupBy({ by: ['workerId'], where: { runId }, _count: { _all: true } });
+    return new Map(groups.map((g) => [g.workerId, g._count._all]));
+  }
+}

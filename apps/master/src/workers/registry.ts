@@ -1,0 +1,95 @@
+import type { WorkerCapabilities, WorkerHeartbeat, WorkerHello, WorkerResource, WorkerState } from '@loadtest/protocol';
+
+interface WorkerEntry {
+  id: string;
+  host: string | null;
+  version: string | null;
+  capabilities: WorkerCapabilities | null;
+  lastHeartbeatAt: number | null;
+  lastSeenAt: number;
+  busyWith: string | null;
+}
+
+export interface WorkerRegistryOptions {
+  /** A worker not heard from for this long is `missing`. */
+  missingAfterMs: number;
+  now?: () => number;
+}
+
+/** The workers the master knows, as their hellos and heartbeats tell it. */
+export class WorkerRegistry {
+  private readonly workers = new Map<string, WorkerEntry>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: WorkerRegistryOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  onHello(hello: WorkerHello): void {
+    const entry = this.entry(hello.workerId);
+    entry.host = hello.host;
+    entry.version = hello.version;
+    entry.capabilities = hello.capabilities;
+    entry.lastSeenAt = this.now();
+  }
+
+  onHeartbeat(heartbeat: WorkerHeartbeat): void {
+    const entry = this.entry(heartbeat.workerId);
+    entry.lastHeartbeatAt = this.now();
+    entry.lastSeenAt = entry.lastHeartbeatAt;
+    entry.busyWith = heartbeat.activity === 'busy' ? heartbeat.runId : null;
+  }
+
+  /** Marks a worker busy as soon as it is assigned, before its next heartbeat says so. */
+  markBusy(workerId: string, runId: string): void {
+    const entry = this.workers.get(workerId);
+    if (entry) entry.busyWith = runId;
+  }
+
+  markIdle(workerId: string, runId: string): void {
+    const entry = this.workers.get(workerId);
+    if (entry && entry.busyWith === runId) entry.busyWith = null;
+  }
+
+  stateOf(entry: WorkerEntry): WorkerState {
+    if (this.now() - entry.lastSeenAt > this.options.missingAfterMs) return 'missing';
+    return entry.busyWith ? 'busy' : 'online';
+  }
+
+  /** Workers that are live and free to take a share, in a stable order. */
+  available(): string[] {
+    return [...this.workers.values()]
+      .filter((entry) => this.stateOf(entry) === 'online')
+      .map((entry) => entry.id)
+      .sort();
+  }
+
+  list(): WorkerResource[] {
+    return [...this.workers.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((entry) => ({
+        id: entry.id,
+        host: entry.host,
+        version: entry.version,
+        state: this.stateOf(entry),
+        lastHeartbeatAt: entry.lastHeartbeatAt === null ? null : new Date(entry.lastHeartbeatAt).toISOString(),
+        capabilities: entry.capabilities,
+        runId: entry.busyWith,
+      }));
+  }
+
+  summaryCounts(): Record<WorkerState, number> {
+    const counts: Record<WorkerState, number> = { online: 0, busy: 0, missing: 0 };
+    for (const entry of this.workers.values()) counts[this.stateOf(entry)] += 1;
+    return counts;
+  }
+
+  private entry(id: string): WorkerEntry {
+    let entry = this.workers.get(id);
+    if (!entry) {
+      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null };
+      this.workers.set(id, entry);
+    }
+    return entry;
+  }
+}
