@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalUrl,
   /** RabbitMQ to reach the workers through; when unset, the in-process transport and a local worker are used. */
   AMQP_URL: optionalUrl,
+  /** Prefix of every exchange and queue name, so that installations (or tests) can share a broker. */
+  AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, _ and -').default('loadtest'),
   LOADTEST_DATA_DIR: z.string().default('.data'),
   /** Port of the embedded PostgreSQL; 0 picks a free one. */
   LOADTEST_EMBEDDED_PG_PORT: port.default(0),
@@ -33,6 +35,7 @@ export interface MasterConfig {
   port: number;
   databaseUrl: string | undefined;
   amqpUrl: string | undefined;
+  amqpNamespace: string;
   dataDir: string;
   embeddedPgPort: number;
   localWorkers: number;
@@ -51,6 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     amqpUrl: e.AMQP_URL,
+    amqpNamespace: e.AMQP_NAMESPACE,
     dataDir: resolve(e.LOADTEST_DATA_DIR),
     embeddedPgPort: e.LOADTEST_EMBEDDED_PG_PORT,
     localWorkers: e.AMQP_URL ? 0 : e.LOCAL_WORKERS,

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     logger.child({ component: 'database' }),
   );
   const hub = config.amqpUrl ? undefined : new InProcessHub(logger.child({ component: 'transport' }));
-  const transport: MasterTransport = hub ?? new AmqpMasterTransport(config.amqpUrl!, logger.child({ component: 'transport' }));
+  const transport: MasterTransport = hub ?? new AmqpMasterTransport(config.amqpUrl!, logger.child({ component: 'transport' }), {}, config.amqpNamespace);
   const master = await buildMaster({
     prisma: database.prisma,
     transport,

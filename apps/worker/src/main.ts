@@ -1,4 +1,4 @@
-import { AmqpWorkerTransport } from '@loadtest/transport';
+import { AmqpWorkerTransport, type TransportEvents } from '@loadtest/transport';
 import { workerIdentity } from './identity.js';
 import { createLogger } from './logger.js';
 import { WorkerAgent } from './worker-agent.js';
@@ -12,9 +12,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const identity = workerIdentity(process.env);
-  let agent: WorkerAgent | undefined;
-  const transport = new AmqpWorkerTransport(url, logger.child({ workerId: identity.workerId }), { onConnected: () => agent?.sayHello() });
-  agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }));
+  const events: TransportEvents = {};
+  const transport = new AmqpWorkerTransport(url, logger.child({ workerId: identity.workerId }), events, process.env.AMQP_NAMESPACE || undefined);
+  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }));
+  events.onConnected = () => agent.sayHello();
   // The transport's connect event says hello, now and after every reconnection.
   await agent.start();
   const shutdown = (signal: string) => {

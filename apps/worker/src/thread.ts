@@ -1,4 +1,4 @@
-import { PortWorkerTransport } from '@loadtest/transport';
+import { PortWorkerTransport, type TransportEvents } from '@loadtest/transport';
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort, workerData } from 'node:worker_threads';
 import { workerIdentity } from './identity.js';
@@ -18,14 +18,15 @@ interface LocalWorkerData {
 const data = workerData as LocalWorkerData;
 const identity = { ...workerIdentity(process.env), workerId: data.workerId };
 const logger = createLogger('worker', { workerId: identity.workerId, thread: 'local' });
-let agent: WorkerAgent | undefined;
-const transport = new PortWorkerTransport(data.port, logger, { onConnected: () => agent?.sayHello() });
-agent = new WorkerAgent(identity, transport, logger);
+const events: TransportEvents = {};
+const transport = new PortWorkerTransport(data.port, logger, events);
+const agent = new WorkerAgent(identity, transport, logger);
+events.onConnected = () => agent.sayHello();
 
 parentPort?.on('message', (message: unknown) => {
   if (message === 'shutdown') {
     agent
-      ?.stop()
+      .stop()
       .catch((error: unknown) => logger.error({ err: error }, 'local worker shutdown failed'))
       .finally(() => parentPort?.close());
   }

@@ -1,20 +1,31 @@
 import type { MasterToWorker, WorkerToMaster } from './messages/index.js';
 
-/** The one topic exchange every message goes through. */
-export const EXCHANGE = 'loadtest';
-/** The master's durable queue; it receives every worker → master message type. */
-export const MASTER_QUEUE = 'loadtest.master';
-
-/** Worker → master messages are routed by their type. */
-export function masterRoutingKey(message: WorkerToMaster): string {
-  return message.type;
+/**
+ * Names of the broker objects. Everything lives under one namespace (default
+ * `loadtest`), so several installations — or test runs — can share a broker.
+ */
+export interface BrokerNames {
+  /** The one topic exchange every message goes through. */
+  exchange: string;
+  /** The master's durable queue; it receives every worker → master message type. */
+  masterQueue: string;
+  /** Each worker has its own durable queue; assignments never share a queue. */
+  workerQueue(workerId: string): string;
+  /** Binding key of a worker's queue, or the routing key of one message to it. */
+  workerRoutingKey(workerId: string, message?: MasterToWorker): string;
+  /** Worker → master messages are routed by their type. */
+  masterRoutingKey(message: WorkerToMaster | WorkerToMaster['type']): string;
 }
 
-/** Each worker has its own durable queue; assignments never share a queue. */
-export function workerQueue(workerId: string): string {
-  return `loadtest.worker.${workerId}`;
-}
+export const DEFAULT_BROKER_NAMESPACE = 'loadtest';
 
-export function workerRoutingKey(workerId: string, message?: MasterToWorker): string {
-  return message ? `to-worker.${workerId}.${message.type}` : `to-worker.${workerId}.#`;
+export function brokerNames(namespace: string = DEFAULT_BROKER_NAMESPACE): BrokerNames {
+  if (!/^[A-Za-z0-9_-]+$/.test(namespace)) throw new Error(`broker namespace "${namespace}" may hold only letters, digits, _ and -`);
+  return {
+    exchange: namespace,
+    masterQueue: `${namespace}.master`,
+    workerQueue: (workerId) => `${namespace}.worker.${workerId}`,
+    workerRoutingKey: (workerId, message) => (message ? `to-worker.${workerId}.${message.type}` : `to-worker.${workerId}.#`),
+    masterRoutingKey: (message) => (typeof message === 'string' ? message : message.type),
+  };
 }

@@ -22,6 +22,7 @@ export interface WorkerTransport {
   close(): Promise<void>;
 }
 
+/** Read when each event happens, so a listener may be set after the transport is built. */
 export interface TransportEvents {
   /** Called on every (re)connection, e.g. so that a worker can say hello again. */
   onConnected?: () => void;

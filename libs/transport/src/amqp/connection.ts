@@ -1,5 +1,6 @@
 import { connect, type AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Logger } from 'pino';
+import type { TransportEvents } from '../transport.js';
 
 /** Redacts the password of an AMQP URL, for logs. */
 export function redactUrl(url: string): string {
@@ -13,7 +14,7 @@ export function redactUrl(url: string): string {
 }
 
 /** A connection that reconnects by itself and logs each change of state. */
-export function connectAmqp(url: string, name: string, logger: Logger, onConnected?: () => void): AmqpConnectionManager {
+export function connectAmqp(url: string, name: string, logger: Logger, events: TransportEvents): AmqpConnectionManager {
   const connection = connect([url], {
     heartbeatIntervalInSeconds: 5,
     reconnectTimeInSeconds: 1,
@@ -22,7 +23,7 @@ export function connectAmqp(url: string, name: string, logger: Logger, onConnect
   const where = redactUrl(url);
   connection.on('connect', () => {
     logger.info({ broker: where }, 'connected to broker');
-    onConnected?.();
+    events.onConnected?.();
   });
   connection.on('disconnect', ({ err }) => logger.warn({ broker: where, err }, 'disconnected from broker; reconnecting'));
   connection.on('connectFailed', ({ err }) => logger.warn({ broker: where, err }, 'cannot connect to broker; retrying'));

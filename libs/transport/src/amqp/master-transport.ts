@@ -1,4 +1,4 @@
-import { EXCHANGE, MASTER_QUEUE, parseWorkerToMaster, workerRoutingKey, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { brokerNames, parseWorkerToMaster, type BrokerNames, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
@@ -16,24 +16,28 @@ export class AmqpMasterTransport implements MasterTransport {
   private connection: AmqpConnectionManager | undefined;
   private channel: ChannelWrapper | undefined;
   private readonly declaredWorkerQueues = new Set<string>();
+  private readonly names: BrokerNames;
 
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
     private readonly events: TransportEvents = {},
-  ) {}
+    namespace?: string,
+  ) {
+    this.names = brokerNames(namespace);
+  }
 
   async listen(handler: MessageHandler<WorkerToMaster>): Promise<void> {
-    this.connection = connectAmqp(this.url, 'loadtest-master', this.logger, this.events.onConnected);
+    this.connection = connectAmqp(this.url, 'loadtest-master', this.logger, this.events);
     const channel = this.connection.createChannel({
       name: 'master',
       confirm: true,
       setup: async (ch: ConfirmChannel) => {
-        await assertMasterQueue(ch);
+        await assertMasterQueue(ch, this.names);
       },
     });
     this.channel = channel;
-    await channel.consume(MASTER_QUEUE, (msg) => void this.onMessage(channel, msg, handler), {
+    await channel.consume(this.names.masterQueue, (msg) => void this.onMessage(channel, msg, handler), {
       noAck: false,
       prefetch: MASTER_PREFETCH,
     });
@@ -53,10 +57,10 @@ export class AmqpMasterTransport implements MasterTransport {
     const channel = this.requireChannel();
     // Declare the worker's queue too, so that an assignment can never be unroutable.
     if (!this.declaredWorkerQueues.has(message.workerId)) {
-      await channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, message.workerId));
+      await channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, message.workerId));
       this.declaredWorkerQueues.add(message.workerId);
     }
-    await channel.publish(EXCHANGE, workerRoutingKey(message.workerId, message), Buffer.from(JSON.stringify(message)), {
+    await channel.publish(this.names.exchange, this.names.workerRoutingKey(message.workerId, message), Buffer.from(JSON.stringify(message)), {
       persistent: true,
       contentType: 'application/json',
       type: message.type,
@@ -65,7 +69,7 @@ export class AmqpMasterTransport implements MasterTransport {
 
   /** For tests and tools: publish raw bytes as if a worker had sent them. */
   async publishRaw(routingKey: WorkerToMaster['type'], content: Buffer): Promise<void> {
-    await this.requireChannel().publish(EXCHANGE, routingKey, content, { persistent: true });
+    await this.requireChannel().publish(this.names.exchange, this.names.masterRoutingKey(routingKey), content, { persistent: true });
   }
 
   async close(): Promise<void> {

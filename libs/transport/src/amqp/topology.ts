@@ -1,4 +1,4 @@
-import { EXCHANGE, MASTER_QUEUE, WORKER_TO_MASTER_TYPES, workerQueue, workerRoutingKey } from '@loadtest/protocol';
+import { WORKER_TO_MASTER_TYPES, type BrokerNames } from '@loadtest/protocol';
 import type { ConfirmChannel, Options } from 'amqplib';
 
 /**
@@ -17,20 +17,20 @@ export const MASTER_QUEUE_OPTIONS: Options.AssertQueue = { durable: true };
 /** Heartbeats are worthless once stale; let the broker drop them instead of piling them up. */
 export const HEARTBEAT_EXPIRATION_MS = 10_000;
 
-export async function assertExchange(channel: ConfirmChannel): Promise<void> {
-  await channel.assertExchange(EXCHANGE, 'topic', { durable: true });
+export async function assertExchange(channel: ConfirmChannel, names: BrokerNames): Promise<void> {
+  await channel.assertExchange(names.exchange, 'topic', { durable: true });
 }
 
-export async function assertMasterQueue(channel: ConfirmChannel): Promise<void> {
-  await assertExchange(channel);
-  await channel.assertQueue(MASTER_QUEUE, MASTER_QUEUE_OPTIONS);
+export async function assertMasterQueue(channel: ConfirmChannel, names: BrokerNames): Promise<void> {
+  await assertExchange(channel, names);
+  await channel.assertQueue(names.masterQueue, MASTER_QUEUE_OPTIONS);
   for (const type of WORKER_TO_MASTER_TYPES) {
-    await channel.bindQueue(MASTER_QUEUE, EXCHANGE, type);
+    await channel.bindQueue(names.masterQueue, names.exchange, names.masterRoutingKey(type));
   }
 }
 
-export async function assertWorkerQueue(channel: ConfirmChannel, workerId: string): Promise<void> {
-  await assertExchange(channel);
-  await channel.assertQueue(workerQueue(workerId), WORKER_QUEUE_OPTIONS);
-  await channel.bindQueue(workerQueue(workerId), EXCHANGE, workerRoutingKey(workerId));
+export async function assertWorkerQueue(channel: ConfirmChannel, names: BrokerNames, workerId: string): Promise<void> {
+  await assertExchange(channel, names);
+  await channel.assertQueue(names.workerQueue(workerId), WORKER_QUEUE_OPTIONS);
+  await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.workerRoutingKey(workerId));
 }

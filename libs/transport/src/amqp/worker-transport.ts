@@ -1,4 +1,4 @@
-import { EXCHANGE, masterRoutingKey, parseMasterToWorker, workerQueue, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { brokerNames, parseMasterToWorker, type BrokerNames, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
@@ -12,25 +12,28 @@ const REDELIVERY_DELAY_MS = 1000;
 export class AmqpWorkerTransport implements WorkerTransport {
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
+  private readonly names: BrokerNames;
 
   constructor(
     url: string,
     private readonly logger: Logger,
     events: TransportEvents = {},
+    namespace?: string,
   ) {
-    this.connection = connectAmqp(url, 'loadtest-worker', logger, events.onConnected);
+    this.names = brokerNames(namespace);
+    this.connection = connectAmqp(url, 'loadtest-worker', logger, events);
     // Publishing waits for broker confirms; while the broker is away,
     // amqp-connection-manager keeps unconfirmed messages and sends them on reconnect.
     this.channel = this.connection.createChannel({
       name: 'worker',
       confirm: true,
-      setup: (ch: ConfirmChannel) => assertExchange(ch),
+      setup: (ch: ConfirmChannel) => assertExchange(ch, this.names),
     });
   }
 
   async listen(workerId: string, handler: MessageHandler<MasterToWorker>): Promise<void> {
-    await this.channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, workerId));
-    await this.channel.consume(workerQueue(workerId), (msg) => void this.onMessage(msg, handler), { noAck: false, prefetch: 16 });
+    await this.channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, workerId));
+    await this.channel.consume(this.names.workerQueue(workerId), (msg) => void this.onMessage(msg, handler), { noAck: false, prefetch: 16 });
     await this.channel.waitForConnect();
   }
 
@@ -44,7 +47,7 @@ export class AmqpWorkerTransport implements WorkerTransport {
   }
 
   async sendToMaster(message: WorkerToMaster): Promise<void> {
-    await this.channel.publish(EXCHANGE, masterRoutingKey(message), Buffer.from(JSON.stringify(message)), {
+    await this.channel.publish(this.names.exchange, this.names.masterRoutingKey(message), Buffer.from(JSON.stringify(message)), {
       persistent: message.type !== 'worker.heartbeat',
       contentType: 'application/json',
       type: message.type,
