@@ -39,11 +39,20 @@ export class PortEndpoint<In> {
   }
 
   send(payload: unknown): Promise<void> {
+    return this.request((id) => ({ kind: 'message', id, payload }));
+  }
+
+  /** Tells the hub which worker is on this port; resolves once the hub has taken note. */
+  announce(workerId: string): Promise<void> {
+    return this.request((id) => ({ kind: 'listen', id, workerId }));
+  }
+
+  private request(frame: (id: number) => PortFrame): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${this.source}: port is closed`));
     const id = this.nextId++;
     return new Promise<void>((resolve) => {
       this.pending.set(id, resolve);
-      this.port.postMessage({ kind: 'message', id, payload } satisfies PortFrame);
+      this.port.postMessage(frame(id));
     });
   }
 
@@ -64,6 +73,7 @@ export class PortEndpoint<In> {
         return;
       case 'listen':
         this.onListen?.(frame.workerId);
+        this.post({ kind: 'ack', id: frame.id });
         return;
       case 'message':
         this.queue = this.queue.then(() => this.handle(frame.id, frame.payload));

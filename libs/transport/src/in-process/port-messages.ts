@@ -1,6 +1,6 @@
 /** Frames exchanged over a MessagePort between the in-process hub and a worker. */
 export type PortFrame =
-  | { kind: 'listen'; workerId: string }
+  | { kind: 'listen'; id: number; workerId: string }
   | { kind: 'message'; id: number; payload: unknown }
   | { kind: 'ack'; id: number };
 

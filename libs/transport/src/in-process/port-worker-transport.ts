@@ -18,7 +18,7 @@ export class PortWorkerTransport implements WorkerTransport {
 
   async listen(workerId: string, handler: MessageHandler<MasterToWorker>): Promise<void> {
     this.endpoint.setHandler(handler);
-    this.endpoint.post({ kind: 'listen', workerId });
+    await this.endpoint.announce(workerId);
     this.events.onConnected?.();
   }
 

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { brokerNames } from '@loadtest/protocol';
+import amqplib from 'amqplib';
+import { describe, expect, it } from 'vitest';
+import { AmqpMasterTransport, AmqpWorkerTransport, type WorkerTransport } from '../src/index.js';
+import { AMQP_URL, assignMessage, memoryLogger, until } from './helpers.js';
+import { transportContract } from './transport-contract.js';
+
+/** Removes a test namespace's exchange and queues from the real broker. */
+async function deleteNamespace(namespace: string, workerIds: string[]): Promise<void> {
+  const names = brokerNames(namespace);
+  const connection = await amqplib.connect(AMQP_URL);
+  const channel = await connection.createChannel();
+  for (const id of workerIds) await channel.deleteQueue(names.workerQueue(id));
+  await channel.deleteQueue(names.masterQueue);
+  await channel.deleteExchange(names.exchange);
+  await connection.close();
+}
+
+describe('AMQP transport (real RabbitMQ)', () => {
+  transportContract(async (logger) => {
+    const namespace = `test-${randomUUID()}`;
+    const master = new AmqpMasterTransport(AMQP_URL, logger, {}, namespace);
+    const workers: WorkerTransport[] = [];
+    const ids: string[] = [];
+    return {
+      master,
+      worker: (id) => {
+        ids.push(id);
+        const transport = new AmqpWorkerTransport(AMQP_URL, logger, {}, namespace);
+        workers.push(transport);
+        return transport;
+      },
+      sendRawToMaster: (content) => master.publishRaw('run.window', content),
+      close: async () => {
+        for (const w of workers) await w.close();
+        await master.close();
+        await deleteNamespace(namespace, ids);
+      },
+    };
+  });
+
+  it('declares durable queues, one per worker, and keeps an assignment for a worker that is away', async () => {
+    const namespace = `test-${randomUUID()}`;
+    const names = brokerNames(namespace);
+    const { logger } = memoryLogger();
+    const master = new AmqpMasterTransport(AMQP_URL, logger, {}, namespace);
+    await master.listen(async () => undefined);
+    // The worker is not connected yet: the master declares its queue, so the assignment waits there.
+    await master.sendToWorker(assignMessage('late-worker'));
+    const connection = await amqplib.connect(AMQP_URL);
+    try {
+      const channel = await connection.createChannel();
+      const queue = await channel.checkQueue(names.workerQueue('late-worker'));
+      expect(queue.messageCount).toBe(1);
+      // Redeclaring a durable queue as non-durable is refused by the broker: the queues are durable.
+      for (const queueName of [names.workerQueue('late-worker'), names.masterQueue]) {
+        const probe = await connection.createChannel();
+        probe.on('error', () => undefined);
+        await expect(probe.assertQueue(queueName, { durable: false })).rejects.toThrow(/PRECONDITION_FAILED/);
+      }
+      const got: string[] = [];
+      const worker = new AmqpWorkerTransport(AMQP_URL, logger, {}, namespace);
+      await worker.listen('late-worker', async (m) => void got.push(m.type));
+      await until(() => got.length === 1);
+      expect(got).toEqual(['run.assign']);
+      await worker.close();
+    } finally {
+      await connection.close();
+      await master.close();
+      await deleteNamespace(namespace, ['late-worker']);
+    }
+  });
+});
