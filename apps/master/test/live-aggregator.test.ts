@@ -1,0 +1,61 @@
+import { WindowRecorder } from '@loadtest/metrics';
+import { PROTOCOL_VERSION, type LiveWindowEvent, type RunWindow } from '@loadtest/protocol';
+import { describe, expect, it } from 'vitest';
+import { LiveAggregator } from '../src/live/live-aggregator.js';
+
+const RUN = '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01';
+
+function window(workerId: string, second: number, latencies: number[]): RunWindow {
+  const recorder = new WindowRecorder();
+  for (const micros of latencies) recorder.recordResponse(200, 10, micros);
+  return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: RUN, workerId, seq: second, ...recorder.take(second, 1000) };
+}
+
+describe('LiveAggregator', () => {
+  it('sends one merged event per second once every worker delivered it, holding that second only', () => {
+    const events: LiveWindowEvent[] = [];
+    const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 1500, now: () => 0 });
+    live.trackRun(RUN, 2);
+    live.addWindow(window('a', 0, [100, 200]));
+    expect(events).toEqual([]);
+    live.addWindow(window('b', 0, [300]));
+    live.addWindow(window('a', 1, [1000]));
+    live.addWindow(window('b', 1, [2000, 3000]));
+    expect(events.map((e) => [e.second, e.requests, e.workers])).toEqual([
+      [0, 3, 2],
+      [1, 3, 2],
+    ]);
+    expect(events[0]!.latencyMicros!.max).toBeGreaterThanOrEqual(300);
+    expect(events[1]!.latencyMicros!.min).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('ignores a duplicate window and sends a second without a slow worker once its grace ran out, in order', () => {
+    const events: LiveWindowEvent[] = [];
+    let now = 0;
+    const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 1500, now: () => now });
+    live.trackRun(RUN, 2);
+    live.addWindow(window('a', 0, [100]));
+    live.addWindow(window('a', 0, [100]));
+    live.addWindow(window('a', 1, [100]));
+    live.addWindow(window('b', 1, [100]));
+    expect(events).toEqual([]);
+    now = 1600;
+    live.tick();
+    expect(events.map((e) => [e.second, e.requests])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
+    // Too late for the live stream: it is stored and shows in the timeline, not resent.
+    live.addWindow(window('b', 0, [100]));
+    expect(events).toHaveLength(2);
+  });
+
+  it('flushes what is pending when the run ends', () => {
+    const events: LiveWindowEvent[] = [];
+    const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 60_000, now: () => 0 });
+    live.trackRun(RUN, 3);
+    live.addWindow(window('a', 4, [100]));
+    live.endRun(RUN);
+    expect(events.map((e) => e.second)).toEqual([4]);
+  });
+});

@@ -1,0 +1,66 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir, migrate } from '../src/persistence/migrate.js';
+import { createPrisma } from '../src/persistence/prisma.js';
+import { createEmptyDatabase, silent } from './support.js';
+
+describe('migrations (real PostgreSQL)', () => {
+  let db: { url: string; drop(): Promise<void> };
+  beforeAll(async () => {
+    db = await createEmptyDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('bring a fresh database to the current schema, once', async () => {
+    expect(await migrate(db.url, silent)).toEqual(['0001_init']);
+    expect(await migrate(db.url, silent)).toEqual([]);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
+    );
+    await client.end();
+    const columns = (table: string) => rows.filter((r) => r.table_name === table).map((r) => r.column_name);
+    expect(columns('plans')).toEqual(['id', 'name', 'definition', 'created_at', 'updated_at']);
+    expect(columns('runs')).toEqual(expect.arrayContaining(['id', 'plan_id', 'state', 'load', 'plan_snapshot', 'summary', 'start_at', 'ended_at']));
+    expect(columns('run_workers')).toEqual(expect.arrayContaining(['run_id', 'worker_id', 'share_index', 'connections', 'state', 'windows_reported']));
+    expect(columns('run_windows')).toEqual(expect.arrayContaining(['run_id', 'worker_id', 'seq', 'second', 'requests', 'bytes', 'status_codes', 'errors', 'histogram']));
+  });
+
+  it('match what the Prisma client expects: every model can be written and read', async () => {
+    const prisma = createPrisma(db.url);
+    try {
+      const plan = await prisma.plan.create({ data: { name: 'p', definition: { baseUrl: 'http://x', requests: [] } } });
+      const run = await prisma.run.create({
+        data: { planId: plan.id, state: 'pending', load: {}, planSnapshot: {}, workers: { create: [{ workerId: 'w', shareIndex: 0, connections: 1, state: 'assigned' }] } },
+      });
+      await prisma.runWindow.create({
+        data: { runId: run.id, workerId: 'w', seq: 0, second: 0, durationMs: 1000, requests: 5, bytes: 2n ** 40n, statusCodes: { '200': 5 }, errors: {}, histogram: Buffer.from([1, 2, 3]) },
+      });
+      const back = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { workers: true, windows: true } });
+      expect(back.workers).toHaveLength(1);
+      expect(back.windows[0]!.bytes).toBe(2n ** 40n);
+      expect(Buffer.from(back.windows[0]!.histogram)).toEqual(Buffer.from([1, 2, 3]));
+      // Deleting a plan keeps its runs and their measurements.
+      await prisma.plan.delete({ where: { id: plan.id } });
+      expect((await prisma.run.findUniqueOrThrow({ where: { id: run.id } })).planId).toBeNull();
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it('refuse to continue when an applied migration was edited', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+    try {
+      await cp(defaultMigrationsDir(), dir, { recursive: true });
+      const file = join(dir, '0001_init', 'migration.sql');
+      await writeFile(file, `${await readFile(file, 'utf8')}\n-- edited\n`);
+      await expect(migrate(db.url, silent, dir)).rejects.toThrow(/0001_init was edited after it was applied/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
