@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 
 export interface EmbeddedDatabase {
@@ -35,6 +35,24 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
   if (alive(pid)) process.kill(pid, 'SIGQUIT');
 }
 
+/**
+ * Started as root, PostgreSQL runs as the `postgres` user, which must be able
+ * to reach the data folder: every parent folder must let others traverse it.
+ */
+async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the "postgres" user when started as root, and cannot reach ${dataDir}: ${dir} has mode ${(mode & 0o777).toString(8)}. ` +
+          'Choose a LOADTEST_DATA_DIR whose parent folders others may traverse (o+x).',
+      );
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -60,6 +78,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     if (recent.length > 50) recent.shift();
   };
   await mkdir(dataDir, { recursive: true });
+  await checkReachableByPostgresUser(dataDir);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

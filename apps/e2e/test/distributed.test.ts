@@ -1,0 +1,191 @@
+import { brokerNames, type LiveRunStateEvent, type LiveWindowEvent, type PlanResource, type RunResource, type Timeline, type WorkerList } from '@loadtest/protocol';
+import { startTarget, type TargetServer } from '@loadtest/target';
+import amqplib from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AMQP_URL, api, createDatabase, freePort, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+
+/**
+ * The distributed mode on this machine's real services: a master process and
+ * two worker processes talking through RabbitMQ, history in PostgreSQL.
+ */
+describe('distributed mode: master + 2 worker processes over the real RabbitMQ and PostgreSQL', () => {
+  const namespace = `e2e-${randomUUID().slice(0, 8)}`;
+  let db: { url: string; drop(): Promise<void> };
+  let target: TargetServer;
+  let master: RunningProcess;
+  const workers: RunningProcess[] = [];
+  let base: string;
+  let planId: string;
+
+  beforeAll(async () => {
+    db = await createDatabase();
+    target = await startTarget();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = { AMQP_URL, AMQP_NAMESPACE: namespace };
+    master = startTs('master', 'apps/master/src/main.ts', { ...env, DATABASE_URL: db.url, PORT: String(port) });
+    await master.waitForLog((r) => r.msg === 'master ready');
+    for (const id of ['e2e-w1', 'e2e-w2']) workers.push(startTs(id, 'apps/worker/src/main.ts', { ...env, WORKER_ID: id }));
+    await until(
+      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online' && w.capabilities && w.lastHeartbeatAt).length === 2,
+      20_000,
+      'two workers online',
+    );
+    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', { name: 'e2e', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
+    planId = plan.body.id;
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await master?.stop();
+    await target?.close();
+    await db?.drop();
+    const names = brokerNames(namespace);
+    const connection = await amqplib.connect(AMQP_URL);
+    const channel = await connection.createChannel();
+    for (const id of ['e2e-w1', 'e2e-w2']) await channel.deleteQueue(names.workerQueue(id));
+    await channel.deleteQueue(names.masterQueue);
+    await channel.deleteExchange(names.exchange);
+    await connection.close();
+  });
+
+  it('lists both workers with host, state, last heartbeat and capabilities', async () => {
+    const { body } = await api<WorkerList>(base, 'GET', '/api/v1/workers');
+    expect(body.items.map((w) => w.id)).toEqual(['e2e-w1', 'e2e-w2']);
+    for (const w of body.items) {
+      expect(w.host).toBeTruthy();
+      expect(w.state).toBe('online');
+      expect(Date.now() - Date.parse(w.lastHeartbeatAt!)).toBeLessThan(3000);
+      expect(w.capabilities).toMatchObject({ cores: expect.any(Number), memoryBytes: expect.any(Number) });
+    }
+  });
+
+  it('rejects and logs malformed broker messages, and keeps running', async () => {
+    const names = brokerNames(namespace);
+    const connection = await amqplib.connect(AMQP_URL);
+    const channel = await connection.createConfirmChannel();
+    channel.publish(names.exchange, 'run.window', Buffer.from('{"v":1,"type":"run.window","seq":"three"}'));
+    channel.publish(names.exchange, 'worker.heartbeat', Buffer.from('definitely not json'));
+    await channel.waitForConfirms();
+    await connection.close();
+    await until(() => master.logs.filter((r) => r.msg === 'rejected invalid message').length >= 2, 10_000, 'rejections logged');
+    const reasons = master.logs.filter((r) => r.msg === 'rejected invalid message').map((r) => String(r.reason));
+    expect(reasons.some((r) => r.includes('seq'))).toBe(true);
+    expect(reasons.some((r) => r.startsWith('not JSON'))).toBe(true);
+    expect(master.child.exitCode).toBeNull();
+  });
+
+  it('runs 5 s over both workers: totals match the target, live deltas over websocket, summary merged from stored windows', async () => {
+    const socket: Socket = io(base, { transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    expect(socket.io.engine.transport.name).toBe('websocket');
+    const liveWindows: LiveWindowEvent[] = [];
+    const liveStates: LiveRunStateEvent[] = [];
+    socket.on('run:window', (e: LiveWindowEvent) => liveWindows.push(e));
+    socket.on('run:state', (e: LiveRunStateEvent) => liveStates.push(e));
+
+    target.resetStats();
+    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 20, durationSeconds: 5 });
+    expect(started.status).toBe(201);
+    expect(started.body.workers.map((w) => [w.workerId, w.connections])).toEqual([
+      ['e2e-w1', 10],
+      ['e2e-w2', 10],
+    ]);
+    const ack = await socket.emitWithAck('run:subscribe', { runId: started.body.id });
+    expect(ack).toEqual({ ok: true, state: 'pending' });
+
+    const run = await until(
+      async () => {
+        const r = await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`);
+        return r.body.state === 'finished' ? r.body : undefined;
+      },
+      30_000,
+      'run finished',
+    );
+    await sleep(300);
+    socket.close();
+
+    const served = target.stats().served;
+    const reported = run.summary!.requests;
+    // eslint-disable-next-line no-console -- the figures the issue asks for, in the test output
+    console.log(`e2e distributed: reported ${reported} requests, target served ${served}, difference ${served - reported} (20 connections)`);
+    expect(reported).toBeGreaterThan(1000);
+    expect(served - reported).toBeGreaterThanOrEqual(0);
+    expect(served - reported).toBeLessThanOrEqual(20);
+
+    const stored = await storedWindows(db.url, run.id);
+    for (const workerId of ['e2e-w1', 'e2e-w2']) {
+      const own = stored.filter((w) => w.workerId === workerId);
+      expect(own.map((w) => w.seq)).toEqual([0, 1, 2, 3, 4]);
+    }
+    expect(run.summary).toEqual(summaryOf(stored));
+    expect(run.summary!.latencyMicros.p50).toBeGreaterThan(0);
+    expect(run.summary!.statusCodes).toEqual({ '200': reported });
+
+    const timeline = await api<Timeline>(base, 'GET', `/api/v1/runs/${run.id}/timeline`);
+    expect(timeline.body.points.map((p) => p.second)).toEqual([0, 1, 2, 3, 4]);
+    // Live: one merged delta per second, never the history so far.
+    expect(liveWindows.map((e) => e.second)).toEqual([0, 1, 2, 3, 4]);
+    for (const event of liveWindows) {
+      expect(event.runId).toBe(run.id);
+      expect(event.workers).toBe(2);
+      expect(event.requests).toBe(timeline.body.points[event.second]!.requests);
+    }
+    expect(liveStates.map((s) => s.state)).toEqual(['running', 'finished']);
+  });
+
+  it('stops a run on POST /stop: the target stops receiving within 1 s, the run ends stopped with its windows', async () => {
+    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 10, durationSeconds: 60 });
+    await until(async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`)).body.state === 'running', 10_000, 'running');
+    await sleep(1500);
+    const stopAt = Date.now();
+    const stop = await api<RunResource>(base, 'POST', `/api/v1/runs/${started.body.id}/stop`);
+    expect(stop.status).toBe(202);
+    // Sample the target's count until it stops moving.
+    let last = target.stats().served;
+    let lastChange = Date.now();
+    while (Date.now() - lastChange < 700 && Date.now() - stopAt < 10_000) {
+      await sleep(50);
+      const now = target.stats().served;
+      if (now !== last) {
+        last = now;
+        lastChange = Date.now();
+      }
+    }
+    const stoppedAfterMs = lastChange - stopAt;
+    // eslint-disable-next-line no-console -- the figure the issue asks for
+    console.log(`e2e stop: last request reached the target ${stoppedAfterMs} ms after POST /stop`);
+    expect(stoppedAfterMs).toBeLessThan(1000);
+    const run = await until(
+      async () => {
+        const r = await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`);
+        return r.body.state === 'stopped' ? r.body : undefined;
+      },
+      10_000,
+      'run stopped',
+    );
+    expect(run.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
+    expect(run.summary!.requests).toBeGreaterThan(0);
+    expect((await api(base, 'POST', `/api/v1/runs/${run.id}/stop`)).status).toBe(409);
+  });
+
+  it('stops sending live events after unsubscribe', async () => {
+    const socket: Socket = io(base, { transports: ['websocket'], reconnection: false });
+    const seconds: number[] = [];
+    socket.on('run:window', (e: LiveWindowEvent) => seconds.push(e.second));
+    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 4, durationSeconds: 4 });
+    expect(await socket.emitWithAck('run:subscribe', { runId: started.body.id })).toMatchObject({ ok: true });
+    await until(() => seconds.length >= 1, 10_000, 'first live window');
+    expect(await socket.emitWithAck('run:unsubscribe', { runId: started.body.id })).toMatchObject({ ok: true });
+    const afterUnsubscribe = seconds.length;
+    await until(async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`)).body.state === 'finished', 15_000, 'finished');
+    expect(seconds.length).toBe(afterUnsubscribe);
+    expect(await socket.emitWithAck('run:subscribe', { runId: 'nope' })).toMatchObject({ ok: false });
+    socket.close();
+  });
+});

@@ -1,0 +1,203 @@
+import { summarize } from '@loadtest/metrics';
+import type { RunSummary, WindowData } from '@loadtest/protocol';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export type LogRecord = Record<string, unknown> & { msg?: string };
+
+/** A child process whose JSON log lines a test can wait for and read. */
+export class RunningProcess {
+  readonly logs: LogRecord[] = [];
+  readonly output: string[] = [];
+  private exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        this.output.push(line);
+        try {
+          this.logs.push(JSON.parse(line) as LogRecord);
+        } catch {
+          // Not a log record (e.g. npm's banner); kept in `output`.
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  async waitForLog(predicate: (record: LogRecord) => boolean, timeoutMs = 30_000): Promise<LogRecord> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs.find(predicate);
+      if (found) return found;
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited (${this.child.exitCode}) while waiting:\n${this.output.slice(-20).join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`${this.name}: log not seen within ${timeoutMs} ms:\n${this.output.slice(-20).join('\n')}`);
+      await sleep(50);
+    }
+  }
+
+  /** Writes everything the process printed to `$E2E_LOG_DIR/<name>.log`, when that variable is set. */
+  saveOutput(): void {
+    const dir = process.env.E2E_LOG_DIR;
+    if (dir) writeFileSync(join(dir, `${this.name}.log`), `${this.output.join('\n')}\n`);
+  }
+
+  /** Sends a signal to the process and its children, and waits for it to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    try {
+      process.kill(-this.child.pid!, signal);
+    } catch {
+      this.child.kill(signal);
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-this.child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
+    const code = await this.exited;
+    // Wait for the whole group (e.g. npm → tsx → node → postgres), not only the first process.
+    while (groupAlive(this.child.pid!)) await sleep(50);
+    clearTimeout(timer);
+    this.saveOutput();
+    return code;
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a TypeScript entry of this repository with tsx, in its own process group. */
+export function startTs(name: string, entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return new RunningProcess(name, child);
+}
+
+/** Starts a command exactly as a user types it (e.g. `npm start`), in its own process group. */
+export function startCommand(name: string, command: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return new RunningProcess(name, child);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not met within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** A fresh database on the real PostgreSQL. */
+export async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `lt_e2e_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+export interface StoredWindowRow extends WindowData {
+  workerId: string;
+  seq: number;
+}
+
+/** Reads a run's windows straight from the database, not through the API. */
+export async function storedWindows(databaseUrl: string, runId: string): Promise<StoredWindowRow[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      worker_id: string;
+      seq: number;
+      second: number;
+      duration_ms: number;
+      requests: number;
+      bytes: string;
+      status_codes: WindowData['statusCodes'];
+      errors: WindowData['errors'];
+      histogram: Buffer;
+    }>('SELECT worker_id, seq, second, duration_ms, requests, bytes, status_codes, errors, histogram FROM run_windows WHERE run_id = $1 ORDER BY worker_id, seq', [runId]);
+    return rows.map((r) => ({
+      workerId: r.worker_id,
+      seq: r.seq,
+      second: r.second,
+      durationMs: r.duration_ms,
+      requests: r.requests,
+      bytes: Number(r.bytes),
+      statusCodes: r.status_codes,
+      errors: r.errors,
+      histogram: r.histogram.toString('base64'),
+    }));
+  } finally {
+    await client.end();
+  }
+}
+
+export function summaryOf(windows: WindowData[]): RunSummary {
+  return summarize(windows);
+}
