@@ -1,0 +1,28 @@
+// Adds up the Vitest JSON reports of every project and prints CI's closing line:
+// "N passed, N failed" (", N skipped" when some were skipped). Exits 1 on any failure,
+// and counts a project whose report is missing (it crashed or never ran) as a failure.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dir, ...expected] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const project of expected) {
+  const file = join(dir, `${project}.json`);
+  if (!existsSync(file)) {
+    process.stderr.write(`no test report from ${project} (${file}): counted as a failure\n`);
+    failed += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
+  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  if (report.success === false && (report.numFailedTests ?? 0) === 0) {
+    process.stderr.write(`${project}: the test run failed outside any test (e.g. a suite that could not load): counted as a failure\n`);
+    failed += 1;
+  }
+}
+process.stdout.write(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
