@@ -1,0 +1,33 @@
+import { ESLint } from 'eslint';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './harness.js';
+
+/** The workspace's module boundaries, as Nx's lint rule enforces them on the real configuration. */
+describe('module boundaries (eslint @nx/enforce-module-boundaries)', () => {
+  const eslint = new ESLint({ cwd: REPO_ROOT });
+  const lint = async (file: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath: join(REPO_ROOT, file) });
+    return result!.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+  };
+
+  it('forbids a lib to import an app', async () => {
+    expect(await lint('libs/protocol/src/probe.ts', "import '@loadtest/worker';\n")).not.toEqual([]);
+  });
+
+  it('forbids an app to import another app', async () => {
+    expect(await lint('apps/master/src/probe.ts', "import '@loadtest/worker';\n")).toEqual(['Imports of apps are forbidden']);
+    expect(await lint('apps/worker/src/probe.ts', "import '@loadtest/master';\n")).toEqual(['Imports of apps are forbidden']);
+  });
+
+  it('forbids sources (but not tests) to use the mock target from tools/', async () => {
+    expect(await lint('apps/worker/src/probe.ts', "import '@loadtest/target';\n")).toEqual([
+      'A project tagged with "type:app" can only depend on libs tagged with "type:lib"',
+    ]);
+    expect(await lint('apps/worker/test/probe.test.ts', "import '@loadtest/target';\n")).toEqual([]);
+  });
+
+  it('lets apps use libs', async () => {
+    expect(await lint('apps/master/src/probe.ts', "import '@loadtest/protocol';\n")).toEqual([]);
+  });
+}, 60_000);

@@ -1,0 +1,84 @@
+import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster } from '@loadtest/protocol';
+import { startTarget, type TargetServer } from '@loadtest/target';
+import { InProcessHub, PortWorkerTransport } from '@loadtest/transport';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workerIdentity } from '../src/identity.js';
+import { WorkerAgent } from '../src/worker-agent.js';
+
+const logger = pino({ level: 'silent' });
+
+async function until(check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('WorkerAgent over the in-process transport', () => {
+  let target: TargetServer;
+  let hub: InProcessHub;
+  let agent: WorkerAgent;
+  const received: WorkerToMaster[] = [];
+
+  const assign = (runId: string, durationSeconds: number): RunAssign => ({
+    v: PROTOCOL_VERSION,
+    type: 'run.assign',
+    sentAt: Date.now(),
+    runId,
+    workerId: 'agent-1',
+    plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
+    durationSeconds,
+    timeoutSeconds: 5,
+    share: { index: 0, count: 1, connections: 2 },
+    startAt: Date.now() + 100,
+  });
+
+  beforeAll(async () => {
+    target = await startTarget();
+    hub = new InProcessHub(logger);
+    await hub.listen(async (m) => void received.push(m));
+    const events = {} as { onConnected?: () => void };
+    const transport = new PortWorkerTransport(hub.connectWorker(), logger, events);
+    agent = new WorkerAgent({ ...workerIdentity({ WORKER_MAX_CONNECTIONS: '500' }), workerId: 'agent-1' }, transport, logger);
+    events.onConnected = () => agent.sayHello();
+    await agent.start();
+  });
+
+  afterAll(async () => {
+    await agent.stop();
+    await hub.close();
+    await target.close();
+  });
+
+  it('says hello with its capacity, then heartbeats every second', async () => {
+    await until(() => received.filter((m) => m.type === 'worker.heartbeat').length >= 2, 4000);
+    const hello = received.find((m) => m.type === 'worker.hello');
+    expect(hello).toMatchObject({ workerId: 'agent-1', capabilities: { maxConnections: 500 } });
+    if (hello?.type === 'worker.hello') {
+      expect(hello.capabilities.cores).toBeGreaterThan(0);
+      expect(hello.capabilities.memoryBytes).toBeGreaterThan(0);
+      expect(hello.host).toBeTruthy();
+    }
+  });
+
+  it('runs an assignment once even if it is delivered twice, refuses a second run while busy, and reports every state', async () => {
+    const runA = '11111111-1111-4111-8111-111111111111';
+    const runB = '22222222-2222-4222-8222-222222222222';
+    await hub.sendToWorker(assign(runA, 2));
+    await hub.sendToWorker(assign(runA, 2));
+    await hub.sendToWorker(assign(runB, 1));
+    await until(() => received.some((m) => m.type === 'run.state' && m.runId === runA && m.state === 'finished'));
+    const states = received.filter((m) => m.type === 'run.state').map((m) => (m.type === 'run.state' ? [m.runId, m.state, m.windows ?? null] : []));
+    expect(states).toContainEqual([runB, 'failed', 0]);
+    expect(states.filter((s) => s[0] === runA)).toEqual([
+      [runA, 'started', null],
+      [runA, 'finished', 2],
+    ]);
+    const windows = received.filter((m) => m.type === 'run.window' && m.runId === runA);
+    expect(windows.map((w) => (w.type === 'run.window' ? w.seq : -1))).toEqual([0, 1]);
+    const busyBeat = received.find((m) => m.type === 'worker.heartbeat' && m.activity === 'busy');
+    expect(busyBeat).toMatchObject({ runId: runA });
+  });
+});
