@@ -37,6 +37,8 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     planId = plan.body.id;
   });
 
+  const runInfo = (id: string) => async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${id}`)).body;
+
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
     await master?.stop();
@@ -106,6 +108,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
       },
       30_000,
       'run finished',
+      runInfo(started.body.id),
     );
     await sleep(300);
     socket.close();
@@ -168,6 +171,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
       },
       10_000,
       'run stopped',
+      runInfo(started.body.id),
     );
     expect(run.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
     expect(run.summary!.requests).toBeGreaterThan(0);
@@ -183,7 +187,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     await until(() => seconds.length >= 1, 10_000, 'first live window');
     expect(await socket.emitWithAck('run:unsubscribe', { runId: started.body.id })).toMatchObject({ ok: true });
     const afterUnsubscribe = seconds.length;
-    await until(async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`)).body.state === 'finished', 15_000, 'finished');
+    await until(async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`)).body.state === 'finished', 15_000, 'finished', runInfo(started.body.id));
     expect(seconds.length).toBe(afterUnsubscribe);
     expect(await socket.emitWithAck('run:subscribe', { runId: 'nope' })).toMatchObject({ ok: false });
     socket.close();

@@ -2,7 +2,7 @@ import { summarize } from '@loadtest/metrics';
 import type { RunSummary, WindowData } from '@loadtest/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,10 +51,11 @@ export class RunningProcess {
     }
   }
 
-  /** Writes everything the process printed to `$E2E_LOG_DIR/<name>.log`, when that variable is set. */
+  /** Writes everything the process printed to `<E2E_LOG_DIR or test-results/e2e-logs>/<name>.log`, to read after a failure. */
   saveOutput(): void {
-    const dir = process.env.E2E_LOG_DIR;
-    if (dir) writeFileSync(join(dir, `${this.name}.log`), `${this.output.join('\n')}\n`);
+    const dir = process.env.E2E_LOG_DIR ?? join(REPO_ROOT, 'test-results', 'e2e-logs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${this.name}.log`), `${this.output.join('\n')}\n`);
   }
 
   /** Sends a signal to the process and its children, and waits for it to exit. */
@@ -111,12 +112,20 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, what: string): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+  explain?: () => Promise<unknown>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const detail = explain ? `\nlast seen: ${JSON.stringify(await explain().catch((error: unknown) => String(error)))}` : '';
+      throw new Error(`${what}: not met within ${timeoutMs} ms${detail}`);
+    }
     await sleep(100);
   }
 }
