@@ -50,8 +50,8 @@ export class RunOrchestrator {
   /** Runs this master has asked to stop. */
   private readonly stopRequested = new Set<string>();
   private readonly finalizing = new Set<string>();
-  /** Runs for which another finalize was asked while one was in progress. */
-  private readonly finalizeAgain = new Set<string>();
+  /** Runs for which another finalize was asked while one was in progress, with its forcing reason if any. */
+  private readonly finalizeAgain = new Map<string, string | undefined>();
   /** When the grace for late windows runs out, per run waiting for them. */
   private readonly windowDeadlines = new Map<string, number>();
   private readonly pendingFinalize = new Map<string, NodeJS.Timeout>();
@@ -186,26 +186,36 @@ export class RunOrchestrator {
    * reported is stored (or the grace for late windows has passed).
    */
   private async tryFinalize(runId: string, force?: string): Promise<void> {
+    // One finalize at a time per run; a request that arrives meanwhile is run afterwards,
+    // since the one in progress may have read the run before the change that prompted it.
     if (this.finalizing.has(runId)) {
-      this.finalizeAgain.add(runId);
+      this.finalizeAgain.set(runId, this.finalizeAgain.get(runId) ?? force);
       return;
     }
     this.finalizing.add(runId);
     try {
-      const run = await this.o.runs.get(runId);
-      if (!run || ENDED_RUN_STATES.includes(run.state)) return;
-      const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
-      if (open.length > 0 && !force) return;
-      const missing = run.workers.filter((w) => w.windowsReported !== null && w.windowsStored < w.windowsReported);
-      if (missing.length > 0 && !force) {
-        this.scheduleFinalize(runId, missing.map((w) => w.workerId));
-        return;
-      }
-      await this.finish(run, force);
+      await this.finalizeIfDone(runId, force);
     } finally {
       this.finalizing.delete(runId);
     }
-    if (this.finalizeAgain.delete(runId)) await this.tryFinalize(runId);
+    if (this.finalizeAgain.has(runId)) {
+      const again = this.finalizeAgain.get(runId);
+      this.finalizeAgain.delete(runId);
+      await this.tryFinalize(runId, again);
+    }
+  }
+
+  private async finalizeIfDone(runId: string, force?: string): Promise<void> {
+    const run = await this.o.runs.get(runId);
+    if (!run || ENDED_RUN_STATES.includes(run.state)) return;
+    const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
+    if (open.length > 0 && !force) return;
+    const missing = run.workers.filter((w) => w.windowsReported !== null && w.windowsStored < w.windowsReported);
+    if (missing.length > 0 && !force) {
+      this.scheduleFinalize(runId, missing.map((w) => w.workerId));
+      return;
+    }
+    await this.finish(run, force);
   }
 
   private scheduleFinalize(runId: string, waitingFor: string[]): void {

@@ -1,0 +1,118 @@
+import { WindowRecorder } from '@loadtest/metrics';
+import { PROTOCOL_VERSION, type MasterToWorker, type RunStatus, type WorkerToMaster } from '@loadtest/protocol';
+import type { MasterTransport } from '@loadtest/transport';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveAggregator } from '../src/live/live-aggregator.js';
+import { PlanRepository } from '../src/plans/plan-repository.js';
+import { RunOrchestrator } from '../src/runs/orchestrator.js';
+import { RunRepository } from '../src/runs/run-repository.js';
+import { WorkerRegistry } from '../src/workers/registry.js';
+import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
+
+/** Reads that take a while, as they do on a busy database: widens the window for races. */
+class SlowReadRepository extends RunRepository {
+  override async get(id: string) {
+    const run = await super.get(id);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    return run;
+  }
+}
+
+/** Records what the master sends instead of delivering it; the test plays the workers. */
+class RecordingTransport implements MasterTransport {
+  readonly sent: MasterToWorker[] = [];
+  async listen(): Promise<void> {}
+  async sendToWorker(message: MasterToWorker): Promise<void> {
+    this.sent.push(message);
+  }
+  async close(): Promise<void> {}
+}
+
+describe('RunOrchestrator (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let orchestrator: RunOrchestrator;
+  let transport: RecordingTransport;
+  let registry: WorkerRegistry;
+  let runs: RunRepository;
+  let planId: string;
+  const states: [string, RunStatus][] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    runs = new SlowReadRepository(db.prisma);
+    const plans = new PlanRepository(db.prisma);
+    registry = new WorkerRegistry({ missingAfterMs: 60_000 });
+    transport = new RecordingTransport();
+    orchestrator = new RunOrchestrator({
+      runs,
+      plans,
+      registry,
+      transport,
+      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+      events: { stateChanged: (runId, state) => states.push([runId, state]) },
+      logger: silent,
+      startLeadMs: 0,
+      windowGraceMs: 5000,
+      overdueMs: 60_000,
+    });
+    planId = (await plans.create({ name: 'p', baseUrl: 'http://127.0.0.1:1', requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] })).id;
+  });
+
+  afterAll(async () => {
+    orchestrator.close();
+    await db.drop();
+  });
+
+  const heartbeat = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+  const state = (runId: string, workerId: string, s: 'started' | 'finished', windows?: number): WorkerToMaster => ({
+    v: PROTOCOL_VERSION,
+    type: 'run.state',
+    sentAt: Date.now(),
+    runId,
+    workerId,
+    state: s,
+    ...(windows === undefined ? {} : { windows }),
+  });
+  const window = (runId: string, workerId: string, seq: number): WorkerToMaster => {
+    const recorder = new WindowRecorder();
+    recorder.recordResponse(200, 10, 1000 + seq);
+    return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, ...recorder.take(seq, 1000) };
+  };
+
+  it('ends a run whose workers report their ends at the same moment, every time', async () => {
+    const workers = ['w1', 'w2', 'w3'];
+    for (let round = 0; round < 8; round++) {
+      for (const w of workers) await orchestrator.handle(heartbeat(w));
+      const run = await orchestrator.startRun(planId, { connections: 9, durationSeconds: 1, timeoutSeconds: 5 });
+      expect(run.workers.map((w) => w.connections)).toEqual([3, 3, 3]);
+      await Promise.all(workers.map((w) => orchestrator.handle(state(run.id, w, 'started'))));
+      await Promise.all(workers.map((w) => orchestrator.handle(window(run.id, w, 0))));
+      // The ends are handled concurrently, as the broker's prefetch allows: the later ones arrive
+      // while the master is still looking at the run after the first one.
+      const first = orchestrator.handle(state(run.id, 'w1', 'finished', 1));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await Promise.all(['w2', 'w3'].map((w) => orchestrator.handle(state(run.id, w, 'finished', 1))));
+      await first;
+      const ended = await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, `round ${round}: run finished`);
+      expect(ended).toBe(true);
+      expect((await runs.get(run.id))!.summary!.requests).toBe(3);
+    }
+    expect(states.filter(([, s]) => s === 'finished')).toHaveLength(8);
+  });
+
+  it('waits for windows still in flight after the ends, and ignores a duplicate window', async () => {
+    for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
+    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5 });
+    const [only] = run.workers;
+    await orchestrator.handle(state(run.id, only!.workerId, 'started'));
+    await orchestrator.handle(window(run.id, only!.workerId, 0));
+    await orchestrator.handle(state(run.id, only!.workerId, 'finished', 2));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await runs.state(run.id)).toBe('running');
+    await orchestrator.handle(window(run.id, only!.workerId, 1));
+    await orchestrator.handle(window(run.id, only!.workerId, 1));
+    await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+    expect((await runs.get(run.id))!.summary!.requests).toBe(2);
+    expect(transport.sent.filter((m) => m.runId === run.id).map((m) => m.type)).toEqual(['run.assign']);
+  });
+});
