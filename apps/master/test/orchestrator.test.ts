@@ -21,11 +21,15 @@ class SlowReadRepository extends RunRepository {
 /** Records what the master sends instead of delivering it; the test plays the workers. */
 class RecordingTransport implements MasterTransport {
   readonly sent: MasterToWorker[] = [];
-  async listen(): Promise<void> {}
+  async listen(): Promise<void> {
+    // The test delivers messages by calling orchestrator.handle itself.
+  }
   async sendToWorker(message: MasterToWorker): Promise<void> {
     this.sent.push(message);
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // Nothing to release.
+  }
 }
 
 describe('RunOrchestrator (real PostgreSQL)', () => {
