@@ -127,7 +127,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
       expect(own.map((w) => w.seq)).toEqual([0, 1, 2, 3, 4]);
     }
     expect(run.summary).toEqual(summaryOf(stored));
-    expect(run.summary!.latencyMicros.p50).toBeGreaterThan(0);
+    expect(run.summary!.latencyMicros!.p50).toBeGreaterThan(0);
     expect(run.summary!.statusCodes).toEqual({ '200': reported });
 
     const timeline = await api<Timeline>(base, 'GET', `/api/v1/runs/${run.id}/timeline`);

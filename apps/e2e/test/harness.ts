@@ -1,5 +1,5 @@
-import { summarize } from '@loadtest/metrics';
-import type { RunSummary, WindowData } from '@loadtest/protocol';
+import { decodeWindow, summarize, type Window } from '@loadtest/metrics';
+import type { RunSummary } from '@loadtest/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -170,43 +170,26 @@ export async function createDatabase(): Promise<{ url: string; drop(): Promise<v
   };
 }
 
-export interface StoredWindowRow extends WindowData {
+export interface StoredWindowRow extends Window {
   workerId: string;
   seq: number;
 }
 
-/** Reads a run's windows straight from the database, not through the API. */
+/** Reads a run's windows straight from the database, not through the API, and decodes them. */
 export async function storedWindows(databaseUrl: string, runId: string): Promise<StoredWindowRow[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{
-      worker_id: string;
-      seq: number;
-      second: number;
-      duration_ms: number;
-      requests: number;
-      bytes: string;
-      status_codes: WindowData['statusCodes'];
-      errors: WindowData['errors'];
-      histogram: Buffer;
-    }>('SELECT worker_id, seq, second, duration_ms, requests, bytes, status_codes, errors, histogram FROM run_windows WHERE run_id = $1 ORDER BY worker_id, seq', [runId]);
-    return rows.map((r) => ({
-      workerId: r.worker_id,
-      seq: r.seq,
-      second: r.second,
-      durationMs: r.duration_ms,
-      requests: r.requests,
-      bytes: Number(r.bytes),
-      statusCodes: r.status_codes,
-      errors: r.errors,
-      histogram: r.histogram.toString('base64'),
-    }));
+    const { rows } = await client.query<{ worker_id: string; seq: number; data: Buffer }>(
+      'SELECT worker_id, seq, data FROM run_windows WHERE run_id = $1 ORDER BY worker_id, seq',
+      [runId],
+    );
+    return rows.map((r) => ({ workerId: r.worker_id, seq: r.seq, ...decodeWindow(r.data) }));
   } finally {
     await client.end();
   }
 }
 
-export function summaryOf(windows: WindowData[]): RunSummary {
+export function summaryOf(windows: Window[]): RunSummary {
   return summarize(windows);
 }

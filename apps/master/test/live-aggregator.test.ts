@@ -1,14 +1,14 @@
 import { WindowRecorder } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type LiveWindowEvent, type RunWindow } from '@loadtest/protocol';
+import type { LiveWindowEvent } from '@loadtest/protocol';
 import { describe, expect, it } from 'vitest';
-import { LiveAggregator } from '../src/live/live-aggregator.js';
+import { LiveAggregator, type LiveWindow } from '../src/live/live-aggregator.js';
 
 const RUN = '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01';
 
-function window(workerId: string, second: number, latencies: number[]): RunWindow {
+function window(workerId: string, second: number, latencies: number[]): LiveWindow {
   const recorder = new WindowRecorder();
-  for (const micros of latencies) recorder.recordResponse(200, 10, micros);
-  return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: RUN, workerId, seq: second, ...recorder.take(second, 1000) };
+  for (const micros of latencies) recorder.recordResponse('r', 200, 10, 5, micros);
+  return { runId: RUN, workerId, ...recorder.take(second, 1000) };
 }
 
 describe('LiveAggregator', () => {

@@ -1,4 +1,4 @@
-import { WindowRecorder } from '@loadtest/metrics';
+import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type MasterToWorker, type RunStatus, type WorkerToMaster } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,8 +79,8 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
   });
   const window = (runId: string, workerId: string, seq: number): WorkerToMaster => {
     const recorder = new WindowRecorder();
-    recorder.recordResponse(200, 10, 1000 + seq);
-    return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, ...recorder.take(seq, 1000) };
+    recorder.recordResponse('r', 200, 10, 5, 1000 + seq);
+    return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, second: seq, data: encodeWindowBase64(recorder.take(seq, 1000)) };
   };
 
   it('ends a run whose workers report their ends at the same moment, every time', async () => {

@@ -1,4 +1,4 @@
-import { summarize } from '@loadtest/metrics';
+import { decodeWindowBase64, summarize } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
@@ -42,17 +42,22 @@ describe('ShareRun', () => {
       [0, 0],
       [1, 1],
     ]);
+    const decoded = windows.map((w) => decodeWindowBase64(w.data));
     // The first window starts when the generator did, a few ms after the start instant at most.
-    expect(windows[0]!.durationMs).toBeGreaterThan(950);
-    expect(windows[1]!.durationMs).toBe(1000);
-    const summary = summarize(windows);
+    expect(decoded[0]!.durationMs).toBeGreaterThan(950);
+    expect(decoded[1]!.durationMs).toBe(1000);
+    const summary = summarize(decoded);
     const served = target.stats().served;
     expect(summary.requests).toBeGreaterThan(100);
     // A request in flight when the generator closed its connections may be served but not answered: at most one per connection.
     expect(served - summary.requests).toBeGreaterThanOrEqual(0);
     expect(served - summary.requests).toBeLessThanOrEqual(4);
     expect(summary.statusCodes).toEqual({ '200': summary.requests });
-    expect(summary.latencyMicros.p50).toBeGreaterThan(0);
+    expect(summary.latencyMicros!.p50).toBeGreaterThan(0);
+    // Every response belongs to the plan's step, with the bytes it sent and received.
+    expect(Object.keys(summary.steps)).toEqual(['root']);
+    expect(summary.bytesOut).toBeGreaterThan(summary.requests * 10);
+    expect(summary.bytesIn).toBeGreaterThan(summary.requests * 10);
   });
 
   it('stops within a second of stop() and reports the partial window', async () => {
@@ -66,7 +71,7 @@ describe('ShareRun', () => {
     expect(Date.now() - stopAt).toBeLessThan(1000);
     expect(outcome.state).toBe('stopped');
     expect(windows.length).toBe(outcome.windows);
-    const last = windows.at(-1)!;
+    const last = decodeWindowBase64(windows.at(-1)!.data);
     expect(last.second).toBe(1);
     expect(last.durationMs).toBeGreaterThan(200);
     expect(last.durationMs).toBeLessThan(1000);
@@ -84,8 +89,9 @@ describe('ShareRun', () => {
     });
     const outcome = await share.run();
     expect(outcome.state).toBe('finished');
-    const summary = summarize(windows);
+    const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
     expect(summary.requests).toBe(0);
     expect(summary.errors.refused).toBeGreaterThan(0);
+    expect(summary.steps.r!.errors.refused).toBe(summary.errors.refused);
   });
 });

@@ -46,3 +46,12 @@ export function decodeHistogram(encoded: string): Histogram {
   }
   return histogram;
 }
+
+/** The histogram's compressed HDR encoding as bytes (the base64 form, decoded). */
+export function encodeHistogramBytes(histogram: Histogram): Uint8Array {
+  return Buffer.from(encodeIntoCompressedBase64(histogram), 'base64');
+}
+
+export function decodeHistogramBytes(bytes: Uint8Array): Histogram {
+  return decodeHistogram(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'));
+}

@@ -1,4 +1,16 @@
-export { LATENCY_HISTOGRAM, createLatencyHistogram, recordLatency, encodeHistogram, decodeHistogram, type Histogram } from './histogram.js';
-export { WindowRecorder, emptyErrorCounts } from './recorder.js';
-export { mergeWindows, type MergedWindows } from './merge.js';
-export { summarize, summarizeMerged, latencySummary } from './summarize.js';
+export {
+  LATENCY_HISTOGRAM,
+  createLatencyHistogram,
+  recordLatency,
+  encodeHistogram,
+  decodeHistogram,
+  encodeHistogramBytes,
+  decodeHistogramBytes,
+  type Histogram,
+} from './histogram.js';
+export { emptyStep, emptyErrorCounts, addStep, windowTotals, errorTotal, type StepMetrics, type Window } from './window.js';
+export { WindowRecorder } from './recorder.js';
+export { encodeWindow, decodeWindow, encodeWindowBase64, decodeWindowBase64 } from './codec.js';
+export { mergeWindows, type MergedWindows, type MergeOptions } from './merge.js';
+export { summarize, summarizeMerged, stepSummary, latencySummary } from './summarize.js';
+export { parseThreshold, formatThresholdValue, evaluateThreshold, type ParseResult, type Threshold, type ThresholdMetric, type ThresholdOp, type ThresholdData, type ThresholdResult } from './thresholds/index.js';

@@ -1,47 +1,40 @@
-import type { ErrorCounts, StatusCounts, WindowData } from '@loadtest/protocol';
-import { createLatencyHistogram, decodeHistogram, type Histogram } from './histogram.js';
-import { emptyErrorCounts } from './recorder.js';
+import { addStep, emptyStep, type StepMetrics, type Window } from './window.js';
 
-/** Windows added together: counters summed, histograms added. Nothing is averaged. */
+/** Windows added together, per step and in total: counters summed, histograms added. Nothing is averaged. */
 export interface MergedWindows {
   windows: number;
-  requests: number;
-  bytes: number;
-  statusCodes: StatusCounts;
-  errors: ErrorCounts;
-  histogram: Histogram;
-  /** From the earliest window's start to the latest window's end, in ms; 0 when empty. */
+  total: StepMetrics;
+  steps: Map<string, StepMetrics>;
+  /**
+   * Time the windows cover, in ms: for each second, the longest of its windows
+   * (workers run side by side), added over the seconds. A share that started
+   * late or was stopped early has a shorter window for that second.
+   */
   spanMs: number;
 }
 
-export function mergeWindows(windows: Iterable<WindowData>): MergedWindows {
-  const merged: MergedWindows = {
-    windows: 0,
-    requests: 0,
-    bytes: 0,
-    statusCodes: {},
-    errors: emptyErrorCounts(),
-    histogram: createLatencyHistogram(),
-    spanMs: 0,
-  };
-  let startMs = Number.POSITIVE_INFINITY;
-  let endMs = 0;
+export interface MergeOptions {
+  /** Keep only this step. */
+  step?: string;
+}
+
+export function mergeWindows(windows: Iterable<Window>, options: MergeOptions = {}): MergedWindows {
+  const merged: MergedWindows = { windows: 0, total: emptyStep(), steps: new Map(), spanMs: 0 };
+  const secondLengths = new Map<number, number>();
   for (const window of windows) {
     merged.windows += 1;
-    merged.requests += window.requests;
-    merged.bytes += window.bytes;
-    for (const [code, n] of Object.entries(window.statusCodes)) {
-      merged.statusCodes[code] = (merged.statusCodes[code] ?? 0) + n;
+    for (const [name, step] of window.steps) {
+      if (options.step !== undefined && name !== options.step) continue;
+      let into = merged.steps.get(name);
+      if (!into) {
+        into = emptyStep();
+        merged.steps.set(name, into);
+      }
+      addStep(into, step);
+      addStep(merged.total, step);
     }
-    for (const kind of Object.keys(merged.errors) as (keyof ErrorCounts)[]) {
-      merged.errors[kind] += window.errors[kind];
-    }
-    const histogram = decodeHistogram(window.histogram);
-    merged.histogram.add(histogram);
-    histogram.destroy();
-    startMs = Math.min(startMs, window.second * 1000);
-    endMs = Math.max(endMs, window.second * 1000 + window.durationMs);
+    secondLengths.set(window.second, Math.max(secondLengths.get(window.second) ?? 0, window.durationMs));
   }
-  merged.spanMs = merged.windows === 0 ? 0 : endMs - startMs;
+  for (const length of secondLengths.values()) merged.spanMs += length;
   return merged;
 }

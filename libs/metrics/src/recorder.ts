@@ -1,52 +1,46 @@
-import type { ErrorCounts, ErrorKind, StatusCounts, WindowData } from '@loadtest/protocol';
-import { createLatencyHistogram, encodeHistogram, recordLatency, type Histogram } from './histogram.js';
-
-export function emptyErrorCounts(): ErrorCounts {
-  return { timeout: 0, refused: 0, reset: 0, other: 0 };
-}
+import type { ErrorKind } from '@loadtest/protocol';
+import { recordLatency } from './histogram.js';
+import { emptyStep, type StepMetrics, type Window } from './window.js';
 
 /**
- * Accumulates one worker's measurements for the current second; `take` hands
- * them over as a window and starts the next one empty.
+ * Accumulates one worker's measurements for the current second, per step;
+ * `take` hands them over as a window and starts the next one empty.
  */
 export class WindowRecorder {
-  private histogram: Histogram = createLatencyHistogram();
-  private requests = 0;
-  private bytes = 0;
-  private statusCodes: StatusCounts = {};
-  private errors: ErrorCounts = emptyErrorCounts();
+  private steps = new Map<string, StepMetrics>();
 
-  recordResponse(statusCode: number, bytes: number, latencyMicros: number): void {
-    this.requests += 1;
-    this.bytes += bytes;
+  private step(name: string): StepMetrics {
+    let step = this.steps.get(name);
+    if (!step) {
+      step = emptyStep();
+      this.steps.set(name, step);
+    }
+    return step;
+  }
+
+  recordResponse(stepName: string, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void {
+    const step = this.step(stepName);
+    step.requests += 1;
+    step.bytesIn += bytesIn;
+    step.bytesOut += bytesOut;
     const key = String(statusCode);
-    this.statusCodes[key] = (this.statusCodes[key] ?? 0) + 1;
-    recordLatency(this.histogram, latencyMicros);
+    step.statusCodes[key] = (step.statusCodes[key] ?? 0) + 1;
+    recordLatency(step.latency, latencyMicros);
   }
 
-  recordError(kind: ErrorKind): void {
-    this.errors[kind] += 1;
+  recordError(stepName: string, kind: ErrorKind): void {
+    this.step(stepName).errors[kind] += 1;
   }
 
-  get pendingRequests(): number {
-    return this.requests;
+  recordCheck(stepName: string, passed: boolean): void {
+    const checks = this.step(stepName).checks;
+    if (passed) checks.passed += 1;
+    else checks.failed += 1;
   }
 
-  take(second: number, durationMs: number): WindowData {
-    const window: WindowData = {
-      second,
-      durationMs,
-      requests: this.requests,
-      bytes: this.bytes,
-      statusCodes: this.statusCodes,
-      errors: this.errors,
-      histogram: encodeHistogram(this.histogram),
-    };
-    this.histogram.reset();
-    this.requests = 0;
-    this.bytes = 0;
-    this.statusCodes = {};
-    this.errors = emptyErrorCounts();
+  take(second: number, durationMs: number): Window {
+    const window: Window = { second, durationMs, steps: this.steps };
+    this.steps = new Map();
     return window;
   }
 }

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
 import { PlanSchema } from './plan.js';
-import { LatencySummarySchema, RunSummarySchema } from './summary.js';
-import { ErrorCountsSchema, StatusCountsSchema } from './window.js';
+import { RunSummarySchema, StepSummarySchema } from './summary.js';
 
 const timestamp = z.iso.datetime();
 
@@ -75,25 +74,60 @@ export type RunResource = z.infer<typeof RunResourceSchema>;
 export const RunListSchema = z.object({ items: z.array(RunResourceSchema) }).meta({ id: 'RunList' });
 export type RunList = z.infer<typeof RunListSchema>;
 
-/** One second of a run, merged over every worker. */
+/** One bucket of a run's timeline (1 s, 5 s or 1 min), merged over the workers. */
 export const TimelinePointSchema = z
   .object({
+    /** First second of the bucket, counted from the run's start instant. */
     second: z.int(),
-    requests: z.int(),
-    bytes: z.int(),
-    statusCodes: StatusCountsSchema,
-    errors: ErrorCountsSchema,
-    latencyMicros: LatencySummarySchema.nullable(),
-    /** Workers that contributed a window to this second. */
+    ...StepSummarySchema.shape,
+    /** Workers that contributed a window to this bucket. */
     workers: z.int(),
   })
   .meta({ id: 'TimelinePoint' });
 export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
 
+export const TIMELINE_BUCKETS = { '1s': 1, '5s': 5, '1m': 60 } as const;
+export type TimelineBucket = keyof typeof TIMELINE_BUCKETS;
+
+export const TimelineQuerySchema = z.object({
+  step: z.enum(['1s', '5s', '1m'], { error: 'must be 1s, 5s or 1m' }).default('1s'),
+  /** Only this named step (request) of the plan. */
+  name: z.string().min(1).optional(),
+  /** Only this worker. */
+  worker: z.string().min(1).optional(),
+});
+export type TimelineQuery = z.infer<typeof TimelineQuerySchema>;
+
 export const TimelineSchema = z
-  .object({ runId: z.string(), points: z.array(TimelinePointSchema) })
+  .object({ runId: z.string(), bucketSeconds: z.int(), points: z.array(TimelinePointSchema) })
   .meta({ id: 'Timeline' });
 export type Timeline = z.infer<typeof TimelineSchema>;
+
+export const SummaryQuerySchema = z
+  .object({
+    /** First second to include, counted from the run's start instant. */
+    from: z.coerce.number().int().min(0).optional(),
+    /** Second to stop before (exclusive). */
+    to: z.coerce.number().int().min(0).optional(),
+    name: z.string().min(1).optional(),
+    worker: z.string().min(1).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['to'] });
+export type SummaryQuery = z.infer<typeof SummaryQuerySchema>;
+
+export const RangeSummarySchema = z
+  .object({
+    runId: z.string(),
+    from: z.int().nullable(),
+    to: z.int().nullable(),
+    name: z.string().nullable(),
+    worker: z.string().nullable(),
+    /** Windows merged into this summary. */
+    windows: z.int(),
+    summary: RunSummarySchema,
+  })
+  .meta({ id: 'RangeSummary' });
+export type RangeSummary = z.infer<typeof RangeSummarySchema>;
 
 export const WORKER_STATES = ['online', 'busy', 'missing'] as const;
 export const WorkerStateSchema = z.enum(WORKER_STATES);

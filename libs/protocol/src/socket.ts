@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { RunStatusSchema } from './rest.js';
-import { LatencySummarySchema } from './summary.js';
-import { ErrorCountsSchema, StatusCountsSchema } from './window.js';
+import { StepSummarySchema } from './summary.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 const v = z.literal(PROTOCOL_VERSION);
@@ -15,11 +14,7 @@ export const LiveWindowEventSchema = z.object({
   v,
   runId: z.string(),
   second: z.int(),
-  requests: z.int(),
-  bytes: z.int(),
-  statusCodes: StatusCountsSchema,
-  errors: ErrorCountsSchema,
-  latencyMicros: LatencySummarySchema.nullable(),
+  ...StepSummarySchema.shape,
   workers: z.int(),
 });
 export type LiveWindowEvent = z.infer<typeof LiveWindowEventSchema>;

@@ -17,22 +17,6 @@ export type ErrorCounts = z.infer<typeof ErrorCountsSchema>;
 export const StatusCountsSchema = z.record(z.string().regex(/^[1-5]\d\d$/, 'must be an HTTP status code'), count);
 export type StatusCounts = z.infer<typeof StatusCountsSchema>;
 
-/**
- * What one worker measured during one second of a run. Windows from any
- * workers and seconds merge exactly: counters add, histograms add.
- */
-export const WindowDataSchema = z.object({
-  /** Whole seconds since the run's start instant. */
-  second: z.int().min(0),
-  /** Length of the window in ms: 1000, except for a run's last, partial window. */
-  durationMs: z.int().min(0).max(60_000),
-  /** Responses received, whatever their status. Errors are counted apart. */
-  requests: count,
-  /** Response bytes received. */
-  bytes: count,
-  statusCodes: StatusCountsSchema,
-  errors: ErrorCountsSchema,
-  /** Latencies in microseconds: an HDR histogram, compressed and base64-encoded. */
-  histogram: z.string(),
-});
-export type WindowData = z.infer<typeof WindowDataSchema>;
+/** Counts of checks (assertions on responses) that passed and failed. */
+export const CheckCountsSchema = z.object({ passed: count, failed: count });
+export type CheckCounts = z.infer<typeof CheckCountsSchema>;

@@ -9,26 +9,21 @@ const window: RunWindow = {
   workerId: 'worker-1',
   seq: 3,
   second: 3,
-  durationMs: 1000,
-  requests: 10,
-  bytes: 100,
-  statusCodes: { '200': 9, '503': 1 },
-  errors: { timeout: 1, refused: 0, reset: 0, other: 0 },
-  histogram: 'HISTFAAAA',
+  data: 'VwEDAA==',
 };
 
 describe('broker messages', () => {
   it('parses each message type from JSON bytes', () => {
     const parsed = parseWorkerToMaster(Buffer.from(JSON.stringify(window)));
     expect(parsed).toEqual({ ok: true, value: window });
-    const hello = { v: 1, type: 'worker.hello', sentAt: 1, workerId: 'w', host: 'h', version: '1', capabilities: { cores: 2, memoryBytes: 1, maxConnections: 10 } };
+    const hello = { v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: 1, workerId: 'w', host: 'h', version: '1', capabilities: { cores: 2, memoryBytes: 1, maxConnections: 10 } };
     expect(parseWorkerToMaster(hello).ok).toBe(true);
-    const stop = { v: 1, type: 'run.stop', sentAt: 1, runId: window.runId, workerId: 'w' };
+    const stop = { v: PROTOCOL_VERSION, type: 'run.stop', sentAt: 1, runId: window.runId, workerId: 'w' };
     expect(parseMasterToWorker(stop).ok).toBe(true);
   });
 
   it('rejects another protocol version with a reason', () => {
-    const parsed = parseWorkerToMaster({ ...window, v: 2 });
+    const parsed = parseWorkerToMaster({ ...window, v: 1 });
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toContain('unsupported protocol version');
   });
@@ -43,9 +38,11 @@ describe('broker messages', () => {
     const missing = parseWorkerToMaster(noSeq);
     expect(missing.ok).toBe(false);
     if (!missing.ok) expect(missing.reason).toContain('seq');
-    const negative = parseWorkerToMaster({ ...window, requests: -1 });
-    if (!negative.ok) expect(negative.reason).toContain('requests');
+    const negative = parseWorkerToMaster({ ...window, second: -1 });
+    if (!negative.ok) expect(negative.reason).toContain('second');
     expect(negative.ok).toBe(false);
+    const notBase64 = parseWorkerToMaster({ ...window, data: '***' });
+    expect(notBase64.ok).toBe(false);
   });
 
   it('does not accept a master → worker message from a worker, nor the reverse', () => {
@@ -61,7 +58,7 @@ describe('brokerNames', () => {
     expect(names.workerQueue('a')).toBe('ns1.worker.a');
     expect(names.workerQueue('a')).not.toBe(names.workerQueue('b'));
     expect(names.workerRoutingKey('a')).toBe('to-worker.a.#');
-    expect(names.workerRoutingKey('a', { v: 1, type: 'run.stop', sentAt: 0, runId: window.runId, workerId: 'a' })).toBe('to-worker.a.run.stop');
+    expect(names.workerRoutingKey('a', { v: PROTOCOL_VERSION, type: 'run.stop', sentAt: 0, runId: window.runId, workerId: 'a' })).toBe('to-worker.a.run.stop');
     expect(() => brokerNames('bad name')).toThrow(/namespace/);
   });
 });

@@ -1,8 +1,11 @@
-import { PROTOCOL_VERSION, type LiveWindowEvent, type RunWindow } from '@loadtest/protocol';
-import { mergeSecond } from '../runs/timeline.js';
+import { PROTOCOL_VERSION, type LiveWindowEvent } from '@loadtest/protocol';
+import { bucketPoint, type WorkerWindow } from '../runs/timeline.js';
+
+/** A decoded window on its way to the live stream. */
+export type LiveWindow = WorkerWindow & { runId: string };
 
 interface PendingSecond {
-  windows: RunWindow[];
+  windows: LiveWindow[];
   workers: Set<string>;
   firstArrivalMs: number;
 }
@@ -39,7 +42,7 @@ export class LiveAggregator {
     if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1 });
   }
 
-  addWindow(window: RunWindow): void {
+  addWindow(window: LiveWindow): void {
     const run = this.runs.get(window.runId);
     if (!run || window.second <= run.lastEmitted) return;
     let pending = run.pending.get(window.second);
@@ -79,6 +82,6 @@ export class LiveAggregator {
   }
 }
 
-export function toEvent(runId: string, second: number, windows: RunWindow[]): LiveWindowEvent {
-  return { v: PROTOCOL_VERSION, runId, ...mergeSecond(second, windows) };
+export function toEvent(runId: string, second: number, windows: LiveWindow[]): LiveWindowEvent {
+  return { v: PROTOCOL_VERSION, runId, ...bucketPoint(second, windows) };
 }

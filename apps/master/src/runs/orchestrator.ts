@@ -1,4 +1,4 @@
-import { summarize } from '@loadtest/metrics';
+import { decodeWindowBase64, summarize, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
   PROTOCOL_VERSION,
@@ -149,17 +149,25 @@ export class RunOrchestrator {
   }
 
   private async onWindow(window: RunWindow): Promise<void> {
+    let measured: Window;
+    try {
+      measured = decodeWindowBase64(window.data);
+      if (measured.second !== window.second) throw new Error(`message says second ${window.second}, data says ${measured.second}`);
+    } catch (error) {
+      this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq, reason: (error as Error).message }, 'rejected invalid message');
+      return;
+    }
     const state = await this.o.runs.state(window.runId);
     if (state === null) {
       this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'window for an unknown run dropped');
       return;
     }
-    const inserted = await this.o.runs.insertWindow(window);
+    const inserted = await this.o.runs.insertWindow(window, measured);
     if (!inserted) {
       this.o.logger.debug({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'duplicate window ignored');
       return;
     }
-    this.o.live.addWindow(window);
+    this.o.live.addWindow({ ...measured, runId: window.runId, workerId: window.workerId });
   }
 
   private async onState(message: RunStateMessage): Promise<void> {

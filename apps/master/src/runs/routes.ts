@@ -1,4 +1,5 @@
-import { ErrorBodySchema, IdParamsSchema, RunResourceSchema, TimelineSchema } from '@loadtest/protocol';
+import { summarize } from '@loadtest/metrics';
+import { ErrorBodySchema, IdParamsSchema, RangeSummarySchema, RunResourceSchema, SummaryQuerySchema, TIMELINE_BUCKETS, TimelineQuerySchema, TimelineSchema } from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../http/errors.js';
 import type { RunOrchestrator } from './orchestrator.js';
@@ -31,14 +32,50 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
   app.get('/runs/:id/timeline', {
     schema: {
       tags,
-      summary: "A run's per-second windows, each merged over every worker",
+      summary: "A run's timeline: per-second windows merged over the workers, in buckets of 1 s, 5 s or 1 min",
+      description: 'Re-aggregated exactly from the stored per-worker windows. `name` keeps one step (request) of the plan, `worker` one worker.',
       params: IdParamsSchema,
+      querystring: TimelineQuerySchema,
       response: { 200: TimelineSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
     handler: async (request) => {
       const { id } = request.params;
+      const { step, name, worker } = request.query;
       if ((await runs.state(id)) === null) throw notFound('run', id);
-      return { runId: id, points: timelinePoints(await runs.windows(id)) };
+      const bucketSeconds = TIMELINE_BUCKETS[step];
+      const windows = await runs.windows(id, worker ? { workerId: worker } : {});
+      return { runId: id, bucketSeconds, points: timelinePoints(windows, bucketSeconds, name) };
+    },
+  });
+
+  app.get('/runs/:id/summary', {
+    schema: {
+      tags,
+      summary: 'Summary of any time range of a run, of one step, of one worker',
+      description:
+        'Re-aggregated exactly from the stored per-worker windows: histograms are added, never averaged. `from` and `to` are seconds since the run started (`to` exclusive).',
+      params: IdParamsSchema,
+      querystring: SummaryQuerySchema,
+      response: { 200: RangeSummarySchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      const { from, to, name, worker } = request.query;
+      if ((await runs.state(id)) === null) throw notFound('run', id);
+      const windows = await runs.windows(id, {
+        ...(worker ? { workerId: worker } : {}),
+        ...(from !== undefined ? { fromSecond: from } : {}),
+        ...(to !== undefined ? { toSecond: to } : {}),
+      });
+      return {
+        runId: id,
+        from: from ?? null,
+        to: to ?? null,
+        name: name ?? null,
+        worker: worker ?? null,
+        windows: windows.length,
+        summary: summarize(windows, name === undefined ? {} : { step: name }),
+      };
     },
   });
 

@@ -1,4 +1,5 @@
-import type { Plan, RunLoad, RunStatus, RunSummary, RunWindow, WindowData, WorkerShareState } from '@loadtest/protocol';
+import { createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, type Window } from '@loadtest/metrics';
+import type { ErrorCounts, Plan, RunLoad, RunStatus, RunSummary, RunWindow, StatusCounts, WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -26,9 +27,59 @@ export interface StoredRun {
   workers: StoredRunWorker[];
 }
 
-export interface StoredWindow extends WindowData {
+export interface StoredWindow extends Window {
   workerId: string;
   seq: number;
+}
+
+export interface WindowFilter {
+  workerId?: string;
+  /** First second to include. */
+  fromSecond?: number;
+  /** Second to stop before (exclusive). */
+  toSecond?: number;
+}
+
+/** Name of the one step a window stored before per-step encoding is read as. */
+export const LEGACY_STEP = '(all)';
+
+interface WindowRow {
+  workerId: string;
+  seq: number;
+  second: number;
+  data: Uint8Array | null;
+  durationMs: number | null;
+  bytes: bigint | null;
+  statusCodes: unknown;
+  errors: unknown;
+  histogram: Uint8Array | null;
+}
+
+function windowOf(row: WindowRow): StoredWindow {
+  if (row.data) return { workerId: row.workerId, seq: row.seq, ...decodeWindow(row.data) };
+  // A row from before the binary encoding: its figures are in the legacy columns.
+  const latency = row.histogram ? decodeHistogramBytes(row.histogram) : createLatencyHistogram();
+  const statusCodes = (row.statusCodes ?? {}) as StatusCounts;
+  return {
+    workerId: row.workerId,
+    seq: row.seq,
+    second: row.second,
+    durationMs: row.durationMs ?? 1000,
+    steps: new Map([
+      [
+        LEGACY_STEP,
+        {
+          requests: latency.totalCount,
+          bytesIn: Number(row.bytes ?? 0),
+          bytesOut: 0,
+          statusCodes,
+          errors: { ...emptyErrorCounts(), ...((row.errors ?? {}) as Partial<ErrorCounts>) },
+          checks: { passed: 0, failed: 0 },
+          latency,
+        },
+      ],
+    ]),
+  };
 }
 
 export interface NewRun {
@@ -122,6 +173,12 @@ export class RunRepository {
     return count > 0;
   }
 
+  async setClockOffsets(runId: string, offsets: Map<string, number>): Promise<void> {
+    for (const [workerId, offset] of offsets) {
+      await this.prisma.runWorker.updateMany({ where: { runId, workerId }, data: { clockOffsetMs: Math.round(offset) } });
+    }
+  }
+
   async setWorkerState(runId: string, workerId: string, state: WorkerShareState, fields: { windowsReported?: number; reason?: string } = {}): Promise<boolean> {
     const { count } = await this.prisma.runWorker.updateMany({
       where: { runId, workerId },
@@ -134,44 +191,34 @@ export class RunRepository {
     return count > 0;
   }
 
-  /** Stores a window once; a redelivered copy (same run, worker and seq) is ignored. Returns whether it was new. */
-  async insertWindow(window: RunWindow): Promise<boolean> {
+  /**
+   * Stores a window once; a redelivered copy (same run, worker and seq) is
+   * ignored. `measured` is the message's data, already decoded (and so checked).
+   * Returns whether it was new.
+   */
+  async insertWindow(window: RunWindow, measured: Window): Promise<boolean> {
+    let requests = 0;
+    for (const step of measured.steps.values()) requests += step.requests;
     const { count } = await this.prisma.runWindow.createMany({
-      data: [
-        {
-          runId: window.runId,
-          workerId: window.workerId,
-          seq: window.seq,
-          second: window.second,
-          durationMs: window.durationMs,
-          requests: window.requests,
-          bytes: BigInt(window.bytes),
-          statusCodes: asJson(window.statusCodes),
-          errors: asJson(window.errors),
-          histogram: Buffer.from(window.histogram, 'base64'),
-        },
-      ],
+      data: [{ runId: window.runId, workerId: window.workerId, seq: window.seq, second: measured.second, requests, data: Buffer.from(window.data, 'base64') }],
       skipDuplicates: true,
     });
     return count > 0;
   }
 
-  async windows(runId: string, filter: { workerId?: string } = {}): Promise<StoredWindow[]> {
+  async windows(runId: string, filter: WindowFilter = {}): Promise<StoredWindow[]> {
     const rows = await this.prisma.runWindow.findMany({
-      where: { runId, ...(filter.workerId ? { workerId: filter.workerId } : {}) },
+      where: {
+        runId,
+        ...(filter.workerId ? { workerId: filter.workerId } : {}),
+        ...(filter.fromSecond !== undefined || filter.toSecond !== undefined
+          ? { second: { ...(filter.fromSecond !== undefined ? { gte: filter.fromSecond } : {}), ...(filter.toSecond !== undefined ? { lt: filter.toSecond } : {}) } }
+          : {}),
+      },
       orderBy: [{ second: 'asc' }, { workerId: 'asc' }],
+      select: { workerId: true, seq: true, second: true, data: true, durationMs: true, bytes: true, statusCodes: true, errors: true, histogram: true },
     });
-    return rows.map((row) => ({
-      workerId: row.workerId,
-      seq: row.seq,
-      second: row.second,
-      durationMs: row.durationMs,
-      requests: row.requests,
-      bytes: Number(row.bytes),
-      statusCodes: row.statusCodes as WindowData['statusCodes'],
-      errors: row.errors as WindowData['errors'],
-      histogram: Buffer.from(row.histogram).toString('base64'),
-    }));
+    return rows.map(windowOf);
   }
 
   async windowCounts(runId: string): Promise<Map<string, number>> {

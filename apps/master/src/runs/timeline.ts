@@ -1,31 +1,23 @@
-import { latencySummary, mergeWindows } from '@loadtest/metrics';
-import type { TimelinePoint, WindowData } from '@loadtest/protocol';
+import { mergeWindows, stepSummary, type Window } from '@loadtest/metrics';
+import type { TimelinePoint } from '@loadtest/protocol';
 
-/** Merges the windows of one second (from any workers) into one point. */
-export function mergeSecond(second: number, windows: readonly WindowData[]): TimelinePoint {
-  const merged = mergeWindows(windows);
-  try {
-    return {
-      second,
-      requests: merged.requests,
-      bytes: merged.bytes,
-      statusCodes: merged.statusCodes,
-      errors: merged.errors,
-      latencyMicros: latencySummary(merged.histogram),
-      workers: windows.length,
-    };
-  } finally {
-    merged.histogram.destroy();
-  }
+/** A window with the worker that measured it. */
+export type WorkerWindow = Window & { workerId: string };
+
+/** Merges the windows of one bucket (any workers, any seconds in it) into one point. */
+export function bucketPoint(second: number, windows: readonly WorkerWindow[], step?: string): TimelinePoint {
+  const merged = mergeWindows(windows, step === undefined ? {} : { step });
+  return { second, ...stepSummary(merged.total, merged.spanMs / 1000), workers: new Set(windows.map((w) => w.workerId)).size };
 }
 
-/** One point per second that has windows, in order, each merged over its workers. */
-export function timelinePoints(windows: readonly WindowData[]): TimelinePoint[] {
-  const bySecond = new Map<number, WindowData[]>();
+/** One point per bucket of `bucketSeconds` that has windows, in order. */
+export function timelinePoints(windows: readonly WorkerWindow[], bucketSeconds = 1, step?: string): TimelinePoint[] {
+  const buckets = new Map<number, WorkerWindow[]>();
   for (const window of windows) {
-    const list = bySecond.get(window.second);
+    const start = Math.floor(window.second / bucketSeconds) * bucketSeconds;
+    const list = buckets.get(start);
     if (list) list.push(window);
-    else bySecond.set(window.second, [window]);
+    else buckets.set(start, [window]);
   }
-  return [...bySecond.keys()].sort((a, b) => a - b).map((second) => mergeSecond(second, bySecond.get(second)!));
+  return [...buckets.keys()].sort((a, b) => a - b).map((start) => bucketPoint(start, buckets.get(start)!, step));
 }

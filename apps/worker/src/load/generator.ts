@@ -8,8 +8,17 @@ export interface GeneratorOptions {
   connections: number;
   requests: GeneratorRequest[];
   timeoutSeconds: number;
-  onResponse(statusCode: number, bytes: number, latencyMicros: number): void;
-  onError(kind: ErrorKind): void;
+  /** `request` is the index, in `requests`, of the request that was answered. */
+  onResponse(request: number, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void;
+  onError(request: number, kind: ErrorKind): void;
+}
+
+/** The part of an autocannon client this module relies on (autocannon ships no types for it). */
+interface GeneratorClient {
+  on(event: 'response', listener: (statusCode: number, bytes: number, durationMs: number) => void): void;
+  on(event: 'connError', listener: (error: Error) => void): void;
+  on(event: 'timeout', listener: () => void): void;
+  requestIterator: { currentRequestIndex: number; currentRequest?: { requestBuffer?: Uint8Array } };
 }
 
 export interface RunningGenerator {
@@ -28,9 +37,12 @@ const SAFETY_DURATION_SECONDS = 7 * 24 * 3600;
 const SAMPLE_INTERVAL_MS = 100;
 
 /**
- * Starts autocannon with the given connections. Every response's latency is
- * taken from its `response` event (fractional milliseconds from hrtime) and
- * handed on in microseconds; autocannon's own whole-millisecond figures are not used.
+ * Starts autocannon with the given connections. Each client is watched from
+ * `setupClient`: with one request in flight per connection, the client's
+ * current request is the one just answered (or failed), which names its step.
+ * Latency comes from the client's `response` event (fractional milliseconds
+ * from hrtime) and is handed on in microseconds; autocannon's own
+ * whole-millisecond figures are not used.
  */
 export function startGenerator(options: GeneratorOptions): RunningGenerator {
   let settle!: (error?: Error) => void;
@@ -46,13 +58,10 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       requests: options.requests,
       sampleInt: SAMPLE_INTERVAL_MS,
       skipAggregateResult: true,
+      setupClient: (raw: unknown) => watchClient(raw as GeneratorClient, options),
     },
     (error: Error | null) => settle(error ?? undefined),
   );
-  instance.on('response', (_client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => {
-    options.onResponse(statusCode, bytes, responseTimeMs * 1000);
-  });
-  instance.on('reqError', (error: unknown) => options.onError(errorKind(error)));
   return {
     done,
     stop: async () => {
@@ -60,4 +69,14 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       await done;
     },
   };
+}
+
+function watchClient(client: GeneratorClient, options: GeneratorOptions): void {
+  const current = () => client.requestIterator.currentRequestIndex;
+  client.on('response', (statusCode, bytes, durationMs) => {
+    const sent = client.requestIterator.currentRequest?.requestBuffer?.length ?? 0;
+    options.onResponse(current(), statusCode, bytes, sent, durationMs * 1000);
+  });
+  client.on('connError', (error) => options.onError(current(), errorKind(error)));
+  client.on('timeout', () => options.onError(current(), 'timeout'));
 }

@@ -1,5 +1,5 @@
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type WindowData } from '@loadtest/protocol';
-import { WindowRecorder } from '@loadtest/metrics';
+import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import { startGenerator, type RunningGenerator } from './generator.js';
 import { planRequests } from './plan-requests.js';
@@ -94,13 +94,15 @@ export class ShareRun {
     // A worker that starts late still keys its windows by the run's start instant.
     this.windowSecond = Math.max(0, Math.floor((startedAt - assignment.startAt) / 1000));
     this.windowStartMs = Math.max(startedAt, assignment.startAt + this.windowSecond * 1000);
+    const stepNames = assignment.plan.requests.map((r) => r.name);
+    const step = (index: number) => stepNames[index] ?? `request ${index}`;
     this.generator = startGenerator({
       baseUrl: assignment.plan.baseUrl,
       connections: assignment.share.connections,
       requests: planRequests(assignment.plan),
       timeoutSeconds: assignment.timeoutSeconds,
-      onResponse: (status, bytes, micros) => this.recorder.recordResponse(status, bytes, micros),
-      onError: (kind) => this.recorder.recordError(kind),
+      onResponse: (index, status, bytesIn, bytesOut, micros) => this.recorder.recordResponse(step(index), status, bytesIn, bytesOut, micros),
+      onError: (index, kind) => this.recorder.recordError(step(index), kind),
     });
     this.deps.onStarted();
     this.scheduleTick();
@@ -122,7 +124,7 @@ export class ShareRun {
 
   private emitWindow(endMs: number): void {
     const durationMs = Math.min(1000, Math.max(0, Math.round(endMs - this.windowStartMs)));
-    const data: WindowData = this.recorder.take(this.windowSecond, durationMs);
+    const measured = this.recorder.take(this.windowSecond, durationMs);
     const window: RunWindow = {
       v: PROTOCOL_VERSION,
       type: 'run.window',
@@ -130,7 +132,8 @@ export class ShareRun {
       runId: this.assignment.runId,
       workerId: this.assignment.workerId,
       seq: this.seq++,
-      ...data,
+      second: measured.second,
+      data: encodeWindowBase64(measured),
     };
     this.windowSecond += 1;
     this.windowStartMs = this.assignment.startAt + this.windowSecond * 1000;

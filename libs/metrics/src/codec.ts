@@ -1,0 +1,92 @@
+import { ERROR_KINDS } from '@loadtest/protocol';
+import { ByteReader, ByteWriter } from './bytes.js';
+import { decodeHistogramBytes, encodeHistogramBytes } from './histogram.js';
+import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
+
+const MAGIC = 0x57; // 'W'
+const FORMAT = 1;
+
+/**
+ * Compact binary form of a window, for the broker and for storage:
+ *
+ *   'W' format second durationMs stepCount
+ *   per step: name requests bytesIn bytesOut checksPassed checksFailed
+ *             errors(timeout refused reset other) statusCount (code count)* histogram
+ *
+ * Numbers are unsigned LEB128 varints, strings and the histogram (HDR's own
+ * compressed encoding) are length-prefixed.
+ */
+export function encodeWindow(window: Window): Uint8Array {
+  const out = new ByteWriter();
+  out.byte(MAGIC);
+  out.byte(FORMAT);
+  out.varint(window.second);
+  out.varint(window.durationMs);
+  out.varint(window.steps.size);
+  for (const [name, step] of window.steps) {
+    out.string(name);
+    out.varint(step.requests);
+    out.varint(step.bytesIn);
+    out.varint(step.bytesOut);
+    out.varint(step.checks.passed);
+    out.varint(step.checks.failed);
+    for (const kind of ERROR_KINDS) out.varint(step.errors[kind]);
+    const codes = Object.entries(step.statusCodes);
+    out.varint(codes.length);
+    for (const [code, n] of codes) {
+      out.varint(Number(code));
+      out.varint(n);
+    }
+    out.bytes(encodeHistogramBytes(step.latency));
+  }
+  return out.finish();
+}
+
+/** Decodes (and so validates) an encoded window; throws an Error saying what is wrong. */
+export function decodeWindow(bytes: Uint8Array): Window {
+  try {
+    const input = new ByteReader(bytes);
+    const magic = input.byte();
+    if (magic !== MAGIC) throw new Error(`not an encoded window (first byte ${magic})`);
+    const format = input.byte();
+    if (format !== FORMAT) throw new Error(`unknown window format ${format} (expected ${FORMAT})`);
+    const second = input.varint();
+    const durationMs = input.varint();
+    const stepCount = input.varint();
+    const steps = new Map<string, StepMetrics>();
+    for (let i = 0; i < stepCount; i++) {
+      const name = input.string();
+      const requests = input.varint();
+      const bytesIn = input.varint();
+      const bytesOut = input.varint();
+      const checks = { passed: input.varint(), failed: input.varint() };
+      const errors = emptyErrorCounts();
+      for (const kind of ERROR_KINDS) errors[kind] = input.varint();
+      const statusCodes: Record<string, number> = {};
+      const codeCount = input.varint();
+      for (let c = 0; c < codeCount; c++) {
+        const code = input.varint();
+        if (code < 100 || code > 599) throw new Error(`step "${name}": status code ${code} is not an HTTP status`);
+        statusCodes[String(code)] = input.varint();
+      }
+      const latency = decodeHistogramBytes(input.bytes());
+      if (latency.totalCount !== requests) throw new Error(`step "${name}": ${requests} requests but ${latency.totalCount} latencies`);
+      if (steps.has(name)) throw new Error(`step "${name}" appears twice`);
+      steps.set(name, { requests, bytesIn, bytesOut, statusCodes, errors, checks, latency });
+    }
+    if (!input.done) throw new Error('trailing bytes after the last step');
+    if (durationMs > 60_000) throw new Error(`durationMs ${durationMs} is longer than a window can be`);
+    return { second, durationMs, steps };
+  } catch (error) {
+    throw new Error(`invalid encoded window: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The encoded window as carried in a `run.window` message. */
+export function encodeWindowBase64(window: Window): string {
+  return Buffer.from(encodeWindow(window)).toString('base64');
+}
+
+export function decodeWindowBase64(data: string): Window {
+  return decodeWindow(Buffer.from(data, 'base64'));
+}

@@ -1,0 +1,64 @@
+import type { CheckCounts, ErrorCounts, StatusCounts } from '@loadtest/protocol';
+import { createLatencyHistogram, type Histogram } from './histogram.js';
+
+/** What was measured for one step (a named request of the plan) in one window. */
+export interface StepMetrics {
+  /** Responses received, whatever their status. Errors are counted apart. */
+  requests: number;
+  /** Response bytes received. */
+  bytesIn: number;
+  /** Request bytes sent for the answered requests. */
+  bytesOut: number;
+  statusCodes: StatusCounts;
+  errors: ErrorCounts;
+  checks: CheckCounts;
+  /** Latencies in microseconds. */
+  latency: Histogram;
+}
+
+/**
+ * One worker's measurements for one second of a run. Every request belongs to
+ * a step, so the window's totals are the sum of its steps: storing the steps
+ * alone keeps one histogram per step instead of a second, redundant one for the whole.
+ */
+export interface Window {
+  /** Whole seconds since the run's start instant. */
+  second: number;
+  /** Length of the window in ms: 1000, except at a share's start or end. */
+  durationMs: number;
+  steps: Map<string, StepMetrics>;
+}
+
+export function emptyErrorCounts(): ErrorCounts {
+  return { timeout: 0, refused: 0, reset: 0, other: 0 };
+}
+
+export function emptyStep(): StepMetrics {
+  return { requests: 0, bytesIn: 0, bytesOut: 0, statusCodes: {}, errors: emptyErrorCounts(), checks: { passed: 0, failed: 0 }, latency: createLatencyHistogram() };
+}
+
+export function errorTotal(errors: ErrorCounts): number {
+  return errors.timeout + errors.refused + errors.reset + errors.other;
+}
+
+/** Adds `from` into `into`: counters summed, histograms added. */
+export function addStep(into: StepMetrics, from: StepMetrics): void {
+  into.requests += from.requests;
+  into.bytesIn += from.bytesIn;
+  into.bytesOut += from.bytesOut;
+  for (const [code, n] of Object.entries(from.statusCodes)) into.statusCodes[code] = (into.statusCodes[code] ?? 0) + n;
+  into.errors.timeout += from.errors.timeout;
+  into.errors.refused += from.errors.refused;
+  into.errors.reset += from.errors.reset;
+  into.errors.other += from.errors.other;
+  into.checks.passed += from.checks.passed;
+  into.checks.failed += from.checks.failed;
+  into.latency.add(from.latency);
+}
+
+/** The window's figures over all its steps. */
+export function windowTotals(window: Window): StepMetrics {
+  const total = emptyStep();
+  for (const step of window.steps.values()) addStep(total, step);
+  return total;
+}
