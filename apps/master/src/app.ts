@@ -66,7 +66,13 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const runs = new RunRepository(deps.prisma);
   const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs });
   const socket = new LiveSocketServer(app.server, { logger: deps.logger, runState: (runId) => runs.state(runId) });
-  const live = new LiveAggregator({ emit: (event) => socket.emitWindow(event), graceMs: timings.liveGraceMs });
+  // The orchestrator acts on threshold outcomes (abortOnFail); it is created just below.
+  let onThresholds: RunOrchestrator['onThresholds'] = () => undefined;
+  const live = new LiveAggregator({
+    emit: (event) => socket.emitWindow(event),
+    onThresholds: (runId, second, outcomes) => onThresholds(runId, second, outcomes),
+    graceMs: timings.liveGraceMs,
+  });
   const orchestrator = new RunOrchestrator({
     runs,
     plans,
@@ -79,6 +85,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     windowGraceMs: timings.windowGraceMs,
     overdueMs: timings.overdueMs,
   });
+  onThresholds = (runId, second, outcomes) => orchestrator.onThresholds(runId, second, outcomes);
   const liveTimer = setInterval(() => live.tick(), 250);
   liveTimer.unref();
 

@@ -87,7 +87,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     const workers = ['w1', 'w2', 'w3'];
     for (let round = 0; round < 8; round++) {
       for (const w of workers) await orchestrator.handle(heartbeat(w));
-      const run = await orchestrator.startRun(planId, { connections: 9, durationSeconds: 1, timeoutSeconds: 5 });
+      const run = await orchestrator.startRun(planId, { connections: 9, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
       expect(run.workers.map((w) => w.connections)).toEqual([3, 3, 3]);
       await Promise.all(workers.map((w) => orchestrator.handle(state(run.id, w, 'started'))));
       await Promise.all(workers.map((w) => orchestrator.handle(window(run.id, w, 0))));
@@ -106,7 +106,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
 
   it('waits for windows still in flight after the ends, and ignores a duplicate window', async () => {
     for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
-    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5 });
+    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
     const [only] = run.workers;
     await orchestrator.handle(state(run.id, only!.workerId, 'started'));
     await orchestrator.handle(window(run.id, only!.workerId, 0));

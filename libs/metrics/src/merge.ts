@@ -11,6 +11,8 @@ export interface MergedWindows {
    * late or was stopped early has a shorter window for that second.
    */
   spanMs: number;
+  /** Longest window seen per second, from which `spanMs` is kept up to date. */
+  secondLengths: Map<number, number>;
 }
 
 export interface MergeOptions {
@@ -18,23 +20,32 @@ export interface MergeOptions {
   step?: string;
 }
 
-export function mergeWindows(windows: Iterable<Window>, options: MergeOptions = {}): MergedWindows {
-  const merged: MergedWindows = { windows: 0, total: emptyStep(), steps: new Map(), spanMs: 0 };
-  const secondLengths = new Map<number, number>();
-  for (const window of windows) {
-    merged.windows += 1;
-    for (const [name, step] of window.steps) {
-      if (options.step !== undefined && name !== options.step) continue;
-      let into = merged.steps.get(name);
-      if (!into) {
-        into = emptyStep();
-        merged.steps.set(name, into);
-      }
-      addStep(into, step);
-      addStep(merged.total, step);
+export function emptyMerged(): MergedWindows {
+  return { windows: 0, total: emptyStep(), steps: new Map(), spanMs: 0, secondLengths: new Map() };
+}
+
+/** Adds one window into a running merge (e.g. a live run's totals so far). */
+export function addWindow(merged: MergedWindows, window: Window, options: MergeOptions = {}): void {
+  merged.windows += 1;
+  for (const [name, step] of window.steps) {
+    if (options.step !== undefined && name !== options.step) continue;
+    let into = merged.steps.get(name);
+    if (!into) {
+      into = emptyStep();
+      merged.steps.set(name, into);
     }
-    secondLengths.set(window.second, Math.max(secondLengths.get(window.second) ?? 0, window.durationMs));
+    addStep(into, step);
+    addStep(merged.total, step);
   }
-  for (const length of secondLengths.values()) merged.spanMs += length;
+  const previous = merged.secondLengths.get(window.second) ?? 0;
+  if (window.durationMs > previous) {
+    merged.secondLengths.set(window.second, window.durationMs);
+    merged.spanMs += window.durationMs - previous;
+  }
+}
+
+export function mergeWindows(windows: Iterable<Window>, options: MergeOptions = {}): MergedWindows {
+  const merged = emptyMerged();
+  for (const window of windows) addWindow(merged, window, options);
   return merged;
 }

@@ -4,6 +4,7 @@ export * from './plan.js';
 export * from './load.js';
 export * from './window.js';
 export * from './summary.js';
+export * from './thresholds.js';
 export * from './messages/index.js';
 export * from './rest.js';
 export * from './socket.js';

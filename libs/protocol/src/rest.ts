@@ -3,6 +3,7 @@ import { RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
 import { PlanSchema } from './plan.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
+import { ThresholdOutcomeSchema, ThresholdSpecSchema, VerdictSchema } from './thresholds.js';
 
 const timestamp = z.iso.datetime();
 
@@ -28,8 +29,10 @@ export type PlanResource = z.infer<typeof PlanResourceSchema>;
 export const PlanListSchema = z.object({ items: z.array(PlanResourceSchema) }).meta({ id: 'PlanList' });
 export type PlanList = z.infer<typeof PlanListSchema>;
 
-/** Body of `POST /plans/:id/runs`. */
-export const StartRunBodySchema = RunLoadSchema;
+/** Body of `POST /plans/:id/runs`: the load, and the thresholds that decide the verdict. */
+export const StartRunBodySchema = RunLoadSchema.extend({
+  thresholds: z.array(ThresholdSpecSchema).max(50).default([]),
+}).meta({ id: 'StartRun' });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
 export const RUN_STATES = ['pending', 'running', 'finished', 'stopped', 'failed'] as const;
@@ -49,6 +52,10 @@ export const RunWorkerResourceSchema = z
     /** Windows stored for this worker so far. */
     windows: z.int(),
     reason: z.string().nullable(),
+    /** The worker's clock minus the master's, estimated from its heartbeats when the run started. */
+    clockOffsetMs: z.number().nullable(),
+    /** True when the offset exceeds 250 ms: this worker's windows may be misaligned with the others'. */
+    clockSkewed: z.boolean(),
   })
   .meta({ id: 'RunWorker' });
 export type RunWorkerResource = z.infer<typeof RunWorkerResourceSchema>;
@@ -63,6 +70,11 @@ export const RunResourceSchema = z
     workers: z.array(RunWorkerResourceSchema),
     /** Merged from the stored windows; null until the first window arrives. */
     summary: RunSummarySchema.nullable(),
+    thresholds: z.array(ThresholdSpecSchema),
+    /** Each threshold's state: at the end, or as of the last second for a live run. */
+    thresholdResults: z.array(ThresholdOutcomeSchema),
+    /** Passed when every threshold held at the end; null until the run has ended. */
+    verdict: VerdictSchema.nullable(),
     createdAt: timestamp,
     startAt: timestamp.nullable(),
     endedAt: timestamp.nullable(),
@@ -142,6 +154,8 @@ export const WorkerResourceSchema = z
     lastHeartbeatAt: timestamp.nullable(),
     /** Null until the worker's hello has been received. */
     capabilities: WorkerCapabilitiesSchema.nullable(),
+    /** The worker's clock minus the master's in ms, estimated from its heartbeats; null before the first one. */
+    clockOffsetMs: z.number().nullable(),
     runId: z.string().nullable(),
   })
   .meta({ id: 'Worker' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RunStatusSchema } from './rest.js';
 import { StepSummarySchema } from './summary.js';
+import { ThresholdOutcomeSchema } from './thresholds.js';
 import { PROTOCOL_VERSION } from './version.js';
 
 const v = z.literal(PROTOCOL_VERSION);
@@ -16,6 +17,8 @@ export const LiveWindowEventSchema = z.object({
   second: z.int(),
   ...StepSummarySchema.shape,
   workers: z.int(),
+  /** Each threshold, judged on everything merged so far (not only this second). */
+  thresholds: z.array(ThresholdOutcomeSchema),
 });
 export type LiveWindowEvent = z.infer<typeof LiveWindowEventSchema>;
 

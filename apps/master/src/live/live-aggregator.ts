@@ -1,4 +1,5 @@
-import { PROTOCOL_VERSION, type LiveWindowEvent } from '@loadtest/protocol';
+import { addWindow, emptyMerged, evaluateOnMerged, formatThresholdValue, type MergedWindows, type ScopedThreshold } from '@loadtest/metrics';
+import { PROTOCOL_VERSION, type LiveWindowEvent, type ThresholdOutcome } from '@loadtest/protocol';
 import { bucketPoint, type WorkerWindow } from '../runs/timeline.js';
 
 /** A decoded window on its way to the live stream. */
@@ -14,21 +15,38 @@ interface LiveRun {
   workers: number;
   pending: Map<number, PendingSecond>;
   lastEmitted: number;
+  /** Everything sent so far, merged: the thresholds are judged on it. */
+  cumulative: MergedWindows;
+  thresholds: ScopedThreshold[];
 }
 
 export interface LiveAggregatorOptions {
   emit(event: LiveWindowEvent): void;
+  /** Called with each second's threshold outcomes, judged on all data merged so far. */
+  onThresholds?(runId: string, second: number, outcomes: ThresholdOutcome[]): void;
   /** How long a second waits for slow workers' windows before it is sent without them. */
   graceMs: number;
   now?: () => number;
 }
 
+/** Judges thresholds on merged data and words each outcome for the API. */
+export function thresholdOutcomes(thresholds: readonly ScopedThreshold[], merged: MergedWindows): ThresholdOutcome[] {
+  return evaluateOnMerged(thresholds, merged).map((result, i) => ({
+    expression: result.expression,
+    step: thresholds[i]!.step ?? null,
+    ok: result.ok,
+    value: result.value,
+    display: formatThresholdValue(thresholds[i]!.threshold, result.value),
+  }));
+}
+
 /**
  * Merges the windows of a run's workers into one event per second, in order.
  * A second is sent once every worker has delivered it, or when its grace
- * period runs out. Each event holds that second only: a delta, never history.
- * A window that arrives after its second was sent is already stored and shows
- * in the REST timeline; it is not resent live.
+ * period runs out. Each event holds that second only — a delta, never history —
+ * plus each threshold's state on everything merged so far. A window that
+ * arrives after its second was sent is already stored and shows in the REST
+ * timeline; it is not resent live.
  */
 export class LiveAggregator {
   private readonly runs = new Map<string, LiveRun>();
@@ -38,8 +56,8 @@ export class LiveAggregator {
     this.now = options.now ?? Date.now;
   }
 
-  trackRun(runId: string, workers: number): void {
-    if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1 });
+  trackRun(runId: string, workers: number, thresholds: ScopedThreshold[] = []): void {
+    if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, cumulative: emptyMerged(), thresholds });
   }
 
   addWindow(window: LiveWindow): void {
@@ -77,11 +95,10 @@ export class LiveAggregator {
       if (!due) break;
       run.pending.delete(second);
       run.lastEmitted = second;
-      this.options.emit(toEvent(runId, second, pending.windows));
+      for (const window of pending.windows) addWindow(run.cumulative, window);
+      const thresholds = thresholdOutcomes(run.thresholds, run.cumulative);
+      this.options.emit({ v: PROTOCOL_VERSION, runId, ...bucketPoint(second, pending.windows), thresholds });
+      if (run.thresholds.length > 0) this.options.onThresholds?.(runId, second, thresholds);
     }
   }
-}
-
-export function toEvent(runId: string, second: number, windows: LiveWindow[]): LiveWindowEvent {
-  return { v: PROTOCOL_VERSION, runId, ...bucketPoint(second, windows) };
 }

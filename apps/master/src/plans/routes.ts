@@ -87,7 +87,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       const items = [];
       for (const runId of ids) {
         const run = await runs.get(runId);
-        if (run) items.push(await runResource(run, runs));
+        if (run) items.push(await runResource(run, runs, orchestrator.liveThresholdOutcomes(run.id)));
       }
       return { items };
     },

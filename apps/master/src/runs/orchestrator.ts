@@ -1,21 +1,23 @@
-import { decodeWindowBase64, summarize, type Window } from '@loadtest/metrics';
+import { decodeWindowBase64, mergeWindows, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
   PROTOCOL_VERSION,
-  type RunLoad,
   type RunStateMessage,
   type RunStatus,
   type RunWindow,
+  type StartRunBody,
+  type ThresholdOutcome,
   type WorkerToMaster,
 } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
 import { conflict, notFound } from '../http/errors.js';
-import type { LiveAggregator } from '../live/live-aggregator.js';
+import { thresholdOutcomes, type LiveAggregator } from '../live/live-aggregator.js';
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
 import { splitConnections } from './split.js';
+import { parseThresholdSpecs } from './thresholds.js';
 
 export interface RunEvents {
   stateChanged(runId: string, state: RunStatus, reason: string | null): void;
@@ -56,14 +58,22 @@ export class RunOrchestrator {
   private readonly windowDeadlines = new Map<string, number>();
   private readonly pendingFinalize = new Map<string, NodeJS.Timeout>();
   private readonly watchdogs = new Map<string, NodeJS.Timeout>();
+  /** Parsed thresholds of the runs in progress. */
+  private readonly thresholds = new Map<string, ScopedThreshold[]>();
+  /** Latest live threshold outcomes of the runs in progress. */
+  private readonly liveOutcomes = new Map<string, ThresholdOutcome[]>();
+  /** Why a run is being aborted (a threshold with abortOnFail failed). */
+  private readonly abortReasons = new Map<string, string>();
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
   }
 
-  async startRun(planId: string, load: RunLoad): Promise<StoredRun> {
+  async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
     const plan = await this.o.plans.get(planId);
     if (!plan) throw notFound('plan', planId);
+    const { thresholds: thresholdSpecs, ...load } = body;
+    const scoped = parseThresholdSpecs(thresholdSpecs, planOf(plan));
     const available = this.o.registry.available();
     if (available.length === 0) {
       const counts = this.o.registry.summaryCounts();
@@ -75,14 +85,18 @@ export class RunOrchestrator {
     const workerIds = available.slice(0, Math.min(available.length, load.connections));
     const shares = splitConnections(load.connections, workerIds.length);
     const startAt = new Date(this.now() + this.o.startLeadMs);
+    const offsets = workerIds.map((workerId) => this.o.registry.clockOffset(workerId));
     const runId = await this.o.runs.create({
       planId,
       plan: planOf(plan),
       load,
+      thresholds: thresholdSpecs,
       startAt,
-      workers: workerIds.map((workerId, index) => ({ workerId, index, connections: shares[index]! })),
+      workers: workerIds.map((workerId, index) => ({ workerId, index, connections: shares[index]!, clockOffsetMs: offsets[index] ?? null })),
     });
-    this.o.live.trackRun(runId, workerIds.length);
+    this.thresholds.set(runId, scoped);
+    this.specs.set(runId, thresholdSpecs);
+    this.o.live.trackRun(runId, workerIds.length, scoped);
     this.o.logger.info({ runId, planId, workers: workerIds, shares, startAt }, 'run assigned');
     await Promise.all(
       workerIds.map(async (workerId, index) => {
@@ -98,7 +112,9 @@ export class RunOrchestrator {
             durationSeconds: load.durationSeconds,
             timeoutSeconds: load.timeoutSeconds,
             share: { index, count: workerIds.length, connections: shares[index]! },
-            startAt: startAt.getTime(),
+            // In the worker's own clock, so that every worker starts at the same true instant
+            // and their windows' seconds line up.
+            startAt: startAt.getTime() + Math.round(offsets[index] ?? 0),
           });
         } catch (error) {
           this.o.logger.error({ err: error, runId, workerId }, 'cannot send assignment');
@@ -117,18 +133,51 @@ export class RunOrchestrator {
     if (!run) throw notFound('run', runId);
     if (ENDED_RUN_STATES.includes(run.state)) throw conflict(`run ${runId} has already ended (${run.state})`);
     this.stopRequested.add(runId);
+    await this.stopWorkers(run, 'stopped through the API');
+    this.o.logger.info({ runId }, 'stop requested');
+    await this.tryFinalize(runId);
+    return (await this.o.runs.get(runId))!;
+  }
+
+  /** The latest threshold outcomes of a run in progress, judged live. */
+  liveThresholdOutcomes(runId: string): ThresholdOutcome[] | undefined {
+    return this.liveOutcomes.get(runId);
+  }
+
+  /** Called by the live aggregator each second with the thresholds judged on all data so far. */
+  onThresholds(runId: string, second: number, outcomes: ThresholdOutcome[]): void {
+    this.liveOutcomes.set(runId, outcomes);
+    if (this.abortReasons.has(runId)) return;
+    const specs = this.specsOf(runId);
+    const failed = outcomes.findIndex((o, i) => !o.ok && specs[i]?.abortOnFail && second >= (specs[i]?.abortGraceSeconds ?? 0));
+    if (failed < 0) return;
+    const outcome = outcomes[failed]!;
+    const reason = `aborted: threshold "${outcome.expression}"${outcome.step ? ` (step ${outcome.step})` : ''} failed at second ${second} with ${outcome.display}`;
+    this.abortReasons.set(runId, reason);
+    this.o.logger.warn({ runId, threshold: outcome.expression, value: outcome.value }, 'threshold failed; aborting the run');
+    void this.o.runs
+      .get(runId)
+      .then((run) => (run ? this.stopWorkers(run, reason) : undefined))
+      .catch((error: unknown) => this.o.logger.error({ err: error, runId }, 'cannot abort run'));
+  }
+
+  private readonly specs = new Map<string, StartRunBody['thresholds']>();
+
+  private specsOf(runId: string): StartRunBody['thresholds'] {
+    return this.specs.get(runId) ?? [];
+  }
+
+  private async stopWorkers(run: StoredRun, reason: string): Promise<void> {
+    const runId = run.id;
     await Promise.all(
       run.workers
         .filter((w) => !ENDED_SHARE_STATES.has(w.state))
         .map((w) =>
           this.o.transport
-            .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId, workerId: w.workerId, reason: 'stopped through the API' })
+            .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId, workerId: w.workerId, reason: reason.slice(0, 500) })
             .catch((error: unknown) => this.o.logger.error({ err: error, runId, workerId: w.workerId }, 'cannot send stop')),
         ),
     );
-    this.o.logger.info({ runId }, 'stop requested');
-    await this.tryFinalize(runId);
-    return (await this.o.runs.get(runId))!;
   }
 
   /** Handles one message from a worker; resolves once it is durably handled, so the transport may acknowledge it. */
@@ -246,27 +295,39 @@ export class RunOrchestrator {
   private async finish(run: StoredRun, forced?: string): Promise<void> {
     const failures = run.workers.filter((w) => w.state === 'failed').map((w) => `${w.workerId}: ${w.reason ?? 'failed'}`);
     const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state)).map((w) => w.workerId);
+    const aborted = this.abortReasons.get(run.id);
     let state: RunStatus;
     const reasons: string[] = [];
+    if (aborted) reasons.push(aborted);
     if (failures.length > 0) reasons.push(`worker failures: ${failures.join('; ')}`);
     if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
     if (forced && open.length === 0) reasons.push(forced);
-    if (this.stopRequested.has(run.id)) state = 'stopped';
-    else if (failures.length === run.workers.length || open.length > 0) state = 'failed';
-    else state = failures.length > 0 ? 'failed' : 'finished';
-    const windows = await this.o.runs.windows(run.id);
-    const summary = summarize(windows);
+    if (aborted || failures.length > 0 || open.length > 0) state = 'failed';
+    else state = this.stopRequested.has(run.id) ? 'stopped' : 'finished';
+    const merged = mergeWindows(await this.o.runs.windows(run.id));
+    const summary = summarizeMerged(merged);
+    // The thresholds are judged once more, on everything stored, at the end.
+    const thresholdResults = thresholdOutcomes(this.thresholds.get(run.id) ?? parseThresholdSpecs(run.thresholds, run.plan), merged);
+    const verdict = state !== 'failed' && thresholdResults.every((t) => t.ok) ? 'passed' : 'failed';
     const error = reasons.length > 0 ? reasons.join(' | ') : null;
-    const moved = await this.o.runs.transition(run.id, ['pending', 'running'], state, { summary, error, endedAt: new Date(this.now()) });
+    const moved = await this.o.runs.transition(run.id, ['pending', 'running'], state, { summary, error, endedAt: new Date(this.now()), thresholdResults, verdict });
     if (!moved) return;
-    this.stopRequested.delete(run.id);
-    this.windowDeadlines.delete(run.id);
-    clearTimeout(this.watchdogs.get(run.id));
-    this.watchdogs.delete(run.id);
+    this.forget(run.id);
     for (const w of run.workers) this.o.registry.markIdle(w.workerId, run.id);
     this.o.live.endRun(run.id);
-    this.o.logger.info({ runId: run.id, state, requests: summary.requests, windows: windows.length, error }, 'run ended');
+    this.o.logger.info({ runId: run.id, state, verdict, requests: summary.requests, windows: merged.windows, error }, 'run ended');
     this.o.events.stateChanged(run.id, state, error);
+  }
+
+  private forget(runId: string): void {
+    this.stopRequested.delete(runId);
+    this.windowDeadlines.delete(runId);
+    this.thresholds.delete(runId);
+    this.specs.delete(runId);
+    this.liveOutcomes.delete(runId);
+    this.abortReasons.delete(runId);
+    clearTimeout(this.watchdogs.get(runId));
+    this.watchdogs.delete(runId);
   }
 
   /** A run never hangs: if workers go silent, it ends as failed some time after its planned end. */

@@ -25,7 +25,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     handler: async (request) => {
       const run = await runs.get(request.params.id);
       if (!run) throw notFound('run', request.params.id);
-      return runResource(run, runs);
+      return runResource(run, runs, orchestrator.liveThresholdOutcomes(run.id));
     },
   });
 

@@ -1,5 +1,5 @@
 import { createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, type Window } from '@loadtest/metrics';
-import type { ErrorCounts, Plan, RunLoad, RunStatus, RunSummary, RunWindow, StatusCounts, WorkerShareState } from '@loadtest/protocol';
+import type { ErrorCounts, Plan, RunLoad, RunStatus, RunSummary, RunWindow, StatusCounts, ThresholdOutcome, ThresholdSpec, Verdict, WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -11,6 +11,7 @@ export interface StoredRunWorker {
   windowsReported: number | null;
   windowsStored: number;
   reason: string | null;
+  clockOffsetMs: number | null;
 }
 
 export interface StoredRun {
@@ -20,6 +21,9 @@ export interface StoredRun {
   load: RunLoad;
   plan: Plan;
   summary: RunSummary | null;
+  thresholds: ThresholdSpec[];
+  thresholdResults: ThresholdOutcome[] | null;
+  verdict: Verdict | null;
   error: string | null;
   createdAt: Date;
   startAt: Date | null;
@@ -86,8 +90,9 @@ export interface NewRun {
   planId: string;
   plan: Plan;
   load: RunLoad;
+  thresholds: ThresholdSpec[];
   startAt: Date;
-  workers: { workerId: string; index: number; connections: number }[];
+  workers: { workerId: string; index: number; connections: number; clockOffsetMs: number | null }[];
 }
 
 const ACTIVE: RunStatus[] = ['pending', 'running'];
@@ -103,9 +108,16 @@ export class RunRepository {
         state: 'pending',
         load: asJson(run.load),
         planSnapshot: asJson(run.plan),
+        thresholds: asJson(run.thresholds),
         startAt: run.startAt,
         workers: {
-          create: run.workers.map((w) => ({ workerId: w.workerId, shareIndex: w.index, connections: w.connections, state: 'assigned' })),
+          create: run.workers.map((w) => ({
+            workerId: w.workerId,
+            shareIndex: w.index,
+            connections: w.connections,
+            state: 'assigned',
+            clockOffsetMs: w.clockOffsetMs === null ? null : Math.round(w.clockOffsetMs),
+          })),
         },
       },
       select: { id: true },
@@ -124,6 +136,9 @@ export class RunRepository {
       load: row.load as RunLoad,
       plan: row.planSnapshot as Plan,
       summary: (row.summary as RunSummary | null) ?? null,
+      thresholds: row.thresholds as ThresholdSpec[],
+      thresholdResults: (row.thresholdResults as ThresholdOutcome[] | null) ?? null,
+      verdict: (row.verdict as Verdict | null) ?? null,
       error: row.error,
       createdAt: row.createdAt,
       startAt: row.startAt,
@@ -136,6 +151,7 @@ export class RunRepository {
         windowsReported: w.windowsReported,
         windowsStored: counts.get(w.workerId) ?? 0,
         reason: w.reason,
+        clockOffsetMs: w.clockOffsetMs,
       })),
     };
   }
@@ -160,7 +176,12 @@ export class RunRepository {
   }
 
   /** Moves a run from one of `from` to `to`; false if it was not in one of them (someone else moved it first). */
-  async transition(id: string, from: RunStatus[], to: RunStatus, fields: { summary?: RunSummary; error?: string | null; endedAt?: Date } = {}): Promise<boolean> {
+  async transition(
+    id: string,
+    from: RunStatus[],
+    to: RunStatus,
+    fields: { summary?: RunSummary; error?: string | null; endedAt?: Date; thresholdResults?: ThresholdOutcome[]; verdict?: Verdict } = {},
+  ): Promise<boolean> {
     const { count } = await this.prisma.run.updateMany({
       where: { id, state: { in: from } },
       data: {
@@ -168,15 +189,11 @@ export class RunRepository {
         ...(fields.summary ? { summary: asJson(fields.summary) } : {}),
         ...(fields.error !== undefined ? { error: fields.error } : {}),
         ...(fields.endedAt ? { endedAt: fields.endedAt } : {}),
+        ...(fields.thresholdResults ? { thresholdResults: asJson(fields.thresholdResults) } : {}),
+        ...(fields.verdict ? { verdict: fields.verdict } : {}),
       },
     });
     return count > 0;
-  }
-
-  async setClockOffsets(runId: string, offsets: Map<string, number>): Promise<void> {
-    for (const [workerId, offset] of offsets) {
-      await this.prisma.runWorker.updateMany({ where: { runId, workerId }, data: { clockOffsetMs: Math.round(offset) } });
-    }
   }
 
   async setWorkerState(runId: string, workerId: string, state: WorkerShareState, fields: { windowsReported?: number; reason?: string } = {}): Promise<boolean> {

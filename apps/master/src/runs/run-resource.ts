@@ -1,14 +1,19 @@
 import { summarize } from '@loadtest/metrics';
-import { ENDED_RUN_STATES, type RunResource } from '@loadtest/protocol';
+import { ENDED_RUN_STATES, type RunResource, type ThresholdOutcome } from '@loadtest/protocol';
 import type { RunRepository, StoredRun } from './run-repository.js';
 
+/** A worker whose clock is further than this from the master's is flagged in the run's result. */
+export const CLOCK_SKEW_LIMIT_MS = 250;
+
 /**
- * The API's view of a run. An ended run carries the summary computed when it
- * ended; a live one is summarised from the windows stored so far.
+ * The API's view of a run. An ended run carries the summary and threshold
+ * outcomes computed when it ended; a live one is summarised from the windows
+ * stored so far, with the thresholds as last judged live.
  */
-export async function runResource(run: StoredRun, runs: RunRepository): Promise<RunResource> {
+export async function runResource(run: StoredRun, runs: RunRepository, liveOutcomes?: ThresholdOutcome[]): Promise<RunResource> {
   let summary = run.summary;
-  if (!summary && !ENDED_RUN_STATES.includes(run.state)) {
+  const ended = ENDED_RUN_STATES.includes(run.state);
+  if (!summary && !ended) {
     const windows = await runs.windows(run.id);
     summary = windows.length > 0 ? summarize(windows) : null;
   }
@@ -24,8 +29,13 @@ export async function runResource(run: StoredRun, runs: RunRepository): Promise<
       state: w.state,
       windows: w.windowsStored,
       reason: w.reason,
+      clockOffsetMs: w.clockOffsetMs,
+      clockSkewed: w.clockOffsetMs !== null && Math.abs(w.clockOffsetMs) > CLOCK_SKEW_LIMIT_MS,
     })),
     summary,
+    thresholds: run.thresholds,
+    thresholdResults: run.thresholdResults ?? liveOutcomes ?? [],
+    verdict: run.verdict,
     createdAt: run.createdAt.toISOString(),
     startAt: run.startAt?.toISOString() ?? null,
     endedAt: run.endedAt?.toISOString() ?? null,

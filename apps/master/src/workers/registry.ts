@@ -8,7 +8,12 @@ interface WorkerEntry {
   lastHeartbeatAt: number | null;
   lastSeenAt: number;
   busyWith: string | null;
+  /** Recent (worker sentAt − master receivedAt) samples, newest last. */
+  offsetSamples: number[];
 }
+
+/** Heartbeats kept for the clock offset estimate. */
+const OFFSET_SAMPLES = 10;
 
 export interface WorkerRegistryOptions {
   /** A worker not heard from for this long is `missing`. */
@@ -35,7 +40,10 @@ export class WorkerRegistry {
 
   onHeartbeat(heartbeat: WorkerHeartbeat): void {
     const entry = this.entry(heartbeat.workerId);
-    entry.lastHeartbeatAt = this.now();
+    const receivedAt = this.now();
+    entry.offsetSamples.push(heartbeat.sentAt - receivedAt);
+    if (entry.offsetSamples.length > OFFSET_SAMPLES) entry.offsetSamples.shift();
+    entry.lastHeartbeatAt = receivedAt;
     entry.lastSeenAt = entry.lastHeartbeatAt;
     entry.busyWith = heartbeat.activity === 'busy' ? heartbeat.runId : null;
   }
@@ -49,6 +57,16 @@ export class WorkerRegistry {
   markIdle(workerId: string, runId: string): void {
     const entry = this.workers.get(workerId);
     if (entry && entry.busyWith === runId) entry.busyWith = null;
+  }
+
+  /**
+   * The worker's clock minus the master's, in ms. Each heartbeat gives
+   * (offset − transit time); the largest recent sample is the one that spent
+   * least time in transit, so it is the closest to the true offset.
+   */
+  clockOffset(workerId: string): number | null {
+    const samples = this.workers.get(workerId)?.offsetSamples;
+    return samples && samples.length > 0 ? Math.max(...samples) : null;
   }
 
   stateOf(entry: WorkerEntry): WorkerState {
@@ -74,6 +92,7 @@ export class WorkerRegistry {
         state: this.stateOf(entry),
         lastHeartbeatAt: entry.lastHeartbeatAt === null ? null : new Date(entry.lastHeartbeatAt).toISOString(),
         capabilities: entry.capabilities,
+        clockOffsetMs: this.clockOffset(entry.id),
         runId: entry.busyWith,
       }));
   }
@@ -87,7 +106,7 @@ export class WorkerRegistry {
   private entry(id: string): WorkerEntry {
     let entry = this.workers.get(id);
     if (!entry) {
-      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null };
+      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null, offsetSamples: [] };
       this.workers.set(id, entry);
     }
     return entry;
