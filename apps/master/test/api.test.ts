@@ -1,5 +1,5 @@
 import { summarize } from '@loadtest/metrics';
-import type { ErrorBody, PlanResource, RunResource, Timeline, WorkerList } from '@loadtest/protocol';
+import type { ErrorBody, PlanResource, RangeSummary, RunResource, Timeline, WorkerList } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,5 +156,90 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     const stopEnded = await inject<ErrorBody>('POST', `/api/v1/runs/${run.id}/stop`);
     expect(stopEnded.status).toBe(409);
     expect(stopEnded.body.message).toMatch(/already ended/);
+
+    // Any time range, step or worker is re-aggregated exactly from the stored windows.
+    const first = await inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?from=0&to=1`);
+    expect(first.body.windows).toBe(3);
+    expect(first.body.summary.requests).toBe(timeline.body.points[0]!.requests);
+    const whole = await inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary`);
+    expect(whole.body.summary).toEqual(run.summary);
+    const step = await inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?name=root`);
+    expect(step.body.summary.requests).toBe(run.summary!.requests);
+    const perWorker = await Promise.all(['local-1', 'local-2', 'local-3'].map((w) => inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?worker=${w}`)));
+    expect(perWorker.reduce((n, r) => n + r.body.summary.requests, 0)).toBe(run.summary!.requests);
+    expect((await inject<ErrorBody>('GET', `/api/v1/runs/${run.id}/summary?from=3&to=1`)).status).toBe(400);
+    const buckets = await inject<Timeline>('GET', `/api/v1/runs/${run.id}/timeline?step=5s`);
+    expect(buckets.body.bucketSeconds).toBe(5);
+    expect(buckets.body.points.map((p) => [p.second, p.requests, p.workers])).toEqual([[0, run.summary!.requests, 3]]);
+    const badBucket = await inject<ErrorBody>('GET', `/api/v1/runs/${run.id}/timeline?step=2s`);
+    expect(badBucket.status).toBe(400);
+    expect(badBucket.body.issues![0]!.path).toBe('step');
+
+    // Clock offsets are estimated from heartbeats: threads share the master's clock.
+    expect(run.workers.every((w) => w.clockOffsetMs !== null && Math.abs(w.clockOffsetMs) < 250 && !w.clockSkewed)).toBe(true);
+    const workerList = await inject<WorkerList>('GET', '/api/v1/workers');
+    expect(workerList.body.items.every((w) => typeof w.clockOffsetMs === 'number')).toBe(true);
   }, 60_000);
+
+  it('refuses malformed thresholds with 400, naming the expression and the problem', async () => {
+    const plan = await inject<PlanResource>('POST', '/api/v1/plans', planBody());
+    const response = await inject<ErrorBody>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      connections: 1,
+      durationSeconds: 1,
+      thresholds: [{ expression: 'p(95) < 300ms' }, { expression: 'p95 < 300ms' }, { expression: 'p(99) < 1s', step: 'nope' }],
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.issues).toEqual([
+      { path: 'thresholds[1].expression', message: expect.stringContaining('threshold "p95 < 300ms": unknown metric "p95"') },
+      { path: 'thresholds[2].step', message: 'unknown step "nope" (the plan\'s steps: root)' },
+    ]);
+  });
+
+  it('judges thresholds on the merged data: the verdict and the value behind each', async () => {
+    const plan = await inject<PlanResource>('POST', '/api/v1/plans', planBody());
+    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      connections: 6,
+      durationSeconds: 2,
+      thresholds: [{ expression: 'p(95) < 10s' }, { expression: 'error_rate < 1%', step: 'root' }, { expression: 'rps > 100000000' }],
+    });
+    expect(started.status).toBe(201);
+    const run = await until(
+      async () => {
+        const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
+        return r.body.state === 'finished' ? r.body : undefined;
+      },
+      20_000,
+      'run finished',
+    );
+    expect(run.verdict).toBe('failed');
+    expect(run.thresholdResults.map((t) => [t.expression, t.step, t.ok])).toEqual([
+      ['p(95) < 10s', null, true],
+      ['error_rate < 1%', 'root', true],
+      ['rps > 100000000', null, false],
+    ]);
+    expect(run.thresholdResults[0]!.value).toBe(run.summary!.latencyMicros!.p95);
+    expect(run.thresholdResults[2]!.value).toBeCloseTo(run.summary!.rps, 6);
+  }, 30_000);
+
+  it('aborts a run when a threshold with abortOnFail fails after its grace period', async () => {
+    const plan = await inject<PlanResource>('POST', '/api/v1/plans', planBody());
+    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      connections: 3,
+      durationSeconds: 20,
+      thresholds: [{ expression: 'p(50) < 1us', abortOnFail: true, abortGraceSeconds: 1 }],
+    });
+    const began = Date.now();
+    const run = await until(
+      async () => {
+        const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
+        return r.body.state === 'failed' ? r.body : undefined;
+      },
+      15_000,
+      'run aborted',
+    );
+    expect(Date.now() - began).toBeLessThan(10_000);
+    expect(run.error).toMatch(/aborted: threshold "p\(50\) < 1us" failed at second 1/);
+    expect(run.verdict).toBe('failed');
+    expect(run.thresholdResults[0]!.ok).toBe(false);
+  }, 30_000);
 });

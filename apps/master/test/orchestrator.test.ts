@@ -6,6 +6,7 @@ import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
 import { RunRepository } from '../src/runs/run-repository.js';
+import { runResource } from '../src/runs/run-resource.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -102,6 +103,25 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       expect((await runs.get(run.id))!.summary!.requests).toBe(3);
     }
     expect(states.filter(([, s]) => s === 'finished')).toHaveLength(8);
+  });
+
+  it('stores each worker clock offset, flags skew over 250 ms, and sends the start instant in the worker\'s clock', async () => {
+    await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now() + 600, workerId: 'skewed', activity: 'idle', runId: null });
+    const before = transport.sent.length;
+    const run = await orchestrator.startRun(planId, { connections: 4, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+    const skewed = run.workers.find((w) => w.workerId === 'skewed')!;
+    expect(skewed.clockOffsetMs).toBeGreaterThanOrEqual(550);
+    expect(skewed.clockOffsetMs).toBeLessThanOrEqual(600);
+    const resource = await runResource(run, runs);
+    expect(resource.workers.find((w) => w.workerId === 'skewed')!.clockSkewed).toBe(true);
+    expect(resource.workers.filter((w) => w.workerId !== 'skewed').every((w) => !w.clockSkewed)).toBe(true);
+    const assign = transport.sent.slice(before).find((m) => m.type === 'run.assign' && m.workerId === 'skewed');
+    expect(assign?.type === 'run.assign' ? assign.startAt - run.startAt!.getTime() : null).toBe(skewed.clockOffsetMs);
+    for (const w of run.workers) {
+      await orchestrator.handle(state(run.id, w.workerId, 'started'));
+      await orchestrator.handle(state(run.id, w.workerId, 'finished', 0));
+    }
+    await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
   });
 
   it('waits for windows still in flight after the ends, and ignores a duplicate window', async () => {

@@ -32,3 +32,18 @@ describe('WorkerRegistry', () => {
     expect(registry.summaryCounts()).toEqual({ online: 1, busy: 0, missing: 1 });
   });
 });
+
+describe('WorkerRegistry clock offsets', () => {
+  it('estimates a worker clock offset from its messages, taking the sample least delayed in transit', () => {
+    let now = 1_000_000;
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, now: () => now });
+    // The worker's clock is 400 ms ahead; transit takes 5 to 80 ms.
+    for (const transit of [80, 5, 30, 60]) {
+      now += 1000;
+      registry.onHeartbeat({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: now - transit + 400, workerId: 'skewed', activity: 'idle', runId: null });
+    }
+    expect(registry.clockOffset('skewed')).toBe(395);
+    expect(registry.list()[0]!.clockOffsetMs).toBe(395);
+    expect(registry.clockOffset('unknown')).toBeNull();
+  });
+});

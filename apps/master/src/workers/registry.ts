@@ -32,6 +32,7 @@ export class WorkerRegistry {
 
   onHello(hello: WorkerHello): void {
     const entry = this.entry(hello.workerId);
+    this.sampleOffset(entry, hello.sentAt);
     entry.host = hello.host;
     entry.version = hello.version;
     entry.capabilities = hello.capabilities;
@@ -40,12 +41,17 @@ export class WorkerRegistry {
 
   onHeartbeat(heartbeat: WorkerHeartbeat): void {
     const entry = this.entry(heartbeat.workerId);
-    const receivedAt = this.now();
-    entry.offsetSamples.push(heartbeat.sentAt - receivedAt);
-    if (entry.offsetSamples.length > OFFSET_SAMPLES) entry.offsetSamples.shift();
-    entry.lastHeartbeatAt = receivedAt;
+    entry.lastHeartbeatAt = this.sampleOffset(entry, heartbeat.sentAt);
     entry.lastSeenAt = entry.lastHeartbeatAt;
     entry.busyWith = heartbeat.activity === 'busy' ? heartbeat.runId : null;
+  }
+
+  /** Records one clock sample from a message the worker stamped; returns when it was received. */
+  private sampleOffset(entry: WorkerEntry, sentAt: number): number {
+    const receivedAt = this.now();
+    entry.offsetSamples.push(sentAt - receivedAt);
+    if (entry.offsetSamples.length > OFFSET_SAMPLES) entry.offsetSamples.shift();
+    return receivedAt;
   }
 
   /** Marks a worker busy as soon as it is assigned, before its next heartbeat says so. */
