@@ -3,6 +3,7 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMQP_URL, api, createDatabase, freePort, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
@@ -100,6 +101,14 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     ]);
     const ack = await socket.emitWithAck('run:subscribe', { runId: started.body.id });
     expect(ack).toEqual({ ok: true, state: 'pending' });
+    // The raw WebSocket stream shares the HTTP server with Socket.IO.
+    const raw = new WebSocket(`${base.replace('http', 'ws')}/api/v1/runs/${started.body.id}/stream`);
+    const rawFrames: { event: string; second?: number; requests?: number; state?: string }[] = [];
+    raw.on('message', (data) => rawFrames.push(JSON.parse(String(data)) as (typeof rawFrames)[number]));
+    await new Promise<void>((resolve, reject) => {
+      raw.once('open', () => resolve());
+      raw.once('error', reject);
+    });
 
     const run = await until(
       async () => {
@@ -112,6 +121,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     );
     await sleep(300);
     socket.close();
+    raw.close();
 
     const served = target.stats().served;
     const reported = run.summary!.requests;
@@ -140,6 +150,14 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
       expect(event.requests).toBe(timeline.body.points[event.second]!.requests);
     }
     expect(liveStates.map((s) => s.state)).toEqual(['running', 'finished']);
+    expect(rawFrames.filter((f) => f.event === 'run:window').map((f) => [f.second, f.requests])).toEqual(liveWindows.map((e) => [e.second, e.requests]));
+    expect(rawFrames.filter((f) => f.event === 'run:state').map((f) => f.state)).toEqual(['running', 'finished']);
+  });
+
+  it('closes the raw stream of an unknown run with 4404', async () => {
+    const raw = new WebSocket(`${base.replace('http', 'ws')}/api/v1/runs/00000000-0000-4000-8000-000000000000/stream`);
+    const code = await new Promise<number>((resolve) => raw.once('close', (c) => resolve(c)));
+    expect(code).toBe(4404);
   });
 
   it('stops a run on POST /stop: the target stops receiving within 1 s, the run ends stopped with its windows', async () => {

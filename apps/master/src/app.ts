@@ -1,4 +1,5 @@
 import type { MasterTransport } from '@loadtest/transport';
+import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -6,7 +7,10 @@ import { z } from 'zod';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { LiveAggregator } from './live/live-aggregator.js';
+import { RawStreamHub } from './live/raw-stream.js';
+import { rawStreamRoutes } from './live/raw-stream-routes.js';
 import { LiveSocketServer } from './live/socket-server.js';
+import { routeUpgrades, upgradeListenersAddedBy } from './live/upgrade-routing.js';
 import type { PrismaClient } from './persistence/prisma.js';
 import { PlanRepository } from './plans/plan-repository.js';
 import { planRoutes } from './plans/routes.js';
@@ -65,11 +69,20 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const plans = new PlanRepository(deps.prisma);
   const runs = new RunRepository(deps.prisma);
   const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs });
-  const socket = new LiveSocketServer(app.server, { logger: deps.logger, runState: (runId) => runs.state(runId) });
+  let socket!: LiveSocketServer;
+  const socketIoUpgrades = upgradeListenersAddedBy(app.server, () => {
+    socket = new LiveSocketServer(app.server, { logger: deps.logger, runState: (runId) => runs.state(runId) });
+  });
+  const rawStreams = new RawStreamHub();
+  await app.register(websocket);
+  app.addHook('onReady', async () => routeUpgrades(app.server, socketIoUpgrades));
   // The orchestrator acts on threshold outcomes (abortOnFail); it is created just below.
   let onThresholds: RunOrchestrator['onThresholds'] = () => undefined;
   const live = new LiveAggregator({
-    emit: (event) => socket.emitWindow(event),
+    emit: (event) => {
+      socket.emitWindow(event);
+      rawStreams.send(event.runId, { event: 'run:window', ...event });
+    },
     onThresholds: (runId, second, outcomes) => onThresholds(runId, second, outcomes),
     graceMs: timings.liveGraceMs,
   });
@@ -79,7 +92,12 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     registry,
     transport: deps.transport,
     live,
-    events: { stateChanged: (runId, state, reason) => socket.emitState(runId, state, reason) },
+    events: {
+      stateChanged: (runId, state, reason) => {
+        const event = socket.emitState(runId, state, reason);
+        rawStreams.send(runId, { event: 'run:state', ...event });
+      },
+    },
     logger: deps.logger,
     startLeadMs: timings.runStartLeadMs,
     windowGraceMs: timings.windowGraceMs,
@@ -94,6 +112,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(planRoutes, { plans, runs, orchestrator });
       await api.register(runRoutes, { runs, orchestrator });
       await api.register(workerRoutes, { registry });
+      await api.register(rawStreamRoutes, { runs, hub: rawStreams });
     },
     { prefix: '/api/v1' },
   );
@@ -105,6 +124,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     // Close the socket connections but leave the HTTP server to Fastify.
     socket.io.disconnectSockets(true);
     socket.io.engine.close();
+    rawStreams.closeAll();
   });
 
   return {

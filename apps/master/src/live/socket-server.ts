@@ -63,9 +63,10 @@ export class LiveSocketServer {
     this.io.to(room(event.runId)).emit('run:window', event);
   }
 
-  emitState(runId: string, state: RunStatus, reason: string | null): void {
+  emitState(runId: string, state: RunStatus, reason: string | null): LiveRunStateEvent {
     const event: LiveRunStateEvent = { v: PROTOCOL_VERSION, runId, state, at: new Date().toISOString(), reason };
     this.io.to(room(runId)).emit('run:state', event);
+    return event;
   }
 
   close(): Promise<void> {

@@ -1,0 +1,27 @@
+import { IdParamsSchema } from '@loadtest/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { RunRepository } from '../runs/run-repository.js';
+import type { RawStreamHub } from './raw-stream.js';
+
+/** Close code for a stream of a run that does not exist (4000–4999 are for applications). */
+export const CLOSE_RUN_NOT_FOUND = 4404;
+
+const description =
+  'For clients without Socket.IO. Each message is JSON: `{"event":"run:window", ...}` once per second ' +
+  '(that second only, merged over the workers, with each threshold’s state) and `{"event":"run:state", ...}` on each change. ' +
+  'Read the timeline over REST first when joining late. Closes with 4404 for an unknown run.';
+
+export const rawStreamRoutes: FastifyPluginAsyncZod<{ runs: RunRepository; hub: RawStreamHub }> = async (app, { runs, hub }) => {
+  app.get(
+    '/runs/:id/stream',
+    { websocket: true, schema: { tags: ['runs'], summary: "A run's live stream over a plain WebSocket", description, params: IdParamsSchema } },
+    async (socket, request) => {
+      const { id } = request.params;
+      if ((await runs.state(id)) === null) {
+        socket.close(CLOSE_RUN_NOT_FOUND, `run ${id} not found`);
+        return;
+      }
+      hub.add(id, socket);
+    },
+  );
+};

@@ -1,0 +1,56 @@
+/** Messages between the benchmark and its simulator processes (Node IPC). */
+
+export interface SimulatorConfig {
+  /** Position of this simulator process, from 0. */
+  index: number;
+  amqpUrl: string;
+  namespace: string;
+  workerIds: string[];
+  /** Requests per second each simulated worker reports. */
+  rps: number;
+  poolSize: number;
+  seed: number;
+  logLevel: string;
+}
+
+/** Name of the environment variable that carries the JSON `SimulatorConfig`. */
+export const SIMULATOR_CONFIG_ENV = 'BENCH_SIMULATOR_CONFIG';
+
+export type ParentToSimulator = { type: 'stop' };
+
+export interface SecondPublished {
+  type: 'second';
+  runId: string;
+  second: number;
+  /** When this process had handed its last window of that second to the broker connection, epoch ms. */
+  publishedAt: number;
+  /** When the windows were due: startAt + (second + 1) × 1000. */
+  dueAt: number;
+  windows: number;
+  requests: number;
+  encodedBytes: number;
+  messageBytes: number;
+}
+
+export interface RunDone {
+  type: 'run-done';
+  runId: string;
+  workers: number;
+  windows: number;
+  requests: number;
+  /** Windows or states the broker refused (negative confirms). */
+  nacks: number;
+  /** Per second, from the last publish of that second to the broker's confirm of all of them, ms. */
+  confirmLagMs: number[];
+  /** How late the latest assignment arrived after the run's start instant, ms (≤ 0: before it). */
+  latestAssignmentLagMs: number;
+  /** Worst lateness of publishing a second's windows after they were due, ms. */
+  maxPublishLagMs: number;
+}
+
+export type SimulatorToParent =
+  | { type: 'ready'; workers: number; setupMs: number }
+  | { type: 'assigned'; runId: string; workers: number }
+  | SecondPublished
+  | RunDone
+  | { type: 'fatal'; message: string };
