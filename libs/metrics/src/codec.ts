@@ -1,25 +1,26 @@
 import { ERROR_KINDS } from '@loadtest/protocol';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { decodeHistogramBytes, encodeHistogramBytes } from './histogram.js';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { histogramFromCounts, histogramCounts } from './histogram.js';
 import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
 const MAGIC = 0x57; // 'W'
-const FORMAT = 1;
+const FORMAT = 2;
 
 /**
  * Compact binary form of a window, for the broker and for storage:
  *
- *   'W' format second durationMs stepCount
- *   per step: name requests bytesIn bytesOut checksPassed checksFailed
- *             errors(timeout refused reset other) statusCount (code count)* histogram
+ *   'W' format length deflate-raw(body)
+ *   body: second durationMs stepCount
+ *         per step: name requests bytesIn bytesOut checksPassed checksFailed
+ *                   errors(timeout refused reset other) statusCount (code count)* latencyCounts
  *
- * Numbers are unsigned LEB128 varints, strings and the histogram (HDR's own
- * compressed encoding) are length-prefixed.
+ * Numbers are unsigned LEB128 varints; strings and the latency counts (HDR's
+ * V2 counts without its fixed header) are length-prefixed. The body is
+ * compressed once, as a whole.
  */
 export function encodeWindow(window: Window): Uint8Array {
   const out = new ByteWriter();
-  out.byte(MAGIC);
-  out.byte(FORMAT);
   out.varint(window.second);
   out.varint(window.durationMs);
   out.varint(window.steps.size);
@@ -37,19 +38,34 @@ export function encodeWindow(window: Window): Uint8Array {
       out.varint(Number(code));
       out.varint(n);
     }
-    out.bytes(encodeHistogramBytes(step.latency));
+    out.bytes(histogramCounts(step.latency));
   }
-  return out.finish();
+  // The compressed body's length is written out, so that bytes appended to a
+  // window (which inflate would ignore) are caught as corruption.
+  const framed = new ByteWriter();
+  framed.byte(MAGIC);
+  framed.byte(FORMAT);
+  framed.bytes(deflateRawSync(out.finish()));
+  return framed.finish();
 }
 
 /** Decodes (and so validates) an encoded window; throws an Error saying what is wrong. */
 export function decodeWindow(bytes: Uint8Array): Window {
   try {
-    const input = new ByteReader(bytes);
-    const magic = input.byte();
+    const framed = new ByteReader(bytes);
+    const magic = framed.byte();
     if (magic !== MAGIC) throw new Error(`not an encoded window (first byte ${magic})`);
-    const format = input.byte();
+    const format = framed.byte();
     if (format !== FORMAT) throw new Error(`unknown window format ${format} (expected ${FORMAT})`);
+    const compressed = framed.bytes();
+    if (!framed.done) throw new Error('trailing bytes after the window');
+    let body: Uint8Array;
+    try {
+      body = inflateRawSync(compressed);
+    } catch (error) {
+      throw new Error(`corrupt compressed body: ${(error as Error).message}`, { cause: error });
+    }
+    const input = new ByteReader(body);
     const second = input.varint();
     const durationMs = input.varint();
     const stepCount = input.varint();
@@ -69,7 +85,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
         if (code < 100 || code > 599) throw new Error(`step "${name}": status code ${code} is not an HTTP status`);
         statusCodes[String(code)] = input.varint();
       }
-      const latency = decodeHistogramBytes(input.bytes());
+      const latency = histogramFromCounts(input.bytes());
       if (latency.totalCount !== requests) throw new Error(`step "${name}": ${requests} requests but ${latency.totalCount} latencies`);
       if (steps.has(name)) throw new Error(`step "${name}" appears twice`);
       steps.set(name, { requests, bytesIn, bytesOut, statusCodes, errors, checks, latency });
