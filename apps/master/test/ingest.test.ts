@@ -99,7 +99,7 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
           const seq = seqs.get(worker) ?? 0;
           seqs.set(worker, seq + 1);
           const data = encodeWindowBase64(window);
-          await repository.insertWindow({ v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: run.id, workerId: `w${worker}`, seq, second, data }, window);
+          await repository.insertWindows([{ window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: run.id, workerId: `w${worker}`, seq, second, data }, measured: window }]);
           live.push(window);
         }
         expect(summarize(await repository.windows(run.id))).toEqual(summarize(live));

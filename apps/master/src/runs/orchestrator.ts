@@ -17,6 +17,7 @@ import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
 import { splitConnections } from './split.js';
+import { WindowWriter } from './window-writer.js';
 import { parseThresholdSpecs } from './thresholds.js';
 
 export interface RunEvents {
@@ -64,9 +65,13 @@ export class RunOrchestrator {
   private readonly liveOutcomes = new Map<string, ThresholdOutcome[]>();
   /** Why a run is being aborted (a threshold with abortOnFail failed). */
   private readonly abortReasons = new Map<string, string>();
+  /** Runs known to exist, so that each window does not cost a look-up. */
+  private readonly knownRuns = new Set<string>();
+  private readonly windowWriter: WindowWriter;
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
+    this.windowWriter = new WindowWriter(o.runs);
   }
 
   async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
@@ -96,6 +101,7 @@ export class RunOrchestrator {
     });
     this.thresholds.set(runId, scoped);
     this.specs.set(runId, thresholdSpecs);
+    this.knownRuns.add(runId);
     this.o.live.trackRun(runId, workerIds.length, scoped);
     this.o.logger.info({ runId, planId, workers: workerIds, shares, startAt }, 'run assigned');
     await Promise.all(
@@ -206,16 +212,16 @@ export class RunOrchestrator {
       this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq, reason: (error as Error).message }, 'rejected invalid message');
       return;
     }
-    const state = await this.o.runs.state(window.runId);
-    if (state === null) {
-      this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'window for an unknown run dropped');
-      return;
+    if (!this.knownRuns.has(window.runId)) {
+      if ((await this.o.runs.state(window.runId)) === null) {
+        this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'window for an unknown run dropped');
+        return;
+      }
+      this.knownRuns.add(window.runId);
     }
-    const inserted = await this.o.runs.insertWindow(window, measured);
-    if (!inserted) {
-      this.o.logger.debug({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'duplicate window ignored');
-      return;
-    }
+    // Stored (a duplicate is ignored by storage) before the broker is told it may forget it.
+    await this.windowWriter.write({ window, measured });
+    // The live stream keeps one window per worker and second, so a duplicate is ignored there too.
     this.o.live.addWindow({ ...measured, runId: window.runId, workerId: window.workerId });
   }
 

@@ -36,6 +36,12 @@ export interface StoredWindow extends Window {
   seq: number;
 }
 
+/** A received window message and its decoded measurements. */
+export interface ReceivedWindow {
+  window: RunWindow;
+  measured: Window;
+}
+
 export interface WindowFilter {
   workerId?: string;
   /** First second to include. */
@@ -209,18 +215,18 @@ export class RunRepository {
   }
 
   /**
-   * Stores a window once; a redelivered copy (same run, worker and seq) is
-   * ignored. `measured` is the message's data, already decoded (and so checked).
-   * Returns whether it was new.
+   * Stores windows; a redelivered copy (same run, worker and seq) is ignored.
+   * `measured` is the message's data, already decoded (and so checked).
    */
-  async insertWindow(window: RunWindow, measured: Window): Promise<boolean> {
-    let requests = 0;
-    for (const step of measured.steps.values()) requests += step.requests;
-    const { count } = await this.prisma.runWindow.createMany({
-      data: [{ runId: window.runId, workerId: window.workerId, seq: window.seq, second: measured.second, requests, data: Buffer.from(window.data, 'base64') }],
+  async insertWindows(rows: readonly ReceivedWindow[]): Promise<void> {
+    await this.prisma.runWindow.createMany({
+      data: rows.map(({ window, measured }) => {
+        let requests = 0;
+        for (const step of measured.steps.values()) requests += step.requests;
+        return { runId: window.runId, workerId: window.workerId, seq: window.seq, second: measured.second, requests, data: Buffer.from(window.data, 'base64') };
+      }),
       skipDuplicates: true,
     });
-    return count > 0;
   }
 
   async windows(runId: string, filter: WindowFilter = {}): Promise<StoredWindow[]> {
