@@ -1,7 +1,8 @@
 import { ERROR_KINDS } from '@loadtest/protocol';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { histogramFromCounts, histogramCounts } from './histogram.js';
+import { countsTotal } from './counts.js';
+import { histogramFromCounts, histogramCounts, type Histogram } from './histogram.js';
 import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
 const MAGIC = 0x57; // 'W'
@@ -38,7 +39,7 @@ export function encodeWindow(window: Window): Uint8Array {
       out.varint(Number(code));
       out.varint(n);
     }
-    out.bytes(histogramCounts(step.latency));
+    out.bytes(step.latencyCounts ?? histogramCounts(step.latency));
   }
   // The compressed body's length is written out, so that bytes appended to a
   // window (which inflate would ignore) are caught as corruption.
@@ -47,6 +48,22 @@ export function encodeWindow(window: Window): Uint8Array {
   framed.byte(FORMAT);
   framed.bytes(deflateRawSync(out.finish()));
   return framed.finish();
+}
+
+/**
+ * A decoded step keeps its latency counts as received; merging reads them
+ * directly. The histogram itself is built on first use and kept.
+ */
+function decodedStep(counters: Omit<StepMetrics, 'latency' | 'latencyCounts'>, latencyCounts: Uint8Array): StepMetrics {
+  let latency: Histogram | undefined;
+  return {
+    ...counters,
+    latencyCounts,
+    get latency(): Histogram {
+      latency ??= histogramFromCounts(latencyCounts);
+      return latency;
+    },
+  };
 }
 
 /** Decodes (and so validates) an encoded window; throws an Error saying what is wrong. */
@@ -85,10 +102,11 @@ export function decodeWindow(bytes: Uint8Array): Window {
         if (code < 100 || code > 599) throw new Error(`step "${name}": status code ${code} is not an HTTP status`);
         statusCodes[String(code)] = input.varint();
       }
-      const latency = histogramFromCounts(input.bytes());
-      if (latency.totalCount !== requests) throw new Error(`step "${name}": ${requests} requests but ${latency.totalCount} latencies`);
+      const latencyCounts = Uint8Array.from(input.bytes());
+      const latencies = countsTotal(latencyCounts);
+      if (latencies !== requests) throw new Error(`step "${name}": ${requests} requests but ${latencies} latencies`);
       if (steps.has(name)) throw new Error(`step "${name}" appears twice`);
-      steps.set(name, { requests, bytesIn, bytesOut, statusCodes, errors, checks, latency });
+      steps.set(name, decodedStep({ requests, bytesIn, bytesOut, statusCodes, errors, checks }, latencyCounts));
     }
     if (!input.done) throw new Error('trailing bytes after the last step');
     if (durationMs > 60_000) throw new Error(`durationMs ${durationMs} is longer than a window can be`);

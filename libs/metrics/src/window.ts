@@ -1,4 +1,5 @@
 import type { CheckCounts, ErrorCounts, StatusCounts } from '@loadtest/protocol';
+import { addCounts } from './counts.js';
 import { createLatencyHistogram, type Histogram } from './histogram.js';
 
 /** What was measured for one step (a named request of the plan) in one window. */
@@ -14,6 +15,11 @@ export interface StepMetrics {
   checks: CheckCounts;
   /** Latencies in microseconds. */
   latency: Histogram;
+  /**
+   * Set on a decoded window: the latency counts as received, which merging
+   * reads directly; `latency` is then built only if something asks for it.
+   */
+  latencyCounts?: Uint8Array;
 }
 
 /**
@@ -53,7 +59,8 @@ export function addStep(into: StepMetrics, from: StepMetrics): void {
   into.errors.other += from.errors.other;
   into.checks.passed += from.checks.passed;
   into.checks.failed += from.checks.failed;
-  into.latency.add(from.latency);
+  if (from.latencyCounts) addCounts(into.latency, from.latencyCounts);
+  else into.latency.add(from.latency);
 }
 
 /** The window's figures over all its steps. */
