@@ -1,6 +1,7 @@
 import { brokerNames } from '@loadtest/protocol';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import pg from 'pg';
 
@@ -71,6 +72,8 @@ export async function windowsTableSize(databaseUrl: string): Promise<TableSize> 
 export interface StoredWindowsStats {
   rows: number;
   workers: number;
+  /** Workers with exactly the expected number of windows. */
+  workersComplete: number;
   requests: number;
   /** Mean size of the encoded window column. */
   meanDataBytes: number | null;
@@ -79,7 +82,7 @@ export interface StoredWindowsStats {
 }
 
 /** What the database holds for one run, read straight from the table (not through the API). */
-export async function storedWindowsStats(databaseUrl: string, runId: string): Promise<StoredWindowsStats> {
+export async function storedWindowsStats(databaseUrl: string, runId: string, windowsPerWorker: number): Promise<StoredWindowsStats> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -90,9 +93,14 @@ export async function storedWindowsStats(databaseUrl: string, runId: string): Pr
       [runId],
     );
     const r = rows[0]!;
+    const complete = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM (SELECT worker_id FROM run_windows WHERE run_id = $1 GROUP BY worker_id HAVING count(*) = $2) t',
+      [runId, windowsPerWorker],
+    );
     return {
       rows: Number(r.rows),
       workers: Number(r.workers),
+      workersComplete: Number(complete.rows[0]!.n),
       requests: Number(r.requests ?? 0),
       meanDataBytes: r.data === null ? null : Number(r.data),
       meanRowBytes: r.row === null ? null : Number(r.row),
@@ -156,4 +164,30 @@ export async function api<T>(base: string, method: string, path: string, body?: 
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+export interface CodeState {
+  commit: string | null;
+  /** Files under apps/ and libs/ that differ from the commit (the master runs from the working tree). */
+  uncommitted: string[];
+  /** Hash of those differences, to tell whether the code changed between two steps. */
+  diffHash: string | null;
+}
+
+/** The code the master and the simulators are about to load (read-only git calls). */
+export function codeState(repoRoot: string): CodeState {
+  const git = (args: string[]): string | null => {
+    try {
+      return execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
+    } catch {
+      return null;
+    }
+  };
+  const status = git(['status', '--porcelain', '--', 'apps', 'libs']);
+  const diff = git(['diff', 'HEAD', '--', 'apps', 'libs']);
+  return {
+    commit: git(['rev-parse', 'HEAD'])?.trim() ?? null,
+    uncommitted: (status ?? '').split('\n').filter((l) => l.trim() !== ''),
+    diffHash: diff === null ? null : createHash('sha1').update(diff).digest('hex').slice(0, 12),
+  };
 }

@@ -34,6 +34,8 @@ export interface SecondPublished {
 
 export interface RunDone {
   type: 'run-done';
+  /** The simulator process (its index); a later report of the same process replaces an earlier one. */
+  process: number;
   runId: string;
   workers: number;
   windows: number;
@@ -44,6 +46,9 @@ export interface RunDone {
   confirmLagMs: number[];
   /** How late the latest assignment arrived after the run's start instant, ms (≤ 0: before it). */
   latestAssignmentLagMs: number;
+  /** When this process received its first and its last assignment of the run, epoch ms. */
+  firstAssignmentAt: number;
+  lastAssignmentAt: number;
   /** Worst lateness of publishing a second's windows after they were due, ms. */
   maxPublishLagMs: number;
 }

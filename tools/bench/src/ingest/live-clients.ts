@@ -21,8 +21,6 @@ export class LiveClients {
   readonly disconnects: string[] = [];
   private readonly sockets: LiveSocket[] = [];
 
-  private constructor() {}
-
   static async connect(url: string, count: number, timeoutMs = 10_000): Promise<LiveClients> {
     const clients = new LiveClients();
     await Promise.all(Array.from({ length: count }, (_, i) => clients.open(url, i, timeoutMs)));

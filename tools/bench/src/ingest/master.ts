@@ -27,6 +27,8 @@ export class MasterProcess {
   readonly url: string;
   private readonly exited: Promise<void>;
   killedFor: string | undefined;
+  /** Wall-clock instant the process exited, epoch ms. */
+  exitedAt: number | undefined;
 
   constructor(private readonly o: MasterOptions) {
     const args = [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join('apps', 'master', 'src', 'main.ts')];
@@ -46,7 +48,12 @@ export class MasterProcess {
       stdio: ['ignore', o.logFd, o.logFd],
     });
     this.url = `http://127.0.0.1:${o.port}`;
-    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', () => {
+        this.exitedAt = Date.now();
+        resolve();
+      }),
+    );
   }
 
   get pid(): number {

@@ -222,3 +222,30 @@ export function groupPeakRss(samples: readonly Sample[], group: string): number 
   if (samples.length === 0) return null;
   return Math.max(...samples.map((s) => s.rssBytes[group] ?? 0));
 }
+
+/**
+ * Waits (bounded) until the machine is quiet: fewer than `maxBusyCores` busy,
+ * on average, over the last `windowS` seconds. Returns the last figure seen and
+ * how long it waited. On a shared machine this keeps a step from starting in
+ * the middle of someone else's burst; it cannot keep one from starting later.
+ */
+export async function waitForQuiet(maxBusyCores: number, maxWaitMs: number, cores: number, windowS = 3): Promise<{ busyCores: number | null; waitedMs: number }> {
+  const began = Date.now();
+  const readings: SystemCpu[] = [];
+  let busyCores: number | null = null;
+  for (;;) {
+    const cpu = readSystemCpu();
+    if (cpu) readings.push(cpu);
+    if (readings.length > windowS) readings.shift();
+    if (readings.length > windowS - 1 && readings.length >= 2) {
+      const first = readings[0]!;
+      const last = readings[readings.length - 1]!;
+      const total = last.total - first.total;
+      busyCores = total > 0 ? ((last.busy - first.busy) / total) * cores : null;
+      if (busyCores !== null && busyCores < maxBusyCores) break;
+    }
+    if (Date.now() - began >= maxWaitMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { busyCores, waitedMs: Date.now() - began };
+}

@@ -60,6 +60,8 @@ interface SimRun {
   nacks: number;
   trackers: ConfirmTracker[];
   latestAssignmentLagMs: number;
+  firstAssignmentAt: number;
+  lastAssignmentAt: number;
   maxPublishLagMs: number;
 }
 
@@ -217,6 +219,8 @@ class Simulator {
         nacks: 0,
         trackers: [],
         latestAssignmentLagMs: -Infinity,
+        firstAssignmentAt: Date.now(),
+        lastAssignmentAt: Date.now(),
         maxPublishLagMs: 0,
       };
       this.runs.set(assign.runId, run);
@@ -224,6 +228,7 @@ class Simulator {
     if (run.members.has(assign.workerId)) return; // redelivered
     run.members.set(assign.workerId, { index, started: false, nextSeq: 0 });
     run.latestAssignmentLagMs = Math.max(run.latestAssignmentLagMs, Date.now() - assign.startAt);
+    run.lastAssignmentAt = Date.now();
     this.busyWith.set(assign.workerId, assign.runId);
     if (fresh) {
       const current = run;
@@ -232,6 +237,7 @@ class Simulator {
       // Assigned after the run's last second: publish everything at once (never seen in practice).
       this.catchUp(run, run.members.get(assign.workerId)!, assign.workerId, run.durationSeconds - 1, undefined);
       this.finish(run, assign.workerId);
+      this.reportDone(run);
     }
   }
 
@@ -321,8 +327,14 @@ class Simulator {
     await Promise.race([this.channel!.waitForConfirms(), new Promise((resolve) => setTimeout(resolve, CONFIRM_TIMEOUT_MS).unref())]).catch((error: unknown) =>
       logger.warn({ err: error }, 'waiting for confirms failed'),
     );
+    this.reportDone(run);
+  }
+
+  /** Tells the benchmark what this process published for the run (again, if a late assignment added to it). */
+  private reportDone(run: SimRun): void {
     const done: RunDone = {
       type: 'run-done',
+      process: this.c.index,
       runId: run.runId,
       workers: run.members.size,
       windows: run.windows,
@@ -330,6 +342,8 @@ class Simulator {
       nacks: run.nacks,
       confirmLagMs: run.trackers.map((t) => (t.confirmedAt > 0 ? t.confirmedAt - t.publishedAt : -1)),
       latestAssignmentLagMs: run.latestAssignmentLagMs,
+      firstAssignmentAt: run.firstAssignmentAt,
+      lastAssignmentAt: run.lastAssignmentAt,
       maxPublishLagMs: run.maxPublishLagMs,
     };
     tell(done);

@@ -76,9 +76,12 @@ export class SimulatorFleet {
       case 'second':
         this.seconds.push(message);
         return;
-      case 'run-done':
-        this.done.push(message);
+      case 'run-done': {
+        const previous = this.done.findIndex((d) => d.runId === message.runId && d.process === message.process);
+        if (previous >= 0) this.done[previous] = message;
+        else this.done.push(message);
         return;
+      }
       case 'fatal':
         this.fatal.push(message.message);
         return;

@@ -57,3 +57,25 @@ export function splitEvenly(total: number, parts: number): number[] {
   const extra = total % parts;
   return Array.from({ length: parts }, (_, i) => base + (i < extra ? 1 : 0));
 }
+
+/** Least-squares line y = intercept + slope·x; null with fewer than two distinct x. */
+export function linearFit(points: readonly { x: number; y: number }[]): { slope: number; intercept: number } | null {
+  if (points.length < 2) return null;
+  const mx = points.reduce((a, p) => a + p.x, 0) / points.length;
+  const my = points.reduce((a, p) => a + p.y, 0) / points.length;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) ** 2;
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** Where a fitted line reaches `y`; null when it never does going up. */
+export function xAt(fit: { slope: number; intercept: number } | null, y: number): number | null {
+  if (!fit || fit.slope <= 0) return null;
+  return (y - fit.intercept) / fit.slope;
+}

@@ -1,0 +1,186 @@
+/**
+ * Ingest benchmark: simulated workers (separate processes) publish a window
+ * per second each through the real RabbitMQ to the real master on the real
+ * PostgreSQL while Socket.IO clients watch the run. See tools/bench/README.md.
+ *
+ *   npm run bench:ingest                                   the full ladder
+ *   npm run bench:ingest -- --workers 50 --duration 10     a smoke run
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { emergencyCleanup, runStep, type BenchEnv } from './bench.js';
+import { createDatabase } from './infra.js';
+import { parseCommandLine, USAGE, type BenchOptions } from './options.js';
+import { buildReport, formatTable, type StepResult } from './report.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+const logger = pino({ name: 'bench-ingest', level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2));
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+/** Between the last passing and the first failing count, halfway, rounded to 10. */
+function nextRefinement(steps: readonly StepResult[]): number | null {
+  const passing = steps.filter((s) => s.passed).map((s) => s.workers);
+  const lo = passing.length > 0 ? Math.max(...passing) : null;
+  if (lo === null) return null;
+  const above = steps.filter((s) => !s.passed && s.workers > lo).map((s) => s.workers);
+  if (above.length === 0) return null;
+  const hi = Math.min(...above);
+  const mid = Math.round((lo + hi) / 2 / 10) * 10;
+  return mid > lo && mid < hi ? mid : null;
+}
+
+async function main(): Promise<void> {
+  const command = parseCommandLine(process.argv.slice(2));
+  if (command.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const o: BenchOptions = command.options;
+  const out = isAbsolute(o.out) ? o.out : resolve(REPO_ROOT, o.out);
+  const logDir = join(REPO_ROOT, 'bench-results', 'ingest-logs.tmp');
+  rmSync(logDir, { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+  const cores = cpus().length;
+  const date = new Date().toISOString();
+  const machine = {
+    cores,
+    cpuModel: cpus()[0]?.model ?? null,
+    memoryMb: Math.round(totalmem() / 1024 / 1024),
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    note: 'shared, noisy machine: the simulators, RabbitMQ and PostgreSQL run on the same cores as the master',
+  };
+  const code = {
+    commit: git(['rev-parse', 'HEAD']),
+    /** Uncommitted changes in the code under test when the benchmark ran. */
+    uncommitted: (git(['status', '--porcelain', '--', 'apps', 'libs']) ?? '').split('\n').filter((l) => l.trim() !== ''),
+  };
+  const parameters = {
+    ladder: o.workers,
+    durationSeconds: o.duration,
+    rpsPerWorker: o.rps,
+    stepsPerWindow: ['login', 'search'],
+    workersPerSimulatorProcess: o.workersPerProcess,
+    socketClients: o.clients,
+    windowPoolPerSecond: o.poolSize,
+    refine: o.refine,
+    stopOnFail: o.stopOnFail,
+    cpuLimitCores: o.cpuLimit,
+    p99LimitMs: o.p99LimitMs,
+    masterRssLimitMb: o.masterRssLimitMb,
+    quietCores: o.quietCores,
+    quietWaitS: o.quietWaitS,
+    masterEnv: { LOG_LEVEL: o.masterLogLevel, WORKER_MISSING_AFTER_MS: 10000, RUN_START_LEAD_MS: o.startLeadMs ?? '3000 + 60 × workers (per step, see steps[].startLeadMs)' },
+    profileWorkers: o.profileWorkers ?? 'largest count tried',
+    profileDurationSeconds: o.profileDuration ?? Math.min(20, o.duration),
+    seed: o.seed,
+  };
+  logger.info({ parameters, out: relative(REPO_ROOT, out) }, 'ingest benchmark starting');
+
+  const database = await createDatabase(o.pgUrl);
+  logger.info({ database: database.name }, 'database created');
+  const env: BenchEnv = { options: o, repoRoot: REPO_ROOT, database, logDir, logger, cores, active: {} };
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    logger.warn({ signal }, 'interrupted: cleaning up');
+    void emergencyCleanup(env)
+      .then(() => database.drop())
+      .catch((error: unknown) => logger.error({ err: error }, 'cleanup after interrupt failed'))
+      .finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('exit', () => {
+    // Never leave a master or a simulator behind, whatever happened.
+    env.active.fleet?.killNow();
+    env.active.master?.kill('benchmark exited');
+  });
+
+  const steps: StepResult[] = [];
+  let profiled: StepResult | undefined;
+  const report = () =>
+    buildReport(steps, { date, machine, code, parameters, criteria: { cpuLimit: o.cpuLimit, p99LimitMs: o.p99LimitMs }, cores }, undefined, profiled);
+  const runOne = async (workers: number): Promise<StepResult> => {
+    const label = `s${steps.length + 1}-${workers}`;
+    logger.info({ step: label, workers }, 'step starting');
+    const step = await runStep(env, workers, label, { durationSeconds: o.duration, profile: false });
+    steps.push(step);
+    logger.info(
+      {
+        workers,
+        passed: step.passed,
+        failures: step.failures,
+        masterCpu: step.master.cpuCoresMean,
+        p99: step.latency.p99Ms,
+        stored: step.windows.storedPerApi ?? step.windows.storedInDb,
+        expected: step.windows.expected,
+      },
+      'step done',
+    );
+    writeJson(`${out}.partial.tmp`, report());
+    return step;
+  };
+  try {
+    for (const workers of o.workers) {
+      if (interrupted) break;
+      const step = await runOne(workers);
+      if (!step.passed && o.stopOnFail) {
+        logger.info('stopping the ladder at the first failing step (--stop-on-fail)');
+        break;
+      }
+    }
+    for (let r = 0; r < o.refine && !interrupted; r++) {
+      const workers = nextRefinement(steps);
+      if (workers === null) break;
+      await runOne(workers);
+    }
+    const profileWorkers = o.profileWorkers ?? Math.max(0, ...steps.map((s) => s.workers));
+    if (profileWorkers > 0 && !interrupted) {
+      const durationSeconds = o.profileDuration ?? Math.min(20, o.duration);
+      logger.info({ workers: profileWorkers, durationSeconds }, 'profiled run starting (not counted in the verdict)');
+      profiled = await runStep(env, profileWorkers, `profile-${profileWorkers}`, { durationSeconds, profile: true });
+      logger.info({ workers: profileWorkers, masterCpu: profiled.master.cpuCoresMean, profiledBusyMs: profiled.profile?.busyMs ?? null }, 'profiled run done');
+    }
+  } finally {
+    await database.drop().catch((error: unknown) => logger.error({ err: error, database: database.name }, 'cannot drop the benchmark database'));
+    logger.info({ database: database.name }, 'database dropped');
+  }
+  if (interrupted) return;
+  const final = report();
+  writeJson(out, final);
+  rmSync(`${out}.partial.tmp`, { force: true });
+  process.stdout.write(
+    `\nIngest benchmark (${o.duration} s per step, ${o.rps} req/s per worker, ${o.clients} socket clients)\n\n${formatTable(steps)}\n\n` +
+      `workers sustained: ${String(final.workersSustained)}\n` +
+      `shortfalls: ${(final.shortfalls as string[]).join(' | ') || 'none'}\n\n` +
+      `limits: ${String(final.limits)}\n\nwritten to ${relative(REPO_ROOT, out)} (process logs in ${relative(REPO_ROOT, logDir)})\n`,
+  );
+  if (steps.every((s) => s.runId === null)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'ingest benchmark failed');
+  process.exitCode = 1;
+});

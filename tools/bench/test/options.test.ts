@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LADDER, parseCommandLine } from '../src/ingest/options.js';
+
+describe('command line', () => {
+  it('defaults to the full 60 s ladder', () => {
+    const parsed = parseCommandLine([], {});
+    expect(parsed.help).toBe(false);
+    if (parsed.help) return;
+    expect(parsed.options.workers).toEqual(DEFAULT_LADDER);
+    expect(parsed.options.duration).toBe(60);
+    expect(parsed.options.clients).toBe(10);
+    expect(parsed.options.out).toBe('bench-results/ingest.json');
+  });
+
+  it('takes a smoke run and a custom ladder', () => {
+    const smoke = parseCommandLine(['--workers', '50', '--duration', '10'], {});
+    expect(!smoke.help && smoke.options.workers).toEqual([50]);
+    expect(!smoke.help && smoke.options.duration).toBe(10);
+    const ladder = parseCommandLine(['--workers', '100, 300,700', '--refine', '2', '--stop-on-fail'], {});
+    expect(!ladder.help && ladder.options.workers).toEqual([100, 300, 700]);
+    expect(!ladder.help && ladder.options.stopOnFail).toBe(true);
+  });
+
+  it('names a bad value and refuses unknown flags', () => {
+    expect(() => parseCommandLine(['--workers', '0'], {})).toThrow(/workers/);
+    expect(() => parseCommandLine(['--duration', 'abc'], {})).toThrow(/duration/);
+    expect(() => parseCommandLine(['--wrokers', '5'], {})).toThrow();
+  });
+
+  it('reads service URLs from the environment', () => {
+    const parsed = parseCommandLine([], { BENCH_AMQP_URL: 'amqp://u:p@10.0.0.1:5672', BENCH_PG_URL: 'postgresql://x@h/db' });
+    expect(!parsed.help && parsed.options.amqpUrl).toBe('amqp://u:p@10.0.0.1:5672');
+    expect(!parsed.help && parsed.options.pgUrl).toBe('postgresql://x@h/db');
+    expect(parseCommandLine(['--help'], {}).help).toBe(true);
+  });
+});
