@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { encodeWindowBase64, summarize, WindowRecorder, type Window } from '@loadtest/metrics';
+import { encodeWindowBase64, summarize, summarizeMerged, WindowRecorder, type Window } from '@loadtest/metrics';
 import { brokerNames, PROTOCOL_VERSION, type MasterToWorker, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
 import { AmqpMasterTransport, AmqpWorkerTransport } from '@loadtest/transport';
 import amqplib from 'amqplib';
@@ -103,6 +103,13 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
           live.push(window);
         }
         expect(summarize(await repository.windows(run.id))).toEqual(summarize(live));
+        // Read back page by page (small pages, to cross page boundaries), it merges to the same.
+        const seen: string[] = [];
+        await repository.forEachWindow(run.id, {}, (w) => seen.push(`${w.second}/${w.workerId}/${w.seq}`), 4);
+        expect(seen).toHaveLength(live.length);
+        expect(new Set(seen).size).toBe(live.length);
+        const paged = await repository.mergeStored(run.id);
+        expect(summarizeMerged(paged)).toEqual(summarize(live));
       }),
       { numRuns: DB_PROPERTY_RUNS },
     );

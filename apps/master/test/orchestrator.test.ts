@@ -124,6 +124,17 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
   });
 
+  it('keeps a share ended when its late "started" is handled after its "finished"', async () => {
+    for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
+    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+    const workerId = run.workers[0]!.workerId;
+    await orchestrator.handle(window(run.id, workerId, 0));
+    await orchestrator.handle(state(run.id, workerId, 'finished', 1));
+    await orchestrator.handle(state(run.id, workerId, 'started'));
+    await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+    expect((await runs.get(run.id))!.workers[0]!.state).toBe('finished');
+  });
+
   it('waits for windows still in flight after the ends, and ignores a duplicate window', async () => {
     for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
     const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });

@@ -1,4 +1,4 @@
-import { decodeWindowBase64, mergeWindows, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
+import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
   PROTOCOL_VERSION,
@@ -34,6 +34,8 @@ export interface OrchestratorOptions {
   logger: Logger;
   /** Time between assigning a run and its common start instant, so that every worker receives its share first. */
   startLeadMs: number;
+  /** Added to the lead per assigned worker: assigning a thousand workers takes a while. */
+  startLeadPerWorkerMs?: number;
   /** How long to wait, after every worker ended, for windows still in flight. */
   windowGraceMs: number;
   /** A run whose workers have not all reported an end this long after its planned end is ended as failed. */
@@ -89,7 +91,7 @@ export class RunOrchestrator {
     // Never give a worker zero connections: with fewer connections than workers, use fewer workers.
     const workerIds = available.slice(0, Math.min(available.length, load.connections));
     const shares = splitConnections(load.connections, workerIds.length);
-    const startAt = new Date(this.now() + this.o.startLeadMs);
+    const startAt = new Date(this.now() + this.o.startLeadMs + (this.o.startLeadPerWorkerMs ?? 0) * workerIds.length);
     const offsets = workerIds.map((workerId) => this.o.registry.clockOffset(workerId));
     const runId = await this.o.runs.create({
       planId,
@@ -227,12 +229,13 @@ export class RunOrchestrator {
 
   private async onState(message: RunStateMessage): Promise<void> {
     const { runId, workerId, state } = message;
-    const known = await this.o.runs.setWorkerState(runId, workerId, state, {
+    const moved = await this.o.runs.setWorkerState(runId, workerId, state, {
       ...(message.windows === undefined ? {} : { windowsReported: message.windows }),
       ...(message.reason === undefined ? {} : { reason: message.reason }),
     });
-    if (!known) {
-      this.o.logger.warn({ runId, workerId, state }, 'state for an unknown run share ignored');
+    if (!moved) {
+      if (await this.o.runs.hasShare(runId, workerId)) this.o.logger.info({ runId, workerId, state }, 'state arrived after a later one; ignored');
+      else this.o.logger.warn({ runId, workerId, state }, 'state for an unknown run share ignored');
       return;
     }
     this.o.logger.info({ runId, workerId, state, windows: message.windows, reason: message.reason }, 'worker run state');
@@ -310,7 +313,7 @@ export class RunOrchestrator {
     if (forced && open.length === 0) reasons.push(forced);
     if (aborted || failures.length > 0 || open.length > 0) state = 'failed';
     else state = this.stopRequested.has(run.id) ? 'stopped' : 'finished';
-    const merged = mergeWindows(await this.o.runs.windows(run.id));
+    const merged = await this.o.runs.mergeStored(run.id);
     const summary = summarizeMerged(merged);
     // The thresholds are judged once more, on everything stored, at the end.
     const thresholdResults = thresholdOutcomes(this.thresholds.get(run.id) ?? parseThresholdSpecs(run.thresholds, run.plan), merged);

@@ -1,11 +1,11 @@
-import { summarize } from '@loadtest/metrics';
-import { ErrorBodySchema, IdParamsSchema, RangeSummarySchema, RunResourceSchema, SummaryQuerySchema, TIMELINE_BUCKETS, TimelineQuerySchema, TimelineSchema } from '@loadtest/protocol';
+import { summarizeMerged } from '@loadtest/metrics';
+import { ErrorBodySchema, IdParamsSchema, RangeSummarySchema, RunResourceSchema, SummaryQuerySchema, TIMELINE_BUCKETS, TimelineQuerySchema, TimelineSchema, type TimelinePoint } from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../http/errors.js';
 import type { RunOrchestrator } from './orchestrator.js';
 import type { RunRepository } from './run-repository.js';
 import { runResource } from './run-resource.js';
-import { timelinePoints } from './timeline.js';
+import { bucketPoint, type WorkerWindow } from './timeline.js';
 
 export interface RunRoutesOptions {
   runs: RunRepository;
@@ -43,8 +43,21 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
       const { step, name, worker } = request.query;
       if ((await runs.state(id)) === null) throw notFound('run', id);
       const bucketSeconds = TIMELINE_BUCKETS[step];
-      const windows = await runs.windows(id, worker ? { workerId: worker } : {});
-      return { runId: id, bucketSeconds, points: timelinePoints(windows, bucketSeconds, name) };
+      const points: TimelinePoint[] = [];
+      let bucket: WorkerWindow[] = [];
+      let bucketStart = -1;
+      // Windows come in second order: each bucket is merged as soon as the next one begins.
+      await runs.forEachWindow(id, worker ? { workerId: worker } : {}, (window) => {
+        const start = Math.floor(window.second / bucketSeconds) * bucketSeconds;
+        if (start !== bucketStart && bucket.length > 0) {
+          points.push(bucketPoint(bucketStart, bucket, name));
+          bucket = [];
+        }
+        bucketStart = start;
+        bucket.push(window);
+      });
+      if (bucket.length > 0) points.push(bucketPoint(bucketStart, bucket, name));
+      return { runId: id, bucketSeconds, points };
     },
   });
 
@@ -62,20 +75,12 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
       const { id } = request.params;
       const { from, to, name, worker } = request.query;
       if ((await runs.state(id)) === null) throw notFound('run', id);
-      const windows = await runs.windows(id, {
-        ...(worker ? { workerId: worker } : {}),
-        ...(from !== undefined ? { fromSecond: from } : {}),
-        ...(to !== undefined ? { toSecond: to } : {}),
-      });
-      return {
-        runId: id,
-        from: from ?? null,
-        to: to ?? null,
-        name: name ?? null,
-        worker: worker ?? null,
-        windows: windows.length,
-        summary: summarize(windows, name === undefined ? {} : { step: name }),
-      };
+      const merged = await runs.mergeStored(
+        id,
+        { ...(worker ? { workerId: worker } : {}), ...(from !== undefined ? { fromSecond: from } : {}), ...(to !== undefined ? { toSecond: to } : {}) },
+        name === undefined ? {} : { step: name },
+      );
+      return { runId: id, from: from ?? null, to: to ?? null, name: name ?? null, worker: worker ?? null, windows: merged.windows, summary: summarizeMerged(merged) };
     },
   });
 

@@ -1,4 +1,4 @@
-import { createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, type Window } from '@loadtest/metrics';
+import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
 import type { ErrorCounts, Plan, RunLoad, RunStatus, RunSummary, RunWindow, StatusCounts, ThresholdOutcome, ThresholdSpec, Verdict, WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
@@ -202,9 +202,16 @@ export class RunRepository {
     return count > 0;
   }
 
+  /**
+   * Moves a worker's share forward: `started` only from `assigned`, an end only
+   * from `assigned` or `started`. Messages may be handled out of order (the
+   * broker delivers many at once), and a late `started` must not undo a
+   * `finished`. Returns whether the share moved.
+   */
   async setWorkerState(runId: string, workerId: string, state: WorkerShareState, fields: { windowsReported?: number; reason?: string } = {}): Promise<boolean> {
+    const from: WorkerShareState[] = state === 'started' ? ['assigned'] : ['assigned', 'started'];
     const { count } = await this.prisma.runWorker.updateMany({
-      where: { runId, workerId },
+      where: { runId, workerId, state: { in: from } },
       data: {
         state,
         ...(fields.windowsReported !== undefined ? { windowsReported: fields.windowsReported } : {}),
@@ -213,6 +220,11 @@ export class RunRepository {
     });
     return count > 0;
   }
+
+  async hasShare(runId: string, workerId: string): Promise<boolean> {
+    return (await this.prisma.runWorker.count({ where: { runId, workerId } })) > 0;
+  }
+
 
   /**
    * Stores windows; a redelivered copy (same run, worker and seq) is ignored.
@@ -242,6 +254,40 @@ export class RunRepository {
       select: { workerId: true, seq: true, second: true, data: true, durationMs: true, bytes: true, statusCodes: true, errors: true, histogram: true },
     });
     return rows.map(windowOf);
+  }
+
+  /**
+   * Visits a run's stored windows page by page, in (second, worker, seq)
+   * order, so that memory stays bounded however long the run was.
+   */
+  async forEachWindow(runId: string, filter: WindowFilter, visit: (window: StoredWindow) => void, pageSize = 2000): Promise<void> {
+    let cursor: { runId: string; workerId: string; seq: number } | undefined;
+    for (;;) {
+      const rows = await this.prisma.runWindow.findMany({
+        where: {
+          runId,
+          ...(filter.workerId ? { workerId: filter.workerId } : {}),
+          ...(filter.fromSecond !== undefined || filter.toSecond !== undefined
+            ? { second: { ...(filter.fromSecond !== undefined ? { gte: filter.fromSecond } : {}), ...(filter.toSecond !== undefined ? { lt: filter.toSecond } : {}) } }
+            : {}),
+        },
+        orderBy: [{ second: 'asc' }, { workerId: 'asc' }, { seq: 'asc' }],
+        take: pageSize,
+        ...(cursor ? { cursor: { runId_workerId_seq: cursor }, skip: 1 } : {}),
+        select: { workerId: true, seq: true, second: true, data: true, durationMs: true, bytes: true, statusCodes: true, errors: true, histogram: true },
+      });
+      for (const row of rows) visit(windowOf(row));
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1]!;
+      cursor = { runId, workerId: last.workerId, seq: last.seq };
+    }
+  }
+
+  /** Merges a run's stored windows (or a part of them) without holding them all. */
+  async mergeStored(runId: string, filter: WindowFilter = {}, options: MergeOptions = {}): Promise<MergedWindows> {
+    const merged = emptyMerged();
+    await this.forEachWindow(runId, filter, (window) => addWindow(merged, window, options));
+    return merged;
   }
 
   async windowCounts(runId: string): Promise<Map<string, number>> {

@@ -1,4 +1,4 @@
-import { summarize } from '@loadtest/metrics';
+import { summarizeMerged } from '@loadtest/metrics';
 import { ENDED_RUN_STATES, type RunResource, type ThresholdOutcome } from '@loadtest/protocol';
 import type { RunRepository, StoredRun } from './run-repository.js';
 
@@ -14,8 +14,8 @@ export async function runResource(run: StoredRun, runs: RunRepository, liveOutco
   let summary = run.summary;
   const ended = ENDED_RUN_STATES.includes(run.state);
   if (!summary && !ended) {
-    const windows = await runs.windows(run.id);
-    summary = windows.length > 0 ? summarize(windows) : null;
+    const merged = await runs.mergeStored(run.id);
+    summary = merged.windows > 0 ? summarizeMerged(merged) : null;
   }
   return {
     id: run.id,
