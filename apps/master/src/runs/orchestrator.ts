@@ -272,6 +272,8 @@ export class RunOrchestrator {
   }
 
   private async finalizeIfDone(runId: string, force?: string): Promise<void> {
+    // With a thousand workers ending at once, most calls stop here, without loading the run and its window counts.
+    if (!force && (await this.o.runs.openShareCount(runId)) > 0) return;
     const run = await this.o.runs.get(runId);
     if (!run || ENDED_RUN_STATES.includes(run.state)) return;
     const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));

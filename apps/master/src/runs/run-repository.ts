@@ -221,6 +221,11 @@ export class RunRepository {
     return count > 0;
   }
 
+  /** Shares of the run that have not ended yet: a cheap check before loading the whole run. */
+  async openShareCount(runId: string): Promise<number> {
+    return this.prisma.runWorker.count({ where: { runId, state: { in: ['assigned', 'started'] } } });
+  }
+
   async hasShare(runId: string, workerId: string): Promise<boolean> {
     return (await this.prisma.runWorker.count({ where: { runId, workerId } })) > 0;
   }
