@@ -1,0 +1,3 @@
+export { ceilOf, segmentShare, evenSegments, segmentFraction, type Segment } from './segment.js';
+export { modelDuration, isClosedModel, plannedVus, plannedArrivals, vusShare, arrivalsShare } from './plan.js';
+export { stageValue, stageIntegral, stagesDuration } from './models/stages.js';
