@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ArrivalLog, type ArrivalSecond } from './arrival-log.js';
 
 /** What the target has served, for checking that a run's figures add up. */
 export interface TargetStats {
@@ -11,6 +12,8 @@ export interface TargetStats {
 
 export interface TargetServer {
   readonly server: Server;
+  /** Arrivals and concurrency per second (also at `GET /__stats/arrivals?from=<epoch second>`). */
+  arrivals(fromSecond?: number): ArrivalSecond[];
   readonly port: number;
   readonly url: string;
   stats(): TargetStats;
@@ -42,6 +45,7 @@ export async function startTarget(options: { port?: number; host?: string } = {}
   let served = 0;
   let byRoute: Record<string, number> = {};
   let startedAt = new Date().toISOString();
+  const log = new ArrivalLog();
   const count = (route: string) => {
     served += 1;
     byRoute[route] = (byRoute[route] ?? 0) + 1;
@@ -52,11 +56,16 @@ export async function startTarget(options: { port?: number; host?: string } = {}
     const method = req.method ?? 'GET';
     const path = url.pathname;
 
+    if (path === '/__stats/arrivals' && method === 'GET') {
+      const from = Number(url.searchParams.get('from') ?? 0);
+      return send(res, 200, JSON.stringify({ seconds: log.list(Number.isFinite(from) ? from : 0) }), 'application/json');
+    }
     if (path === '/__stats') {
       if (method === 'GET') return send(res, 200, JSON.stringify({ served, byRoute, startedAt } satisfies TargetStats), 'application/json');
       if (method === 'DELETE') {
         served = 0;
         byRoute = {};
+        log.clear();
         startedAt = new Date().toISOString();
         return send(res, 204, '');
       }
@@ -102,12 +111,21 @@ export async function startTarget(options: { port?: number; host?: string } = {}
   };
 
   const server = http.createServer((req, res) => {
+    const counted = !(req.url ?? '').startsWith('/__stats');
+    if (counted) {
+      log.requestStarted();
+      res.once('close', () => log.requestEnded());
+    }
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'target error');
       else res.destroy();
     });
   });
   server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => {
+    log.connectionOpened();
+    socket.once('close', () => log.connectionClosed());
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -119,9 +137,11 @@ export async function startTarget(options: { port?: number; host?: string } = {}
     port,
     url: `http://127.0.0.1:${port}`,
     stats: () => ({ served, byRoute: { ...byRoute }, startedAt }),
+    arrivals: (fromSecond) => log.list(fromSecond),
     resetStats: () => {
       served = 0;
       byRoute = {};
+      log.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {
