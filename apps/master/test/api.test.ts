@@ -123,6 +123,11 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     expect(started.status).toBe(201);
     expect(started.body.state).toBe('pending');
     expect(started.body.workers.map((w) => w.connections)).toEqual([34, 33, 33]);
+    expect(started.body.workers.map((w) => w.segment)).toEqual([
+      { from: { num: 0, den: 3 }, to: { num: 1, den: 3 } },
+      { from: { num: 1, den: 3 }, to: { num: 2, den: 3 } },
+      { from: { num: 2, den: 3 }, to: { num: 3, den: 3 } },
+    ]);
 
     // Deleting a plan while its run is active is refused.
     expect((await inject<ErrorBody>('DELETE', `/api/v1/plans/${plan.body.id}`)).status).toBe(409);

@@ -16,7 +16,7 @@ describe('migrations (real PostgreSQL)', () => {
 
   it('bring a fresh database to the current schema, once', async () => {
     const all = (await loadMigrations(defaultMigrationsDir())).map((m) => m.name);
-    expect(all.slice(0, 3)).toEqual(['0001_init', '0002_window_encoding', '0003_thresholds']);
+    expect(all.slice(0, 4)).toEqual(['0001_init', '0002_window_encoding', '0003_thresholds', '0004_segments']);
     expect(await migrate(db.url, silent)).toEqual(all);
     expect(await migrate(db.url, silent)).toEqual([]);
     const client = new pg.Client({ connectionString: db.url });

@@ -18,6 +18,7 @@ function assignment(target: TargetServer, overrides: Partial<RunAssign> = {}): R
     durationSeconds: 2,
     timeoutSeconds: 5,
     share: { index: 0, count: 1, connections: 4 },
+    segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
     startAt: Date.now() + 200,
     ...overrides,
   };

@@ -32,6 +32,7 @@ describe('WorkerAgent over the in-process transport', () => {
     durationSeconds,
     timeoutSeconds: 5,
     share: { index: 0, count: 1, connections: 2 },
+    segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
     startAt: Date.now() + 100,
   });
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
 import { PlanSchema } from './plan.js';
+import { SegmentSchema } from './load-models.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
 import { ThresholdOutcomeSchema, ThresholdSpecSchema, VerdictSchema } from './thresholds.js';
 
@@ -48,6 +49,8 @@ export const RunWorkerResourceSchema = z
     workerId: z.string(),
     index: z.int(),
     connections: z.int(),
+    /** The worker's execution segment [from, to) of the run; null for runs from before segments. */
+    segment: SegmentSchema.nullable(),
     state: WorkerShareStateSchema,
     /** Windows stored for this worker so far. */
     windows: z.int(),

@@ -42,6 +42,7 @@ export function assignMessage(workerId: string): RunAssign {
     durationSeconds: 1,
     timeoutSeconds: 1,
     share: { index: 0, count: 1, connections: 1 },
+    segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
     startAt: Date.now(),
   };
 }

@@ -16,7 +16,7 @@ import { thresholdOutcomes, type LiveAggregator } from '../live/live-aggregator.
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
-import { splitConnections } from './split.js';
+import { evenSegments, segmentShare } from '@loadtest/execution';
 import { WindowWriter } from './window-writer.js';
 import { parseThresholdSpecs } from './thresholds.js';
 
@@ -90,7 +90,10 @@ export class RunOrchestrator {
     }
     // Never give a worker zero connections: with fewer connections than workers, use fewer workers.
     const workerIds = available.slice(0, Math.min(available.length, load.connections));
-    const shares = splitConnections(load.connections, workerIds.length);
+    // Each worker carries an execution segment [i/n, (i+1)/n) of the run; its share of the
+    // connections follows from the segment alone, and the shares add up exactly (100/3: 34/33/33).
+    const segments = evenSegments(workerIds.length);
+    const shares = segments.map((segment) => segmentShare(segment, load.connections));
     const startAt = new Date(this.now() + this.o.startLeadMs + (this.o.startLeadPerWorkerMs ?? 0) * workerIds.length);
     const offsets = workerIds.map((workerId) => this.o.registry.clockOffset(workerId));
     const runId = await this.o.runs.create({
@@ -99,7 +102,7 @@ export class RunOrchestrator {
       load,
       thresholds: thresholdSpecs,
       startAt,
-      workers: workerIds.map((workerId, index) => ({ workerId, index, connections: shares[index]!, clockOffsetMs: offsets[index] ?? null })),
+      workers: workerIds.map((workerId, index) => ({ workerId, index, connections: shares[index]!, segment: segments[index]!, clockOffsetMs: offsets[index] ?? null })),
     });
     this.thresholds.set(runId, scoped);
     this.specs.set(runId, thresholdSpecs);
@@ -120,6 +123,7 @@ export class RunOrchestrator {
             durationSeconds: load.durationSeconds,
             timeoutSeconds: load.timeoutSeconds,
             share: { index, count: workerIds.length, connections: shares[index]! },
+            segment: segments[index]!,
             // In the worker's own clock, so that every worker starts at the same true instant
             // and their windows' seconds line up.
             startAt: startAt.getTime() + Math.round(offsets[index] ?? 0),

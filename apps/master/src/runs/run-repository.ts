@@ -1,5 +1,5 @@
 import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
-import type { ErrorCounts, Plan, RunLoad, RunStatus, RunSummary, RunWindow, StatusCounts, ThresholdOutcome, ThresholdSpec, Verdict, WorkerShareState } from '@loadtest/protocol';
+import type { ErrorCounts, Plan, RunLoad, Segment, RunStatus, RunSummary, RunWindow, StatusCounts, ThresholdOutcome, ThresholdSpec, Verdict, WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -7,6 +7,7 @@ export interface StoredRunWorker {
   workerId: string;
   index: number;
   connections: number;
+  segment: Segment | null;
   state: WorkerShareState;
   windowsReported: number | null;
   windowsStored: number;
@@ -98,7 +99,7 @@ export interface NewRun {
   load: RunLoad;
   thresholds: ThresholdSpec[];
   startAt: Date;
-  workers: { workerId: string; index: number; connections: number; clockOffsetMs: number | null }[];
+  workers: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null }[];
 }
 
 const ACTIVE: RunStatus[] = ['pending', 'running'];
@@ -121,6 +122,7 @@ export class RunRepository {
             workerId: w.workerId,
             shareIndex: w.index,
             connections: w.connections,
+            segment: asJson(w.segment),
             state: 'assigned',
             clockOffsetMs: w.clockOffsetMs === null ? null : Math.round(w.clockOffsetMs),
           })),
@@ -153,6 +155,7 @@ export class RunRepository {
         workerId: w.workerId,
         index: w.shareIndex,
         connections: w.connections,
+        segment: (w.segment as Segment | null) ?? null,
         state: w.state as WorkerShareState,
         windowsReported: w.windowsReported,
         windowsStored: counts.get(w.workerId) ?? 0,

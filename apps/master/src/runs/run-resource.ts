@@ -26,6 +26,7 @@ export async function runResource(run: StoredRun, runs: RunRepository, liveOutco
       workerId: w.workerId,
       index: w.index,
       connections: w.connections,
+      segment: w.segment,
       state: w.state,
       windows: w.windowsStored,
       reason: w.reason,

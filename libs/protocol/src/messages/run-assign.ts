@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SegmentSchema } from '../load-models.js';
 import { PlanSchema } from '../plan.js';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
 
@@ -22,6 +23,8 @@ export const RunAssignSchema = z.object({
   durationSeconds: z.int().min(1),
   timeoutSeconds: z.int().min(1),
   share: WorkerShareSchema,
+  /** This worker's execution segment: the fraction [from, to) of the whole run it carries. */
+  segment: SegmentSchema,
   /** The instant, epoch ms, at which every worker of the run starts; windows count seconds from it. */
   startAt: z.number().int().min(0),
 });

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     durationSeconds: config.durationSeconds,
     timeoutSeconds: 10,
     share: { index: 0, count: 1, connections: config.connections },
+    segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
     startAt: Date.now() + START_LEAD_MS,
   });
 

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "run_workers" ADD COLUMN     "segment" JSONB;
+
