@@ -48,11 +48,7 @@ export function decodeHistogram(encoded: string): Histogram {
   return histogram;
 }
 
-/** The histogram's compressed HDR encoding as bytes (the base64 form, decoded). */
-export function encodeHistogramBytes(histogram: Histogram): Uint8Array {
-  return Buffer.from(encodeIntoCompressedBase64(histogram), 'base64');
-}
-
+/** Decodes HDR's compressed encoding given as bytes (windows stored before format 2 keep their histogram so). */
 export function decodeHistogramBytes(bytes: Uint8Array): Histogram {
   return decodeHistogram(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'));
 }

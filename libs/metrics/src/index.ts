@@ -4,7 +4,6 @@ export {
   recordLatency,
   encodeHistogram,
   decodeHistogram,
-  encodeHistogramBytes,
   decodeHistogramBytes,
   type Histogram,
 } from './histogram.js';
