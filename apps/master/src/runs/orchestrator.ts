@@ -1,3 +1,4 @@
+import { evenSegments, segmentShare } from '@loadtest/execution';
 import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
@@ -16,9 +17,8 @@ import { thresholdOutcomes, type LiveAggregator } from '../live/live-aggregator.
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
-import { evenSegments, segmentShare } from '@loadtest/execution';
-import { WindowWriter } from './window-writer.js';
 import { parseThresholdSpecs } from './thresholds.js';
+import { WindowWriter } from './window-writer.js';
 
 export interface RunEvents {
   stateChanged(runId: string, state: RunStatus, reason: string | null): void;
@@ -46,8 +46,8 @@ export interface OrchestratorOptions {
 const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed']);
 
 /**
- * Plans runs and follows them to their end: splits the load over the live
- * workers, assigns each its share on its own queue, stores every window the
+ * Plans runs and follows them to their end: gives each live worker an
+ * execution segment and its share of the load on its own queue, stores every window the
  * workers send, and ends the run with a summary merged from the stored windows.
  */
 export class RunOrchestrator {
@@ -61,7 +61,8 @@ export class RunOrchestrator {
   private readonly windowDeadlines = new Map<string, number>();
   private readonly pendingFinalize = new Map<string, NodeJS.Timeout>();
   private readonly watchdogs = new Map<string, NodeJS.Timeout>();
-  /** Parsed thresholds of the runs in progress. */
+  /** Thresholds of the runs in progress, as requested and parsed. */
+  private readonly specs = new Map<string, StartRunBody['thresholds']>();
   private readonly thresholds = new Map<string, ScopedThreshold[]>();
   /** Latest live threshold outcomes of the runs in progress. */
   private readonly liveOutcomes = new Map<string, ThresholdOutcome[]>();
@@ -172,8 +173,6 @@ export class RunOrchestrator {
       .then((run) => (run ? this.stopWorkers(run, reason) : undefined))
       .catch((error: unknown) => this.o.logger.error({ err: error, runId }, 'cannot abort run'));
   }
-
-  private readonly specs = new Map<string, StartRunBody['thresholds']>();
 
   private specsOf(runId: string): StartRunBody['thresholds'] {
     return this.specs.get(runId) ?? [];
