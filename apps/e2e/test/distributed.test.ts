@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AMQP_URL, api, createDatabase, freePort, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+import { AMQP_URL, api, createDatabase, freePort, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
 /**
  * The distributed mode on this machine's real services: a master process and
@@ -37,8 +37,6 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', { name: 'e2e', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
     planId = plan.body.id;
   });
-
-  const runInfo = (id: string) => async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${id}`)).body;
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -110,15 +108,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
       raw.once('error', reject);
     });
 
-    const run = await until(
-      async () => {
-        const r = await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`);
-        return r.body.state === 'finished' ? r.body : undefined;
-      },
-      30_000,
-      'run finished',
-      runInfo(started.body.id),
-    );
+    const run = await runInState(base, started.body.id, 'finished', 30_000);
     await sleep(300);
     socket.close();
     raw.close();
@@ -162,7 +152,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
 
   it('stops a run on POST /stop: the target stops receiving within 1 s, the run ends stopped with its windows', async () => {
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 10, durationSeconds: 60 });
-    await until(async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`)).body.state === 'running', 10_000, 'running');
+    await runInState(base, started.body.id, 'running', 10_000);
     await sleep(1500);
     const stopAt = Date.now();
     const stop = await api<RunResource>(base, 'POST', `/api/v1/runs/${started.body.id}/stop`);
@@ -182,15 +172,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     // eslint-disable-next-line no-console -- the figure the issue asks for
     console.log(`e2e stop: last request reached the target ${stoppedAfterMs} ms after POST /stop`);
     expect(stoppedAfterMs).toBeLessThan(1000);
-    const run = await until(
-      async () => {
-        const r = await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`);
-        return r.body.state === 'stopped' ? r.body : undefined;
-      },
-      10_000,
-      'run stopped',
-      runInfo(started.body.id),
-    );
+    const run = await runInState(base, started.body.id, 'stopped', 10_000);
     expect(run.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
     expect(run.summary!.requests).toBeGreaterThan(0);
     expect((await api(base, 'POST', `/api/v1/runs/${run.id}/stop`)).status).toBe(409);
@@ -205,7 +187,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     await until(() => seconds.length >= 1, 10_000, 'first live window');
     expect(await socket.emitWithAck('run:unsubscribe', { runId: started.body.id })).toMatchObject({ ok: true });
     const afterUnsubscribe = seconds.length;
-    await until(async () => (await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`)).body.state === 'finished', 15_000, 'finished', runInfo(started.body.id));
+    await runInState(base, started.body.id, 'finished', 15_000);
     expect(seconds.length).toBe(afterUnsubscribe);
     expect(await socket.emitWithAck('run:subscribe', { runId: 'nope' })).toMatchObject({ ok: false });
     socket.close();

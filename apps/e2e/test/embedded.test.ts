@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, freePort, startCommand, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+import { api, freePort, runInState, startCommand, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
 /**
  * The zero-setup default exactly as the README starts it: `npm start`, with an
@@ -65,14 +65,7 @@ describe('embedded default: npm start', () => {
     target.resetStats();
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${plan.body.id}/runs`, { connections: 10, durationSeconds: 5 });
     expect(started.status).toBe(201);
-    const run = await until(
-      async () => {
-        const r = await api<RunResource>(base, 'GET', `/api/v1/runs/${started.body.id}`);
-        return r.body.state === 'finished' ? r.body : undefined;
-      },
-      30_000,
-      'run finished',
-    );
+    const run = await runInState(base, started.body.id, 'finished', 30_000);
     const stats = target.stats();
     const reported = run.summary!.requests;
     // eslint-disable-next-line no-console -- the figures the issue asks for, in the test output

@@ -1,5 +1,5 @@
 import { decodeWindow, summarize, type Window } from '@loadtest/metrics';
-import type { RunSummary } from '@loadtest/protocol';
+import type { RunResource, RunSummary } from '@loadtest/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -148,6 +148,23 @@ export async function api<T>(base: string, method: string, path: string, body?: 
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/**
+ * Polls `GET /api/v1/runs/:id` until the run is in `state` and returns it; on a
+ * time-out the error shows the run as last seen.
+ */
+export async function runInState(base: string, runId: string, state: RunResource['state'], timeoutMs: number): Promise<RunResource> {
+  let last: RunResource | undefined;
+  return until(
+    async () => {
+      last = (await api<RunResource>(base, 'GET', `/api/v1/runs/${runId}`)).body;
+      return last.state === state ? last : undefined;
+    },
+    timeoutMs,
+    `run ${state}`,
+    async () => last,
+  );
 }
 
 /** A fresh database on the real PostgreSQL. */

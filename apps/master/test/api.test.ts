@@ -21,6 +21,16 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     const response = await master.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
     return { status: response.statusCode, body: (response.body ? response.json() : undefined) as T };
   };
+  /** Polls the run until it is in `state`, and returns it. */
+  const runInState = (id: string, state: RunResource['state'], timeoutMs: number) =>
+    until(
+      async () => {
+        const r = await inject<RunResource>('GET', `/api/v1/runs/${id}`);
+        return r.body.state === state ? r.body : undefined;
+      },
+      timeoutMs,
+      `run ${state}`,
+    );
   const planBody = () => ({ name: 'smoke', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
 
   beforeAll(async () => {
@@ -132,14 +142,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     // Deleting a plan while its run is active is refused.
     expect((await inject<ErrorBody>('DELETE', `/api/v1/plans/${plan.body.id}`)).status).toBe(409);
 
-    const run = await until(
-      async () => {
-        const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
-        return r.body.state === 'finished' ? r.body : undefined;
-      },
-      20_000,
-      'run finished',
-    );
+    const run = await runInState(started.body.id, 'finished', 20_000);
     const stored = await new RunRepository(db.prisma).windows(run.id);
     expect(new Set(stored.map((w) => w.workerId))).toEqual(new Set(['local-1', 'local-2', 'local-3']));
     expect(run.workers.every((w) => w.windows === 2 && w.state === 'finished')).toBe(true);
@@ -208,14 +211,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
       thresholds: [{ expression: 'p(95) < 10s' }, { expression: 'error_rate < 1%', step: 'root' }, { expression: 'rps > 100000000' }],
     });
     expect(started.status).toBe(201);
-    const run = await until(
-      async () => {
-        const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
-        return r.body.state === 'finished' ? r.body : undefined;
-      },
-      20_000,
-      'run finished',
-    );
+    const run = await runInState(started.body.id, 'finished', 20_000);
     expect(run.verdict).toBe('failed');
     expect(run.thresholdResults.map((t) => [t.expression, t.step, t.ok])).toEqual([
       ['p(95) < 10s', null, true],
@@ -234,14 +230,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
       thresholds: [{ expression: 'p(50) < 1us', abortOnFail: true, abortGraceSeconds: 1 }],
     });
     const began = Date.now();
-    const run = await until(
-      async () => {
-        const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
-        return r.body.state === 'failed' ? r.body : undefined;
-      },
-      15_000,
-      'run aborted',
-    );
+    const run = await runInState(started.body.id, 'failed', 15_000);
     expect(Date.now() - began).toBeLessThan(10_000);
     expect(run.error).toMatch(/aborted: threshold "p\(50\) < 1us" failed at second 1/);
     expect(run.verdict).toBe('failed');
