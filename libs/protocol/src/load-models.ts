@@ -61,3 +61,21 @@ export const SegmentSchema = z
   .refine((s) => s.from.num * s.to.den <= s.to.num * s.from.den, { message: 'from must not be after to', path: ['to'] })
   .refine((s) => s.to.num <= s.to.den, { message: 'to must be at most 1', path: ['to'] });
 export type Segment = z.infer<typeof SegmentSchema>;
+
+/**
+ * Presets: named shapes that expand into ramping-vus stages, stored as such.
+ * Each is valid for any VU count ≥ 1; durations are seconds (SOAK defaults to 4 h).
+ */
+export const PRESET_NAMES = ['LOAD', 'STRESS', 'SPIKE', 'SOAK'] as const;
+export const PresetSchema = z.object({
+  preset: z.enum(PRESET_NAMES, { error: 'must be LOAD, STRESS, SPIKE or SOAK' }),
+  /** The peak VUs. */
+  vus: z.int().min(1).max(100_000),
+  /** Total length in seconds; each preset has its own default. */
+  duration: z.int().min(1).max(7 * 24 * 3600).optional(),
+  /** STRESS: how many steps up to `vus` (at most `vus`). */
+  steps: z.int().min(1).max(50).optional(),
+  /** SPIKE: the baseline before and after the spike, as a fraction of `vus` (at least 1 VU). */
+  baseline: z.number().min(0).max(1).optional(),
+});
+export type Preset = z.infer<typeof PresetSchema>;
