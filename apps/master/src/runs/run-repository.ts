@@ -249,19 +249,11 @@ export class RunRepository {
     });
   }
 
+  /** All of a run's stored windows (or a part), decoded; for small runs and tests — merging uses `forEachWindow`. */
   async windows(runId: string, filter: WindowFilter = {}): Promise<StoredWindow[]> {
-    const rows = await this.prisma.runWindow.findMany({
-      where: {
-        runId,
-        ...(filter.workerId ? { workerId: filter.workerId } : {}),
-        ...(filter.fromSecond !== undefined || filter.toSecond !== undefined
-          ? { second: { ...(filter.fromSecond !== undefined ? { gte: filter.fromSecond } : {}), ...(filter.toSecond !== undefined ? { lt: filter.toSecond } : {}) } }
-          : {}),
-      },
-      orderBy: [{ second: 'asc' }, { workerId: 'asc' }],
-      select: { workerId: true, seq: true, second: true, data: true, durationMs: true, bytes: true, statusCodes: true, errors: true, histogram: true },
-    });
-    return rows.map(windowOf);
+    const windows: StoredWindow[] = [];
+    await this.forEachWindow(runId, filter, (window) => windows.push(window));
+    return windows;
   }
 
   /**
@@ -275,9 +267,7 @@ export class RunRepository {
         where: {
           runId,
           ...(filter.workerId ? { workerId: filter.workerId } : {}),
-          ...(filter.fromSecond !== undefined || filter.toSecond !== undefined
-            ? { second: { ...(filter.fromSecond !== undefined ? { gte: filter.fromSecond } : {}), ...(filter.toSecond !== undefined ? { lt: filter.toSecond } : {}) } }
-            : {}),
+          second: { ...(filter.fromSecond !== undefined ? { gte: filter.fromSecond } : {}), ...(filter.toSecond !== undefined ? { lt: filter.toSecond } : {}) },
         },
         orderBy: [{ second: 'asc' }, { workerId: 'asc' }, { seq: 'asc' }],
         take: pageSize,
