@@ -7,7 +7,10 @@ import { ShareRun } from '../src/load/share-run.js';
 
 const logger = pino({ level: 'silent' });
 
-function assignment(target: TargetServer, overrides: Partial<RunAssign> = {}): RunAssign {
+/** A constant-vus share of `connections` for `durationSeconds`, unless the overrides say otherwise. */
+function assignment(target: TargetServer, overrides: Partial<RunAssign> & { connections?: number } = {}): RunAssign {
+  const { connections = 4, ...rest } = overrides;
+  const durationSeconds = rest.durationSeconds ?? 2;
   return {
     v: PROTOCOL_VERSION,
     type: 'run.assign',
@@ -15,12 +18,13 @@ function assignment(target: TargetServer, overrides: Partial<RunAssign> = {}): R
     runId: '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01',
     workerId: 'w1',
     plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/', headers: {} }] },
-    durationSeconds: 2,
+    durationSeconds,
+    scenarios: [{ name: 'default', executor: 'constant-vus', vus: connections, duration: durationSeconds, startTime: 0 }],
     timeoutSeconds: 5,
-    share: { index: 0, count: 1, connections: 4 },
+    share: { index: 0, count: 1, connections },
     segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
     startAt: Date.now() + 200,
-    ...overrides,
+    ...rest,
   };
 }
 

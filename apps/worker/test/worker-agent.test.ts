@@ -30,6 +30,7 @@ describe('WorkerAgent over the in-process transport', () => {
     workerId: 'agent-1',
     plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
     durationSeconds,
+    scenarios: [{ name: 'default', executor: 'constant-vus', vus: 2, duration: durationSeconds, startTime: 0 }],
     timeoutSeconds: 5,
     share: { index: 0, count: 1, connections: 2 },
     segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },

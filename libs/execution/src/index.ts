@@ -2,3 +2,4 @@ export { ceilOf, segmentShare, evenSegments, segmentFraction, type Segment } fro
 export { modelDuration, isClosedModel, plannedVus, plannedArrivals, vusShare, arrivalsShare } from './plan.js';
 export { stageValue, stageIntegral, stagesDuration } from './models/stages.js';
 export { expandPreset, presetMinimumDuration, PRESET_DEFAULT_DURATION } from './presets.js';
+export { LoadPlanError, resolveLoad, scenarioEnd, peakConcurrency, segmentConnections, usableWorkers } from './scenarios.js';

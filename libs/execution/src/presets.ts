@@ -81,5 +81,5 @@ export function expandPreset(preset: Preset): RampingVus {
         : preset.preset === 'STRESS'
           ? stress(preset.vus, duration, preset.steps)
           : spike(preset.vus, duration, preset.baseline);
-  return { executor: 'ramping-vus', startVUs: 0, stages, startTime: 0 };
+  return { name: 'default', executor: 'ramping-vus', startVUs: 0, stages, startTime: 0, preset: { ...preset, duration } };
 }

@@ -5,11 +5,12 @@ import { arrivalsShare, evenSegments, modelDuration, plannedArrivals, plannedVus
 
 const stage = fc.record({ duration: fc.integer({ min: 1, max: 20 }), target: fc.integer({ min: 0, max: 500 }) });
 const closedModel: fc.Arbitrary<LoadModel> = fc.oneof(
-  fc.record({ executor: fc.constant('constant-vus' as const), vus: fc.integer({ min: 1, max: 1000 }), duration: fc.integer({ min: 1, max: 30 }), startTime: fc.integer({ min: 0, max: 5 }) }),
-  fc.record({ executor: fc.constant('ramping-vus' as const), startVUs: fc.integer({ min: 0, max: 200 }), stages: fc.array(stage, { minLength: 1, maxLength: 5 }), startTime: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({ name: fc.constant('s'), executor: fc.constant('constant-vus' as const), vus: fc.integer({ min: 1, max: 1000 }), duration: fc.integer({ min: 1, max: 30 }), startTime: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({ name: fc.constant('s'), executor: fc.constant('ramping-vus' as const), startVUs: fc.integer({ min: 0, max: 200 }), stages: fc.array(stage, { minLength: 1, maxLength: 5 }), startTime: fc.integer({ min: 0, max: 5 }) }),
 );
 const openModel: fc.Arbitrary<LoadModel> = fc.oneof(
   fc.record({
+    name: fc.constant('s'),
     executor: fc.constant('constant-arrival-rate' as const),
     rate: fc.integer({ min: 1, max: 5000 }),
     duration: fc.integer({ min: 1, max: 30 }),
@@ -17,6 +18,7 @@ const openModel: fc.Arbitrary<LoadModel> = fc.oneof(
     startTime: fc.integer({ min: 0, max: 5 }),
   }),
   fc.record({
+    name: fc.constant('s'),
     executor: fc.constant('ramping-arrival-rate' as const),
     startRate: fc.integer({ min: 0, max: 1000 }),
     stages: fc.array(stage, { minLength: 1, maxLength: 5 }),
@@ -64,7 +66,7 @@ describe('shares from execution segments (property tests)', () => {
   });
 
   it('100 VUs over 3 workers is 34/33/33 at every moment of a ramp that stays at 100', () => {
-    const model: LoadModel = { executor: 'ramping-vus', startVUs: 100, stages: [{ duration: 10, target: 100 }], startTime: 0 };
+    const model: LoadModel = { name: 's', executor: 'ramping-vus', startVUs: 100, stages: [{ duration: 10, target: 100 }], startTime: 0 };
     for (let t = 0; t < 10; t += 0.25) expect(evenSegments(3).map((s) => vusShare(s, model, t))).toEqual([34, 33, 33]);
   });
 });

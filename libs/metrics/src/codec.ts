@@ -6,24 +6,31 @@ import { histogramFromCounts, histogramCounts, type Histogram } from './histogra
 import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
 const MAGIC = 0x57; // 'W'
-const FORMAT = 2;
+/** The format written. */
+const FORMAT = 3;
+/** Format 2, as written before `dropped`: still read, as windows stored in PostgreSQL use it. */
+const FORMAT_WITHOUT_DROPPED = 2;
 
 /**
  * Compact binary form of a window, for the broker and for storage:
  *
  *   'W' format length deflate-raw(body)
- *   body: second durationMs stepCount
+ *   body: second durationMs dropped stepCount
  *         per step: name requests bytesIn bytesOut checksPassed checksFailed
  *                   errors(timeout refused reset other) statusCount (code count)* latencyCounts
  *
  * Numbers are unsigned LEB128 varints; strings and the latency counts (HDR's
  * V2 counts without its fixed header) are length-prefixed. The body is
  * compressed once, as a whole.
+ *
+ * Format 3 is written. Format 2 is the same without `dropped`, and is still
+ * decoded (with `dropped` 0).
  */
 export function encodeWindow(window: Window): Uint8Array {
   const out = new ByteWriter();
   out.varint(window.second);
   out.varint(window.durationMs);
+  out.varint(window.dropped);
   out.varint(window.steps.size);
   for (const [name, step] of window.steps) {
     out.string(name);
@@ -73,7 +80,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const magic = framed.byte();
     if (magic !== MAGIC) throw new Error(`not an encoded window (first byte ${magic})`);
     const format = framed.byte();
-    if (format !== FORMAT) throw new Error(`unknown window format ${format} (expected ${FORMAT})`);
+    if (format !== FORMAT && format !== FORMAT_WITHOUT_DROPPED) throw new Error(`unknown window format ${format} (expected ${FORMAT_WITHOUT_DROPPED} or ${FORMAT})`);
     const compressed = framed.bytes();
     if (!framed.done) throw new Error('trailing bytes after the window');
     let body: Uint8Array;
@@ -85,6 +92,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const input = new ByteReader(body);
     const second = input.varint();
     const durationMs = input.varint();
+    const dropped = format === FORMAT_WITHOUT_DROPPED ? 0 : input.varint();
     const stepCount = input.varint();
     const steps = new Map<string, StepMetrics>();
     for (let i = 0; i < stepCount; i++) {
@@ -110,7 +118,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     }
     if (!input.done) throw new Error('trailing bytes after the last step');
     if (durationMs > 60_000) throw new Error(`durationMs ${durationMs} is longer than a window can be`);
-    return { second, durationMs, steps };
+    return { second, durationMs, dropped, steps };
   } catch (error) {
     throw new Error(`invalid encoded window: ${(error as Error).message}`, { cause: error });
   }

@@ -4,6 +4,11 @@ import { addStep, emptyStep, type StepMetrics, type Window } from './window.js';
 export interface MergedWindows {
   windows: number;
   total: StepMetrics;
+  /**
+   * Requests the open model planned but could not send, summed over the
+   * windows. Counted per window, not per step: a step filter keeps them all.
+   */
+  dropped: number;
   steps: Map<string, StepMetrics>;
   /**
    * Time the windows cover, in ms: for each second, the longest of its windows
@@ -21,12 +26,13 @@ export interface MergeOptions {
 }
 
 export function emptyMerged(): MergedWindows {
-  return { windows: 0, total: emptyStep(), steps: new Map(), spanMs: 0, secondLengths: new Map() };
+  return { windows: 0, total: emptyStep(), dropped: 0, steps: new Map(), spanMs: 0, secondLengths: new Map() };
 }
 
 /** Adds one window into a running merge (e.g. a live run's totals so far). */
 export function addWindow(merged: MergedWindows, window: Window, options: MergeOptions = {}): void {
   merged.windows += 1;
+  merged.dropped += window.dropped;
   for (const [name, step] of window.steps) {
     if (options.step !== undefined && name !== options.step) continue;
     let into = merged.steps.get(name);

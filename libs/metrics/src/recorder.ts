@@ -8,6 +8,7 @@ import { emptyStep, type StepMetrics, type Window } from './window.js';
  */
 export class WindowRecorder {
   private steps = new Map<string, StepMetrics>();
+  private dropped = 0;
 
   private step(name: string): StepMetrics {
     let step = this.steps.get(name);
@@ -38,9 +39,19 @@ export class WindowRecorder {
     else checks.failed += 1;
   }
 
+  /**
+   * Counts requests the open model planned but could not send, every
+   * connection of the budget being busy. They belong to no step.
+   */
+  recordDropped(count = 1): void {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`cannot record ${count} dropped requests: not a whole number ≥ 0`);
+    this.dropped += count;
+  }
+
   take(second: number, durationMs: number): Window {
-    const window: Window = { second, durationMs, steps: this.steps };
+    const window: Window = { second, durationMs, dropped: this.dropped, steps: this.steps };
     this.steps = new Map();
+    this.dropped = 0;
     return window;
   }
 }

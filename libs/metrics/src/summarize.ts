@@ -44,7 +44,7 @@ export function summarizeMerged(merged: MergedWindows): RunSummary {
   const durationSeconds = merged.spanMs / 1000;
   const steps: Record<string, StepSummary> = {};
   for (const name of [...merged.steps.keys()].sort()) steps[name] = stepSummary(merged.steps.get(name)!, durationSeconds);
-  return { ...stepSummary(merged.total, durationSeconds), steps };
+  return { ...stepSummary(merged.total, durationSeconds), dropped: merged.dropped, steps };
 }
 
 /** The summary of any set of windows, computed from their merged histograms. */

@@ -32,6 +32,12 @@ export interface Window {
   second: number;
   /** Length of the window in ms: 1000, except at a share's start or end. */
   durationMs: number;
+  /**
+   * Requests the open (arrival-rate) model planned in this window but could not
+   * send because every connection of the budget was busy. They were never sent,
+   * so they belong to no step and are not in any step's `requests`.
+   */
+  dropped: number;
   steps: Map<string, StepMetrics>;
 }
 

@@ -14,6 +14,14 @@ export function typicalWindow(seed = 1) {
   return recorder.take(12, 1000);
 }
 
+/**
+ * A window encoded in format 2 (before `dropped`) by the encoder of that time,
+ * as windows already stored in PostgreSQL are: second 7, durationMs 1000;
+ * 'login' 2 × 200 (350 + 351 bytes in, 120 + 121 out, 850 and 1200 µs, 1 check passed);
+ * 'search' 1 × 503 (10 in, 80 out, 25 000 µs, a timeout, a reset, 1 check failed).
+ */
+const FORMAT_2_FIXTURE = 'VwI4Y3/BzsSak5+emce0l/UjIyMDCDCeYGRiW8zLtJOVia04NbEoOYORK4CBkZGBkYHxOzMj8+YIJgA=';
+
 describe('window encoding', () => {
   it('is compact: a typical window (2000 responses, 2 steps) encodes in under 1.5 KB', () => {
     const window = typicalWindow();
@@ -22,6 +30,43 @@ describe('window encoding', () => {
     console.log(`encoded size of a typical window (2000 responses, 2 steps, 2 status codes): ${bytes.length} bytes`);
     expect(bytes.length).toBeLessThan(1500);
     expect(summarize([decodeWindow(bytes)])).toEqual(summarize([window]));
+  });
+
+  it('writes format 3, which carries the dropped count', () => {
+    const recorder = new WindowRecorder();
+    recorder.recordResponse('home', 200, 10, 5, 900);
+    recorder.recordDropped(300);
+    recorder.recordDropped();
+    const bytes = encodeWindow(recorder.take(4, 1000));
+    expect(bytes[1]).toBe(3);
+    const back = decodeWindow(bytes);
+    expect(back.dropped).toBe(301);
+    expect(summarize([back]).dropped).toBe(301);
+  });
+
+  it('still decodes format 2 (windows stored before `dropped`), with dropped 0', () => {
+    const bytes = Buffer.from(FORMAT_2_FIXTURE, 'base64');
+    expect(bytes[1]).toBe(2);
+    const window = decodeWindow(bytes);
+    expect(window.second).toBe(7);
+    expect(window.durationMs).toBe(1000);
+    expect(window.dropped).toBe(0);
+    expect([...window.steps.keys()]).toEqual(['login', 'search']);
+    const summary = summarize([window]);
+    expect(summary.dropped).toBe(0);
+    expect(summary.requests).toBe(3);
+    expect(summary.bytesIn).toBe(711);
+    expect(summary.bytesOut).toBe(321);
+    expect(summary.statusCodes).toEqual({ '200': 2, '503': 1 });
+    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0 });
+    expect(summary.checks).toEqual({ passed: 1, failed: 1 });
+    expect(summary.steps.login!.latencyMicros!.min).toBeGreaterThanOrEqual(850);
+    expect(summary.steps.login!.latencyMicros!.min).toBeLessThan(851);
+    expect(summary.steps.search!.latencyMicros!.max).toBeGreaterThanOrEqual(25_000);
+    // Re-encoded, it is format 3 and the same window.
+    const again = encodeWindow(window);
+    expect(again[1]).toBe(3);
+    expect(summarize([decodeWindow(again)])).toEqual(summary);
   });
 
   it('rejects corrupt input with a reason', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLatencyHistogram, decodeHistogram, encodeHistogram, latencySummary, mergeWindows, recordLatency, summarize, WindowRecorder } from '../src/index.js';
+import { addWindow, createLatencyHistogram, decodeHistogram, emptyMerged, encodeHistogram, latencySummary, mergeWindows, recordLatency, summarize, summarizeMerged, WindowRecorder } from '../src/index.js';
 
 describe('mergeWindows / summarize', () => {
   it('keeps microsecond resolution below one millisecond', () => {
@@ -42,6 +42,47 @@ describe('mergeWindows / summarize', () => {
     const onlyLogin = summarize(windows, { step: 'login' });
     expect(onlyLogin.requests).toBe(1);
     expect(Object.keys(onlyLogin.steps)).toEqual(['login']);
+  });
+
+  it('sums the dropped requests over the windows, apart from the steps', () => {
+    const a = new WindowRecorder();
+    const b = new WindowRecorder();
+    a.recordResponse('login', 200, 5, 50, 1000);
+    a.recordDropped(3);
+    a.recordDropped();
+    b.recordDropped(10);
+    const first = [a.take(0, 1000), b.take(0, 1000)];
+    // `take` hands the count over and starts the next window at 0.
+    a.recordDropped(2);
+    const second = [a.take(1, 1000), b.take(1, 1000)];
+    expect(first.map((w) => w.dropped)).toEqual([4, 10]);
+    expect(second.map((w) => w.dropped)).toEqual([2, 0]);
+    const windows = [...first, ...second];
+    const summary = summarize(windows);
+    expect(summary.dropped).toBe(16);
+    // Never sent, so not a request, an error, or part of any step.
+    expect(summary.requests).toBe(1);
+    expect(summary.errorCount).toBe(0);
+    expect(summary.steps.login).not.toHaveProperty('dropped');
+    expect(mergeWindows(windows).dropped).toBe(16);
+    const running = emptyMerged();
+    expect(running.dropped).toBe(0);
+    for (const w of windows) addWindow(running, w);
+    expect(running.dropped).toBe(16);
+    expect(summarizeMerged(running).dropped).toBe(16);
+    // A dropped request has no step: a step's summary keeps the windows' count.
+    expect(summarize(windows, { step: 'login' }).dropped).toBe(16);
+    expect(summarize([]).dropped).toBe(0);
+    expect(summarize([new WindowRecorder().take(0, 1000)]).dropped).toBe(0);
+  });
+
+  it('records only whole numbers of dropped requests ≥ 0', () => {
+    const recorder = new WindowRecorder();
+    expect(() => recorder.recordDropped(-1)).toThrow(RangeError);
+    expect(() => recorder.recordDropped(1.5)).toThrow(RangeError);
+    expect(() => recorder.recordDropped(Number.NaN)).toThrow(RangeError);
+    recorder.recordDropped(0);
+    expect(recorder.take(0, 1000).dropped).toBe(0);
   });
 
   it('covers, for each second, the longest of its windows', () => {

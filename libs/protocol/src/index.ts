@@ -2,7 +2,7 @@ export * from './version.js';
 export * from './issues.js';
 export * from './plan.js';
 export * from './load.js';
-export * from './load-models.js';
+export * from './load-models/index.js';
 export * from './window.js';
 export * from './summary.js';
 export * from './thresholds.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { RunLoadSchema } from './load.js';
+import { loadRequestShape, refineLoadRequest, ReportBucketSchema, RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
 import { PlanSchema } from './plan.js';
-import { SegmentSchema } from './load-models.js';
+import { SegmentSchema } from './load-models/index.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
 import { ThresholdOutcomeSchema, ThresholdSpecSchema, VerdictSchema } from './thresholds.js';
 
@@ -31,9 +31,13 @@ export const PlanListSchema = z.object({ items: z.array(PlanResourceSchema) }).m
 export type PlanList = z.infer<typeof PlanListSchema>;
 
 /** Body of `POST /plans/:id/runs`: the load, and the thresholds that decide the verdict. */
-export const StartRunBodySchema = RunLoadSchema.extend({
-  thresholds: z.array(ThresholdSpecSchema).max(50).default([]),
-}).meta({ id: 'StartRun' });
+export const StartRunBodySchema = z
+  .object({
+    ...loadRequestShape,
+    thresholds: z.array(ThresholdSpecSchema).max(50).default([]),
+  })
+  .superRefine(refineLoadRequest)
+  .meta({ id: 'StartRun' });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
 export const RUN_STATES = ['pending', 'running', 'finished', 'stopped', 'failed'] as const;
@@ -95,6 +99,8 @@ export const TimelinePointSchema = z
     /** First second of the bucket, counted from the run's start instant. */
     second: z.int(),
     ...StepSummarySchema.shape,
+    /** Iterations the open model planned in this bucket but could not send (every connection of the budget busy); not in `requests`. */
+    dropped: z.int().min(0),
     /** Workers that contributed a window to this bucket. */
     workers: z.int(),
   })
@@ -105,7 +111,8 @@ export const TIMELINE_BUCKETS = { '1s': 1, '5s': 5, '1m': 60 } as const;
 export type TimelineBucket = keyof typeof TIMELINE_BUCKETS;
 
 export const TimelineQuerySchema = z.object({
-  step: z.enum(['1s', '5s', '1m'], { error: 'must be 1s, 5s or 1m' }).default('1s'),
+  /** The bucket; by default the run's own (`load.reportEvery`: 1m for a SOAK, else 1s). */
+  step: ReportBucketSchema.optional(),
   /** Only this named step (request) of the plan. */
   name: z.string().min(1).optional(),
   /** Only this worker. */

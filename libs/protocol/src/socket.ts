@@ -16,6 +16,8 @@ export const LiveWindowEventSchema = z.object({
   runId: z.string(),
   second: z.int(),
   ...StepSummarySchema.shape,
+  /** Iterations the open model planned in this second but could not send; not in `requests`. */
+  dropped: z.int().min(0),
   workers: z.int(),
   /** Each threshold, judged on everything merged so far (not only this second). */
   thresholds: z.array(ThresholdOutcomeSchema),

@@ -44,6 +44,12 @@ export type StepSummary = z.infer<typeof StepSummarySchema>;
 export const RunSummarySchema = z
   .object({
     ...summaryFields,
+    /**
+     * Requests the open model planned but could not send because every
+     * connection of the budget was busy; never sent, so not in `requests`.
+     * Always 0 for the closed models.
+     */
+    dropped: z.int().min(0),
     /** The same figures for each named step (request) of the plan. */
     steps: z.record(z.string(), StepSummarySchema),
   })

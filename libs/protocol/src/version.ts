@@ -2,5 +2,6 @@
  * Version of every broker message and socket event. A receiver rejects a
  * message whose version it does not speak instead of guessing at its shape.
  * 2: a window travels as one compact binary block with per-step sub-windows.
+ * 3: an assignment carries the run's scenarios; windows count dropped iterations.
  */
-export const PROTOCOL_VERSION = 2 as const;
+export const PROTOCOL_VERSION = 3 as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldIssues, PlanSchema, RunLoadSchema } from '../src/index.js';
+import { fieldIssues, PlanSchema } from '../src/index.js';
 
 const valid = {
   name: 'checkout',
@@ -42,17 +42,5 @@ describe('PlanSchema', () => {
 
   it('needs at least one request', () => {
     expect(issuesOf({ ...valid, requests: [] })).toEqual([{ path: 'requests', message: 'needs at least one request' }]);
-  });
-});
-
-describe('RunLoadSchema', () => {
-  it('takes connections and duration, with a default timeout', () => {
-    expect(RunLoadSchema.parse({ connections: 100, durationSeconds: 30 })).toEqual({ connections: 100, durationSeconds: 30, timeoutSeconds: 10 });
-  });
-
-  it('refuses zero connections and fractional durations', () => {
-    const result = RunLoadSchema.safeParse({ connections: 0, durationSeconds: 1.5 });
-    expect(result.success).toBe(false);
-    if (!result.success) expect(fieldIssues(result.error).map((i) => i.path).sort()).toEqual(['connections', 'durationSeconds']);
   });
 });

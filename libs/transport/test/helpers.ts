@@ -39,6 +39,7 @@ export function assignMessage(workerId: string): RunAssign {
     runId: RUN_ID,
     workerId,
     plan: { name: 'p', baseUrl: 'http://127.0.0.1:1', requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
+    scenarios: [{ name: 'default', executor: 'constant-vus', vus: 1, duration: 1, startTime: 0 }],
     durationSeconds: 1,
     timeoutSeconds: 1,
     share: { index: 0, count: 1, connections: 1 },

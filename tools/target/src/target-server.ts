@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ArrivalLog, type ArrivalSecond } from './arrival-log.js';
+import { ArrivalLog, epochClock, type ArrivalSecond } from './arrival-log.js';
 
 /** What the target has served, for checking that a run's figures add up. */
 export interface TargetStats {
@@ -18,10 +18,64 @@ export interface TargetServer {
   readonly url: string;
   stats(): TargetStats;
   resetStats(): void;
+  /**
+   * Stalls the server for `ms` (1..60000) milliseconds, as a GC pause or a lock would
+   * (also at `POST /__pause?ms=<ms>`): every response that would be written before the
+   * pause ends, to requests in flight or arriving meanwhile, is held and written when it
+   * ends. Arrivals are still recorded as they come; responses due later are unaffected;
+   * `/__stats` and `/__pause` are never held. A pause already lasting longer is not shortened.
+   * Returns the epoch millisecond at which the pause ends; throws a RangeError for a bad `ms`.
+   */
+  pause(ms: number): number;
   close(): Promise<void>;
 }
 
 const MAX_DELAY_MS = 60_000;
+const MAX_PAUSE_MS = 60_000;
+const PAUSE_MS_MESSAGE = `ms must be a whole number of milliseconds from 1 to ${MAX_PAUSE_MS}`;
+
+/** A server-wide stall: {@link Stall.gate} holds a response until the stall ends. */
+class Stall {
+  private until = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly now: () => number) {}
+
+  /** Stalls until `ms` from now, unless already stalled for longer; returns the end, in whole epoch ms. */
+  start(ms: number): number {
+    this.until = Math.max(this.until, this.now() + ms);
+    this.schedule();
+    return Math.round(this.until);
+  }
+
+  /** Resolves at once outside a stall, else when it ends, together with every response held by it. */
+  gate(): Promise<void> {
+    if (this.now() >= this.until) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Ends any stall now, releasing what it holds (for close). */
+  cancel(): void {
+    this.until = 0;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const left = this.until - this.now();
+    if (left > 0) {
+      // A timer may fire a fraction of a millisecond early by this clock: check again then.
+      this.timer = setTimeout(() => this.schedule(), Math.ceil(left));
+      this.timer.unref();
+      return;
+    }
+    const release = this.waiting;
+    this.waiting = [];
+    for (const resolve of release) resolve();
+  }
+}
 
 function send(res: ServerResponse, status: number, body: string, contentType = 'text/plain'): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
@@ -45,10 +99,18 @@ export async function startTarget(options: { port?: number; host?: string } = {}
   let served = 0;
   let byRoute: Record<string, number> = {};
   let startedAt = new Date().toISOString();
-  const log = new ArrivalLog();
+  const now = epochClock();
+  const log = new ArrivalLog(now);
+  const stall = new Stall(now);
   const count = (route: string) => {
     served += 1;
     byRoute[route] = (byRoute[route] ?? 0) + 1;
+  };
+  /** Writes a response once any stall is over, and counts it then: that is a request served. */
+  const reply = async (res: ServerResponse, route: string, status: number, body: string, contentType?: string): Promise<void> => {
+    await stall.gate();
+    count(route);
+    send(res, status, body, contentType);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -72,53 +134,50 @@ export async function startTarget(options: { port?: number; host?: string } = {}
       return send(res, 405, 'method not allowed');
     }
 
-    // Count when the response has been written out: that is a request served.
-    if (method === 'GET' && path === '/') {
-      count('GET /');
-      return send(res, 200, 'ok');
+    if (path === '/__pause') {
+      if (method !== 'POST') return send(res, 405, 'method not allowed');
+      const ms = url.searchParams.get('ms') ?? '';
+      if (!/^\d+$/.test(ms) || Number(ms) < 1 || Number(ms) > MAX_PAUSE_MS) return send(res, 400, PAUSE_MS_MESSAGE);
+      return send(res, 200, JSON.stringify({ pausedUntil: stall.start(Number(ms)) }), 'application/json');
     }
+
+    // Count when the response is written out (after any stall): that is a request served.
+    if (method === 'GET' && path === '/') return reply(res, 'GET /', 200, 'ok');
     if ((method === 'POST' || method === 'PUT') && path === '/echo') {
       const body = await readBody(req);
+      await stall.gate();
       count(`${method} /echo`);
       res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/octet-stream', 'content-length': body.length });
       res.end(body);
       return;
     }
     const item = /^\/items\/([^/]+)$/.exec(path);
-    if (method === 'DELETE' && item) {
-      count('DELETE /items/:id');
-      return send(res, 200, JSON.stringify({ deleted: decodeURIComponent(item[1]!) }), 'application/json');
-    }
+    if (method === 'DELETE' && item) return reply(res, 'DELETE /items/:id', 200, JSON.stringify({ deleted: decodeURIComponent(item[1]!) }), 'application/json');
     const delay = /^\/delay\/(\d+)$/.exec(path);
     if (method === 'GET' && delay) {
       const ms = Math.min(Number(delay[1]), MAX_DELAY_MS);
       await new Promise((resolve) => setTimeout(resolve, ms));
-      count('GET /delay/:ms');
-      return send(res, 200, `delayed ${ms} ms`);
+      return reply(res, 'GET /delay/:ms', 200, `delayed ${ms} ms`);
     }
     const status = /^\/status\/(\d{3})$/.exec(path);
     if (method === 'GET' && status) {
       const code = Number(status[1]);
-      if (code < 200 || code > 599) {
-        count('GET /status/:code');
-        return send(res, 400, 'status must be from 200 to 599');
-      }
-      count('GET /status/:code');
-      return send(res, code, `status ${code}`);
+      if (code < 200 || code > 599) return reply(res, 'GET /status/:code', 400, 'status must be from 200 to 599');
+      return reply(res, 'GET /status/:code', code, `status ${code}`);
     }
-    count('not found');
-    return send(res, 404, 'not found');
+    return reply(res, 'not found', 404, 'not found');
   };
 
   const server = http.createServer((req, res) => {
-    const counted = !(req.url ?? '').startsWith('/__stats');
+    // `/__stats` and `/__pause` observe and control the target: they are not part of the load.
+    const counted = !(req.url ?? '').startsWith('/__stats') && !(req.url ?? '').startsWith('/__pause');
     if (counted) {
       log.requestStarted();
       res.once('close', () => log.requestEnded());
     }
     handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'target error');
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else void stall.gate().then(() => send(res, 500, 'target error'));
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -143,8 +202,13 @@ export async function startTarget(options: { port?: number; host?: string } = {}
       byRoute = {};
       log.clear();
     },
+    pause: (ms) => {
+      if (!Number.isInteger(ms) || ms < 1 || ms > MAX_PAUSE_MS) throw new RangeError(PAUSE_MS_MESSAGE);
+      return stall.start(ms);
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        stall.cancel();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,4 +1,4 @@
-import { evenSegments, segmentShare } from '@loadtest/execution';
+import { evenSegments, LoadPlanError, resolveLoad, segmentConnections, usableWorkers } from '@loadtest/execution';
 import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
@@ -6,13 +6,15 @@ import {
   type RunStateMessage,
   type RunStatus,
   type RunWindow,
+  type LoadRequest,
+  type RunLoad,
   type StartRunBody,
   type ThresholdOutcome,
   type WorkerToMaster,
 } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
-import { conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
 import { thresholdOutcomes, type LiveAggregator } from '../live/live-aggregator.js';
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
@@ -80,7 +82,8 @@ export class RunOrchestrator {
   async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
     const plan = await this.o.plans.get(planId);
     if (!plan) throw notFound('plan', planId);
-    const { thresholds: thresholdSpecs, ...load } = body;
+    const { thresholds: thresholdSpecs, ...request } = body;
+    const load = runnableLoad(request);
     const scoped = parseThresholdSpecs(thresholdSpecs, planOf(plan));
     const available = this.o.registry.available();
     if (available.length === 0) {
@@ -89,12 +92,12 @@ export class RunOrchestrator {
         `no live worker is available to run plan ${planId} (workers known: ${counts.online} online, ${counts.busy} busy, ${counts.missing} missing); start a worker or wait for the current run to end`,
       );
     }
-    // Never give a worker zero connections: with fewer connections than workers, use fewer workers.
-    const workerIds = available.slice(0, Math.min(available.length, load.connections));
-    // Each worker carries an execution segment [i/n, (i+1)/n) of the run; its share of the
-    // connections follows from the segment alone, and the shares add up exactly (100/3: 34/33/33).
+    // Every worker gets at least one connection of every scenario: with fewer than workers, use fewer workers.
+    const workerIds = available.slice(0, usableWorkers(load, available.length));
+    // Each worker carries an execution segment [i/n, (i+1)/n) of the run and computes its share
+    // of every scenario at every instant from it alone; the shares add up exactly (100/3: 34/33/33).
     const segments = evenSegments(workerIds.length);
-    const shares = segments.map((segment) => segmentShare(segment, load.connections));
+    const shares = segments.map((segment) => load.scenarios.reduce((sum, scenario) => sum + segmentConnections(segment, scenario), 0));
     const startAt = new Date(this.now() + this.o.startLeadMs + (this.o.startLeadPerWorkerMs ?? 0) * workerIds.length);
     const offsets = workerIds.map((workerId) => this.o.registry.clockOffset(workerId));
     const runId = await this.o.runs.create({
@@ -121,6 +124,7 @@ export class RunOrchestrator {
             runId,
             workerId,
             plan: planOf(plan),
+            scenarios: load.scenarios,
             durationSeconds: load.durationSeconds,
             timeoutSeconds: load.timeoutSeconds,
             share: { index, count: workerIds.length, connections: shares[index]! },
@@ -361,5 +365,15 @@ export class RunOrchestrator {
     for (const timer of [...this.watchdogs.values(), ...this.pendingFinalize.values()]) clearTimeout(timer);
     this.watchdogs.clear();
     this.pendingFinalize.clear();
+  }
+}
+
+/** The load as it is run and stored, presets expanded; a load that cannot run is a 400 naming its fields. */
+function runnableLoad(request: LoadRequest): RunLoad {
+  try {
+    return resolveLoad(request);
+  } catch (error) {
+    if (error instanceof LoadPlanError) throw badRequest('the load cannot be run', error.issues);
+    throw error;
   }
 }

@@ -40,9 +40,11 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     },
     handler: async (request) => {
       const { id } = request.params;
-      const { step, name, worker } = request.query;
-      if ((await runs.state(id)) === null) throw notFound('run', id);
-      const bucketSeconds = TIMELINE_BUCKETS[step];
+      const { name, worker } = request.query;
+      const run = await runs.get(id);
+      if (!run) throw notFound('run', id);
+      // By default, the bucket the run reports in: 1 min for a SOAK, 1 s otherwise.
+      const bucketSeconds = TIMELINE_BUCKETS[request.query.step ?? run.load.reportEvery];
       const points: TimelinePoint[] = [];
       let bucket: WorkerWindow[] = [];
       let bucketStart = -1;

@@ -1,5 +1,5 @@
 import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
-import type { ErrorCounts, Plan, RunLoad, Segment, RunStatus, RunSummary, RunWindow, StatusCounts, ThresholdOutcome, ThresholdSpec, Verdict, WorkerShareState } from '@loadtest/protocol';
+import { StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -76,6 +76,7 @@ function windowOf(row: WindowRow): StoredWindow {
     seq: row.seq,
     second: row.second,
     durationMs: row.durationMs ?? 1000,
+    dropped: 0,
     steps: new Map([
       [
         LEGACY_STEP,
@@ -141,7 +142,8 @@ export class RunRepository {
       id: row.id,
       planId: row.planId,
       state: row.state as RunStatus,
-      load: row.load as RunLoad,
+      // Runs from before scenarios stored `{ connections, durationSeconds }`: read as one constant-vus scenario.
+      load: StoredLoadSchema.parse(row.load),
       plan: row.planSnapshot as Plan,
       summary: (row.summary as RunSummary | null) ?? null,
       thresholds: row.thresholds as ThresholdSpec[],

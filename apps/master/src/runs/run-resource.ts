@@ -1,9 +1,17 @@
 import { summarizeMerged } from '@loadtest/metrics';
-import { ENDED_RUN_STATES, type RunResource, type ThresholdOutcome } from '@loadtest/protocol';
+import { ENDED_RUN_STATES, type RunResource, type RunSummary, type ThresholdOutcome } from '@loadtest/protocol';
 import type { RunRepository, StoredRun } from './run-repository.js';
 
 /** A worker whose clock is further than this from the master's is flagged in the run's result. */
 export const CLOCK_SKEW_LIMIT_MS = 250;
+
+/**
+ * A summary stored when its run ended; one stored before `dropped` existed has
+ * none, and nothing could be dropped then.
+ */
+function storedSummary(summary: Omit<RunSummary, 'dropped'> & { dropped?: number }): RunSummary {
+  return { ...summary, dropped: summary.dropped ?? 0 };
+}
 
 /**
  * The API's view of a run. An ended run carries the summary and threshold
@@ -11,7 +19,7 @@ export const CLOCK_SKEW_LIMIT_MS = 250;
  * stored so far, with the thresholds as last judged live.
  */
 export async function runResource(run: StoredRun, runs: RunRepository, liveOutcomes?: ThresholdOutcome[]): Promise<RunResource> {
-  let summary = run.summary;
+  let summary = run.summary && storedSummary(run.summary);
   const ended = ENDED_RUN_STATES.includes(run.state);
   if (!summary && !ended) {
     const merged = await runs.mergeStored(run.id);

@@ -1,13 +1,19 @@
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { ErrorKind } from '@loadtest/protocol';
 import { errorKind } from './error-kind.js';
+import type { Connection, Pacer } from './pacing/pacer.js';
 import type { GeneratorRequest } from './plan-requests.js';
 
 export interface GeneratorOptions {
   baseUrl: string;
+  /** Connections to open: the most this scenario's share keeps busy at once. */
   connections: number;
+  /** One iteration: each connection sends these in order, each after the previous one's answer. */
   requests: GeneratorRequest[];
   timeoutSeconds: number;
+  /** Decides when each connection starts its next iteration. */
+  pacer: Pacer;
   /** `request` is the index, in `requests`, of the request that was answered. */
   onResponse(request: number, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void;
   onError(request: number, kind: ErrorKind): void;
@@ -19,6 +25,9 @@ interface GeneratorClient {
   on(event: 'connError', listener: (error: Error) => void): void;
   on(event: 'timeout', listener: () => void): void;
   requestIterator: { currentRequestIndex: number; currentRequest?: { requestBuffer?: Uint8Array } };
+  destroyed: boolean;
+  /** Sends the client's next request; autocannon calls it on connect and after each response. */
+  _doRequest(): void;
 }
 
 export interface RunningGenerator {
@@ -37,18 +46,26 @@ const SAFETY_DURATION_SECONDS = 7 * 24 * 3600;
 const SAMPLE_INTERVAL_MS = 100;
 
 /**
- * Starts autocannon with the given connections. Each client is watched from
- * `setupClient`: with one request in flight per connection, the client's
- * current request is the one just answered (or failed), which names its step.
- * Latency comes from the client's `response` event (fractional milliseconds
- * from hrtime) and is handed on in microseconds; autocannon's own
- * whole-millisecond figures are not used.
+ * Starts autocannon with the given connections, each paced by `options.pacer`.
+ *
+ * autocannon has no stages and no correct open model, so each client is taken
+ * over from `setupClient` (which runs before the client's first send): its
+ * `_doRequest`, which autocannon calls on connect and after every response,
+ * goes through a gate. Within an iteration the gate lets the next request go at
+ * once; at an iteration's end it asks the pacer, and a connection the pacer
+ * does not start now waits, idle and connected, until the pacer starts it.
+ *
+ * Latency is taken by the worker, in microseconds: from the send, or for a
+ * paced iteration's first request from the instant it was due, so that a slow
+ * target cannot hide its delays by delaying the sends (coordinated omission).
  */
 export function startGenerator(options: GeneratorOptions): RunningGenerator {
   let settle!: (error?: Error) => void;
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : resolve());
   });
+  let stopped = false;
+  let slots = 0;
   const instance = autocannon(
     {
       url: options.baseUrl,
@@ -58,25 +75,76 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       requests: options.requests,
       sampleInt: SAMPLE_INTERVAL_MS,
       skipAggregateResult: true,
-      setupClient: (raw: unknown) => watchClient(raw as GeneratorClient, options),
+      setupClient: (raw: unknown) => gate(raw as GeneratorClient, slots++, options, () => stopped),
     },
     (error: Error | null) => settle(error ?? undefined),
   );
   return {
     done,
     stop: async () => {
+      stopped = true;
       instance.stop();
       await done;
     },
   };
 }
 
-function watchClient(client: GeneratorClient, options: GeneratorOptions): void {
+function gate(client: GeneratorClient, slot: number, options: GeneratorOptions, stopped: () => boolean): void {
+  const send = Object.getPrototypeOf(client)._doRequest as () => void;
+  const iterationLength = options.requests.length;
+  let remaining = 0;
+  let sentAt = 0;
+  let inFlight = false;
+  /** Whether the request that just ended (without an answer) was in flight: a timeout then counts. */
+  let endedInFlight = false;
+  let waiting = false;
+
+  const sendNext = (dueAt: number) => {
+    sentAt = dueAt;
+    inFlight = true;
+    send.call(client);
+  };
+  const connection: Connection = {
+    slot,
+    get waiting() {
+      return waiting;
+    },
+    startIteration(dueAt = performance.now()) {
+      if (!waiting || client.destroyed || stopped()) return false;
+      waiting = false;
+      remaining = iterationLength - 1;
+      sendNext(dueAt);
+      return true;
+    },
+  };
+
+  client._doRequest = () => {
+    endedInFlight = inFlight;
+    inFlight = false;
+    if (waiting || client.destroyed) return;
+    if (remaining > 0) {
+      remaining -= 1;
+      sendNext(performance.now());
+      return;
+    }
+    if (stopped()) return;
+    waiting = true;
+    if (options.pacer.ready(connection)) connection.startIteration();
+  };
+
   const current = () => client.requestIterator.currentRequestIndex;
-  client.on('response', (statusCode, bytes, durationMs) => {
+  client.on('response', (statusCode, bytes) => {
+    const latencyMicros = (performance.now() - sentAt) * 1000;
+    inFlight = false;
     const sent = client.requestIterator.currentRequest?.requestBuffer?.length ?? 0;
-    options.onResponse(current(), statusCode, bytes, sent, durationMs * 1000);
+    options.onResponse(current(), statusCode, bytes, sent, latencyMicros);
   });
-  client.on('connError', (error) => options.onError(current(), errorKind(error)));
-  client.on('timeout', () => options.onError(current(), 'timeout'));
+  // A waiting connection that is reconnected (the server closed it, or autocannon's idle timer fired) lost no request.
+  client.on('connError', (error) => {
+    if (endedInFlight || inFlight || !waiting) options.onError(current(), errorKind(error));
+  });
+  client.on('timeout', () => {
+    if (endedInFlight) options.onError(current(), 'timeout');
+    endedInFlight = false;
+  });
 }

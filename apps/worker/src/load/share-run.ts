@@ -1,8 +1,9 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
-import { startGenerator, type RunningGenerator } from './generator.js';
+import { performance } from 'node:perf_hooks';
 import { planRequests } from './plan-requests.js';
+import { ScenarioRun } from './scenario-run.js';
 
 export type ShareOutcome = { state: 'finished' | 'stopped'; windows: number } | { state: 'failed'; windows: number; reason: string };
 
@@ -22,7 +23,7 @@ export interface ShareRunDeps {
 export class ShareRun {
   private readonly recorder = new WindowRecorder();
   private readonly now: () => number;
-  private generator: RunningGenerator | undefined;
+  private scenarios: ScenarioRun[] = [];
   private seq = 0;
   private windowSecond = 0;
   private windowStartMs = 0;
@@ -53,7 +54,7 @@ export class ShareRun {
         return { state: 'failed', windows: 0, reason: 'assignment arrived after the run had ended' };
       }
       this.begin();
-      await this.generator!.done;
+      await Promise.all(this.scenarios.map((scenario) => scenario.done));
       clearTimeout(this.tickTimer);
       clearTimeout(this.endTimer);
       this.emitWindow(Math.min(this.now(), this.plannedEndMs));
@@ -63,7 +64,7 @@ export class ShareRun {
     } catch (error) {
       clearTimeout(this.tickTimer);
       clearTimeout(this.endTimer);
-      await this.generator?.stop().catch(() => undefined);
+      await this.stopScenarios();
       await this.flush();
       return { state: 'failed', windows: this.seq, reason: (error as Error).message };
     }
@@ -73,7 +74,11 @@ export class ShareRun {
   stop(): void {
     this.stopRequested = true;
     this.wakeFromWait?.();
-    void this.generator?.stop().catch(() => undefined);
+    void this.stopScenarios();
+  }
+
+  private async stopScenarios(): Promise<void> {
+    await Promise.all(this.scenarios.map((scenario) => scenario.stop()));
   }
 
   private waitForStart(): Promise<void> {
@@ -96,17 +101,29 @@ export class ShareRun {
     this.windowStartMs = Math.max(startedAt, assignment.startAt + this.windowSecond * 1000);
     const stepNames = assignment.plan.requests.map((r) => r.name);
     const step = (index: number) => stepNames[index] ?? `request ${index}`;
-    this.generator = startGenerator({
-      baseUrl: assignment.plan.baseUrl,
-      connections: assignment.share.connections,
-      requests: planRequests(assignment.plan),
-      timeoutSeconds: assignment.timeoutSeconds,
-      onResponse: (index, status, bytesIn, bytesOut, micros) => this.recorder.recordResponse(step(index), status, bytesIn, bytesOut, micros),
-      onError: (index, kind) => this.recorder.recordError(step(index), kind),
-    });
+    const requests = planRequests(assignment.plan);
+    // Scenarios are paced on the monotonic clock; the start instant is in this worker's wall clock.
+    const runStart = performance.now() + (assignment.startAt - startedAt);
+    this.scenarios = assignment.scenarios.map(
+      (scenario) =>
+        new ScenarioRun({
+          scenario,
+          segment: assignment.segment,
+          runStart,
+          baseUrl: assignment.plan.baseUrl,
+          // Each generator gets its own copy: autocannon keeps per-request state on them.
+          requests: requests.map((request) => ({ ...request })),
+          timeoutSeconds: assignment.timeoutSeconds,
+          onResponse: (index, status, bytesIn, bytesOut, micros) => this.recorder.recordResponse(step(index), status, bytesIn, bytesOut, micros),
+          onError: (index, kind) => this.recorder.recordError(step(index), kind),
+          onDropped: (count) => this.recorder.recordDropped(count),
+        }),
+    );
+    for (const scenario of this.scenarios) scenario.start();
     this.deps.onStarted();
     this.scheduleTick();
-    this.endTimer = setTimeout(() => void this.generator?.stop().catch(() => undefined), Math.max(0, this.plannedEndMs - this.now()));
+    // Each scenario ends itself at its end; this is the backstop at the run's planned end.
+    this.endTimer = setTimeout(() => void this.stopScenarios(), Math.max(0, this.plannedEndMs - this.now()) + 1000);
   }
 
   /** Closes a window at each whole second since the start instant, except the last, which closes when the generator ends. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SegmentSchema } from '../load-models.js';
+import { ScenarioSchema, SegmentSchema } from '../load-models/index.js';
 import { PlanSchema } from '../plan.js';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
 
@@ -8,8 +8,8 @@ export const WorkerShareSchema = z.object({
   index: z.int().min(0),
   /** How many workers share the run. */
   count: z.int().min(1),
-  /** This worker's connections. */
-  connections: z.int().min(1),
+  /** The most connections this worker's share of the scenarios keeps open at once. */
+  connections: z.int().min(0),
 });
 export type WorkerShare = z.infer<typeof WorkerShareSchema>;
 
@@ -20,6 +20,9 @@ export const RunAssignSchema = z.object({
   runId: RunIdSchema,
   workerId: WorkerIdSchema,
   plan: PlanSchema,
+  /** The scenarios of the run, whole: the worker computes its share of each from `segment` alone. */
+  scenarios: z.array(ScenarioSchema).min(1),
+  /** Seconds from `startAt` to the end of the last scenario. */
   durationSeconds: z.int().min(1),
   timeoutSeconds: z.int().min(1),
   share: WorkerShareSchema,

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     runId: randomUUID(),
     workerId: 'bench-generator',
     plan: { name: 'generator benchmark', baseUrl: config.baseUrl, requests: [{ name: 'home', method: 'GET', path: '/' }] },
+    scenarios: [{ name: 'default', executor: 'constant-vus', vus: config.connections, duration: config.durationSeconds }],
     durationSeconds: config.durationSeconds,
     timeoutSeconds: 10,
     share: { index: 0, count: 1, connections: config.connections },

@@ -1,0 +1,150 @@
+import { performance } from 'node:perf_hooks';
+import { arrivalsShare, isClosedModel, modelDuration, segmentConnections, vusShare } from '@loadtest/execution';
+import type { ErrorKind, Scenario, Segment } from '@loadtest/protocol';
+import { startGenerator, type RunningGenerator } from './generator.js';
+import { ArrivalPacer } from './pacing/arrival-pacer.js';
+import { VuPacer } from './pacing/vu-pacer.js';
+import type { GeneratorRequest } from './plan-requests.js';
+
+export interface ScenarioRunOptions {
+  scenario: Scenario;
+  segment: Segment;
+  /** performance.now() at the run's start instant; the scenario starts `startTime` seconds later. */
+  runStart: number;
+  baseUrl: string;
+  requests: GeneratorRequest[];
+  timeoutSeconds: number;
+  onResponse(request: number, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void;
+  onError(request: number, kind: ErrorKind): void;
+  /** Arrivals that were due while every connection of the budget was busy. */
+  onDropped(count: number): void;
+}
+
+/** How often a closed model's VU count is brought to the plan (a ramp moves at most this far behind it). */
+const VU_UPDATE_MS = 50;
+/** The longest an open model's scheduler sleeps, so that a rate change or a stop is seen soon. */
+const MAX_ARRIVAL_SLEEP_MS = 50;
+/** Above this many arrivals due at one wake-up, their due instants are spread evenly instead of solved one by one. */
+const SOLVED_ARRIVALS = 3;
+
+/**
+ * Runs this worker's share of one scenario: opens the connections the share
+ * needs, and paces them by the model, evaluated for this worker's segment
+ * alone (its VUs at each instant, or its cumulative arrivals by each instant).
+ */
+export class ScenarioRun {
+  private generator: RunningGenerator | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  readonly connections: number;
+  private readonly startMs: number;
+  private readonly endMs: number;
+
+  constructor(private readonly options: ScenarioRunOptions) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    this.connections = segmentConnections(options.segment, options.scenario);
+    this.startMs = options.runStart + options.scenario.startTime * 1000;
+    this.endMs = this.startMs + modelDuration(options.scenario) * 1000;
+  }
+
+  /** Opens the connections now; the pacing starts at the scenario's own start. */
+  start(): void {
+    if (this.connections === 0) return this.finish();
+    const closed = isClosedModel(this.options.scenario);
+    const vuPacer = new VuPacer();
+    const arrivalPacer = new ArrivalPacer();
+    this.generator = startGenerator({
+      baseUrl: this.options.baseUrl,
+      connections: this.connections,
+      requests: this.options.requests,
+      timeoutSeconds: this.options.timeoutSeconds,
+      pacer: closed ? vuPacer : arrivalPacer,
+      onResponse: this.options.onResponse,
+      onError: this.options.onError,
+    });
+    this.generator.done.then(
+      () => this.finish(),
+      () => this.finish(),
+    );
+    if (closed) this.paceVus(vuPacer);
+    else this.paceArrivals(arrivalPacer);
+  }
+
+  /** Ends the scenario early (a stop, or the run's end). */
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    if (!this.generator) return this.finish();
+    await this.generator.stop().catch(() => undefined);
+    this.finish();
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    this.resolveDone();
+  }
+
+  /** Seconds since the scenario's start (negative before it). */
+  private elapsed(now: number): number {
+    return (now - this.startMs) / 1000;
+  }
+
+  private endIfOver(now: number): boolean {
+    if (now < this.endMs) return false;
+    void this.stop();
+    return true;
+  }
+
+  private paceVus(pacer: VuPacer): void {
+    const tick = () => {
+      const now = performance.now();
+      if (this.endIfOver(now)) return;
+      const { scenario, segment } = this.options;
+      // The models count time from the run's start; elapsed() counts from the scenario's.
+      pacer.setVus(now < this.startMs ? 0 : vusShare(segment, scenario, this.elapsed(now) + scenario.startTime));
+      const wait = now < this.startMs ? Math.min(this.startMs - now, VU_UPDATE_MS) : VU_UPDATE_MS;
+      this.timer = setTimeout(tick, wait);
+    };
+    tick();
+  }
+
+  private paceArrivals(pacer: ArrivalPacer): void {
+    const { scenario, segment } = this.options;
+    const arrivalsBy = (at: number) => arrivalsShare(segment, scenario, this.elapsed(at) + scenario.startTime);
+    /** The first instant (performance.now() ms) in [from, to] by which `count` arrivals are due; `to` when none is. */
+    const dueInstant = (count: number, from: number, to: number): number => {
+      if (arrivalsBy(to) < count) return to;
+      let low = from;
+      let high = to;
+      while (high - low > 0.02) {
+        const mid = (low + high) / 2;
+        if (arrivalsBy(mid) >= count) high = mid;
+        else low = mid;
+      }
+      return high;
+    };
+    let started = 0;
+    let lastWake = this.startMs;
+    const tick = () => {
+      const now = performance.now();
+      const due = now < this.startMs ? 0 : Math.min(arrivalsBy(now), arrivalsBy(this.endMs));
+      const count = due - started;
+      let dropped = 0;
+      for (let k = 1; k <= count; k++) {
+        const dueAt = count <= SOLVED_ARRIVALS ? dueInstant(started + k, lastWake, now) : lastWake + ((now - lastWake) * k) / count;
+        if (!pacer.dispatch(dueAt)) dropped += 1;
+      }
+      if (dropped > 0) this.options.onDropped(dropped);
+      started = Math.max(started, due);
+      lastWake = Math.max(now, this.startMs);
+      if (this.endIfOver(now)) return;
+      const horizon = Math.min(Math.max(now, this.startMs) + MAX_ARRIVAL_SLEEP_MS, this.endMs);
+      const next = dueInstant(started + 1, Math.max(now, this.startMs), horizon);
+      this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
+    };
+    tick();
+  }
+}
