@@ -37,12 +37,13 @@ export interface LocalWorkers {
 /**
  * Starts local workers, each in its own worker thread so that load generation
  * never runs on the master's event loop. They reach the master through the
- * in-process transport.
+ * in-process transport. They are named `local-<n>`, n counting from `firstIndex` (1).
  */
-export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logger): LocalWorkers {
+export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logger, options: { firstIndex?: number } = {}): LocalWorkers {
   const entry = workerEntry();
   const threads: Worker[] = [];
-  for (let i = 1; i <= count; i++) {
+  const first = options.firstIndex ?? 1;
+  for (let i = first; i < first + count; i++) {
     const port = hub.connectWorker();
     const workerId = `local-${i}`;
     const thread = new Worker(threadUrl(entry), { workerData: { port, workerId }, transferList: [port] });
