@@ -1,4 +1,5 @@
 import { describeIssues } from '@loadtest/protocol';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -23,6 +24,8 @@ const EnvSchema = z.object({
   LOADTEST_EMBEDDED_PG_PORT: port.default(0),
   /** Local worker threads to start with the in-process transport. */
   LOCAL_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  /** Engine threads each local worker generates load on (one load engine per thread); every core by default. */
+  LOCAL_WORKER_THREADS: z.coerce.number().int().min(1).max(1024).default(availableParallelism()),
   /** A worker not heard from for this long is `missing`. */
   WORKER_MISSING_AFTER_MS: z.coerce.number().int().min(100).default(3000),
   /** Time from assignment to the common start instant of a run. */
@@ -39,6 +42,7 @@ export interface MasterConfig {
   dataDir: string;
   embeddedPgPort: number;
   localWorkers: number;
+  localWorkerThreads: number;
   workerMissingAfterMs: number;
   runStartLeadMs: number;
   logLevel: string;
@@ -58,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     dataDir: resolve(e.LOADTEST_DATA_DIR),
     embeddedPgPort: e.LOADTEST_EMBEDDED_PG_PORT,
     localWorkers: e.AMQP_URL ? 0 : e.LOCAL_WORKERS,
+    localWorkerThreads: e.LOCAL_WORKER_THREADS,
     workerMissingAfterMs: e.WORKER_MISSING_AFTER_MS,
     runStartLeadMs: e.RUN_START_LEAD_MS,
     logLevel: e.LOG_LEVEL,

@@ -34,23 +34,32 @@ export interface LocalWorkers {
   stop(): Promise<void>;
 }
 
+export interface LocalWorkerOptions {
+  /** n of the first worker's name `local-<n>` (1). */
+  firstIndex?: number;
+  /** Engine threads each worker generates load on, nested in its own thread (1: on its own thread alone). */
+  threads?: number;
+}
+
 /**
  * Starts local workers, each in its own worker thread so that load generation
  * never runs on the master's event loop. They reach the master through the
  * in-process transport. They are named `local-<n>`, n counting from `firstIndex` (1).
  */
-export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logger, options: { firstIndex?: number } = {}): LocalWorkers {
+export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logger, options: LocalWorkerOptions = {}): LocalWorkers {
   const entry = workerEntry();
   const threads: Worker[] = [];
   const first = options.firstIndex ?? 1;
+  const engineThreads = options.threads ?? 1;
+  if (!Number.isInteger(engineThreads) || engineThreads < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${options.threads}`);
   for (let i = first; i < first + count; i++) {
     const port = hub.connectWorker();
     const workerId = `local-${i}`;
-    const thread = new Worker(threadUrl(entry), { workerData: { port, workerId }, transferList: [port] });
+    const thread = new Worker(threadUrl(entry), { workerData: { port, workerId, threads: engineThreads }, transferList: [port] });
     thread.on('error', (error) => logger.error({ err: error, workerId }, 'local worker thread failed'));
     thread.on('exit', (code) => logger.info({ workerId, code }, 'local worker thread exited'));
     threads.push(thread);
-    logger.info({ workerId }, 'local worker thread started');
+    logger.info({ workerId, threads: engineThreads }, 'local worker thread started');
   }
   return {
     stop: async () => {

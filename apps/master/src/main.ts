@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   });
   await master.listenToWorkers();
   let localWorkers: LocalWorkers | undefined;
-  if (hub && config.localWorkers > 0) localWorkers = startLocalWorkers(hub, config.localWorkers, logger.child({ component: 'local-workers' }));
+  if (hub && config.localWorkers > 0) {
+    localWorkers = startLocalWorkers(hub, config.localWorkers, logger.child({ component: 'local-workers' }), { threads: config.localWorkerThreads });
+  }
   await master.app.listen({ host: config.host, port: config.port });
   const address = master.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       database: database.embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL',
       transport: config.amqpUrl ? `amqp ${redactUrl(config.amqpUrl)}` : 'in-process',
       localWorkers: config.localWorkers,
+      ...(config.localWorkers > 0 ? { localWorkerThreads: config.localWorkerThreads } : {}),
       startupMs: Math.round(performance.now() - startedAt),
     },
     'master ready',

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
 
-export function createLogger(name: string, bindings: Record<string, unknown> = {}): Logger {
-  return pino({ name, level: process.env.LOG_LEVEL ?? 'info', base: { pid: process.pid, ...bindings } });
+export function createLogger(name: string, bindings: Record<string, unknown> = {}, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({ name, level, base: { pid: process.pid, ...bindings } });
 }

@@ -1,20 +1,32 @@
 import { AmqpWorkerTransport, type TransportEvents } from '@loadtest/transport';
-import { workerIdentity } from './identity.js';
+import { parseArgs } from 'node:util';
+import { workerIdentity, workerThreads } from './identity.js';
 import { createLogger } from './logger.js';
 import { WorkerAgent } from './worker-agent.js';
 
-/** A worker process for the distributed mode: it reaches the master through RabbitMQ. */
+/**
+ * A worker process for the distributed mode: it reaches the master through RabbitMQ.
+ * `--threads N` (or WORKER_THREADS): the engine threads it generates load on; every core by default.
+ */
 async function main(): Promise<void> {
   const logger = createLogger('worker');
+  let threads: number;
+  try {
+    const { values } = parseArgs({ options: { threads: { type: 'string' } }, strict: true, allowPositionals: false });
+    threads = workerThreads(values.threads, process.env);
+  } catch (error) {
+    logger.fatal(`${(error as Error).message} (usage: worker [--threads N])`);
+    process.exit(2);
+  }
   const url = process.env.AMQP_URL;
   if (!url) {
     logger.fatal('AMQP_URL is not set: a standalone worker reaches the master through RabbitMQ (the local worker is started by the master itself)');
     process.exit(2);
   }
-  const identity = workerIdentity(process.env);
+  const identity = workerIdentity(process.env, { threads });
   const events: TransportEvents = {};
   const transport = new AmqpWorkerTransport(url, logger.child({ workerId: identity.workerId }), events, process.env.AMQP_NAMESPACE || undefined);
-  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }));
+  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }), { threads });
   events.onConnected = () => agent.sayHello();
   // The transport's connect event says hello, now and after every reconnection.
   await agent.start();

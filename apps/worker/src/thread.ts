@@ -8,19 +8,23 @@ import { WorkerAgent } from './worker-agent.js';
 /**
  * Entry point of the local worker that the master starts in a worker thread in
  * the one-command mode. It talks to the master over the in-process transport,
- * and generates load on its own thread, never on the master's event loop.
+ * and generates load on its own thread (or on `threads` engine threads of its
+ * own), never on the master's event loop.
  */
 interface LocalWorkerData {
   port: MessagePort;
   workerId: string;
+  /** Engine threads to run shares on (nested worker threads when more than 1); 1 when not given. */
+  threads?: number;
 }
 
 const data = workerData as LocalWorkerData;
-const identity = { ...workerIdentity(process.env), workerId: data.workerId };
+const threads = data.threads ?? 1;
+const identity = { ...workerIdentity(process.env, { threads }), workerId: data.workerId };
 const logger = createLogger('worker', { workerId: identity.workerId, thread: 'local' });
 const events: TransportEvents = {};
 const transport = new PortWorkerTransport(data.port, logger, events);
-const agent = new WorkerAgent(identity, transport, logger);
+const agent = new WorkerAgent(identity, transport, logger, { threads });
 events.onConnected = () => agent.sayHello();
 
 parentPort?.on('message', (message: unknown) => {

@@ -1,7 +1,8 @@
 import { PROTOCOL_VERSION, type MasterToWorker, type RunAssign, type WorkerCapabilities, type WorkerRunState } from '@loadtest/protocol';
 import type { WorkerTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
-import { ShareRun } from './load/share-run.js';
+import { shareRunner, type ShareRunner } from './load/share-runner.js';
+import { EnginePool } from './load/threads/engine-pool.js';
 
 export interface WorkerIdentity {
   workerId: string;
@@ -12,39 +13,61 @@ export interface WorkerIdentity {
 
 const HEARTBEAT_INTERVAL_MS = 1000;
 
+export interface WorkerAgentOptions {
+  /**
+   * Engine threads (one load generator per thread) a share may run on; a share
+   * uses fewer when its scenarios cannot give each thread a connection. 1 (the
+   * default) runs every share in the agent's own thread. Said in the hello as
+   * `capabilities.cores`.
+   */
+  threads?: number;
+}
+
 /**
  * A worker: says hello, heartbeats every second, and runs the shares it is
  * assigned, one run at a time.
  */
 export class WorkerAgent {
   private heartbeat: NodeJS.Timeout | undefined;
-  private current: ShareRun | undefined;
+  private current: ShareRunner | undefined;
   private currentRun: Promise<void> | undefined;
   /** Runs already taken, so that a redelivered assignment is not run twice. */
   private readonly seenRuns = new Set<string>();
+  private readonly threads: number;
+  /** The engine threads, loaded when the agent starts so that a run does not wait for them; none with one thread. */
+  private readonly engines: EnginePool | undefined;
 
   constructor(
     private readonly identity: WorkerIdentity,
     private readonly transport: WorkerTransport,
     private readonly logger: Logger,
-  ) {}
+    options: WorkerAgentOptions = {},
+  ) {
+    this.threads = options.threads ?? 1;
+    if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${options.threads}`);
+    if (this.threads > 1) this.engines = new EnginePool(logger.child({ component: 'engines' }));
+  }
 
   async start(): Promise<void> {
     await this.transport.listen(this.identity.workerId, (message) => this.onMessage(message));
     this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_INTERVAL_MS);
-    this.logger.info({ workerId: this.identity.workerId }, 'worker ready');
+    // A failure to start them is logged; a run that needs them then fails saying why.
+    this.engines?.warm(this.threads).catch((error: unknown) => this.logger.error({ err: error }, 'cannot start the engine threads'));
+    this.logger.info({ workerId: this.identity.workerId, threads: this.threads }, 'worker ready');
   }
 
   /** Sent on start and on every reconnection of the transport. */
   sayHello(): void {
     const { workerId, host, version, capabilities } = this.identity;
-    this.send({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host, version, capabilities });
+    // The cores it offers are the engine threads it runs shares on.
+    this.send({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host, version, capabilities: { ...capabilities, cores: this.threads } });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.heartbeat);
     this.current?.stop();
     await this.currentRun;
+    await this.engines?.close();
     await this.transport.close();
   }
 
@@ -88,13 +111,18 @@ export class WorkerAgent {
       void this.reportState(runId, 'failed', { windows: 0, reason: `worker ${this.identity.workerId} is busy with run ${this.current.assignment.runId}` });
       return;
     }
-    const share = new ShareRun(assignment, {
-      logger: this.logger.child({ runId }),
-      publishWindow: (window) => this.transport.sendToMaster(window),
-      onStarted: () => void this.reportState(runId, 'started', {}),
-    });
+    const { runner: share, threads } = shareRunner(
+      assignment,
+      {
+        logger: this.logger.child({ runId }),
+        publishWindow: (window) => this.transport.sendToMaster(window),
+        onStarted: () => void this.reportState(runId, 'started', {}),
+      },
+      this.threads,
+      this.engines,
+    );
     this.current = share;
-    this.logger.info({ runId, connections: assignment.share.connections, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt }, 'run assigned');
+    this.logger.info({ runId, connections: assignment.share.connections, threads, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt }, 'run assigned');
     this.currentRun = share.run().then(async (outcome) => {
       this.current = undefined;
       this.logger.info({ runId, ...outcome }, 'run share ended');

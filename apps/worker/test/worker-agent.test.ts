@@ -84,3 +84,59 @@ describe('WorkerAgent over the in-process transport', () => {
     expect(busyBeat).toMatchObject({ runId: runA });
   });
 });
+
+describe('WorkerAgent on 2 engine threads', () => {
+  let target: TargetServer;
+  let hub: InProcessHub;
+  let agent: WorkerAgent;
+  const received: WorkerToMaster[] = [];
+
+  beforeAll(async () => {
+    target = await startTarget();
+    hub = new InProcessHub(logger);
+    await hub.listen(async (m) => void received.push(m));
+    const events = {} as { onConnected?: () => void };
+    const transport = new PortWorkerTransport(hub.connectWorker(), logger, events);
+    agent = new WorkerAgent({ ...workerIdentity({}, { threads: 2 }), workerId: 'agent-2' }, transport, logger, { threads: 2 });
+    events.onConnected = () => agent.sayHello();
+    await agent.start();
+  });
+
+  afterAll(async () => {
+    await agent.stop();
+    await hub.close();
+    await target.close();
+  });
+
+  it('says it has 2 cores and runs a share on both, publishing one merged window per second', async () => {
+    await until(() => received.some((m) => m.type === 'worker.hello'));
+    expect(received.find((m) => m.type === 'worker.hello')).toMatchObject({ capabilities: { cores: 2 } });
+    const runId = '33333333-3333-4333-8333-333333333333';
+    // The engine threads load when the agent starts; through tsx that takes over a second here.
+    await hub.sendToWorker({
+      v: PROTOCOL_VERSION,
+      type: 'run.assign',
+      sentAt: Date.now(),
+      runId,
+      workerId: 'agent-2',
+      plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
+      durationSeconds: 2,
+      scenarios: [{ name: 'default', executor: 'constant-vus', vus: 4, duration: 2, startTime: 0 }],
+      timeoutSeconds: 5,
+      share: { index: 0, count: 1, connections: 4 },
+      segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
+      startAt: Date.now() + 1500,
+    });
+    await until(() => received.some((m) => m.type === 'run.state' && m.runId === runId && m.state === 'finished'));
+    const states = received.filter((m) => m.type === 'run.state').map((m) => (m.type === 'run.state' ? [m.state, m.windows ?? null] : []));
+    expect(states).toEqual([
+      ['started', null],
+      ['finished', 2],
+    ]);
+    const windows = received.filter((m) => m.type === 'run.window');
+    expect(windows.map((w) => (w.type === 'run.window' ? [w.seq, w.second] : []))).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+});

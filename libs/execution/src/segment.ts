@@ -33,3 +33,39 @@ export function evenSegments(count: number): Segment[] {
 export function segmentFraction(segment: Segment): number {
   return segment.to.num / segment.to.den - segment.from.num / segment.from.den;
 }
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+}
+
+/** num/den reduced to lowest terms, back as safe integers (a RangeError if they are not). */
+function reduced(num: bigint, den: bigint): { num: number; den: number } {
+  const divisor = gcd(num, den);
+  const n = num / divisor;
+  const d = den / divisor;
+  if (n > BigInt(Number.MAX_SAFE_INTEGER) || d > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`fraction ${n}/${d} does not fit in safe integers`);
+  return { num: Number(n), den: Number(d) };
+}
+
+/**
+ * `parts` equal sub-segments tiling the segment [from, to) exactly, in order,
+ * as reduced fractions: sub-segment i is [from + i·L/parts, from + (i+1)·L/parts)
+ * where L = to − from. As the sub-segments tile the segment, their shares of any
+ * total add up to the segment's share exactly (the sum telescopes the same way).
+ */
+export function splitSegment(segment: Segment, parts: number): Segment[] {
+  if (!Number.isInteger(parts) || parts < 1) throw new RangeError(`parts must be a whole number ≥ 1, got ${parts}`);
+  const fromNum = BigInt(segment.from.num);
+  const fromDen = BigInt(segment.from.den);
+  const toNum = BigInt(segment.to.num);
+  const toDen = BigInt(segment.to.den);
+  const k = BigInt(parts);
+  // Boundary i is (fromNum·toDen·parts + i·(toNum·fromDen − fromNum·toDen)) / (fromDen·toDen·parts).
+  const den = fromDen * toDen * k;
+  const start = fromNum * toDen * k;
+  const length = toNum * fromDen - fromNum * toDen;
+  if (length < 0n) throw new RangeError('segment from must not be after to');
+  const boundaries = Array.from({ length: parts + 1 }, (_, i) => reduced(start + BigInt(i) * length, den));
+  return Array.from({ length: parts }, (_, i) => ({ from: boundaries[i]!, to: boundaries[i + 1]! }));
+}

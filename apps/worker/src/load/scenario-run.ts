@@ -105,7 +105,8 @@ export class ScenarioRun {
       const { scenario, segment } = this.options;
       // The models count time from the run's start; elapsed() counts from the scenario's.
       pacer.setVus(now < this.startMs ? 0 : vusShare(segment, scenario, this.elapsed(now) + scenario.startTime));
-      const wait = now < this.startMs ? Math.min(this.startMs - now, VU_UPDATE_MS) : VU_UPDATE_MS;
+      // Wake at the scenario's start and end exactly, so that it neither starts nor ends late.
+      const wait = Math.min(VU_UPDATE_MS, now < this.startMs ? this.startMs - now : this.endMs - now);
       this.timer = setTimeout(tick, wait);
     };
     tick();
