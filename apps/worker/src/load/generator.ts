@@ -55,9 +55,10 @@ const SAMPLE_INTERVAL_MS = 100;
  * once; at an iteration's end it asks the pacer, and a connection the pacer
  * does not start now waits, idle and connected, until the pacer starts it.
  *
- * Latency is taken by the worker, in microseconds: from the send, or for a
- * paced iteration's first request from the instant it was due, so that a slow
- * target cannot hide its delays by delaying the sends (coordinated omission).
+ * Latency is handed on in microseconds: autocannon's per-response duration
+ * (from the write, hrtime) plus, for a paced iteration's first request, how
+ * late it was written after it was due, so that a slow target cannot hide its
+ * delays by delaying the sends (coordinated omission).
  */
 export function startGenerator(options: GeneratorOptions): RunningGenerator {
   let settle!: (error?: Error) => void;
@@ -93,27 +94,26 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions, 
   const send = Object.getPrototypeOf(client)._doRequest as () => void;
   const iterationLength = options.requests.length;
   let remaining = 0;
-  let sentAt = 0;
+  /** How late the request in flight was sent after it was due (ms): 0 except for a paced iteration's first request. */
+  let lateMs = 0;
   let inFlight = false;
   /** Whether the request that just ended (without an answer) was in flight: a timeout then counts. */
   let endedInFlight = false;
   let waiting = false;
 
-  const sendNext = (dueAt: number) => {
-    sentAt = dueAt;
-    inFlight = true;
-    send.call(client);
-  };
   const connection: Connection = {
     slot,
     get waiting() {
       return waiting;
     },
-    startIteration(dueAt = performance.now()) {
+    startIteration(dueAt?: number) {
       if (!waiting || client.destroyed || stopped()) return false;
       waiting = false;
       remaining = iterationLength - 1;
-      sendNext(dueAt);
+      // Read the clock only for a due instant: the closed models' hot path never does.
+      lateMs = dueAt === undefined ? 0 : Math.max(0, performance.now() - dueAt);
+      inFlight = true;
+      send.call(client);
       return true;
     },
   };
@@ -124,7 +124,9 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions, 
     if (waiting || client.destroyed) return;
     if (remaining > 0) {
       remaining -= 1;
-      sendNext(performance.now());
+      lateMs = 0;
+      inFlight = true;
+      send.call(client);
       return;
     }
     if (stopped()) return;
@@ -133,8 +135,9 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions, 
   };
 
   const current = () => client.requestIterator.currentRequestIndex;
-  client.on('response', (statusCode, bytes) => {
-    const latencyMicros = (performance.now() - sentAt) * 1000;
+  // autocannon's duration runs from the write to the parsed response (hrtime, fractional ms).
+  client.on('response', (statusCode, bytes, durationMs) => {
+    const latencyMicros = (durationMs + lateMs) * 1000;
     inFlight = false;
     const sent = client.requestIterator.currentRequest?.requestBuffer?.length ?? 0;
     options.onResponse(current(), statusCode, bytes, sent, latencyMicros);
