@@ -120,18 +120,23 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions, 
 
   client._doRequest = () => {
     endedInFlight = inFlight;
-    inFlight = false;
-    if (waiting || client.destroyed) return;
-    if (remaining > 0) {
-      remaining -= 1;
-      lateMs = 0;
-      inFlight = true;
-      send.call(client);
+    if (waiting || client.destroyed) {
+      inFlight = false;
       return;
     }
-    if (stopped()) return;
-    waiting = true;
-    if (options.pacer.ready(connection)) connection.startIteration();
+    if (remaining > 0) {
+      remaining -= 1;
+    } else if (!stopped() && options.pacer.ready(connection)) {
+      // The common case of a closed model: the VU goes on at once, without a round trip through waiting.
+      remaining = iterationLength - 1;
+    } else {
+      inFlight = false;
+      waiting = !stopped();
+      return;
+    }
+    lateMs = 0;
+    inFlight = true;
+    send.call(client);
   };
 
   const current = () => client.requestIterator.currentRequestIndex;
