@@ -100,8 +100,9 @@ export interface ProfiledRun {
   /** Self time per package or project, per response, µs. */
   byAreaMicrosPerResponse: { area: string; micros: number; percent: number }[];
   /**
-   * Time under the worker's own functions (apps/…: its response callback and what it calls — the recorder, the
-   * histogram —, window encoding), libraries included: the worker's direct overhead over raw autocannon.
+   * Time under the worker's own functions (apps/…: the pacing gate, its response callback and what it calls — the
+   * recorder, the histogram —, window encoding), libraries included. The gate calls autocannon's request write, so
+   * this includes that write; the worker's direct overhead is its self time (`byAreaMicrosPerResponse`).
    */
   appCode: { ms: number; percent: number; microsPerResponse: number | null };
   digest: ProfileDigest;
@@ -200,7 +201,7 @@ export function describeLimits(input: LimitsInput): string {
     const extra = pw.busyMicrosPerResponse - pa.busyMicrosPerResponse;
     parts.push(
       `CPU profile of the worker (one extra ${pw.durationSeconds} s run, not counted): ${pw.appCode.ms} ms of its ${pw.digest.busyMs} ms busy time (${pw.appCode.percent} %, ${fmt(pw.appCode.microsPerResponse, 2)} µs per response) ` +
-        `were spent under the worker's own functions (apps/worker: the response callback, the window recorder and its histogram, encoding a window each second) — its direct overhead over raw autocannon; the rest is autocannon, Node's HTTP parser and socket writes, as in raw autocannon.`,
+        `were spent under the worker's own functions (apps/worker: the pacing gate each request goes through, the response callback, the window recorder and its histogram, encoding a window each second). That includes autocannon's request writes, which the gate calls; the worker's direct overhead is its self time (apps/worker and libs/metrics in the by-package figures below).`,
     );
     parts.push(
       `Comparing with a profiled raw autocannon run: the worker spends ${fmt(pw.busyMicrosPerResponse, 2)} µs of CPU per response, raw autocannon ${fmt(pa.busyMicrosPerResponse, 2)} µs ` +
