@@ -106,6 +106,13 @@ describe('realised load shape, measured at the target', () => {
     });
     expect(tooShort.status).toBe(400);
     expect(tooShort.body.issues).toEqual([{ path: 'scenarios[0].duration', message: 'STRESS with these settings needs at least 11 s (one per stage), got 5' }]);
+    // A SOAK is reported by the minute unless asked otherwise.
+    const soakRun = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 1, duration: 3 }] });
+    expect(soakRun.body.load.reportEvery).toBe('1m');
+    await until(async () => (await inject<RunResource>('GET', `/api/v1/runs/${soakRun.body.id}`)).body.state === 'finished', 15_000, 'soak finished');
+    expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline`)).body.bucketSeconds).toBe(60);
+    expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline?step=1s`)).body.bucketSeconds).toBe(1);
+
     const soak = await inject<{ issues: { path: string }[] }>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 0 }] });
     expect(soak.status).toBe(400);
     expect(soak.body.issues.map((i) => i.path)).toEqual(['scenarios[0].vus']);
@@ -131,6 +138,23 @@ describe('realised load shape, measured at the target', () => {
     // Every planned arrival was sent: 2400 in all, less those cut at the end while in flight.
     expect(done.summary!.requests).toBeGreaterThan(2400 - 60);
     expect(done.summary!.requests).toBeLessThanOrEqual(2400);
+  });
+
+  it('two scenarios at once, the second starting 2 s later: their rates add up from its start', async () => {
+    const { run: done, seconds, startMs } = await run('/', [
+      { name: 'base', executor: 'constant-arrival-rate', rate: 100, duration: 5, maxVUs: 20 },
+      { name: 'extra', executor: 'constant-arrival-rate', rate: 100, duration: 3, maxVUs: 20, startTime: 2 },
+    ]);
+    expect(done.load.durationSeconds).toBe(5);
+    const before = fullSeconds(seconds, startMs, startMs + 2000).map((s) => s.arrivals);
+    const after = fullSeconds(seconds, startMs + 2000, startMs + 5000).map((s) => s.arrivals);
+    // eslint-disable-next-line no-console -- the measured figures, in the test output
+    console.info(`two scenarios: arrivals per second before the second one starts ${before.join(', ')}; after ${after.join(', ')}`);
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    for (const n of before) expect(Math.abs(n - 100)).toBeLessThanOrEqual(5);
+    for (const n of after) expect(Math.abs(n - 200)).toBeLessThanOrEqual(10);
+    expect(done.summary!.requests + done.summary!.dropped).toBeGreaterThanOrEqual(800 - 40);
   });
 
   it('open model through a 1 s stall at 100 rps: p50 stays 50 ±5 ms and the stall shows in the high percentiles', async () => {
