@@ -19,6 +19,7 @@ import { RunRepository } from './runs/run-repository.js';
 import { runRoutes } from './runs/routes.js';
 import { WorkerRegistry } from './workers/registry.js';
 import { workerRoutes } from './workers/routes.js';
+import { importRoutes } from './imports/routes.js';
 
 export interface MasterTimings {
   workerMissingAfterMs: number;
@@ -116,6 +117,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(planRoutes, { plans, runs, orchestrator });
       await api.register(runRoutes, { runs, orchestrator });
       await api.register(workerRoutes, { registry });
+      await api.register(importRoutes);
       await api.register(rawStreamRoutes, { runs, hub: rawStreams });
     },
     { prefix: '/api/v1' },

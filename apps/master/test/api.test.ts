@@ -52,7 +52,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
   it('creates, lists, reads, replaces and deletes plans', async () => {
     const created = await inject<PlanResource>('POST', '/api/v1/plans', planBody());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'smoke', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/', headers: {} }] });
+    expect(created.body).toMatchObject({ name: 'smoke', baseUrl: target.url, steps: [{ kind: 'http', name: 'root', method: 'GET', url: '/', headers: {} }] });
     const id = created.body.id;
     expect((await inject<{ items: PlanResource[] }>('GET', '/api/v1/plans')).body.items.map((p) => p.id)).toContain(id);
     expect((await inject<PlanResource>('GET', `/api/v1/plans/${id}`)).body.name).toBe('smoke');

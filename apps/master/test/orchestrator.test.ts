@@ -1,5 +1,5 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type MasterToWorker, type RunStatus, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type MasterToWorker, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
@@ -60,7 +60,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       windowGraceMs: 5000,
       overdueMs: 60_000,
     });
-    planId = (await plans.create({ name: 'p', baseUrl: 'http://127.0.0.1:1', requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] })).id;
+    planId = (await plans.create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }))).id;
   });
 
   afterAll(async () => {

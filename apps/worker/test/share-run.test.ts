@@ -1,5 +1,5 @@
 import { decodeWindowBase64, summarize } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow, PlanSchema } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ function assignment(target: TargetServer, overrides: Partial<RunAssign> & { conn
     sentAt: Date.now(),
     runId: '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01',
     workerId: 'w1',
-    plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/', headers: {} }] },
+    plan: PlanSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ name: 'root', method: 'GET', url: '/' }] }),
     durationSeconds,
     scenarios: [{ name: 'default', executor: 'constant-vus', vus: connections, duration: durationSeconds, startTime: 0 }],
     timeoutSeconds: 5,
@@ -87,7 +87,7 @@ describe('ShareRun', () => {
     const url = closed.url;
     await closed.close();
     const windows: RunWindow[] = [];
-    const share = new ShareRun(assignment(target, { durationSeconds: 1, plan: { name: 'p', baseUrl: url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] } }), {
+    const share = new ShareRun(assignment(target, { durationSeconds: 1, plan: PlanSchema.parse({ name: 'p', baseUrl: url, steps: [{ name: 'r', method: 'GET', url: '/' }] }) }), {
       logger,
       publishWindow: async (w) => void windows.push(w),
       onStarted: () => undefined,

@@ -1,6 +1,6 @@
 import { evenSegments, peakConcurrency, segmentConnections, segmentFraction, splitSegment } from '@loadtest/execution';
 import { decodeWindowBase64, summarize, windowTotals, type Window } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario, PlanSchema } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ function assignment(target: TargetServer, scenarios: Scenario[], durationSeconds
     sentAt: Date.now(),
     runId: '5b1c0e7a-3d2f-4c8e-9a11-7e6f5d4c3b2a',
     workerId: 'w1',
-    plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/', headers: {} }] },
+    plan: PlanSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ name: 'root', method: 'GET', url: '/' }] }),
     durationSeconds,
     scenarios,
     timeoutSeconds: 5,

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub, PortWorkerTransport } from '@loadtest/transport';
 import pino from 'pino';
@@ -28,7 +28,7 @@ describe('WorkerAgent over the in-process transport', () => {
     sentAt: Date.now(),
     runId,
     workerId: 'agent-1',
-    plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
+    plan: PlanSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ name: 'r', method: 'GET', url: '/' }] }),
     durationSeconds,
     scenarios: [{ name: 'default', executor: 'constant-vus', vus: 2, duration: durationSeconds, startTime: 0 }],
     timeoutSeconds: 5,
@@ -119,7 +119,7 @@ describe('WorkerAgent on 2 engine threads', () => {
       sentAt: Date.now(),
       runId,
       workerId: 'agent-2',
-      plan: { name: 'p', baseUrl: target.url, requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
+      plan: PlanSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ name: 'r', method: 'GET', url: '/' }] }),
       durationSeconds: 2,
       scenarios: [{ name: 'default', executor: 'constant-vus', vus: 4, duration: 2, startTime: 0 }],
       timeoutSeconds: 5,

@@ -1,6 +1,6 @@
 export * from './version.js';
 export * from './issues.js';
-export * from './plan.js';
+export * from './plan/index.js';
 export * from './load.js';
 export * from './load-models/index.js';
 export * from './window.js';

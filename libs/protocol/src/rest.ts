@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadRequestShape, refineLoadRequest, ReportBucketSchema, RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
-import { PlanSchema } from './plan.js';
+import { PlanObjectSchema, PlanSchema } from './plan/index.js';
 import { SegmentSchema } from './load-models/index.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
 import { ThresholdOutcomeSchema, ThresholdSpecSchema, VerdictSchema } from './thresholds.js';
@@ -15,16 +15,12 @@ export type IdParams = z.infer<typeof IdParamsSchema>;
 export const PlanBodySchema = PlanSchema;
 export type PlanBody = z.infer<typeof PlanBodySchema>;
 
-export const PlanResourceSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    baseUrl: z.string(),
-    requests: PlanSchema.shape.requests,
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  })
-  .meta({ id: 'PlanResource' });
+/** A stored plan: the plan in its v1 form (older plans are read as v1), with its id and times. */
+export const PlanResourceSchema = PlanObjectSchema.extend({
+  id: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+}).meta({ id: 'PlanResource' });
 export type PlanResource = z.infer<typeof PlanResourceSchema>;
 
 export const PlanListSchema = z.object({ items: z.array(PlanResourceSchema) }).meta({ id: 'PlanList' });

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow, PlanSchema } from '@loadtest/protocol';
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
 
@@ -38,7 +38,7 @@ export function assignMessage(workerId: string): RunAssign {
     sentAt: Date.now(),
     runId: RUN_ID,
     workerId,
-    plan: { name: 'p', baseUrl: 'http://127.0.0.1:1', requests: [{ name: 'r', method: 'GET', path: '/', headers: {} }] },
+    plan: PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }),
     scenarios: [{ name: 'default', executor: 'constant-vus', vus: 1, duration: 1, startTime: 0 }],
     durationSeconds: 1,
     timeoutSeconds: 1,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ArrivalLog, epochClock, type ArrivalSecond } from './arrival-log.js';
@@ -7,6 +8,14 @@ export interface TargetStats {
   /** Requests answered, excluding the `/__stats` endpoints themselves. */
   served: number;
   byRoute: Record<string, number>;
+  /** 401 answers: a login with a wrong password, or `/protected` without a token the target issued. */
+  unauthorized: number;
+  /**
+   * How many requests named each row, counted as they arrive: the `:id` of
+   * `GET /rows/:id`, and on any other route a `?row=` query or an `x-row` header
+   * (so that a test can check that each row of a data set was used at most once).
+   */
+  rows: Record<string, number>;
   startedAt: string;
 }
 
@@ -31,6 +40,10 @@ export interface TargetServer {
 }
 
 const MAX_DELAY_MS = 60_000;
+/** The password `POST /login` accepts, for any user. */
+export const TARGET_PASSWORD = 'secret';
+/** Tokens kept for `/protected`; past this many the oldest are forgotten. */
+const MAX_TOKENS = 1_000_000;
 const MAX_PAUSE_MS = 60_000;
 const PAUSE_MS_MESSAGE = `ms must be a whole number of milliseconds from 1 to ${MAX_PAUSE_MS}`;
 
@@ -82,6 +95,23 @@ function send(res: ServerResponse, status: number, body: string, contentType = '
   res.end(body);
 }
 
+/** `{user, password}` of a login, as JSON or a form; undefined when the body is neither. */
+function credentials(req: IncomingMessage, body: Buffer): { user: unknown; password: unknown } | undefined {
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(body.toString('utf8'));
+    return { user: form.get('user'), password: form.get('password') };
+  }
+  try {
+    const json: unknown = JSON.parse(body.toString('utf8'));
+    if (json === null || typeof json !== 'object') return undefined;
+    const { user, password } = json as Record<string, unknown>;
+    return { user, password };
+  } catch {
+    return undefined;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -98,6 +128,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startTarget(options: { port?: number; host?: string } = {}): Promise<TargetServer> {
   let served = 0;
   let byRoute: Record<string, number> = {};
+  let unauthorized = 0;
+  let rows: Record<string, number> = {};
+  const tokens = new Set<string>();
   let startedAt = new Date().toISOString();
   const now = epochClock();
   const log = new ArrivalLog(now);
@@ -106,6 +139,17 @@ export async function startTarget(options: { port?: number; host?: string } = {}
     served += 1;
     byRoute[route] = (byRoute[route] ?? 0) + 1;
   };
+  const countRow = (row: string) => {
+    rows[row] = (rows[row] ?? 0) + 1;
+  };
+  const resetCounts = () => {
+    served = 0;
+    byRoute = {};
+    unauthorized = 0;
+    rows = {};
+    log.clear();
+  };
+  const stats = (): TargetStats => ({ served, byRoute: { ...byRoute }, unauthorized, rows: { ...rows }, startedAt });
   /** Writes a response once any stall is over, and counts it then: that is a request served. */
   const reply = async (res: ServerResponse, route: string, status: number, body: string, contentType?: string): Promise<void> => {
     await stall.gate();
@@ -123,11 +167,9 @@ export async function startTarget(options: { port?: number; host?: string } = {}
       return send(res, 200, JSON.stringify({ seconds: log.list(Number.isFinite(from) ? from : 0) }), 'application/json');
     }
     if (path === '/__stats') {
-      if (method === 'GET') return send(res, 200, JSON.stringify({ served, byRoute, startedAt } satisfies TargetStats), 'application/json');
+      if (method === 'GET') return send(res, 200, JSON.stringify(stats()), 'application/json');
       if (method === 'DELETE') {
-        served = 0;
-        byRoute = {};
-        log.clear();
+        resetCounts();
         startedAt = new Date().toISOString();
         return send(res, 204, '');
       }
@@ -142,7 +184,31 @@ export async function startTarget(options: { port?: number; host?: string } = {}
     }
 
     // Count when the response is written out (after any stall): that is a request served.
+    const rowId = /^\/rows\/([^/]+)$/.exec(path);
+    const row = rowId ? decodeURIComponent(rowId[1]!) : (url.searchParams.get('row') ?? req.headers['x-row']);
+    if (typeof row === 'string') countRow(row);
     if (method === 'GET' && path === '/') return reply(res, 'GET /', 200, 'ok');
+    if (method === 'GET' && rowId) return reply(res, 'GET /rows/:id', 200, JSON.stringify({ row }), 'application/json');
+    if (method === 'POST' && path === '/login') {
+      const login = credentials(req, await readBody(req));
+      if (!login || typeof login.user !== 'string' || login.user === '') return reply(res, 'POST /login', 400, 'give user and password, as JSON or a form');
+      if (login.password !== TARGET_PASSWORD) {
+        unauthorized += 1;
+        return reply(res, 'POST /login', 401, JSON.stringify({ error: 'wrong password' }), 'application/json');
+      }
+      const token = randomBytes(16).toString('hex');
+      tokens.add(token);
+      if (tokens.size > MAX_TOKENS) tokens.delete(tokens.values().next().value!);
+      return reply(res, 'POST /login', 200, JSON.stringify({ token }), 'application/json');
+    }
+    if (method === 'GET' && path === '/protected') {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      if (!bearer || !tokens.has(bearer[1]!)) {
+        unauthorized += 1;
+        return reply(res, 'GET /protected', 401, JSON.stringify({ error: 'unauthorized' }), 'application/json');
+      }
+      return reply(res, 'GET /protected', 200, JSON.stringify({ ok: true }), 'application/json');
+    }
     if ((method === 'POST' || method === 'PUT') && path === '/echo') {
       const body = await readBody(req);
       await stall.gate();
@@ -195,13 +261,9 @@ export async function startTarget(options: { port?: number; host?: string } = {}
     server,
     port,
     url: `http://127.0.0.1:${port}`,
-    stats: () => ({ served, byRoute: { ...byRoute }, startedAt }),
+    stats,
     arrivals: (fromSecond) => log.list(fromSecond),
-    resetStats: () => {
-      served = 0;
-      byRoute = {};
-      log.clear();
-    },
+    resetStats: resetCounts,
     pause: (ms) => {
       if (!Number.isInteger(ms) || ms < 1 || ms > MAX_PAUSE_MS) throw new RangeError(PAUSE_MS_MESSAGE);
       return stall.start(ms);

@@ -17,6 +17,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'plans', description: 'Test plans' },
         { name: 'runs', description: 'Runs of plans and their measurements' },
         { name: 'workers', description: 'Load-generating workers' },
+        { name: 'imports', description: 'Plans converted from a HAR file, curl command lines or the old tool’s visual plans' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },

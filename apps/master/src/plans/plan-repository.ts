@@ -1,4 +1,4 @@
-import type { Plan, PlanResource } from '@loadtest/protocol';
+import { PlanSchema, type Plan, type PlanResource } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -13,24 +13,20 @@ interface PlanRow {
 /** What is kept of a plan besides its name. */
 type PlanDefinition = Omit<Plan, 'name'>;
 
+/** Reads a stored plan; plans stored before format v1 (`requests`) are read as v1. */
 function toResource(row: PlanRow): PlanResource {
-  const definition = row.definition as PlanDefinition;
-  return {
-    id: row.id,
-    name: row.name,
-    baseUrl: definition.baseUrl,
-    requests: definition.requests,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
+  const plan = PlanSchema.parse({ ...(row.definition as object), name: row.name });
+  return { ...plan, id: row.id, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
 export function planOf(resource: PlanResource): Plan {
-  return { name: resource.name, baseUrl: resource.baseUrl, requests: resource.requests };
+  const { id: _id, createdAt: _created, updatedAt: _updated, ...plan } = resource;
+  return plan;
 }
 
 function definitionOf(plan: Plan): PlanDefinition {
-  return { baseUrl: plan.baseUrl, requests: plan.requests };
+  const { name: _name, ...definition } = plan;
+  return definition;
 }
 
 export class PlanRepository {

@@ -6,6 +6,7 @@ import type { RunOrchestrator } from '../runs/orchestrator.js';
 import type { RunRepository } from '../runs/run-repository.js';
 import { runResource } from '../runs/run-resource.js';
 import type { PlanRepository } from './plan-repository.js';
+import { parseYamlBody, YAML_CONTENT_TYPES } from './yaml-body.js';
 
 export interface PlanRoutesOptions {
   plans: PlanRepository;
@@ -15,9 +16,29 @@ export interface PlanRoutesOptions {
 
 export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator }) => {
   const tags = ['plans'];
+  // Plans may be written in YAML: it is read into the same object as JSON, then validated alike.
+  app.addContentTypeParser([...YAML_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseYamlBody(body.toString()));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  const consumes = ['application/json', ...YAML_CONTENT_TYPES];
+  const planBodyDescription =
+    'Takes a plan of format v1 (docs/plan-format.md) as JSON, or as YAML with `content-type: application/yaml` (or text/yaml, application/x-yaml): the same object either way. ' +
+    'A plan written before v1 (`requests`) is read as v1 and answered in v1 (`steps`). ' +
+    '400 names every problem at once with the path of its field (`steps[2].extract[0].jsonPath`): shapes, JSONPaths, regular expressions, unknown `${variables}`, duplicate step names, attachments and feeders; a YAML syntax error names its line.';
 
   app.post('/plans', {
-    schema: { tags, summary: 'Create a plan', body: PlanBodySchema, response: { 201: PlanResourceSchema, 400: ErrorBodySchema } },
+    schema: {
+      tags,
+      summary: 'Create a plan',
+      description: planBodyDescription,
+      consumes,
+      body: PlanBodySchema,
+      response: { 201: PlanResourceSchema, 400: ErrorBodySchema },
+    },
     handler: async (request, reply) => reply.status(201).send(await plans.create(request.body)),
   });
 
@@ -35,6 +56,8 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
     schema: {
       tags,
       summary: 'Replace a plan',
+      description: planBodyDescription,
+      consumes,
       params: IdParamsSchema,
       body: PlanBodySchema,
       response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },

@@ -1,5 +1,5 @@
 import { parseThreshold, type ScopedThreshold } from '@loadtest/metrics';
-import type { FieldIssue, Plan, ThresholdSpec } from '@loadtest/protocol';
+import { httpSteps, type FieldIssue, type Plan, type ThresholdSpec } from '@loadtest/protocol';
 import { badRequest } from '../http/errors.js';
 
 /**
@@ -9,7 +9,7 @@ import { badRequest } from '../http/errors.js';
  */
 export function parseThresholdSpecs(specs: readonly ThresholdSpec[], plan: Plan): ScopedThreshold[] {
   const issues: FieldIssue[] = [];
-  const steps = plan.requests.map((r) => r.name);
+  const steps = httpSteps(plan.steps).map((step) => step.name);
   const scoped: ScopedThreshold[] = [];
   specs.forEach((spec, i) => {
     const parsed = parseThreshold(spec.expression);

@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { ErrorKind } from '@loadtest/protocol';
+import { flowGate, type FlowClient } from '../flow/flow-gate.js';
+import type { RequestTarget } from '../flow/http-request.js';
+import type { VirtualUser } from '../flow/virtual-user.js';
 import { errorKind } from './error-kind.js';
 import type { Connection, Pacer } from './pacing/pacer.js';
 import type { GeneratorRequest } from './plan-requests.js';
@@ -11,12 +14,24 @@ export interface GeneratorOptions {
   connections: number;
   /** One iteration: each connection sends these in order, each after the previous one's answer. */
   requests: GeneratorRequest[];
+  /**
+   * Set for a plan that runs as a flow (flow/index.ts): each connection is then
+   * a virtual user walking it, `requests` is not used, and the request index
+   * handed to onResponse/onError is the HTTP step's (CompiledFlow.names).
+   */
+  flow?: GeneratorFlow;
   timeoutSeconds: number;
   /** Decides when each connection starts its next iteration. */
   pacer: Pacer;
   /** `request` is the index, in `requests`, of the request that was answered. */
   onResponse(request: number, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void;
   onError(request: number, kind: ErrorKind): void;
+}
+
+export interface GeneratorFlow {
+  /** The virtual user of connection `slot` of this generator. */
+  user(slot: number): VirtualUser;
+  target: RequestTarget;
 }
 
 /** The part of an autocannon client this module relies on (autocannon ships no types for it). */
@@ -73,10 +88,15 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       connections: options.connections,
       duration: SAFETY_DURATION_SECONDS,
       timeout: options.timeoutSeconds,
-      requests: options.requests,
+      // A flow's clients each set their own request (flowGate); autocannon still needs one to start with.
+      requests: options.flow ? [{ method: 'GET', path: '/' }] : options.requests,
       sampleInt: SAMPLE_INTERVAL_MS,
       skipAggregateResult: true,
-      setupClient: (raw: unknown) => gate(raw as GeneratorClient, slots++, options, () => stopped),
+      setupClient: (raw: unknown) => {
+        const flow = options.flow;
+        if (flow) flowGate(raw as FlowClient, slots++, { ...flow, timeoutMs: options.timeoutSeconds * 1000, pacer: options.pacer, onResponse: options.onResponse, onError: options.onError }, () => stopped);
+        else gate(raw as GeneratorClient, slots++, options, () => stopped);
+      },
     },
     (error: Error | null) => settle(error ?? undefined),
   );

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { arrivalsShare, isClosedModel, modelDuration, segmentConnections, vusShare } from '@loadtest/execution';
 import type { ErrorKind, Scenario, Segment } from '@loadtest/protocol';
+import type { FlowProgram } from '../flow/flow-program.js';
 import { startGenerator, type RunningGenerator } from './generator.js';
 import { ArrivalPacer } from './pacing/arrival-pacer.js';
 import { VuPacer } from './pacing/vu-pacer.js';
@@ -13,6 +14,8 @@ export interface ScenarioRunOptions {
   runStart: number;
   baseUrl: string;
   requests: GeneratorRequest[];
+  /** Set when the plan runs as a flow: this scenario's connections are the share's from `firstConnection` on. */
+  flow?: { program: FlowProgram; firstConnection: number };
   timeoutSeconds: number;
   onResponse(request: number, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void;
   onError(request: number, kind: ErrorKind): void;
@@ -26,6 +29,10 @@ const VU_UPDATE_MS = 50;
 const MAX_ARRIVAL_SLEEP_MS = 50;
 /** Above this many arrivals due at one wake-up, their due instants are spread evenly instead of solved one by one. */
 const SOLVED_ARRIVALS = 3;
+
+function flowOf({ program, firstConnection }: { program: FlowProgram; firstConnection: number }) {
+  return { user: (slot: number) => program.user(firstConnection + slot), target: program.target };
+}
 
 /**
  * Runs this worker's share of one scenario: opens the connections the share
@@ -59,6 +66,7 @@ export class ScenarioRun {
       baseUrl: this.options.baseUrl,
       connections: this.connections,
       requests: this.options.requests,
+      ...(this.options.flow ? { flow: flowOf(this.options.flow) } : {}),
       timeoutSeconds: this.options.timeoutSeconds,
       pacer: closed ? vuPacer : arrivalPacer,
       onResponse: this.options.onResponse,

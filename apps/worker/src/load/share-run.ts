@@ -1,8 +1,11 @@
+import { segmentConnections } from '@loadtest/execution';
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
-import { planRequests } from './plan-requests.js';
+import { isPlainSequence } from '../flow/fast-path.js';
+import { FlowProgram } from '../flow/flow-program.js';
+import { planRequests, type GeneratorRequest } from './plan-requests.js';
 import { ScenarioRun } from './scenario-run.js';
 
 export type ShareOutcome = { state: 'finished' | 'stopped'; windows: number } | { state: 'failed'; windows: number; reason: string };
@@ -99,26 +102,39 @@ export class ShareRun {
     // A worker that starts late still keys its windows by the run's start instant.
     this.windowSecond = Math.max(0, Math.floor((startedAt - assignment.startAt) / 1000));
     this.windowStartMs = Math.max(startedAt, assignment.startAt + this.windowSecond * 1000);
-    const stepNames = assignment.plan.requests.map((r) => r.name);
-    const step = (index: number) => stepNames[index] ?? `request ${index}`;
-    const requests = planRequests(assignment.plan);
+    // A plain sequence of constant requests runs on autocannon's static requests; anything else as a flow.
+    let requests: GeneratorRequest[] = [];
+    let names: readonly string[];
+    let program: FlowProgram | undefined;
+    const connections = assignment.scenarios.map((scenario) => segmentConnections(assignment.segment, scenario));
+    if (isPlainSequence(assignment.plan)) {
+      ({ requests, names } = planRequests(assignment.plan));
+    } else {
+      const total = connections.reduce((sum, n) => sum + n, 0);
+      program = new FlowProgram(assignment.plan, assignment.segment, total, (index, passed) => this.recorder.recordCheck(step(index), passed));
+      names = program.flow.names;
+    }
+    const step = (index: number) => names[index] ?? `request ${index}`;
     // Scenarios are paced on the monotonic clock; the start instant is in this worker's wall clock.
     const runStart = performance.now() + (assignment.startAt - startedAt);
-    this.scenarios = assignment.scenarios.map(
-      (scenario) =>
-        new ScenarioRun({
-          scenario,
-          segment: assignment.segment,
-          runStart,
-          baseUrl: assignment.plan.baseUrl,
-          // Each generator gets its own copy: autocannon keeps per-request state on them.
-          requests: requests.map((request) => ({ ...request })),
-          timeoutSeconds: assignment.timeoutSeconds,
-          onResponse: (index, status, bytesIn, bytesOut, micros) => this.recorder.recordResponse(step(index), status, bytesIn, bytesOut, micros),
-          onError: (index, kind) => this.recorder.recordError(step(index), kind),
-          onDropped: (count) => this.recorder.recordDropped(count),
-        }),
-    );
+    let firstConnection = 0;
+    this.scenarios = assignment.scenarios.map((scenario, index) => {
+      const flow = program ? { program, firstConnection } : undefined;
+      firstConnection += connections[index]!;
+      return new ScenarioRun({
+        scenario,
+        segment: assignment.segment,
+        runStart,
+        baseUrl: assignment.plan.baseUrl,
+        // Each generator gets its own copy: autocannon keeps per-request state on them.
+        requests: requests.map((request) => ({ ...request })),
+        ...(flow ? { flow } : {}),
+        timeoutSeconds: assignment.timeoutSeconds,
+        onResponse: (index, status, bytesIn, bytesOut, micros) => this.recorder.recordResponse(step(index), status, bytesIn, bytesOut, micros),
+        onError: (index, kind) => this.recorder.recordError(step(index), kind),
+        onDropped: (count) => this.recorder.recordDropped(count),
+      });
+    });
     for (const scenario of this.scenarios) scenario.start();
     this.deps.onStarted();
     this.scheduleTick();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScenarioSchema, SegmentSchema } from '../load-models/index.js';
-import { PlanSchema } from '../plan.js';
+import { PlanSchema } from '../plan/index.js';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
 
 export const WorkerShareSchema = z.object({

@@ -1,0 +1,96 @@
+import { CurlCommandsSchema, HarSchema, LegacyTreeSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyTree } from '@loadtest/plan-import';
+import { ErrorBodySchema, PlanObjectSchema, type Plan } from '@loadtest/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { badRequest } from '../http/errors.js';
+
+/** What every import answers: the converted plan, in v1 form, not stored. */
+export const ImportedPlanSchema = z.object({ plan: PlanObjectSchema }).meta({ id: 'ImportedPlan' });
+export type ImportedPlan = z.infer<typeof ImportedPlanSchema>;
+
+const planName = z.string().trim().min(1).max(200).optional().describe("The plan's name; by default one the import makes up");
+
+export const ImportQuerySchema = z.object({ name: planName });
+
+export const HarImportQuerySchema = z.object({
+  name: planName,
+  thinkTime: z.stringbool().optional().describe('Adds a think step for each pause between two entries (their startedDateTime); default false'),
+  minThinkMs: z.coerce.number().int().min(0).max(3_600_000).optional().describe('With thinkTime, shorter pauses are left out'),
+  keepCookies: z.stringbool().optional().describe('Keeps the recorded cookie headers; default false'),
+});
+
+/** Body of `POST /imports/curl`: JSON `{ commands }`, or the command lines as `text/plain`. */
+export const CurlImportBodySchema = z.union([z.object({ commands: CurlCommandsSchema }).meta({ id: 'CurlImport' }), z.string().min(1, 'must not be empty')]);
+
+/** A HAR with its response bodies may be large; the other imports keep Fastify's 1 MiB. */
+const HAR_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** Runs a conversion; what it cannot convert is a 400 naming each problem. */
+function converted(convert: () => Plan): ImportedPlan {
+  try {
+    return { plan: convert() };
+  } catch (error) {
+    if (error instanceof PlanImportError) throw badRequest(error.message, error.issues);
+    throw error;
+  }
+}
+
+const notStored = 'The plan is not stored: POST it to /api/v1/plans (after any edit) to keep it. 400 names what could not be converted, and where.';
+
+export const importRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['imports'];
+
+  app.post('/imports/har', {
+    bodyLimit: HAR_BODY_LIMIT,
+    schema: {
+      tags,
+      summary: 'Convert a HAR recording into a plan',
+      description:
+        'Takes a HAR 1.2 log (a browser\'s "Save all as HAR"): one HTTP step per entry, named METHOD /path; the first entry\'s origin is the base URL. ' +
+        'Headers the generator sets itself or that belong to the recorded connection (pseudo-headers, host, content-length, connection, accept-encoding…) and cookies are left out. ' +
+        notStored,
+      querystring: HarImportQuerySchema,
+      body: HarSchema,
+      response: { 200: ImportedPlanSchema, 400: ErrorBodySchema, 413: ErrorBodySchema },
+    },
+    handler: async (request) => {
+      const { name, thinkTime, minThinkMs, keepCookies } = request.query;
+      return converted(() => planFromHar(request.body, { name, thinkTime, minThinkMs, keepCookies }));
+    },
+  });
+
+  app.post('/imports/curl', {
+    schema: {
+      tags,
+      summary: 'Convert curl command lines into a plan',
+      description:
+        'Takes `{ "commands": "curl …\\ncurl …" }` (or a list), or the command lines as text/plain: one step per command; a line ending with `\\` goes on on the next. ' +
+        'Reads -X, -H, -d/--data(-raw/-binary/-urlencode), --json, -G, -u, -A, -e, -b, --url, -I and -m; ignores options that do not change the request (-s, -L, -k, -v, --compressed, -o FILE…). ' +
+        'An unknown option is a 400 naming it and its command. Shell variables ($TOKEN) become plan variables. ' +
+        notStored,
+      consumes: ['application/json', 'text/plain'],
+      querystring: ImportQuerySchema,
+      body: CurlImportBodySchema,
+      response: { 200: ImportedPlanSchema, 400: ErrorBodySchema },
+    },
+    handler: async (request) => {
+      const commands = typeof request.body === 'string' ? request.body : request.body.commands;
+      return converted(() => planFromCurl(commands, { name: request.query.name }));
+    },
+  });
+
+  app.post('/imports/legacy', {
+    schema: {
+      tags,
+      summary: "Convert a plan of the old visual tool into a plan",
+      description:
+        'Takes the old tool\'s tree: `{ "nodes": [{ "id", "type", "data", "next" | "trueBranch"/"falseBranch" }] }` with start, stop, getRequest/postRequest/putRequest/deleteRequest, delayNode and ifCondition nodes (libs/plan-import/README.md). ' +
+        'Requests become HTTP steps, delays think steps, an ifCondition an `if` with its two branches. A cycle or an unknown node type is a 400 naming the node. ' +
+        notStored,
+      querystring: ImportQuerySchema,
+      body: LegacyTreeSchema,
+      response: { 200: ImportedPlanSchema, 400: ErrorBodySchema },
+    },
+    handler: async (request) => converted(() => planFromLegacyTree(request.body, { name: request.query.name })),
+  });
+};
