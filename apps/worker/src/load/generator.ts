@@ -21,8 +21,12 @@ export interface GeneratorOptions {
    */
   flow?: GeneratorFlow;
   timeoutSeconds: number;
-  /** Decides when each connection starts its next iteration. */
-  pacer: Pacer;
+  /**
+   * Decides when each connection starts its next iteration. Without one (a
+   * constant-vus scenario that starts with the run), every connection goes on
+   * at once and autocannon's clients are only watched, not gated.
+   */
+  pacer?: Pacer;
   /** `request` is the index, in `requests`, of the request that was answered. */
   onResponse(request: number, statusCode: number, bytesIn: number, bytesOut: number, latencyMicros: number): void;
   onError(request: number, kind: ErrorKind): void;
@@ -94,8 +98,10 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       skipAggregateResult: true,
       setupClient: (raw: unknown) => {
         const flow = options.flow;
-        if (flow) flowGate(raw as FlowClient, slots++, { ...flow, timeoutMs: options.timeoutSeconds * 1000, pacer: options.pacer, onResponse: options.onResponse, onError: options.onError }, () => stopped);
-        else gate(raw as GeneratorClient, slots++, options, () => stopped);
+        const pacer = options.pacer ?? ALWAYS;
+        if (flow) flowGate(raw as FlowClient, slots++, { ...flow, timeoutMs: options.timeoutSeconds * 1000, pacer, onResponse: options.onResponse, onError: options.onError }, () => stopped);
+        else if (options.pacer) gate(raw as GeneratorClient, slots++, { ...options, pacer: options.pacer }, () => stopped);
+        else watch(raw as GeneratorClient, options);
       },
     },
     (error: Error | null) => settle(error ?? undefined),
@@ -110,7 +116,25 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   };
 }
 
-function gate(client: GeneratorClient, slot: number, options: GeneratorOptions, stopped: () => boolean): void {
+/** Every connection goes on at once. */
+const ALWAYS: Pacer = { ready: () => true };
+
+/**
+ * An unpaced connection: autocannon sends as it always does, and the worker
+ * only listens. The fastest path, used by a constant-vus scenario that starts
+ * with the run (the generator benchmark measures it).
+ */
+function watch(client: GeneratorClient, options: GeneratorOptions): void {
+  const current = () => client.requestIterator.currentRequestIndex;
+  client.on('response', (statusCode, bytes, durationMs) => {
+    const sent = client.requestIterator.currentRequest?.requestBuffer?.length ?? 0;
+    options.onResponse(current(), statusCode, bytes, sent, durationMs * 1000);
+  });
+  client.on('connError', (error) => options.onError(current(), errorKind(error)));
+  client.on('timeout', () => options.onError(current(), 'timeout'));
+}
+
+function gate(client: GeneratorClient, slot: number, options: GeneratorOptions & { pacer: Pacer }, stopped: () => boolean): void {
   const send = Object.getPrototypeOf(client)._doRequest as () => void;
   const iterationLength = options.requests.length;
   let remaining = 0;

@@ -59,7 +59,10 @@ export class ScenarioRun {
   /** Opens the connections now; the pacing starts at the scenario's own start. */
   start(): void {
     if (this.connections === 0) return this.finish();
-    const closed = isClosedModel(this.options.scenario);
+    const { scenario } = this.options;
+    const closed = isClosedModel(scenario);
+    // A constant-vus scenario that starts with the run keeps every connection busy from start to end: no pacing needed.
+    const unpaced = !this.options.flow && scenario.executor === 'constant-vus' && scenario.startTime === 0;
     const vuPacer = new VuPacer();
     const arrivalPacer = new ArrivalPacer();
     this.generator = startGenerator({
@@ -68,7 +71,7 @@ export class ScenarioRun {
       requests: this.options.requests,
       ...(this.options.flow ? { flow: flowOf(this.options.flow) } : {}),
       timeoutSeconds: this.options.timeoutSeconds,
-      pacer: closed ? vuPacer : arrivalPacer,
+      ...(unpaced ? {} : { pacer: closed ? vuPacer : arrivalPacer }),
       onResponse: this.options.onResponse,
       onError: this.options.onError,
     });
@@ -76,7 +79,8 @@ export class ScenarioRun {
       () => this.finish(),
       () => this.finish(),
     );
-    if (closed) this.paceVus(vuPacer);
+    if (unpaced) this.timer = setTimeout(() => void this.stop(), Math.max(0, this.endMs - performance.now()));
+    else if (closed) this.paceVus(vuPacer);
     else this.paceArrivals(arrivalPacer);
   }
 
