@@ -23,6 +23,10 @@ import { importRoutes } from './imports/routes.js';
 
 export interface MasterTimings {
   workerMissingAfterMs: number;
+  /** More than `workerMissingAfterMs`. */
+  workerLostAfterMs: number;
+  /** How often the worker states are compared, to tell the live clients of the changes. */
+  workerSweepMs: number;
   runStartLeadMs: number;
   /** Extra start lead per assigned worker (the benchmark measured ~4 ms per worker to assign 1000 before noDelay). */
   runStartLeadPerWorkerMs: number;
@@ -34,6 +38,8 @@ export interface MasterTimings {
 
 export const DEFAULT_TIMINGS: MasterTimings = {
   workerMissingAfterMs: 3000,
+  workerLostAfterMs: 13_000,
+  workerSweepMs: 500,
   runStartLeadMs: 1000,
   runStartLeadPerWorkerMs: 2,
   liveGraceMs: 1500,
@@ -72,7 +78,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
 
   const plans = new PlanRepository(deps.prisma);
   const runs = new RunRepository(deps.prisma);
-  const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs });
+  const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs, lostAfterMs: timings.workerLostAfterMs });
   let socket!: LiveSocketServer;
   const socketIoUpgrades = upgradeListenersAddedBy(app.server, () => {
     socket = new LiveSocketServer(app.server, { logger: deps.logger, runState: (runId) => runs.state(runId) });
@@ -111,6 +117,15 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   onThresholds = (runId, second, outcomes) => orchestrator.onThresholds(runId, second, outcomes);
   const liveTimer = setInterval(() => live.tick(), 250);
   liveTimer.unref();
+  // One sweep for all workers: each state change goes to every live client.
+  const workerSweep = setInterval(() => {
+    for (const change of registry.sweep()) {
+      const level = change.state === 'missing' || change.state === 'lost' ? 'warn' : 'info';
+      deps.logger[level]({ workerId: change.workerId, state: change.state, previousState: change.previousState, lastSeenAt: new Date(change.lastSeenAt) }, 'worker state changed');
+      socket.emitWorkerState(change);
+    }
+  }, timings.workerSweepMs);
+  workerSweep.unref();
 
   await app.register(
     async (api) => {
@@ -126,6 +141,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
 
   app.addHook('preClose', async () => {
     clearInterval(liveTimer);
+    clearInterval(workerSweep);
     orchestrator.close();
     // Close the socket connections but leave the HTTP server to Fastify.
     socket.io.disconnectSockets(true);

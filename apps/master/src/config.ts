@@ -26,11 +26,16 @@ const EnvSchema = z.object({
   LOCAL_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   /** Engine threads each local worker generates load on (one load engine per thread); every core by default. */
   LOCAL_WORKER_THREADS: z.coerce.number().int().min(1).max(1024).default(availableParallelism()),
-  /** A worker not heard from for this long is `missing`. */
+  /** A worker not heard from for this long is `missing` (3 heartbeats). */
   WORKER_MISSING_AFTER_MS: z.coerce.number().int().min(100).default(3000),
+  /** A worker not heard from for this long is `lost` (10 heartbeats more); must be more than WORKER_MISSING_AFTER_MS. */
+  WORKER_LOST_AFTER_MS: z.coerce.number().int().min(100).default(13_000),
   /** Time from assignment to the common start instant of a run. */
   RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
+  path: ['WORKER_LOST_AFTER_MS'],
+  message: 'must be more than WORKER_MISSING_AFTER_MS',
 });
 
 export interface MasterConfig {
@@ -44,6 +49,7 @@ export interface MasterConfig {
   localWorkers: number;
   localWorkerThreads: number;
   workerMissingAfterMs: number;
+  workerLostAfterMs: number;
   runStartLeadMs: number;
   logLevel: string;
 }
@@ -64,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     localWorkers: e.AMQP_URL ? 0 : e.LOCAL_WORKERS,
     localWorkerThreads: e.LOCAL_WORKER_THREADS,
     workerMissingAfterMs: e.WORKER_MISSING_AFTER_MS,
+    workerLostAfterMs: e.WORKER_LOST_AFTER_MS,
     runStartLeadMs: e.RUN_START_LEAD_MS,
     logLevel: e.LOG_LEVEL,
   };

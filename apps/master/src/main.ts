@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     prisma: database.prisma,
     transport,
     logger,
-    timings: { workerMissingAfterMs: config.workerMissingAfterMs, runStartLeadMs: config.runStartLeadMs },
+    timings: { workerMissingAfterMs: config.workerMissingAfterMs, workerLostAfterMs: config.workerLostAfterMs, runStartLeadMs: config.runStartLeadMs },
   });
   await master.listenToWorkers();
   let localWorkers: LocalWorkers | undefined;

@@ -46,7 +46,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     db = await createTestDatabase();
     runs = new SlowReadRepository(db.prisma);
     const plans = new PlanRepository(db.prisma);
-    registry = new WorkerRegistry({ missingAfterMs: 60_000 });
+    registry = new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 });
     transport = new RecordingTransport();
     orchestrator = new RunOrchestrator({
       runs,

@@ -5,7 +5,7 @@ import { WorkerRegistry } from '../src/workers/registry.js';
 describe('WorkerRegistry', () => {
   it('knows workers from hello and heartbeats, and marks the silent ones missing', () => {
     let now = 10_000;
-    const registry = new WorkerRegistry({ missingAfterMs: 3000, now: () => now });
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
     registry.onHello({
       v: PROTOCOL_VERSION,
       type: 'worker.hello',
@@ -29,14 +29,14 @@ describe('WorkerRegistry', () => {
     expect(list[1]!.capabilities).toEqual({ cores: 4, memoryBytes: 8, maxConnections: 100 });
     expect(list[0]!.capabilities).toBeNull();
     expect(list[0]!.lastHeartbeatAt).toBe(new Date(now).toISOString());
-    expect(registry.summaryCounts()).toEqual({ online: 1, busy: 0, missing: 1 });
+    expect(registry.summaryCounts()).toEqual({ online: 1, busy: 0, missing: 1, lost: 0 });
   });
 });
 
 describe('WorkerRegistry clock offsets', () => {
   it('estimates a worker clock offset from its messages, taking the sample least delayed in transit', () => {
     let now = 1_000_000;
-    const registry = new WorkerRegistry({ missingAfterMs: 3000, now: () => now });
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
     // The worker's clock is 400 ms ahead; transit takes 5 to 80 ms.
     for (const transit of [80, 5, 30, 60]) {
       now += 1000;
@@ -45,5 +45,84 @@ describe('WorkerRegistry clock offsets', () => {
     expect(registry.clockOffset('skewed')).toBe(395);
     expect(registry.list()[0]!.clockOffsetMs).toBe(395);
     expect(registry.clockOffset('unknown')).toBeNull();
+  });
+});
+
+describe('WorkerRegistry missing and lost workers', () => {
+  const hello = (workerId: string, sentAt: number) =>
+    ({
+      v: PROTOCOL_VERSION,
+      type: 'worker.hello',
+      sentAt,
+      workerId,
+      host: `host-${workerId}`,
+      version: '1',
+      capabilities: { cores: 2, memoryBytes: 8, maxConnections: 500 },
+    }) as const;
+  const heartbeat = (workerId: string, sentAt: number) => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt, workerId, activity: 'idle', runId: null }) as const;
+
+  it('marks a worker missing after missingAfterMs and lost after lostAfterMs, keeps it listed, and takes it back on its next heartbeat', () => {
+    let now = 50_000;
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
+    registry.onHello(hello('w', now));
+    const seenAt = now;
+    const stateAfter = (ms: number) => {
+      now = seenAt + ms;
+      return registry.list()[0]!.state;
+    };
+    expect(stateAfter(3000)).toBe('online');
+    expect(stateAfter(3001)).toBe('missing');
+    expect(registry.available()).toEqual([]);
+    expect(stateAfter(13_000)).toBe('missing');
+    expect(stateAfter(13_001)).toBe('lost');
+    expect(stateAfter(3_600_000)).toBe('lost');
+    const lost = registry.list();
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toMatchObject({ id: 'w', state: 'lost', lastSeenAt: new Date(seenAt).toISOString(), capabilities: { maxConnections: 500 } });
+    expect(registry.summaryCounts()).toEqual({ online: 0, busy: 0, missing: 0, lost: 1 });
+
+    // The same id again is the same entry: recognised, not counted twice.
+    registry.onHeartbeat(heartbeat('w', now));
+    expect(registry.list()).toHaveLength(1);
+    expect(registry.list()[0]).toMatchObject({ id: 'w', state: 'online', lastSeenAt: new Date(now).toISOString(), capabilities: { maxConnections: 500 } });
+    expect(registry.available()).toEqual(['w']);
+    expect(registry.summaryCounts()).toEqual({ online: 1, busy: 0, missing: 0, lost: 0 });
+  });
+
+  it('reports each state change once per sweep: new, missing, lost and back', () => {
+    let now = 0;
+    const registry = new WorkerRegistry({ missingAfterMs: 300, lostAfterMs: 800, now: () => now });
+    expect(registry.sweep()).toEqual([]);
+    registry.onHello(hello('a', now));
+    registry.onHello(hello('b', now));
+    expect(registry.sweep()).toEqual([
+      { workerId: 'a', state: 'online', previousState: null, lastSeenAt: 0 },
+      { workerId: 'b', state: 'online', previousState: null, lastSeenAt: 0 },
+    ]);
+    expect(registry.sweep()).toEqual([]);
+    now = 200;
+    registry.onHeartbeat(heartbeat('b', now));
+    registry.markBusy('b', 'run-1');
+    now = 400;
+    expect(registry.sweep()).toEqual([
+      { workerId: 'a', state: 'missing', previousState: 'online', lastSeenAt: 0 },
+      { workerId: 'b', state: 'busy', previousState: 'online', lastSeenAt: 200 },
+    ]);
+    now = 450;
+    expect(registry.sweep()).toEqual([]);
+    now = 801;
+    registry.onHeartbeat({ ...heartbeat('b', now), activity: 'busy', runId: 'run-1' });
+    expect(registry.sweep()).toEqual([{ workerId: 'a', state: 'lost', previousState: 'missing', lastSeenAt: 0 }]);
+    registry.onHeartbeat(heartbeat('a', now));
+    registry.onHeartbeat(heartbeat('b', now));
+    expect(registry.sweep()).toEqual([
+      { workerId: 'a', state: 'online', previousState: 'lost', lastSeenAt: 801 },
+      { workerId: 'b', state: 'online', previousState: 'busy', lastSeenAt: 801 },
+    ]);
+    expect(registry.sweep()).toEqual([]);
+  });
+
+  it('refuses a lost delay that is not more than the missing one', () => {
+    expect(() => new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 3000 })).toThrow(/lostAfterMs \(3000\) must be more than missingAfterMs \(3000\)/);
   });
 });

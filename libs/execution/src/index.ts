@@ -1,4 +1,4 @@
-export { ceilOf, segmentShare, evenSegments, segmentFraction, splitSegment, type Segment } from './segment.js';
+export { ceilOf, segmentShare, evenSegments, segmentFraction, splitSegment, weightedSegments, type Segment } from './segment.js';
 export { modelDuration, isClosedModel, plannedVus, plannedArrivals, vusShare, arrivalsShare } from './plan.js';
 export { stageValue, stageIntegral, stagesDuration } from './models/stages.js';
 export { expandPreset, presetMinimumDuration, PRESET_DEFAULT_DURATION } from './presets.js';

@@ -69,3 +69,28 @@ export function splitSegment(segment: Segment, parts: number): Segment[] {
   const boundaries = Array.from({ length: parts + 1 }, (_, i) => reduced(start + BigInt(i) * length, den));
   return Array.from({ length: parts }, (_, i) => ({ from: boundaries[i]!, to: boundaries[i + 1]! }));
 }
+
+/**
+ * Segments tiling [0, 1) in proportion to `weights`: worker i runs
+ * [Σ_{j<i} w_j / W, Σ_{j≤i} w_j / W), W = Σ w_j. The weights are first divided
+ * by their greatest common divisor, so every boundary has the same denominator
+ * W / gcd and equal weights give exactly `evenSegments(n)` (den n). As they tile
+ * [0, 1), the shares of any total add up to it, and share i stays within one of
+ * total × w_i / W.
+ */
+export function weightedSegments(weights: number[]): Segment[] {
+  if (weights.length === 0) throw new RangeError('weights must not be empty');
+  for (const w of weights) if (!Number.isSafeInteger(w) || w < 1) throw new RangeError(`each weight must be a whole number ≥ 1, got ${w}`);
+  const divisor = weights.reduce((g, w) => gcd(g, BigInt(w)), 0n);
+  const scaled = weights.map((w) => BigInt(w) / divisor);
+  const total = scaled.reduce((a, b) => a + b, 0n);
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`the weights add up to more than ${Number.MAX_SAFE_INTEGER}`);
+  const den = Number(total);
+  const segments: Segment[] = [];
+  let start = 0n;
+  for (const w of scaled) {
+    segments.push({ from: { num: Number(start), den }, to: { num: Number(start + w), den } });
+    start += w;
+  }
+  return segments;
+}

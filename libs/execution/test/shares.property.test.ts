@@ -43,7 +43,8 @@ describe('shares from execution segments (property tests)', () => {
       }),
       { numRuns: SHARE_PROPERTY_RUNS },
     );
-  });
+    // Several seconds of pure computation: on a busy 2-core machine it may take longer than vitest's 5 s default.
+  }, 60_000);
 
   it(`arrival rates: every second's shares add up exactly, and no worker drifts a request from its exact fraction (${SHARE_PROPERTY_RUNS} runs)`, () => {
     fc.assert(
@@ -63,7 +64,8 @@ describe('shares from execution segments (property tests)', () => {
       }),
       { numRuns: SHARE_PROPERTY_RUNS },
     );
-  });
+    // Several seconds of pure computation: on a busy 2-core machine it may take longer than vitest's 5 s default.
+  }, 60_000);
 
   it('100 VUs over 3 workers is 34/33/33 at every moment of a ramp that stays at 100', () => {
     const model: LoadModel = { name: 's', executor: 'ramping-vus', startVUs: 100, stages: [{ duration: 10, target: 100 }], startTime: 0 };

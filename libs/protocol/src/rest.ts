@@ -147,7 +147,12 @@ export const RangeSummarySchema = z
   .meta({ id: 'RangeSummary' });
 export type RangeSummary = z.infer<typeof RangeSummarySchema>;
 
-export const WORKER_STATES = ['online', 'busy', 'missing'] as const;
+/**
+ * online/busy: heard from lately, idle or running a share; missing: silent past
+ * WORKER_MISSING_AFTER_MS (3 heartbeats by default); lost: silent past
+ * WORKER_LOST_AFTER_MS (10 more). A worker heard from again is online/busy again.
+ */
+export const WORKER_STATES = ['online', 'busy', 'missing', 'lost'] as const;
 export const WorkerStateSchema = z.enum(WORKER_STATES);
 export type WorkerState = z.infer<typeof WorkerStateSchema>;
 
@@ -158,6 +163,8 @@ export const WorkerResourceSchema = z
     version: z.string().nullable(),
     state: WorkerStateSchema,
     lastHeartbeatAt: timestamp.nullable(),
+    /** When the master last heard from the worker (a hello or a heartbeat). */
+    lastSeenAt: timestamp,
     /** Null until the worker's hello has been received. */
     capabilities: WorkerCapabilitiesSchema.nullable(),
     /** The worker's clock minus the master's in ms, estimated from its heartbeats; null before the first one. */

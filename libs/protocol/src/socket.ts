@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunStatusSchema } from './rest.js';
+import { RunStatusSchema, WorkerStateSchema } from './rest.js';
 import { StepSummarySchema } from './summary.js';
 import { ThresholdOutcomeSchema } from './thresholds.js';
 import { PROTOCOL_VERSION } from './version.js';
@@ -34,6 +34,19 @@ export const LiveRunStateEventSchema = z.object({
 });
 export type LiveRunStateEvent = z.infer<typeof LiveRunStateEventSchema>;
 
+/** Server → every client: a worker's state changed (appeared, went busy/idle, missing, lost, or came back). */
+export const LiveWorkerStateEventSchema = z.object({
+  v,
+  workerId: z.string(),
+  state: WorkerStateSchema,
+  /** The state before, or null for a worker the master had not seen. */
+  previousState: WorkerStateSchema.nullable(),
+  /** When the master last heard from the worker. */
+  lastSeenAt: z.iso.datetime(),
+  at: z.iso.datetime(),
+});
+export type LiveWorkerStateEvent = z.infer<typeof LiveWorkerStateEventSchema>;
+
 export const SubscribeAckSchema = z.union([
   z.object({ ok: z.literal(true), state: RunStatusSchema }),
   z.object({ ok: z.literal(false), error: z.string() }),
@@ -45,12 +58,15 @@ export const SOCKET_EVENTS = {
   unsubscribe: 'run:unsubscribe',
   window: 'run:window',
   state: 'run:state',
+  workerState: 'worker:state',
 } as const;
 
 /** Socket.IO typings, shared by the server and clients. */
 export interface ServerToClientEvents {
   'run:window': (event: LiveWindowEvent) => void;
   'run:state': (event: LiveRunStateEvent) => void;
+  /** Sent to every client, subscribed to a run or not. */
+  'worker:state': (event: LiveWorkerStateEvent) => void;
 }
 export interface ClientToServerEvents {
   'run:subscribe': (payload: RunSubscription, ack?: (result: SubscribeAck) => void) => void;

@@ -5,6 +5,7 @@ import {
   type ClientToServerEvents,
   type LiveRunStateEvent,
   type LiveWindowEvent,
+  type LiveWorkerStateEvent,
   type RunStatus,
   type ServerToClientEvents,
   type SubscribeAck,
@@ -12,6 +13,7 @@ import {
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { WorkerStateChange } from '../workers/registry.js';
 
 export interface LiveSocketOptions {
   logger: Logger;
@@ -25,6 +27,7 @@ const room = (runId: string) => `run:${runId}`;
  * Socket.IO live updates. A client subscribes to a run and from then on gets
  * one merged window per second and the run's state changes, until it
  * unsubscribes. A client that joins late reads the timeline so far over REST.
+ * Every client also gets each worker state change (`worker:state`), subscribed or not.
  */
 export class LiveSocketServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
@@ -66,6 +69,20 @@ export class LiveSocketServer {
   emitState(runId: string, state: RunStatus, reason: string | null): LiveRunStateEvent {
     const event: LiveRunStateEvent = { v: PROTOCOL_VERSION, runId, state, at: new Date().toISOString(), reason };
     this.io.to(room(runId)).emit('run:state', event);
+    return event;
+  }
+
+  /** To every connected client, subscribed to a run or not. */
+  emitWorkerState(change: WorkerStateChange): LiveWorkerStateEvent {
+    const event: LiveWorkerStateEvent = {
+      v: PROTOCOL_VERSION,
+      workerId: change.workerId,
+      state: change.state,
+      previousState: change.previousState,
+      lastSeenAt: new Date(change.lastSeenAt).toISOString(),
+      at: new Date().toISOString(),
+    };
+    this.io.emit('worker:state', event);
     return event;
   }
 

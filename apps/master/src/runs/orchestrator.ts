@@ -1,4 +1,4 @@
-import { evenSegments, LoadPlanError, resolveLoad, segmentConnections, usableWorkers } from '@loadtest/execution';
+import { LoadPlanError, peakConcurrency, resolveLoad, segmentConnections, segmentShare, usableWorkers, weightedSegments, type Segment } from '@loadtest/execution';
 import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
@@ -89,14 +89,10 @@ export class RunOrchestrator {
     if (available.length === 0) {
       const counts = this.o.registry.summaryCounts();
       throw conflict(
-        `no live worker is available to run plan ${planId} (workers known: ${counts.online} online, ${counts.busy} busy, ${counts.missing} missing); start a worker or wait for the current run to end`,
+        `no live worker is available to run plan ${planId} (workers known: ${counts.online} online, ${counts.busy} busy, ${counts.missing} missing, ${counts.lost} lost); start a worker or wait for the current run to end`,
       );
     }
-    // Every worker gets at least one connection of every scenario: with fewer than workers, use fewer workers.
-    const workerIds = available.slice(0, usableWorkers(load, available.length));
-    // Each worker carries an execution segment [i/n, (i+1)/n) of the run and computes its share
-    // of every scenario at every instant from it alone; the shares add up exactly (100/3: 34/33/33).
-    const segments = evenSegments(workerIds.length);
+    const { workerIds, segments } = this.assignWorkers(load, available);
     const shares = segments.map((segment) => load.scenarios.reduce((sum, scenario) => sum + segmentConnections(segment, scenario), 0));
     const startAt = new Date(this.now() + this.o.startLeadMs + (this.o.startLeadPerWorkerMs ?? 0) * workerIds.length);
     const offsets = workerIds.map((workerId) => this.o.registry.clockOffset(workerId));
@@ -143,6 +139,53 @@ export class RunOrchestrator {
     this.armWatchdog(runId, startAt.getTime() + load.durationSeconds * 1000);
     await this.tryFinalize(runId);
     return (await this.o.runs.get(runId))!;
+  }
+
+  /**
+   * Picks the workers of a run and their execution segments, weighted by the
+   * connections each declared it can hold. Refuses (409) a run whose peak
+   * connections exceed what the available workers hold together. Every used
+   * worker gets at least one connection of every scenario at its peak: while
+   * some would not, the smallest worker is left out. With equal capacities the
+   * segments are the even ones (100 over 3: 34/33/33).
+   */
+  private assignWorkers(load: RunLoad, available: string[]): { workerIds: string[]; segments: Segment[] } {
+    const peaks = load.scenarios.map(peakConcurrency);
+    const need = peaks.reduce((a, b) => a + b, 0);
+    const declared = available.map((id) => this.o.registry.capabilitiesOf(id)?.maxConnections ?? null);
+    const known = declared.filter((c): c is number => c !== null);
+    // A worker that has not said hello (e.g. the master restarted and only its heartbeats came) weighs as the smallest known.
+    const fallback = known.length > 0 ? Math.min(...known) : 1;
+    const capacity = new Map(available.map((id, i) => [id, declared[i] ?? fallback]));
+    // Capacity can only be judged when every worker declared it.
+    const judge = known.length === available.length;
+    const total = (ids: string[]) => ids.reduce((sum, id) => sum + capacity.get(id)!, 0);
+    const holding = (ids: string[], which: string) =>
+      `the ${ids.length} ${which} worker${ids.length === 1 ? ' holds' : 's hold'} ${total(ids)} (${ids.map((id) => `${id} ${capacity.get(id)!}`).join(', ')})`;
+    if (judge && need > total(available)) throw conflict(`this run needs up to ${need} connections at once; ${holding(available, 'available')}`);
+
+    // Left out first: the smallest capacity, and among equals the last by id (as with even segments).
+    const dropOrder = [...available].sort((a, b) => capacity.get(a)! - capacity.get(b)! || b.localeCompare(a));
+    const used = new Set(available);
+    const bound = Math.max(1, usableWorkers(load, available.length));
+    for (const id of dropOrder) {
+      if (used.size <= bound) break;
+      used.delete(id);
+    }
+    for (;;) {
+      const workerIds = available.filter((id) => used.has(id));
+      const segments = weightedSegments(workerIds.map((id) => capacity.get(id)!));
+      const everyScenario = segments.every((segment) => peaks.every((peak) => segmentShare(segment, peak) >= 1));
+      if (everyScenario || workerIds.length === 1) {
+        if (judge && workerIds.length < available.length && need > total(workerIds)) {
+          throw conflict(
+            `this run needs up to ${need} connections at once; ${holding(workerIds, 'usable')}, as every worker of a run must get at least one connection of every scenario (the smallest has ${Math.min(...peaks)}); ${holding(available, 'available')}`,
+          );
+        }
+        return { workerIds, segments };
+      }
+      used.delete(dropOrder.find((id) => used.has(id))!);
+    }
   }
 
   async stopRun(runId: string): Promise<StoredRun> {

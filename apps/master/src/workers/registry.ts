@@ -10,6 +10,16 @@ interface WorkerEntry {
   busyWith: string | null;
   /** Recent (worker sentAt − master receivedAt) samples, newest last. */
   offsetSamples: number[];
+  /** The state the last sweep saw (null before the first sweep that saw this worker). */
+  sweptState: WorkerState | null;
+}
+
+/** A worker whose state differs from what the previous sweep saw. */
+export interface WorkerStateChange {
+  workerId: string;
+  state: WorkerState;
+  previousState: WorkerState | null;
+  lastSeenAt: number;
 }
 
 /** Heartbeats kept for the clock offset estimate. */
@@ -18,6 +28,8 @@ const OFFSET_SAMPLES = 10;
 export interface WorkerRegistryOptions {
   /** A worker not heard from for this long is `missing`. */
   missingAfterMs: number;
+  /** A worker not heard from for this long is `lost` (more than `missingAfterMs`); it stays listed. */
+  lostAfterMs: number;
   now?: () => number;
 }
 
@@ -27,6 +39,9 @@ export class WorkerRegistry {
   private readonly now: () => number;
 
   constructor(private readonly options: WorkerRegistryOptions) {
+    if (!(options.lostAfterMs > options.missingAfterMs)) {
+      throw new RangeError(`lostAfterMs (${options.lostAfterMs}) must be more than missingAfterMs (${options.missingAfterMs})`);
+    }
     this.now = options.now ?? Date.now;
   }
 
@@ -76,7 +91,9 @@ export class WorkerRegistry {
   }
 
   stateOf(entry: WorkerEntry): WorkerState {
-    if (this.now() - entry.lastSeenAt > this.options.missingAfterMs) return 'missing';
+    const silentFor = this.now() - entry.lastSeenAt;
+    if (silentFor > this.options.lostAfterMs) return 'lost';
+    if (silentFor > this.options.missingAfterMs) return 'missing';
     return entry.busyWith ? 'busy' : 'online';
   }
 
@@ -88,6 +105,27 @@ export class WorkerRegistry {
       .sort();
   }
 
+  /** What a worker said it can take in its hello; null when unknown (no hello yet). */
+  capabilitiesOf(workerId: string): WorkerCapabilities | null {
+    return this.workers.get(workerId)?.capabilities ?? null;
+  }
+
+  /**
+   * Compares every worker's state with what the previous sweep saw and returns
+   * the changes (a worker seen for the first time included). Called
+   * periodically; no timer per worker.
+   */
+  sweep(): WorkerStateChange[] {
+    const changes: WorkerStateChange[] = [];
+    for (const entry of [...this.workers.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+      const state = this.stateOf(entry);
+      if (state === entry.sweptState) continue;
+      changes.push({ workerId: entry.id, state, previousState: entry.sweptState, lastSeenAt: entry.lastSeenAt });
+      entry.sweptState = state;
+    }
+    return changes;
+  }
+
   list(): WorkerResource[] {
     return [...this.workers.values()]
       .sort((a, b) => a.id.localeCompare(b.id))
@@ -97,6 +135,7 @@ export class WorkerRegistry {
         version: entry.version,
         state: this.stateOf(entry),
         lastHeartbeatAt: entry.lastHeartbeatAt === null ? null : new Date(entry.lastHeartbeatAt).toISOString(),
+        lastSeenAt: new Date(entry.lastSeenAt).toISOString(),
         capabilities: entry.capabilities,
         clockOffsetMs: this.clockOffset(entry.id),
         runId: entry.busyWith,
@@ -104,7 +143,7 @@ export class WorkerRegistry {
   }
 
   summaryCounts(): Record<WorkerState, number> {
-    const counts: Record<WorkerState, number> = { online: 0, busy: 0, missing: 0 };
+    const counts: Record<WorkerState, number> = { online: 0, busy: 0, missing: 0, lost: 0 };
     for (const entry of this.workers.values()) counts[this.stateOf(entry)] += 1;
     return counts;
   }
@@ -112,7 +151,7 @@ export class WorkerRegistry {
   private entry(id: string): WorkerEntry {
     let entry = this.workers.get(id);
     if (!entry) {
-      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null, offsetSamples: [] };
+      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null, offsetSamples: [], sweptState: null };
       this.workers.set(id, entry);
     }
     return entry;

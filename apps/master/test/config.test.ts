@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+describe('loadConfig worker timings', () => {
+  it('defaults to missing after 3 s and lost after 13 s', () => {
+    const config = loadConfig({});
+    expect(config.workerMissingAfterMs).toBe(3000);
+    expect(config.workerLostAfterMs).toBe(13_000);
+  });
+
+  it('reads both from the environment', () => {
+    const config = loadConfig({ WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '4000' });
+    expect(config.workerMissingAfterMs).toBe(1500);
+    expect(config.workerLostAfterMs).toBe(4000);
+  });
+
+  it('refuses a lost delay not more than the missing one, or not a number, naming the variable', () => {
+    expect(() => loadConfig({ WORKER_MISSING_AFTER_MS: '5000', WORKER_LOST_AFTER_MS: '5000' })).toThrow(
+      'invalid environment: WORKER_LOST_AFTER_MS: must be more than WORKER_MISSING_AFTER_MS',
+    );
+    expect(() => loadConfig({ WORKER_MISSING_AFTER_MS: '20000' })).toThrow(/WORKER_LOST_AFTER_MS: must be more than WORKER_MISSING_AFTER_MS/);
+    expect(() => loadConfig({ WORKER_LOST_AFTER_MS: 'soon' })).toThrow(/WORKER_LOST_AFTER_MS/);
+  });
+});
