@@ -65,6 +65,34 @@ describe('ShareRun', () => {
     expect(summary.bytesIn).toBeGreaterThan(summary.requests * 10);
   });
 
+  it('names the step of a request that timed out in a sequence (not the step sent after it)', async () => {
+    const plan = PlanSchema.parse({
+      name: 'p',
+      baseUrl: target.url,
+      steps: [
+        { name: 'quick', method: 'GET', url: '/' },
+        { name: 'slow', method: 'GET', url: '/delay/1500' },
+      ],
+    });
+    const windows: RunWindow[] = [];
+    const share = new ShareRun(assignment(target, { plan, connections: 2, durationSeconds: 3, timeoutSeconds: 1 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });
+    await share.run();
+    const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
+    expect(summary.steps.slow!.errors.timeout).toBeGreaterThanOrEqual(2);
+    expect(summary.steps.quick!.errors.timeout).toBe(0);
+    expect(summary.steps.quick!.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers HEAD requests of a plain plan (they run on the flow path, which expects no body)', async () => {
+    const plan = PlanSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ name: 'head', method: 'HEAD', url: '/' }] });
+    const windows: RunWindow[] = [];
+    const share = new ShareRun(assignment(target, { plan, connections: 2, durationSeconds: 1 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });
+    await share.run();
+    const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
+    expect(summary.requests).toBeGreaterThan(50);
+    expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 0 });
+  });
+
   it('stops within a second of stop() and reports the partial window', async () => {
     const windows: RunWindow[] = [];
     const share = new ShareRun(assignment(target, { durationSeconds: 30 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });

@@ -17,8 +17,8 @@ function bodyTemplated(body: RequestBody | undefined): boolean {
 
 /**
  * Whether a plan runs on autocannon's static requests at full speed (the fast
- * path, load/plan-requests.ts): a plain sequence of HTTP steps, with no
- * template (nor `$${` escape) anywhere, no extraction, no check, no timeout of
+ * path, load/plan-requests.ts): a plain sequence of HTTP steps (no HEAD, paths
+ * under the base URL), with no template (nor `$${` escape) anywhere, no extraction, no check, no timeout of
  * its own, and no feeder. Anything else runs as a flow (./index.ts).
  */
 export function isPlainSequence(plan: Plan): boolean {
@@ -26,6 +26,10 @@ export function isPlainSequence(plan: Plan): boolean {
   return plan.steps.every(
     (step) =>
       step.kind === 'http' &&
+      // autocannon's own parser waits for a HEAD answer's announced body; the flow path knows there is none.
+      step.method !== 'HEAD' &&
+      // The static requests are paths under the base URL; an absolute URL goes through the flow path.
+      step.url.startsWith('/') &&
       step.extract.length === 0 &&
       step.checks.length === 0 &&
       step.timeoutSeconds === undefined &&

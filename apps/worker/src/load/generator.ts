@@ -143,6 +143,8 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions &
   let inFlight = false;
   /** Whether the request that just ended (without an answer) was in flight: a timeout then counts. */
   let endedInFlight = false;
+  /** The request that just ended: autocannon reports a timeout only after it has sent the next one. */
+  let endedRequest = 0;
   let waiting = false;
 
   const connection: Connection = {
@@ -164,6 +166,7 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions &
 
   client._doRequest = () => {
     endedInFlight = inFlight;
+    endedRequest = client.requestIterator.currentRequestIndex;
     if (waiting || client.destroyed) {
       inFlight = false;
       return;
@@ -196,7 +199,7 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions &
     if (endedInFlight || inFlight || !waiting) options.onError(current(), errorKind(error));
   });
   client.on('timeout', () => {
-    if (endedInFlight) options.onError(current(), 'timeout');
+    if (endedInFlight) options.onError(endedRequest, 'timeout');
     endedInFlight = false;
   });
 }

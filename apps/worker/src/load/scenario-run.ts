@@ -61,8 +61,9 @@ export class ScenarioRun {
     if (this.connections === 0) return this.finish();
     const { scenario } = this.options;
     const closed = isClosedModel(scenario);
-    // A constant-vus scenario that starts with the run keeps every connection busy from start to end: no pacing needed.
-    const unpaced = !this.options.flow && scenario.executor === 'constant-vus' && scenario.startTime === 0;
+    // A constant-vus scenario that starts with the run keeps every connection busy from start to end: no pacing
+    // needed. Only for one request: the gate is what names the step of a request that timed out in a sequence.
+    const unpaced = !this.options.flow && this.options.requests.length === 1 && scenario.executor === 'constant-vus' && scenario.startTime === 0;
     const vuPacer = new VuPacer();
     const arrivalPacer = new ArrivalPacer();
     this.generator = startGenerator({
