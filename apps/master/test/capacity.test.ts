@@ -33,7 +33,7 @@ const hello = (workerId: string, maxConnections: number): WorkerToMaster => ({
   capabilities: { cores: 2, memoryBytes: 1024, maxConnections },
 });
 const heartbeat = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
-const constant = (connections: number): StartRunBody => ({ connections, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+const constant = (connections: number): StartRunBody => ({ connections, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
 const vus = (name: string, count: number) => ({ name, executor: 'constant-vus' as const, vus: count, duration: 1, startTime: 0 });
 
 describe('worker selection by capacity (real PostgreSQL, scripted workers)', () => {
@@ -89,7 +89,7 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
       'this run needs up to 12000 connections at once; the 2 available workers hold 10000 (worker-1 5000, worker-2 5000)',
     );
     // The peak is the sum over the scenarios, whether or not they overlap.
-    expect(await refusal(o.startRun(planId, { scenarios: [vus('a', 6000), vus('b', 4001)], timeoutSeconds: 5, thresholds: [] }))).toMatch(
+    expect(await refusal(o.startRun(planId, { scenarios: [vus('a', 6000), vus('b', 4001)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }))).toMatch(
       /^this run needs up to 10001 connections at once; the 2 available workers hold 10000/,
     );
     expect(transport.sent).toEqual([]);
@@ -130,21 +130,21 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
     expect(run.workers.map((w) => [w.workerId, w.connections])).toEqual([['big', 5]]);
     // One scenario of 2 VUs: at most two workers, the two largest (a tie is left out last by id).
     o = await withWorkers({ a: 1000, b: 4000, c: 4000, d: 1000 });
-    run = await o.startRun(planId, { scenarios: [vus('many', 800), vus('few', 2)], timeoutSeconds: 5, thresholds: [] });
+    run = await o.startRun(planId, { scenarios: [vus('many', 800), vus('few', 2)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     expect(run.workers.map((w) => [w.workerId, w.connections])).toEqual([
       ['b', 401],
       ['c', 401],
     ]);
     // Three scenarios, each worker gets at least one of each: 3 over 6000/3000/1000 gives the 1000 none.
     o = await withWorkers({ x: 6000, y: 3000, z: 1000 });
-    run = await o.startRun(planId, { scenarios: [vus('s1', 3), vus('s2', 3), vus('s3', 100)], timeoutSeconds: 5, thresholds: [] });
+    run = await o.startRun(planId, { scenarios: [vus('s1', 3), vus('s2', 3), vus('s3', 100)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     expect(run.workers.map((w) => w.workerId)).toEqual(['x', 'y']);
     expect(run.workers.map((w) => w.connections)).toEqual([2 + 2 + 67, 1 + 1 + 33]);
   });
 
   it('refuses a run that only fits if spread over workers its smallest scenario cannot reach', async () => {
     const o = await withWorkers({ a: 6000, b: 6000 });
-    const message = await refusal(o.startRun(planId, { scenarios: [vus('one', 1), vus('bulk', 11_000)], timeoutSeconds: 5, thresholds: [] }));
+    const message = await refusal(o.startRun(planId, { scenarios: [vus('one', 1), vus('bulk', 11_000)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }));
     expect(message).toBe(
       'this run needs up to 11001 connections at once; the 1 usable worker holds 6000 (a 6000), as every worker of a run must get at least one connection of every scenario (the smallest has 1); the 2 available workers hold 12000 (a 6000, b 6000)',
     );

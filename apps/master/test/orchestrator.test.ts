@@ -88,7 +88,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     const workers = ['w1', 'w2', 'w3'];
     for (let round = 0; round < 8; round++) {
       for (const w of workers) await orchestrator.handle(heartbeat(w));
-      const run = await orchestrator.startRun(planId, { connections: 9, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+      const run = await orchestrator.startRun(planId, { connections: 9, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
       expect(run.workers.map((w) => w.connections)).toEqual([3, 3, 3]);
       await Promise.all(workers.map((w) => orchestrator.handle(state(run.id, w, 'started'))));
       await Promise.all(workers.map((w) => orchestrator.handle(window(run.id, w, 0))));
@@ -108,7 +108,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
   it('stores each worker clock offset, flags skew over 250 ms, and sends the start instant in the worker\'s clock', async () => {
     await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now() + 600, workerId: 'skewed', activity: 'idle', runId: null });
     const before = transport.sent.length;
-    const run = await orchestrator.startRun(planId, { connections: 4, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+    const run = await orchestrator.startRun(planId, { connections: 4, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     const skewed = run.workers.find((w) => w.workerId === 'skewed')!;
     expect(skewed.clockOffsetMs).toBeGreaterThanOrEqual(550);
     expect(skewed.clockOffsetMs).toBeLessThanOrEqual(600);
@@ -126,7 +126,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
 
   it('keeps a share ended when its late "started" is handled after its "finished"', async () => {
     for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
-    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     const workerId = run.workers[0]!.workerId;
     await orchestrator.handle(window(run.id, workerId, 0));
     await orchestrator.handle(state(run.id, workerId, 'finished', 1));
@@ -137,7 +137,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
 
   it('waits for windows still in flight after the ends, and ignores a duplicate window', async () => {
     for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
-    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [] });
+    const run = await orchestrator.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     const [only] = run.workers;
     await orchestrator.handle(state(run.id, only!.workerId, 'started'));
     await orchestrator.handle(window(run.id, only!.workerId, 0));
@@ -149,5 +149,71 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
     expect((await runs.get(run.id))!.summary!.requests).toBe(2);
     expect(transport.sent.filter((m) => m.runId === run.id).map((m) => m.type)).toEqual(['run.assign']);
+  });
+
+  describe('a worker lost mid-run, by onWorkerLoss policy', () => {
+    const busyHeartbeat = (workerId: string, runId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'busy', runId });
+    const ended = (runId: string, workerId: string, s: 'stopped' | 'finished'): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId, workerId, state: s, windows: 0 });
+    const startTwo = async (onWorkerLoss: 'rebalance' | 'abort' | 'continue') => {
+      for (const w of ['x1', 'x2', 'x3', 'x4']) await orchestrator.handle(heartbeat(w));
+      const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 30, timeoutSeconds: 5, thresholds: [], onWorkerLoss });
+      expect(run.workers).toHaveLength(2);
+      for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
+      return { run, kept: run.workers[0]!, lost: run.workers[1]!, sentBefore: transport.sent.length };
+    };
+
+    it('rebalance: the lost segment goes to an idle worker at once, and the run records when and who', async () => {
+      const { run, kept, lost, sentBefore } = await startTwo('rebalance');
+      await orchestrator.onWorkerLost(lost.workerId);
+      const assign = transport.sent.slice(sentBefore).find((m) => m.type === 'run.assign');
+      expect(assign?.type).toBe('run.assign');
+      if (assign?.type !== 'run.assign') return;
+      expect([kept.workerId, lost.workerId]).not.toContain(assign.workerId);
+      expect(assign.segment).toEqual(lost.segment);
+      expect(assign.scenarios).toEqual(run.load.scenarios);
+      expect(Math.abs(assign.startAt - run.startAt!.getTime())).toBeLessThan(250);
+      const stored = (await runs.get(run.id))!;
+      const lostRow = stored.workers.find((w) => w.workerId === lost.workerId)!;
+      const taker = stored.workers.find((w) => w.workerId === assign.workerId)!;
+      expect(lostRow.state).toBe('lost');
+      expect(lostRow.reason).toMatch(new RegExp(`^lost at second \\d+; its segment was taken over by ${assign.workerId}$`));
+      expect(taker).toMatchObject({ state: 'assigned', segment: lost.segment, index: lost.index });
+      expect(taker.reason).toMatch(new RegExp(`^took over ${lost.workerId}'s segment at second \\d+$`));
+      // The run ends as usual once the kept and the taking-over workers end.
+      for (const w of [kept.workerId, assign.workerId]) {
+        await orchestrator.handle(state(run.id, w, 'started'));
+        await orchestrator.handle(ended(run.id, w, 'finished'));
+      }
+      await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+      // The lost worker comes back still running its share: it is told to stop.
+      await orchestrator.handle(busyHeartbeat(lost.workerId, run.id));
+    });
+
+    it('abort: the run is stopped and ends failed, saying which worker was lost and when', async () => {
+      const { run, kept, lost, sentBefore } = await startTwo('abort');
+      await orchestrator.onWorkerLost(lost.workerId);
+      const stops = transport.sent.slice(sentBefore).filter((m) => m.type === 'run.stop');
+      // Every worker of the run is told to stop, the lost one too in case it is only cut off and still sending.
+      expect(stops.map((m) => m.workerId).sort()).toEqual([kept.workerId, lost.workerId].sort());
+      await orchestrator.handle(ended(run.id, kept.workerId, 'stopped'));
+      await until(async () => ((await runs.state(run.id)) === 'failed' ? true : undefined), 3000, 'run failed');
+      const stored = (await runs.get(run.id))!;
+      expect(stored.error).toMatch(new RegExp(`aborted: worker ${lost.workerId} was lost at second \\d+ \\(onWorkerLoss: abort\\)`));
+      expect(stored.workers.find((w) => w.workerId === lost.workerId)!.state).toBe('lost');
+    });
+
+    it('continue: the run goes on with less load, finishes, and says so; a returning worker is told to stop', async () => {
+      const { run, kept, lost, sentBefore } = await startTwo('continue');
+      await orchestrator.onWorkerLost(lost.workerId);
+      expect(transport.sent.slice(sentBefore).filter((m) => m.type === 'run.assign')).toEqual([]);
+      await orchestrator.handle(busyHeartbeat(lost.workerId, run.id));
+      const stop = transport.sent.slice(sentBefore).find((m) => m.type === 'run.stop');
+      expect(stop?.workerId).toBe(lost.workerId);
+      await orchestrator.handle(ended(run.id, kept.workerId, 'finished'));
+      await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+      const lostRow = (await runs.get(run.id))!.workers.find((w) => w.workerId === lost.workerId)!;
+      expect(lostRow).toMatchObject({ state: 'lost' });
+      expect(lostRow.reason).toMatch(/^lost at second \d+; the run went on with less load \(onWorkerLoss: continue\)$/);
+    });
   });
 });

@@ -77,7 +77,7 @@ function expand(input: ScenarioInput, index: number, issues: FieldIssue[]): Scen
  * Throws `LoadPlanError` with each problem at its field.
  */
 export function resolveLoad(request: LoadRequest): RunLoad {
-  if (!request.scenarios) return constantLoad(request.connections!, request.durationSeconds!, request.timeoutSeconds);
+  if (!request.scenarios) return { ...constantLoad(request.connections!, request.durationSeconds!, request.timeoutSeconds), onWorkerLoss: request.onWorkerLoss };
   const issues: FieldIssue[] = [];
   const scenarios = request.scenarios.map((input, index) => expand(input, index, issues));
   scenarios.forEach((scenario, index) => {
@@ -86,7 +86,7 @@ export function resolveLoad(request: LoadRequest): RunLoad {
   if (issues.length > 0) throw new LoadPlanError(issues);
   const soak = request.scenarios.some((s) => s.executor === 'preset' && s.preset === 'SOAK');
   const reportEvery: ReportBucket = soak ? '1m' : '1s';
-  return { scenarios, durationSeconds: Math.max(...scenarios.map(scenarioEnd)), timeoutSeconds: request.timeoutSeconds, reportEvery };
+  return { scenarios, durationSeconds: Math.max(...scenarios.map(scenarioEnd)), timeoutSeconds: request.timeoutSeconds, reportEvery, onWorkerLoss: request.onWorkerLoss };
 }
 
 /** How many workers a run can use: every worker must get at least one connection of every scenario. */

@@ -13,6 +13,7 @@ describe('resolveLoad', () => {
       durationSeconds: 7,
       timeoutSeconds: 10,
       reportEvery: '1s',
+      onWorkerLoss: 'rebalance',
     });
   });
 

@@ -7,6 +7,16 @@ export type ReportBucket = z.infer<typeof ReportBucketSchema>;
 
 const timeoutSeconds = z.int().min(1).max(600).default(10);
 
+/**
+ * What becomes of a worker's share when the worker is lost mid-run: `rebalance`
+ * gives its segment to an idle worker (or runs on without it when there is none),
+ * `abort` ends the run as failed, `continue` runs on with less load. The run's
+ * workers record what happened, when, and who took over.
+ */
+export const ON_WORKER_LOSS = ['rebalance', 'abort', 'continue'] as const;
+export const OnWorkerLossSchema = z.enum(ON_WORKER_LOSS, { error: 'must be rebalance, abort or continue' }).default('rebalance');
+export type OnWorkerLoss = z.infer<typeof OnWorkerLossSchema>;
+
 /** Scenario names must tell scenarios apart. */
 function uniqueNames(scenarios: readonly { name: string }[], ctx: z.RefinementCtx, path: PropertyKey[]): void {
   const seen = new Map<string, number>();
@@ -30,6 +40,7 @@ export const RunLoadSchema = z
     timeoutSeconds,
     /** The timeline bucket the run is reported in unless asked otherwise: 1m for a SOAK, else 1s. */
     reportEvery: ReportBucketSchema.default('1s'),
+    onWorkerLoss: OnWorkerLossSchema,
   })
   .meta({ id: 'RunLoad' });
 export type RunLoad = z.infer<typeof RunLoadSchema>;
@@ -41,6 +52,7 @@ export function constantLoad(connections: number, durationSeconds: number, timeo
     durationSeconds,
     timeoutSeconds: timeout,
     reportEvery: '1s',
+    onWorkerLoss: 'rebalance',
   };
 }
 
@@ -61,6 +73,7 @@ export const loadRequestShape = {
   /** Several scenarios run at once, each with its own model and start offset. */
   scenarios: z.array(ScenarioInputSchema).min(1, 'needs at least one scenario').max(20).optional(),
   timeoutSeconds,
+  onWorkerLoss: OnWorkerLossSchema,
 };
 
 type LoadRequestFields = z.infer<z.ZodObject<typeof loadRequestShape>>;

@@ -41,7 +41,8 @@ export const RunStatusSchema = z.enum(RUN_STATES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const ENDED_RUN_STATES: readonly RunStatus[] = ['finished', 'stopped', 'failed'];
 
-export const WorkerShareStateSchema = z.enum(['assigned', 'started', 'finished', 'stopped', 'failed']);
+/** `lost`: the worker went silent mid-run; the run's `onWorkerLoss` policy decided what became of its share (see `reason`). */
+export const WorkerShareStateSchema = z.enum(['assigned', 'started', 'finished', 'stopped', 'failed', 'lost']);
 export type WorkerShareState = z.infer<typeof WorkerShareStateSchema>;
 
 export const RunWorkerResourceSchema = z

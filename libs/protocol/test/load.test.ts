@@ -8,7 +8,7 @@ const pathsOf = (input: unknown): string[] => {
 
 describe('LoadRequestSchema', () => {
   it('takes connections and duration, with a default timeout', () => {
-    expect(LoadRequestSchema.parse({ connections: 100, durationSeconds: 30 })).toEqual({ connections: 100, durationSeconds: 30, timeoutSeconds: 10 });
+    expect(LoadRequestSchema.parse({ connections: 100, durationSeconds: 30 })).toEqual({ connections: 100, durationSeconds: 30, timeoutSeconds: 10, onWorkerLoss: 'rebalance' });
   });
 
   it('refuses zero connections and fractional durations, naming the fields', () => {
@@ -61,5 +61,13 @@ describe('StoredLoadSchema', () => {
   it('reads a current load as it is', () => {
     const load = constantLoad(2, 9);
     expect(StoredLoadSchema.parse(load)).toEqual(load);
+  });
+});
+
+describe('onWorkerLoss', () => {
+  it('defaults to rebalance and takes abort or continue, naming the field otherwise', () => {
+    expect(LoadRequestSchema.parse({ connections: 1, durationSeconds: 1 }).onWorkerLoss).toBe('rebalance');
+    expect(LoadRequestSchema.parse({ connections: 1, durationSeconds: 1, onWorkerLoss: 'abort' }).onWorkerLoss).toBe('abort');
+    expect(pathsOf({ connections: 1, durationSeconds: 1, onWorkerLoss: 'retry' })).toEqual(['onWorkerLoss']);
   });
 });

@@ -45,7 +45,7 @@ export interface OrchestratorOptions {
   now?: () => number;
 }
 
-const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed']);
+const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed', 'lost']);
 
 /**
  * Plans runs and follows them to their end: gives each live worker an
@@ -70,6 +70,8 @@ export class RunOrchestrator {
   private readonly liveOutcomes = new Map<string, ThresholdOutcome[]>();
   /** Why a run is being aborted (a threshold with abortOnFail failed). */
   private readonly abortReasons = new Map<string, string>();
+  /** `runId:workerId` of shares whose worker was lost: if it comes back still running them, it is told to stop. */
+  private readonly lostShares = new Set<string>();
   /** Runs known to exist, so that each window does not cost a look-up. */
   private readonly knownRuns = new Set<string>();
   private readonly windowWriter: WindowWriter;
@@ -199,6 +201,73 @@ export class RunOrchestrator {
     return (await this.o.runs.get(runId))!;
   }
 
+  /**
+   * A worker was declared lost (silent past WORKER_LOST_AFTER_MS): each run it
+   * had a share of applies its `onWorkerLoss` policy. `rebalance` sends the
+   * same assignment (scenarios, segment, start instant) to an idle worker,
+   * which starts at once and keys its windows by the run's seconds as any late
+   * starter does; with no idle worker the run goes on without the share.
+   * `abort` stops the run, which ends failed with the reason. `continue` runs
+   * on with less load. The run's workers record what happened and when.
+   */
+  async onWorkerLost(workerId: string): Promise<void> {
+    for (const share of await this.o.runs.openSharesOf(workerId)) {
+      const run = await this.o.runs.get(share.runId);
+      if (!run || ENDED_RUN_STATES.includes(run.state)) continue;
+      const second = run.startAt ? Math.max(0, Math.floor((this.now() - run.startAt.getTime()) / 1000)) : 0;
+      const policy = run.load.onWorkerLoss;
+      this.lostShares.add(`${run.id}:${workerId}`);
+      this.o.registry.markIdle(workerId, run.id);
+      this.o.logger.warn({ runId: run.id, workerId, second, policy }, 'worker lost mid-run');
+      if (policy === 'abort') {
+        const reason = `aborted: worker ${workerId} was lost at second ${second} (onWorkerLoss: abort)`;
+        await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: `lost at second ${second}; the run was aborted` });
+        if (!this.abortReasons.has(run.id)) this.abortReasons.set(run.id, reason);
+        await this.stopWorkers(run, reason);
+      } else {
+        const taker = policy === 'rebalance' && share.segment ? await this.takeOver(run, workerId, share, second) : undefined;
+        const outcome = taker
+          ? `lost at second ${second}; its segment was taken over by ${taker}`
+          : `lost at second ${second}; the run went on with less load (${policy === 'continue' ? 'onWorkerLoss: continue' : 'no idle worker could take over'})`;
+        await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: outcome });
+      }
+      await this.tryFinalize(run.id);
+    }
+  }
+
+  /** Gives a lost worker's share to an idle worker; its id, or undefined when none could take it. */
+  private async takeOver(run: StoredRun, lost: string, share: { index: number; connections: number; segment: Segment | null }, second: number): Promise<string | undefined> {
+    const inRun = new Set(run.workers.map((w) => w.workerId));
+    const taker = this.o.registry.available().find((id) => !inRun.has(id));
+    if (!taker || !share.segment || !run.startAt) return undefined;
+    const offset = this.o.registry.clockOffset(taker) ?? null;
+    await this.o.runs.addTakeover(run.id, { workerId: taker, index: share.index, connections: share.connections, segment: share.segment, clockOffsetMs: offset, reason: `took over ${lost}'s segment at second ${second}` });
+    this.o.registry.markBusy(taker, run.id);
+    try {
+      await this.o.transport.sendToWorker({
+        v: PROTOCOL_VERSION,
+        type: 'run.assign',
+        sentAt: this.now(),
+        runId: run.id,
+        workerId: taker,
+        plan: run.plan,
+        scenarios: run.load.scenarios,
+        durationSeconds: run.load.durationSeconds,
+        timeoutSeconds: run.load.timeoutSeconds,
+        share: { index: share.index, count: run.workers.length, connections: share.connections },
+        segment: share.segment,
+        startAt: run.startAt.getTime() + Math.round(offset ?? 0),
+      });
+    } catch (error) {
+      this.o.logger.error({ err: error, runId: run.id, workerId: taker }, 'cannot send the takeover assignment');
+      this.o.registry.markIdle(taker, run.id);
+      await this.o.runs.setWorkerState(run.id, taker, 'failed', { windowsReported: 0, reason: `takeover assignment not delivered: ${(error as Error).message}` });
+      return undefined;
+    }
+    this.o.logger.info({ runId: run.id, lost, taker, second }, 'lost share taken over');
+    return taker;
+  }
+
   /** The latest threshold outcomes of a run in progress, judged live. */
   liveThresholdOutcomes(runId: string): ThresholdOutcome[] | undefined {
     return this.liveOutcomes.get(runId);
@@ -247,6 +316,12 @@ export class RunOrchestrator {
         return;
       case 'worker.heartbeat':
         this.o.registry.onHeartbeat(message);
+        // A lost worker that comes back still running a share that was handed on or given up: stop it (its windows are kept).
+        if (message.runId && this.lostShares.delete(`${message.runId}:${message.workerId}`)) {
+          await this.o.transport
+            .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId: message.runId, workerId: message.workerId, reason: 'this worker was declared lost; its share was handled by the run\'s onWorkerLoss policy' })
+            .catch((error: unknown) => this.o.logger.error({ err: error, workerId: message.workerId }, 'cannot stop a returning worker'));
+        }
         return;
       case 'run.window':
         return this.onWindow(message);
@@ -381,6 +456,7 @@ export class RunOrchestrator {
   }
 
   private forget(runId: string): void {
+    for (const key of this.lostShares) if (key.startsWith(`${runId}:`)) this.lostShares.delete(key);
     this.stopRequested.delete(runId);
     this.windowDeadlines.delete(runId);
     this.thresholds.delete(runId);

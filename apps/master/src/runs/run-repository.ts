@@ -227,6 +227,28 @@ export class RunRepository {
   }
 
   /** Shares of the run that have not ended yet: a cheap check before loading the whole run. */
+  /** The shares a worker has not ended, in runs that have not ended: what its loss affects. */
+  async openSharesOf(workerId: string): Promise<{ runId: string; index: number; connections: number; segment: Segment | null }[]> {
+    const rows = await this.prisma.runWorker.findMany({ where: { workerId, state: { in: ['assigned', 'started'] }, run: { state: { in: ACTIVE } } } });
+    return rows.map((row) => ({ runId: row.runId, index: row.shareIndex, connections: row.connections, segment: (row.segment as Segment | null) ?? null }));
+  }
+
+  /** Adds a worker that takes over a lost worker's share (same index and segment). */
+  async addTakeover(runId: string, share: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null; reason: string }): Promise<void> {
+    await this.prisma.runWorker.create({
+      data: {
+        runId,
+        workerId: share.workerId,
+        shareIndex: share.index,
+        connections: share.connections,
+        segment: asJson(share.segment),
+        state: 'assigned',
+        reason: share.reason,
+        clockOffsetMs: share.clockOffsetMs === null ? null : Math.round(share.clockOffsetMs),
+      },
+    });
+  }
+
   async openShareCount(runId: string): Promise<number> {
     return this.prisma.runWorker.count({ where: { runId, state: { in: ['assigned', 'started'] } } });
   }
