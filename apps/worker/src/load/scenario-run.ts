@@ -140,8 +140,11 @@ export class ScenarioRun {
       }
       return high;
     };
-    let started = 0;
-    let lastWake = this.startMs;
+    // A share that begins after its scenario did (a late assignment, or a takeover of a lost worker's segment)
+    // starts from the arrivals due now: those due before it began were another worker's, or never sent, not a burst to make up.
+    const begin = performance.now();
+    let started = begin > this.startMs ? Math.min(arrivalsBy(begin), arrivalsBy(this.endMs)) : 0;
+    let lastWake = Math.max(begin, this.startMs);
     const tick = () => {
       const now = performance.now();
       const due = now < this.startMs ? 0 : Math.min(arrivalsBy(now), arrivalsBy(this.endMs));
