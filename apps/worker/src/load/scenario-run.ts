@@ -27,6 +27,8 @@ export interface ScenarioRunOptions {
 const VU_UPDATE_MS = 50;
 /** The longest an open model's scheduler sleeps, so that a rate change or a stop is seen soon. */
 const MAX_ARRIVAL_SLEEP_MS = 50;
+/** A share that begins later than this after its scenario's start does not send the arrivals due before it began. */
+const LATE_START_MS = 1000;
 /** Above this many arrivals due at one wake-up, their due instants are spread evenly instead of solved one by one. */
 const SOLVED_ARRIVALS = 3;
 
@@ -140,11 +142,13 @@ export class ScenarioRun {
       }
       return high;
     };
-    // A share that begins after its scenario did (a late assignment, or a takeover of a lost worker's segment)
-    // starts from the arrivals due now: those due before it began were another worker's, or never sent, not a burst to make up.
+    // A share that begins well after its scenario did (a takeover of a lost worker's segment, a very late
+    // assignment) starts from the arrivals due then: those were another worker's, or never sent, not a burst to
+    // make up. A start late by the usual few milliseconds sends what fell due meanwhile, timed from when it was due.
     const begin = performance.now();
-    let started = begin > this.startMs ? Math.min(arrivalsBy(begin), arrivalsBy(this.endMs)) : 0;
-    let lastWake = Math.max(begin, this.startMs);
+    const late = begin - this.startMs > LATE_START_MS;
+    let started = late ? Math.min(arrivalsBy(begin), arrivalsBy(this.endMs)) : 0;
+    let lastWake = late ? begin : this.startMs;
     const tick = () => {
       const now = performance.now();
       const due = now < this.startMs ? 0 : Math.min(arrivalsBy(now), arrivalsBy(this.endMs));
