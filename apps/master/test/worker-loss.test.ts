@@ -83,8 +83,9 @@ describe('a worker lost mid-run (rebalance)', () => {
         `lost: ${lost.reason}; taker: ${taker.reason}; run ${done.state}, ${done.summary?.requests} requests, ${done.summary?.dropped} dropped, target served ${target.stats().served}`,
     );
     expect(done.state).toBe('finished');
-    // The taker starts from the arrivals due when it begins: no burst making up for the seconds before it.
-    expect(done.summary!.dropped).toBe(0);
+    // The taker starts from the arrivals due when it begins: no burst making up for the seconds before it (which
+    // was 400+ dropped). A few may drop when a busy machine stalls the taker's first moments (7 once in CI).
+    expect(done.summary!.dropped).toBeLessThan(40);
     expect(lost.state).toBe('lost');
     expect(lost.reason).toMatch(/^lost at second \d+; its segment was taken over by local-3$/);
     expect(taker.reason).toMatch(/^took over local-2's segment at second \d+$/);
