@@ -1,5 +1,4 @@
-import { PROTOCOL_VERSION, PlanSchema, type MasterToWorker, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
-import type { MasterTransport } from '@loadtest/transport';
+import { PROTOCOL_VERSION, PlanSchema, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError } from '../src/http/errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
@@ -7,21 +6,7 @@ import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
-import { createTestDatabase, silent, type TestDatabase } from './support.js';
-
-/** Records what the master sends; the test plays the workers. */
-class RecordingTransport implements MasterTransport {
-  readonly sent: MasterToWorker[] = [];
-  async listen(): Promise<void> {
-    // The test delivers messages by calling orchestrator.handle itself.
-  }
-  async sendToWorker(message: MasterToWorker): Promise<void> {
-    this.sent.push(message);
-  }
-  async close(): Promise<void> {
-    // Nothing to release.
-  }
-}
+import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 const hello = (workerId: string, maxConnections: number): WorkerToMaster => ({
   v: PROTOCOL_VERSION,

@@ -1,6 +1,5 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type MasterToWorker, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
-import type { MasterTransport } from '@loadtest/transport';
+import { PROTOCOL_VERSION, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
@@ -8,7 +7,7 @@ import { RunOrchestrator } from '../src/runs/orchestrator.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { runResource } from '../src/runs/run-resource.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
-import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
+import { createTestDatabase, RecordingTransport, silent, until, type TestDatabase } from './support.js';
 
 /** Reads that take a while, as they do on a busy database: widens the window for races. */
 class SlowReadRepository extends RunRepository {
@@ -16,20 +15,6 @@ class SlowReadRepository extends RunRepository {
     const run = await super.get(id);
     await new Promise((resolve) => setTimeout(resolve, 40));
     return run;
-  }
-}
-
-/** Records what the master sends instead of delivering it; the test plays the workers. */
-class RecordingTransport implements MasterTransport {
-  readonly sent: MasterToWorker[] = [];
-  async listen(): Promise<void> {
-    // The test delivers messages by calling orchestrator.handle itself.
-  }
-  async sendToWorker(message: MasterToWorker): Promise<void> {
-    this.sent.push(message);
-  }
-  async close(): Promise<void> {
-    // Nothing to release.
   }
 }
 

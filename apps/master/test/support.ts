@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { MasterToWorker } from '@loadtest/protocol';
+import type { MasterTransport } from '@loadtest/transport';
 import pino from 'pino';
 import { migrate } from '../src/persistence/migrate.js';
 import { createPrisma, type PrismaClient } from '../src/persistence/prisma.js';
@@ -61,5 +63,19 @@ export async function until<T>(check: () => Promise<T | undefined | false> | T |
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Records what the master sends instead of delivering it; the test plays the workers. */
+export class RecordingTransport implements MasterTransport {
+  readonly sent: MasterToWorker[] = [];
+  async listen(): Promise<void> {
+    // The test delivers messages by calling orchestrator.handle itself.
+  }
+  async sendToWorker(message: MasterToWorker): Promise<void> {
+    this.sent.push(message);
+  }
+  async close(): Promise<void> {
+    // Nothing to release.
   }
 }
