@@ -1,6 +1,5 @@
 import type { InProcessHub } from '@loadtest/transport';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { firstExistingEntry, threadUrl } from '@loadtest/threads';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 
@@ -12,22 +11,7 @@ import type { Logger } from 'pino';
 function workerEntry(): string {
   const override = process.env.LOADTEST_WORKER_ENTRY;
   if (override) return override;
-  const candidates = [new URL('../../worker/src/thread.ts', import.meta.url), new URL('../worker/thread.js', import.meta.url)].map((u) => fileURLToPath(u));
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`local worker entry not found; looked in ${candidates.join(', ')} (set LOADTEST_WORKER_ENTRY)`);
-  return found;
-}
-
-/**
- * Worker threads do not inherit tsx's loader from `tsx main.ts`: a TypeScript
- * entry is started through a one-line ES module that registers tsx first.
- */
-function threadUrl(entry: string): URL {
-  if (!entry.endsWith('.ts')) return pathToFileURL(entry);
-  const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
-register();
-await import(${JSON.stringify(pathToFileURL(entry).href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+  return firstExistingEntry([new URL('../../worker/src/thread.ts', import.meta.url), new URL('../worker/thread.js', import.meta.url)], 'local worker entry (set LOADTEST_WORKER_ENTRY)');
 }
 
 export interface LocalWorkers {

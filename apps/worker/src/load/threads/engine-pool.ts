@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { firstExistingEntry, threadUrl } from '@loadtest/threads';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { FromEngine } from './messages.js';
@@ -11,23 +10,7 @@ import type { FromEngine } from './messages.js';
  * bundled main.js and thread.js).
  */
 function engineEntry(): string {
-  const candidates = [new URL('./engine-thread.js', import.meta.url), new URL('../../engine-thread.ts', import.meta.url)].map((u) => fileURLToPath(u));
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) throw new Error(`engine thread entry not found; looked in ${candidates.join(', ')}`);
-  return found;
-}
-
-/**
- * Worker threads do not inherit tsx's loader: a TypeScript entry is started
- * through a one-line ES module that registers tsx first (as the master does
- * for its local worker).
- */
-function threadUrl(entry: string): URL {
-  if (!entry.endsWith('.ts')) return pathToFileURL(entry);
-  const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
-register();
-await import(${JSON.stringify(pathToFileURL(entry).href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+  return firstExistingEntry([new URL('./engine-thread.js', import.meta.url), new URL('../../engine-thread.ts', import.meta.url)], 'engine thread entry');
 }
 
 /**

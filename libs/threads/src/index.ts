@@ -1,0 +1,1 @@
+export { firstExistingEntry, threadUrl } from './thread-entry.js';
