@@ -36,6 +36,8 @@ export class WorkerAgent {
   private readonly threads: number;
   /** The engine threads, loaded when the agent starts so that a run does not wait for them; none with one thread. */
   private readonly engines: EnginePool | undefined;
+  /** Set once the engine threads are loaded and the agent listens: only then does it say hello. */
+  private ready = false;
 
   constructor(
     private readonly identity: WorkerIdentity,
@@ -49,15 +51,21 @@ export class WorkerAgent {
   }
 
   async start(): Promise<void> {
+    // The master counts a worker from its first hello or heartbeat on and gives it a run within its start lead
+    // (1 s by default); an engine thread takes over a second to load through tsx on a busy machine. So the
+    // threads load first: a share that began late would run short of its first second. A failure to start
+    // them is logged; a run that needs them then fails saying why.
+    await this.engines?.warm(this.threads).catch((error: unknown) => this.logger.error({ err: error }, 'cannot start the engine threads'));
     await this.transport.listen(this.identity.workerId, (message) => this.onMessage(message));
+    this.ready = true;
+    this.sayHello();
     this.heartbeat = setInterval(() => this.sendHeartbeat(), HEARTBEAT_INTERVAL_MS);
-    // A failure to start them is logged; a run that needs them then fails saying why.
-    this.engines?.warm(this.threads).catch((error: unknown) => this.logger.error({ err: error }, 'cannot start the engine threads'));
     this.logger.info({ workerId: this.identity.workerId, threads: this.threads }, 'worker ready');
   }
 
-  /** Sent on start and on every reconnection of the transport. */
+  /** Sent once started, and on every reconnection of the transport after that. */
   sayHello(): void {
+    if (!this.ready) return;
     const { workerId, host, version, capabilities } = this.identity;
     // The cores it offers are the engine threads it runs shares on.
     this.send({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host, version, capabilities: { ...capabilities, cores: this.threads } });

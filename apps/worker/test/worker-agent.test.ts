@@ -112,7 +112,8 @@ describe('WorkerAgent on 2 engine threads', () => {
     await until(() => received.some((m) => m.type === 'worker.hello'));
     expect(received.find((m) => m.type === 'worker.hello')).toMatchObject({ capabilities: { cores: 2 } });
     const runId = '33333333-3333-4333-8333-333333333333';
-    // The engine threads load when the agent starts; through tsx that takes over a second here.
+    // The engine threads load (over a second through tsx) before the agent says hello: a run given right
+    // after the hello starts on time, its first window is second 0.
     await hub.sendToWorker({
       v: PROTOCOL_VERSION,
       type: 'run.assign',
@@ -125,7 +126,7 @@ describe('WorkerAgent on 2 engine threads', () => {
       timeoutSeconds: 5,
       share: { index: 0, count: 1, connections: 4 },
       segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } },
-      startAt: Date.now() + 1500,
+      startAt: Date.now() + 300,
     });
     await until(() => received.some((m) => m.type === 'run.state' && m.runId === runId && m.state === 'finished'));
     const states = received.filter((m) => m.type === 'run.state').map((m) => (m.type === 'run.state' ? [m.state, m.windows ?? null] : []));
