@@ -1,4 +1,6 @@
+import { PROTOCOL_VERSION } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
+import { randomUUID } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -34,6 +36,8 @@ export interface MasterTimings {
   liveGraceMs: number;
   windowGraceMs: number;
   overdueMs: number;
+  /** How often the master tells each worker it is alive (a worker running a share stops after WORKER_MASTER_GRACE_MS without). */
+  masterHeartbeatMs: number;
 }
 
 export const DEFAULT_TIMINGS: MasterTimings = {
@@ -45,6 +49,7 @@ export const DEFAULT_TIMINGS: MasterTimings = {
   liveGraceMs: 1500,
   windowGraceMs: 10_000,
   overdueMs: 30_000,
+  masterHeartbeatMs: 1000,
 };
 
 export interface MasterDeps {
@@ -59,8 +64,13 @@ export interface Master {
   registry: WorkerRegistry;
   orchestrator: RunOrchestrator;
   socket: LiveSocketServer;
-  /** Starts taking messages from the workers. */
+  /** New at each start: a worker that sees it change says hello again. */
+  masterId: string;
+  /** Starts taking messages from the workers, and takes up the runs in progress (after a restart). */
   listenToWorkers(): Promise<void>;
+  /** The broker connection is down: worker silence is not counted, heartbeats are not sent. */
+  brokerDown(): void;
+  brokerUp(): void;
 }
 
 /** Builds the master: REST API, live streams and run orchestration, over the given database and transport. */
@@ -127,6 +137,19 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     }
   }, timings.workerSweepMs);
   workerSweep.unref();
+  const masterId = randomUUID();
+  let brokerReachable = true;
+  // Every known worker hears from the master each second; one running a share stops if it no longer does.
+  const masterHeartbeat = setInterval(() => {
+    if (!brokerReachable) return;
+    for (const worker of registry.list()) {
+      if (worker.state === 'lost') continue;
+      deps.transport
+        .sendToWorker({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), workerId: worker.id, masterId })
+        .catch((error: unknown) => deps.logger.debug({ err: error, workerId: worker.id }, 'master heartbeat not sent'));
+    }
+  }, timings.masterHeartbeatMs);
+  masterHeartbeat.unref();
 
   await app.register(
     async (api) => {
@@ -143,6 +166,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   app.addHook('preClose', async () => {
     clearInterval(liveTimer);
     clearInterval(workerSweep);
+    clearInterval(masterHeartbeat);
     orchestrator.close();
     // Close the socket connections but leave the HTTP server to Fastify.
     socket.io.disconnectSockets(true);
@@ -155,6 +179,19 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     registry,
     orchestrator,
     socket,
-    listenToWorkers: () => deps.transport.listen((message) => orchestrator.handle(message)),
+    masterId,
+    listenToWorkers: async () => {
+      await deps.transport.listen((message) => orchestrator.handle(message));
+      const taken = await orchestrator.recoverActiveRuns();
+      if (taken.length > 0) deps.logger.info({ runs: taken }, 'runs in progress taken up');
+    },
+    brokerDown: () => {
+      brokerReachable = false;
+      registry.deaf();
+    },
+    brokerUp: () => {
+      brokerReachable = true;
+      registry.hearing();
+    },
   };
 }

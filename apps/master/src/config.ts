@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   WORKER_LOST_AFTER_MS: z.coerce.number().int().min(100).default(13_000),
   /** Time from assignment to the common start instant of a run. */
   RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1000),
+  /** On SIGTERM/SIGINT, how long the runs in progress may take to finish before the master closes and leaves them to the next one. */
+  MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
   path: ['WORKER_LOST_AFTER_MS'],
@@ -51,6 +53,7 @@ export interface MasterConfig {
   workerMissingAfterMs: number;
   workerLostAfterMs: number;
   runStartLeadMs: number;
+  shutdownGraceMs: number;
   logLevel: string;
 }
 
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     workerMissingAfterMs: e.WORKER_MISSING_AFTER_MS,
     workerLostAfterMs: e.WORKER_LOST_AFTER_MS,
     runStartLeadMs: e.RUN_START_LEAD_MS,
+    shutdownGraceMs: e.MASTER_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

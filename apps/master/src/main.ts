@@ -1,4 +1,4 @@
-import { AmqpMasterTransport, InProcessHub, redactUrl, type MasterTransport } from '@loadtest/transport';
+import { AmqpMasterTransport, InProcessHub, redactUrl, type MasterTransport, type TransportEvents } from '@loadtest/transport';
 import pino from 'pino';
 import { buildMaster } from './app.js';
 import { loadConfig } from './config.js';
@@ -15,13 +15,16 @@ async function main(): Promise<void> {
     logger.child({ component: 'database' }),
   );
   const hub = config.amqpUrl ? undefined : new InProcessHub(logger.child({ component: 'transport' }));
-  const transport: MasterTransport = hub ?? new AmqpMasterTransport(config.amqpUrl!, logger.child({ component: 'transport' }), {}, config.amqpNamespace);
+  const brokerEvents: TransportEvents = {};
+  const transport: MasterTransport = hub ?? new AmqpMasterTransport(config.amqpUrl!, logger.child({ component: 'transport' }), brokerEvents, config.amqpNamespace);
   const master = await buildMaster({
     prisma: database.prisma,
     transport,
     logger,
     timings: { workerMissingAfterMs: config.workerMissingAfterMs, workerLostAfterMs: config.workerLostAfterMs, runStartLeadMs: config.runStartLeadMs },
   });
+  brokerEvents.onDisconnected = () => master.brokerDown();
+  brokerEvents.onConnected = () => master.brokerUp();
   await master.listenToWorkers();
   let localWorkers: LocalWorkers | undefined;
   if (hub && config.localWorkers > 0) {
@@ -43,15 +46,35 @@ async function main(): Promise<void> {
   );
 
   let closing = false;
+  let closeNow: (() => void) | undefined;
+  /**
+   * No new run is accepted; the runs in progress get up to MASTER_SHUTDOWN_GRACE_MS
+   * to finish. Those still running then are left in the database, with their
+   * workers going on: the next master takes them up. A second signal closes at once.
+   */
   const shutdown = (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      closeNow?.();
+      return;
+    }
     closing = true;
-    logger.info({ signal }, 'shutting down');
+    master.orchestrator.drain();
     const done = async () => {
+      let active = await master.orchestrator.activeRunIds();
+      logger.info({ signal, activeRuns: active, graceMs: config.shutdownGraceMs }, active.length > 0 ? 'shutting down: waiting for the runs in progress (signal again to close now)' : 'shutting down');
+      const deadline = Date.now() + config.shutdownGraceMs;
+      let interrupted = false;
+      closeNow = () => (interrupted = true);
+      while (active.length > 0 && Date.now() < deadline && !interrupted) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        active = await master.orchestrator.activeRunIds();
+      }
+      if (active.length > 0) logger.warn({ runs: active }, 'closing with runs in progress: the next master takes them up');
       await master.app.close();
       await localWorkers?.stop();
       await transport.close();
       await database.close();
+      logger.info('master closed');
     };
     done()
       .then(() => process.exit(0))
@@ -60,8 +83,8 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

@@ -133,7 +133,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     await orchestrator.handle(window(run.id, only!.workerId, 1));
     await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
     expect((await runs.get(run.id))!.summary!.requests).toBe(2);
-    expect(transport.sent.filter((m) => m.runId === run.id).map((m) => m.type)).toEqual(['run.assign']);
+    expect(transport.sent.filter((m) => 'runId' in m && m.runId === run.id).map((m) => m.type)).toEqual(['run.assign']);
   });
 
   describe('a worker lost mid-run, by onWorkerLoss policy', () => {
@@ -200,5 +200,108 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       expect(lostRow).toMatchObject({ state: 'lost' });
       expect(lostRow.reason).toMatch(/^lost at second \d+; the run went on with less load \(onWorkerLoss: continue\)$/);
     });
+
+    const left = (runId: string, workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId, workerId, state: 'left', windows: 3, reason: 'the worker shut down (SIGTERM)' });
+
+    it('a worker that leaves (SIGTERM) gets the policy at once: rebalance hands its segment on, its windows count kept', async () => {
+      const { run, kept, lost, sentBefore } = await startTwo('rebalance');
+      await orchestrator.handle(left(run.id, lost.workerId));
+      const assign = transport.sent.slice(sentBefore).find((m) => m.type === 'run.assign');
+      expect(assign?.type === 'run.assign' && assign.segment).toEqual(lost.segment);
+      const leftRow = (await runs.get(run.id))!.workers.find((w) => w.workerId === lost.workerId)!;
+      expect(leftRow).toMatchObject({ state: 'left', windowsReported: 3 });
+      expect(leftRow.reason).toMatch(new RegExp(`^left \\(shut down\\) at second \\d+; its segment was taken over by ${assign!.workerId}$`));
+      for (const w of [kept.workerId, assign!.workerId]) {
+        await orchestrator.handle(state(run.id, w, 'started'));
+        await orchestrator.handle(ended(run.id, w, 'finished'));
+      }
+      // It said it published 3 windows: the run waits for them, then ends with them.
+      for (const seq of [0, 1, 2]) await orchestrator.handle(window(run.id, lost.workerId, seq));
+      await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+      expect((await runs.get(run.id))!.summary!.requests).toBe(3);
+    });
+
+    it('a worker that leaves under abort ends the run failed, saying it shut down', async () => {
+      const { run, kept, lost } = await startTwo('abort');
+      await orchestrator.handle(left(run.id, lost.workerId));
+      await orchestrator.handle(ended(run.id, kept.workerId, 'stopped'));
+      for (const seq of [0, 1, 2]) await orchestrator.handle(window(run.id, lost.workerId, seq));
+      await until(async () => ((await runs.state(run.id)) === 'failed' ? true : undefined), 3000, 'run failed');
+      expect((await runs.get(run.id))!.error).toMatch(new RegExp(`aborted: worker ${lost.workerId} left \\(shut down\\) at second \\d+ \\(onWorkerLoss: abort\\)`));
+    });
+  });
+
+  it('a run whose workers stopped for want of the master ends interrupted, keeping what they measured', async () => {
+    for (const w of ['i1', 'i2']) await orchestrator.handle(heartbeat(w));
+    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 30, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+    for (const w of run.workers) {
+      await orchestrator.handle(state(run.id, w.workerId, 'started'));
+      await orchestrator.handle(window(run.id, w.workerId, 0));
+      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: w.workerId, state: 'interrupted', windows: 1, reason: 'no word from the master for 31 s (grace 30000 ms)' });
+    }
+    await until(async () => ((await runs.state(run.id)) === 'interrupted' ? true : undefined), 3000, 'run interrupted');
+    const stored = (await runs.get(run.id))!;
+    expect(stored.summary!.requests).toBe(2);
+    expect(stored.error).toMatch(/^interrupted: i1: no word from the master for 31 s/);
+  });
+
+  it('a restarted master takes up a run in progress from the database and ends it when its workers do', async () => {
+    for (const w of ['r1', 'r2']) await orchestrator.handle(heartbeat(w));
+    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 30, timeoutSeconds: 5, thresholds: [{ expression: 'p(95) < 5s', abortOnFail: false, abortGraceSeconds: 0 }], onWorkerLoss: 'rebalance' });
+    for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
+    const [a, b] = run.workers.map((w) => w.workerId) as [string, string];
+    await orchestrator.handle(window(run.id, a, 0));
+    // The master dies; a new one starts over the same database, knowing nothing but what is stored.
+    const events: [string, RunStatus][] = [];
+    const restarted = new RunOrchestrator({
+      runs,
+      plans: new PlanRepository(db.prisma),
+      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
+      transport: new RecordingTransport(),
+      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+      events: { stateChanged: (runId, s) => events.push([runId, s]) },
+      logger: silent,
+      startLeadMs: 0,
+      windowGraceMs: 5000,
+      overdueMs: 60_000,
+    });
+    try {
+      expect(await restarted.recoverActiveRuns()).toContain(run.id);
+      // What the broker held while no master was there arrives now, a duplicate among it.
+      await restarted.handle(window(run.id, a, 0));
+      await restarted.handle(window(run.id, a, 1));
+      await restarted.handle(window(run.id, b, 0));
+      await restarted.handle(state(run.id, a, 'finished', 2));
+      await restarted.handle(state(run.id, b, 'finished', 1));
+      await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+      const stored = (await runs.get(run.id))!;
+      expect(stored.summary!.requests).toBe(3);
+      expect(stored.verdict).toBe('passed');
+      expect(events).toContainEqual([run.id, 'finished']);
+    } finally {
+      restarted.close();
+    }
+  });
+
+  it('refuses new runs with 503 once draining for shutdown', async () => {
+    await orchestrator.handle(heartbeat('d1'));
+    const draining = new RunOrchestrator({
+      runs,
+      plans: new PlanRepository(db.prisma),
+      registry,
+      transport: new RecordingTransport(),
+      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+      events: { stateChanged: () => undefined },
+      logger: silent,
+      startLeadMs: 0,
+      windowGraceMs: 5000,
+      overdueMs: 60_000,
+    });
+    draining.drain();
+    await expect(draining.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' })).rejects.toMatchObject({
+      statusCode: 503,
+      message: expect.stringContaining('shutting down'),
+    });
+    draining.close();
   });
 });

@@ -126,3 +126,24 @@ describe('WorkerRegistry missing and lost workers', () => {
     expect(() => new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 3000 })).toThrow(/lostAfterMs \(3000\) must be more than missingAfterMs \(3000\)/);
   });
 });
+
+describe('WorkerRegistry while the master cannot reach the broker', () => {
+  it('does not count the time it hears nothing as the workers\' silence', () => {
+    let now = 50_000;
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
+    registry.onHeartbeat({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: now, workerId: 'w', activity: 'busy', runId: null });
+    now += 1000;
+    registry.deaf();
+    // A 20 s broker outage: not lost, not even missing, since the master could not have heard it.
+    now += 20_000;
+    expect(registry.list()[0]!.state).toBe('online');
+    expect(registry.sweep().map((c) => c.state)).toEqual(['online']);
+    registry.hearing();
+    expect(registry.list()[0]!.state).toBe('online');
+    // Its silence counts on from the 1 s it had stood at: missing 2 s later, lost 12 s later.
+    now += 2500;
+    expect(registry.list()[0]!.state).toBe('missing');
+    now += 10_000;
+    expect(registry.list()[0]!.state).toBe('lost');
+  });
+});

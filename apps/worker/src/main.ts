@@ -2,18 +2,25 @@ import { AmqpWorkerTransport, type TransportEvents } from '@loadtest/transport';
 import { parseArgs } from 'node:util';
 import { workerIdentity, workerThreads } from './identity.js';
 import { createLogger } from './logger.js';
+import { workerTolerance, type WorkerTolerance } from './tolerance.js';
 import { WorkerAgent } from './worker-agent.js';
 
 /**
  * A worker process for the distributed mode: it reaches the master through RabbitMQ.
  * `--threads N` (or WORKER_THREADS): the engine threads it generates load on; every core by default.
+ * On SIGTERM it ends its share (publishing the partial window, reporting `left`) and leaves.
  */
+/** On SIGTERM, how long the share's last windows and state may take to be confirmed before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
   const logger = createLogger('worker');
   let threads: number;
+  let tolerance: WorkerTolerance;
   try {
     const { values } = parseArgs({ options: { threads: { type: 'string' } }, strict: true, allowPositionals: false });
     threads = workerThreads(values.threads, process.env);
+    tolerance = workerTolerance(process.env);
   } catch (error) {
     logger.fatal(`${(error as Error).message} (usage: worker [--threads N])`);
     process.exit(2);
@@ -26,14 +33,19 @@ async function main(): Promise<void> {
   const identity = workerIdentity(process.env, { threads });
   const events: TransportEvents = {};
   const transport = new AmqpWorkerTransport(url, logger.child({ workerId: identity.workerId }), events, process.env.AMQP_NAMESPACE || undefined);
-  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }), { threads });
+  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }), { threads, tolerance });
   events.onConnected = () => agent.sayHello();
   // The transport's connect event says hello, now and after every reconnection.
   await agent.start();
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    // With the broker away, the last windows cannot be confirmed: do not hang on them forever.
+    setTimeout(() => {
+      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown: windows still unconfirmed; exiting without them');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
     agent
-      .stop()
+      .stop(`the worker shut down (${signal})`)
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

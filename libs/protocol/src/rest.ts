@@ -36,13 +36,21 @@ export const StartRunBodySchema = z
   .meta({ id: 'StartRun' });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
-export const RUN_STATES = ['pending', 'running', 'finished', 'stopped', 'failed'] as const;
+/**
+ * `interrupted`: the master was gone past its grace period and the workers
+ * stopped; everything measured until then is kept.
+ */
+export const RUN_STATES = ['pending', 'running', 'finished', 'stopped', 'failed', 'interrupted'] as const;
 export const RunStatusSchema = z.enum(RUN_STATES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
-export const ENDED_RUN_STATES: readonly RunStatus[] = ['finished', 'stopped', 'failed'];
+export const ENDED_RUN_STATES: readonly RunStatus[] = ['finished', 'stopped', 'failed', 'interrupted'];
 
-/** `lost`: the worker went silent mid-run; the run's `onWorkerLoss` policy decided what became of its share (see `reason`). */
-export const WorkerShareStateSchema = z.enum(['assigned', 'started', 'finished', 'stopped', 'failed', 'lost']);
+/**
+ * `lost`: the worker went silent mid-run; the run's `onWorkerLoss` policy decided what became of its share (see `reason`).
+ * `left`: the worker shut down mid-run (SIGTERM) after publishing what it measured; the policy applies as for `lost`.
+ * `interrupted`: the worker stopped its share because the master was silent past its grace period.
+ */
+export const WorkerShareStateSchema = z.enum(['assigned', 'started', 'finished', 'stopped', 'failed', 'lost', 'left', 'interrupted']);
 export type WorkerShareState = z.infer<typeof WorkerShareStateSchema>;
 
 export const RunWorkerResourceSchema = z

@@ -3,5 +3,7 @@
  * message whose version it does not speak instead of guessing at its shape.
  * 2: a window travels as one compact binary block with per-step sub-windows.
  * 3: an assignment carries the run's scenarios; windows count dropped iterations.
+ * 4: the master heartbeats to its workers; a share can end `left` (its worker shut
+ *    down) or `interrupted` (its worker heard nothing from the master for too long).
  */
-export const PROTOCOL_VERSION = 3 as const;
+export const PROTOCOL_VERSION = 4 as const;

@@ -26,4 +26,6 @@ export interface WorkerTransport {
 export interface TransportEvents {
   /** Called on every (re)connection, e.g. so that a worker can say hello again. */
   onConnected?: () => void;
+  /** Called when the connection is lost (the transport reconnects by itself). */
+  onDisconnected?: () => void;
 }

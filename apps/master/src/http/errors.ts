@@ -15,3 +15,4 @@ export class HttpError extends Error {
 export const notFound = (what: string, id: string) => new HttpError(404, `${what} ${id} not found`);
 export const conflict = (message: string) => new HttpError(409, message);
 export const badRequest = (message: string, issues?: FieldIssue[]) => new HttpError(400, message, issues);
+export const unavailable = (message: string) => new HttpError(503, message);

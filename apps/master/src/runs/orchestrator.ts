@@ -14,7 +14,7 @@ import {
 } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
-import { badRequest, conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, notFound, unavailable } from '../http/errors.js';
 import { thresholdOutcomes, type LiveAggregator } from '../live/live-aggregator.js';
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
@@ -45,7 +45,7 @@ export interface OrchestratorOptions {
   now?: () => number;
 }
 
-const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed', 'lost']);
+const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed', 'lost', 'left', 'interrupted']);
 
 /**
  * Plans runs and follows them to their end: gives each live worker an
@@ -75,6 +75,10 @@ export class RunOrchestrator {
   /** Runs known to exist, so that each window does not cost a look-up. */
   private readonly knownRuns = new Set<string>();
   private readonly windowWriter: WindowWriter;
+  /** Set on shutdown: no new run is accepted. */
+  private draining = false;
+  /** Runs taken up after a (re)start of this master: a share that never reports again was cut off by its absence. */
+  private readonly recovered = new Set<string>();
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
@@ -82,6 +86,7 @@ export class RunOrchestrator {
   }
 
   async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
+    if (this.draining) throw unavailable('the master is shutting down and accepts no new run; start it on the next master');
     const plan = await this.o.plans.get(planId);
     if (!plan) throw notFound('plan', planId);
     const { thresholds: thresholdSpecs, ...request } = body;
@@ -214,25 +219,38 @@ export class RunOrchestrator {
     for (const share of await this.o.runs.openSharesOf(workerId)) {
       const run = await this.o.runs.get(share.runId);
       if (!run || ENDED_RUN_STATES.includes(run.state)) continue;
-      const second = run.startAt ? Math.max(0, Math.floor((this.now() - run.startAt.getTime()) / 1000)) : 0;
-      const policy = run.load.onWorkerLoss;
       this.lostShares.add(`${run.id}:${workerId}`);
-      this.o.registry.markIdle(workerId, run.id);
-      this.o.logger.warn({ runId: run.id, workerId, second, policy }, 'worker lost mid-run');
-      if (policy === 'abort') {
-        const reason = `aborted: worker ${workerId} was lost at second ${second} (onWorkerLoss: abort)`;
-        await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: `lost at second ${second}; the run was aborted` });
-        if (!this.abortReasons.has(run.id)) this.abortReasons.set(run.id, reason);
-        await this.stopWorkers(run, reason);
-      } else {
-        const taker = policy === 'rebalance' && share.segment ? await this.takeOver(run, workerId, share, second) : undefined;
-        const outcome = taker
-          ? `lost at second ${second}; its segment was taken over by ${taker}`
-          : `lost at second ${second}; the run went on with less load (${policy === 'continue' ? 'onWorkerLoss: continue' : 'no idle worker could take over'})`;
-        await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: outcome });
-      }
-      await this.tryFinalize(run.id);
+      await this.applyLossPolicy(run, workerId, share, 'lost');
     }
+  }
+
+  /**
+   * A worker's share ended before the run did, the worker gone (`lost`: silent
+   * past WORKER_LOST_AFTER_MS; `left`: it shut down and said so): the run's
+   * `onWorkerLoss` policy decides what becomes of the share, and the share's
+   * reason records it. A `left` share already has its state and windows.
+   */
+  private async applyLossPolicy(run: StoredRun, workerId: string, share: { index: number; connections: number; segment: Segment | null }, how: 'lost' | 'left'): Promise<void> {
+    const second = run.startAt ? Math.max(0, Math.floor((this.now() - run.startAt.getTime()) / 1000)) : 0;
+    const policy = run.load.onWorkerLoss;
+    this.o.registry.markIdle(workerId, run.id);
+    this.o.logger.warn({ runId: run.id, workerId, second, policy, how }, how === 'lost' ? 'worker lost mid-run' : 'worker left mid-run');
+    const what = how === 'lost' ? `lost at second ${second}` : `left (shut down) at second ${second}`;
+    let outcome: string;
+    if (policy === 'abort') {
+      const reason = `aborted: worker ${workerId} ${how === 'lost' ? 'was ' : ''}${what} (onWorkerLoss: abort)`;
+      outcome = `${what}; the run was aborted`;
+      if (!this.abortReasons.has(run.id)) this.abortReasons.set(run.id, reason);
+      await this.stopWorkers(run, reason);
+    } else {
+      const taker = policy === 'rebalance' && share.segment ? await this.takeOver(run, workerId, share, second) : undefined;
+      outcome = taker
+        ? `${what}; its segment was taken over by ${taker}`
+        : `${what}; the run went on with less load (${policy === 'continue' ? 'onWorkerLoss: continue' : 'no idle worker could take over'})`;
+    }
+    if (how === 'lost') await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: outcome });
+    else await this.o.runs.setShareReason(run.id, workerId, outcome);
+    await this.tryFinalize(run.id);
   }
 
   /** Gives a lost worker's share to an idle worker; its id, or undefined when none could take it. */
@@ -369,6 +387,14 @@ export class RunOrchestrator {
       return;
     }
     this.o.registry.markIdle(workerId, runId);
+    if (state === 'left') {
+      const run = await this.o.runs.get(runId);
+      const share = run?.workers.find((w) => w.workerId === workerId);
+      // A worker that shut down while its run was ending (stop, abort) leaves nothing to hand over.
+      if (run && share && !ENDED_RUN_STATES.includes(run.state) && !this.stopRequested.has(runId) && !this.abortReasons.has(runId)) {
+        return this.applyLossPolicy(run, workerId, share, 'left');
+      }
+    }
     await this.tryFinalize(runId);
   }
 
@@ -432,14 +458,22 @@ export class RunOrchestrator {
     const failures = run.workers.filter((w) => w.state === 'failed').map((w) => `${w.workerId}: ${w.reason ?? 'failed'}`);
     const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state)).map((w) => w.workerId);
     const aborted = this.abortReasons.get(run.id);
+    const interrupted = run.workers.filter((w) => w.state === 'interrupted');
     let state: RunStatus;
     const reasons: string[] = [];
+    if (interrupted.length > 0) reasons.push(`interrupted: ${interrupted.map((w) => `${w.workerId}: ${w.reason ?? 'stopped'}`).join('; ')}`);
     if (aborted) reasons.push(aborted);
     if (failures.length > 0) reasons.push(`worker failures: ${failures.join('; ')}`);
-    if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
+    // After a restart, a share that never reported again was cut off while no master was there (e.g. a local worker
+    // that went down with it): the run was interrupted, not failed by its workers.
+    const cutOff = this.recovered.has(run.id) && open.length > 0;
+    if (cutOff) reasons.push(`interrupted: the master restarted during the run and these workers never reported again: ${open.join(', ')}`);
+    else if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
     if (forced && open.length === 0) reasons.push(forced);
-    if (aborted || failures.length > 0 || open.length > 0) state = 'failed';
-    else state = this.stopRequested.has(run.id) ? 'stopped' : 'finished';
+    if (aborted || failures.length > 0 || (open.length > 0 && !cutOff)) state = 'failed';
+    else if (interrupted.length > 0 || cutOff) state = 'interrupted';
+    // A share ends `stopped` only when a master asked it to: that tells a stop asked before a restart too.
+    else state = this.stopRequested.has(run.id) || run.workers.some((w) => w.state === 'stopped') ? 'stopped' : 'finished';
     const merged = await this.o.runs.mergeStored(run.id);
     const summary = summarizeMerged(merged);
     // The thresholds are judged once more, on everything stored, at the end.
@@ -456,6 +490,7 @@ export class RunOrchestrator {
   }
 
   private forget(runId: string): void {
+    this.recovered.delete(runId);
     for (const key of this.lostShares) if (key.startsWith(`${runId}:`)) this.lostShares.delete(key);
     this.stopRequested.delete(runId);
     this.windowDeadlines.delete(runId);
@@ -478,6 +513,44 @@ export class RunOrchestrator {
     }, delay);
     timer.unref();
     this.watchdogs.set(runId, timer);
+  }
+
+  /**
+   * After a start (a restart included): takes up the runs the database says
+   * are in progress. Their windows and worker states keep coming through the
+   * broker, which held them while no master was there; each run gets its
+   * thresholds, live stream and watchdog back, and ends as soon as its shares
+   * have. Returns the ids taken up.
+   */
+  async recoverActiveRuns(): Promise<string[]> {
+    const ids = await this.o.runs.activeRunIds();
+    for (const runId of ids) {
+      const run = await this.o.runs.get(runId);
+      if (!run) continue;
+      const scoped = parseThresholdSpecs(run.thresholds, run.plan);
+      this.thresholds.set(runId, scoped);
+      this.specs.set(runId, run.thresholds);
+      this.knownRuns.add(runId);
+      this.recovered.add(runId);
+      const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
+      this.o.live.trackRun(runId, Math.max(1, open.length), scoped);
+      for (const w of open) this.o.registry.markBusy(w.workerId, runId);
+      const plannedEnd = (run.startAt?.getTime() ?? this.now()) + run.load.durationSeconds * 1000;
+      this.armWatchdog(runId, plannedEnd);
+      this.o.logger.info({ runId, state: run.state, openShares: open.map((w) => w.workerId), plannedEnd: new Date(plannedEnd) }, 'run taken up after start');
+      await this.tryFinalize(runId);
+    }
+    return ids;
+  }
+
+  /** The runs in progress (pending or running), as stored. */
+  activeRunIds(): Promise<string[]> {
+    return this.o.runs.activeRunIds();
+  }
+
+  /** Refuses new runs from now on (shutdown); the runs in progress go on. */
+  drain(): void {
+    this.draining = true;
   }
 
   close(): void {

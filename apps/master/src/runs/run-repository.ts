@@ -226,7 +226,11 @@ export class RunRepository {
     return count > 0;
   }
 
-  /** Shares of the run that have not ended yet: a cheap check before loading the whole run. */
+  /** Says what became of a share that has ended (e.g. the worker-loss policy applied to a worker that left). */
+  async setShareReason(runId: string, workerId: string, reason: string): Promise<void> {
+    await this.prisma.runWorker.updateMany({ where: { runId, workerId }, data: { reason } });
+  }
+
   /** The shares a worker has not ended, in runs that have not ended: what its loss affects. */
   async openSharesOf(workerId: string): Promise<{ runId: string; index: number; connections: number; segment: Segment | null }[]> {
     const rows = await this.prisma.runWorker.findMany({ where: { workerId, state: { in: ['assigned', 'started'] }, run: { state: { in: ACTIVE } } } });
@@ -249,6 +253,7 @@ export class RunRepository {
     });
   }
 
+  /** Shares of the run that have not ended yet: a cheap check before loading the whole run. */
   async openShareCount(runId: string): Promise<number> {
     return this.prisma.runWorker.count({ where: { runId, state: { in: ['assigned', 'started'] } } });
   }

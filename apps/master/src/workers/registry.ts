@@ -37,6 +37,8 @@ export interface WorkerRegistryOptions {
 export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerEntry>();
   private readonly now: () => number;
+  /** Since when the master cannot hear any worker (its broker connection is down); null when it can. */
+  private deafSince: number | null = null;
 
   constructor(private readonly options: WorkerRegistryOptions) {
     if (!(options.lostAfterMs > options.missingAfterMs)) {
@@ -90,8 +92,25 @@ export class WorkerRegistry {
     return samples && samples.length > 0 ? Math.max(...samples) : null;
   }
 
+  /**
+   * The master lost its broker connection: it hears no worker, so their
+   * silence from now on says nothing about them. Their silence is counted
+   * again from where it stood, once `hearing()` is called.
+   */
+  deaf(): void {
+    this.deafSince ??= this.now();
+  }
+
+  /** The master hears the workers again: the time it could not is not counted as their silence. */
+  hearing(): void {
+    if (this.deafSince === null) return;
+    const gap = this.now() - this.deafSince;
+    this.deafSince = null;
+    for (const entry of this.workers.values()) entry.lastSeenAt = Math.min(this.now(), entry.lastSeenAt + gap);
+  }
+
   stateOf(entry: WorkerEntry): WorkerState {
-    const silentFor = this.now() - entry.lastSeenAt;
+    const silentFor = (this.deafSince ?? this.now()) - entry.lastSeenAt;
     if (silentFor > this.options.lostAfterMs) return 'lost';
     if (silentFor > this.options.missingAfterMs) return 'missing';
     return entry.busyWith ? 'busy' : 'online';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MasterHeartbeatSchema } from './master-heartbeat.js';
 import { RunAssignSchema } from './run-assign.js';
 import { RunStateSchema } from './run-state.js';
 import { RunStopSchema } from './run-stop.js';
@@ -7,6 +8,7 @@ import { WorkerHeartbeatSchema } from './worker-heartbeat.js';
 import { WorkerHelloSchema } from './worker-hello.js';
 
 export * from './envelope.js';
+export * from './master-heartbeat.js';
 export * from './run-assign.js';
 export * from './run-state.js';
 export * from './run-stop.js';
@@ -24,7 +26,7 @@ export const WorkerToMasterSchema = z.discriminatedUnion('type', [
 export type WorkerToMaster = z.infer<typeof WorkerToMasterSchema>;
 
 /** Everything the master sends to one worker. */
-export const MasterToWorkerSchema = z.discriminatedUnion('type', [RunAssignSchema, RunStopSchema]);
+export const MasterToWorkerSchema = z.discriminatedUnion('type', [RunAssignSchema, RunStopSchema, MasterHeartbeatSchema]);
 export type MasterToWorker = z.infer<typeof MasterToWorkerSchema>;
 
 export const WORKER_TO_MASTER_TYPES = ['worker.hello', 'worker.heartbeat', 'run.window', 'run.state'] as const;

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
 
-export const WorkerRunStateSchema = z.enum(['started', 'finished', 'stopped', 'failed']);
+/**
+ * `left`: the worker is shutting down (SIGTERM) and ended its share early, after publishing its partial window.
+ * `interrupted`: the worker heard nothing from the master for its grace period and stopped its share.
+ */
+export const WorkerRunStateSchema = z.enum(['started', 'finished', 'stopped', 'failed', 'left', 'interrupted']);
 export type WorkerRunState = z.infer<typeof WorkerRunStateSchema>;
 
 /** A worker's progress through its share of a run. */

@@ -27,7 +27,10 @@ export function connectAmqp(url: string, name: string, logger: Logger, events: T
     logger.info({ broker: where }, 'connected to broker');
     events.onConnected?.();
   });
-  connection.on('disconnect', ({ err }) => logger.warn({ broker: where, err }, 'disconnected from broker; reconnecting'));
+  connection.on('disconnect', ({ err }) => {
+    logger.warn({ broker: where, err }, 'disconnected from broker; reconnecting');
+    events.onDisconnected?.();
+  });
   connection.on('connectFailed', ({ err }) => logger.warn({ broker: where, err }, 'cannot connect to broker; retrying'));
   return connection;
 }

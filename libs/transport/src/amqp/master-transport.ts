@@ -11,6 +11,8 @@ import { assertMasterQueue, assertWorkerQueue } from './topology.js';
 const MASTER_PREFETCH = 256;
 /** Pause before a message whose handler failed is delivered again. */
 const REDELIVERY_DELAY_MS = 1000;
+/** The master heartbeats every second; one older than this says nothing more. */
+const MASTER_HEARTBEAT_EXPIRATION_MS = 5000;
 
 export class AmqpMasterTransport implements MasterTransport {
   private connection: AmqpConnectionManager | undefined;
@@ -60,10 +62,13 @@ export class AmqpMasterTransport implements MasterTransport {
       await channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, message.workerId));
       this.declaredWorkerQueues.add(message.workerId);
     }
+    const heartbeat = message.type === 'master.heartbeat';
     await channel.publish(this.names.exchange, this.names.workerRoutingKey(message.workerId, message), Buffer.from(JSON.stringify(message)), {
-      persistent: true,
+      persistent: !heartbeat,
       contentType: 'application/json',
       type: message.type,
+      // A heartbeat is worthless once stale: the queue of a worker that is away must not fill up with them.
+      ...(heartbeat ? { expiration: String(MASTER_HEARTBEAT_EXPIRATION_MS) } : {}),
     });
   }
 
