@@ -86,10 +86,10 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       tags: ['runs'],
       summary: 'Start a run of a plan',
       description:
-        'Takes `scenarios` (constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate, or a LOAD/STRESS/SPIKE/SOAK preset, each with its own startTime) or the shorthand `connections` + `durationSeconds`. Presets are expanded into stages, shown in the answer and stored. Each live worker gets an execution segment and computes its exact share of every scenario from it (100 VUs over 3 workers: 34/33/33). 400 names each field that cannot run; 409 when no worker is available.',
+        'Takes `scenarios` (constant-vus, ramping-vus, constant-arrival-rate, ramping-arrival-rate, or a LOAD/STRESS/SPIKE/SOAK preset, each with its own startTime) or the shorthand `connections` + `durationSeconds`. Presets are expanded into stages, shown in the answer and stored. Each live worker gets an execution segment and computes its exact share of every scenario from it (100 VUs over 3 workers: 34/33/33). 400 names each field that cannot run; 409 when no worker is available or the run needs more connections than they hold; 503 while the master is shutting down.',
       params: IdParamsSchema,
       body: StartRunBodySchema,
-      response: { 201: RunResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema },
+      response: { 201: RunResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 503: ErrorBodySchema },
     },
     handler: async (request, reply) => {
       const run = await orchestrator.startRun(request.params.id, request.body);
