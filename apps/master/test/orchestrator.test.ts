@@ -199,6 +199,16 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       const lostRow = (await runs.get(run.id))!.workers.find((w) => w.workerId === lost.workerId)!;
       expect(lostRow).toMatchObject({ state: 'lost' });
       expect(lostRow.reason).toMatch(/^lost at second \d+; the run went on with less load \(onWorkerLoss: continue\)$/);
+      // The result says the run had less load than planned, and why.
+      expect((await runs.get(run.id))!.error).toBe(`ran with less load than planned: ${lost.workerId} ${lostRow.reason}`);
+    });
+
+    it('a run whose every worker is lost, with none to take over, ends failed and says so', async () => {
+      const { run, kept, lost } = await startTwo('continue');
+      await orchestrator.onWorkerLost(lost.workerId);
+      await orchestrator.onWorkerLost(kept.workerId);
+      await until(async () => ((await runs.state(run.id)) === 'failed' ? true : undefined), 3000, 'run failed');
+      expect((await runs.get(run.id))!.error).toMatch(/^every worker of the run was lost or left: /);
     });
 
     const left = (runId: string, workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId, workerId, state: 'left', windows: 3, reason: 'the worker shut down (SIGTERM)' });

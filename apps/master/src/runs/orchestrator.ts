@@ -470,7 +470,14 @@ export class RunOrchestrator {
     if (cutOff) reasons.push(`interrupted: the master restarted during the run and these workers never reported again: ${open.join(', ')}`);
     else if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
     if (forced && open.length === 0) reasons.push(forced);
-    if (aborted || failures.length > 0 || (open.length > 0 && !cutOff)) state = 'failed';
+    // A share whose worker was lost or left, and that no other worker carried on: the run had less load than planned.
+    const gone = (w: { state: string }) => w.state === 'lost' || w.state === 'left';
+    const uncovered = run.workers.filter((w) => gone(w) && !run.workers.some((o) => o !== w && o.index === w.index && !gone(o)));
+    const allGone = run.workers.length > 0 && run.workers.every(gone);
+    if (!aborted && uncovered.length > 0) {
+      reasons.push(`${allGone ? 'every worker of the run was lost or left' : 'ran with less load than planned'}: ${uncovered.map((w) => `${w.workerId} ${w.reason ?? w.state}`).join('; ')}`);
+    }
+    if (aborted || failures.length > 0 || (open.length > 0 && !cutOff) || allGone) state = 'failed';
     else if (interrupted.length > 0 || cutOff) state = 'interrupted';
     // A share ends `stopped` only when a master asked it to: that tells a stop asked before a restart too.
     else state = this.stopRequested.has(run.id) || run.workers.some((w) => w.state === 'stopped') ? 'stopped' : 'finished';

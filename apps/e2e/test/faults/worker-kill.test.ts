@@ -1,0 +1,179 @@
+import type { RunResource } from '@loadtest/protocol';
+import { startTarget, type TargetServer } from '@loadtest/target';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createDatabase, sleep, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
+import { startBrokerNode, type BrokerNode } from './broker-node.js';
+import {
+  arrivalsWithin,
+  Cleanup,
+  createPlan,
+  describeArrivals,
+  logTime,
+  median,
+  range,
+  runEnded,
+  startMaster,
+  startWorker,
+  storedShares,
+  windowsByWorker,
+  workersOnline,
+  type Broker,
+} from './fault-support.js';
+
+const RATE = 200;
+const DURATION = 18;
+/** 10 connections per worker: far more than 100 requests/s on a local target need, and the in-flight bound below. */
+const MAX_VUS = 20;
+const [SURVIVOR, VICTIM, SPARE] = ['kill-w1', 'kill-w2', 'kill-w3'];
+
+/**
+ * kill -9 of a worker process mid-run, on a private RabbitMQ node, with the
+ * default policy `rebalance`: the master declares the worker lost and gives
+ * its segment to an idle worker. Loss timings are shortened (missing after
+ * 1.5 s, lost after 3 s of silence) to keep the test short.
+ */
+describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
+  const cleanup = new Cleanup();
+  let broker: BrokerNode;
+  let amqp: Broker;
+  let databaseUrl: string;
+  let target: TargetServer;
+  let master: RunningProcess;
+  let base: string;
+  let planId: string;
+  const workers = new Map<string, RunningProcess>();
+
+  const launchWorker = (id: string) => {
+    const worker = startWorker(id, amqp);
+    workers.set(id, worker);
+    cleanup.add(() => worker.stop());
+    return worker;
+  };
+
+  beforeAll(async () => {
+    broker = await startBrokerNode('lt-fault-kill');
+    cleanup.add(() => broker.shutdown());
+    amqp = { url: broker.url, namespace: `fault-kill-${randomUUID().slice(0, 8)}` };
+    const db = await createDatabase();
+    cleanup.add(() => db.drop());
+    databaseUrl = db.url;
+    target = await startTarget();
+    cleanup.add(() => target.close());
+    ({ master, base } = await startMaster('fault-kill-master', amqp, databaseUrl, { WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '3000' }));
+    cleanup.add(() => master.stop());
+    launchWorker(SURVIVOR);
+    launchWorker(VICTIM);
+    await workersOnline(base, [SURVIVOR, VICTIM]);
+    planId = await createPlan(base, target.url, 'fault kill');
+  }, 120_000);
+
+  afterAll(() => cleanup.run(), 60_000);
+
+  it('declares the killed worker lost, hands its segment to the idle worker, keeps every published window, and restores the rate', async () => {
+    target.resetStats();
+    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
+      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
+      onWorkerLoss: 'rebalance',
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    expect(started.body.workers.map((w) => w.workerId)).toEqual([SURVIVOR, VICTIM]);
+    const runId = started.body.id;
+    const startMs = Date.parse(started.body.startAt!);
+    const endMs = startMs + DURATION * 1000;
+
+    // The spare joins only now: a worker online when the run starts is given a share of it.
+    launchWorker(SPARE);
+    await workersOnline(base, [SPARE], 20_000);
+    // Killed half-way through a second, at least 4 s in: the windows of the whole seconds before are published,
+    // the current second is lost with the process.
+    const killSecond = Math.max(4, Math.ceil((Date.now() - startMs) / 1000));
+    const killAt = startMs + killSecond * 1000 + 500;
+    expect(endMs - killAt, 'time left in the run for the loss and the takeover').toBeGreaterThanOrEqual(10_000);
+    await sleep(killAt - Date.now());
+    const killedAt = Date.now();
+    await workers.get(VICTIM)!.stop('SIGKILL');
+
+    // Shown lost through the API while the run goes on.
+    const shownLostAt = await until(
+      async () => {
+        const run = (await api<RunResource>(base, 'GET', `/api/v1/runs/${runId}`)).body;
+        return run.state === 'running' && run.workers.some((w) => w.workerId === VICTIM && w.state === 'lost') ? Date.now() : undefined;
+      },
+      15_000,
+      `${VICTIM} shown lost in the running run`,
+    );
+    const declaredLostAt = await logTime(master, (r) => r.msg === 'worker state changed' && r.workerId === VICTIM && r.state === 'lost');
+    const takerStartedAt = await logTime(master, (r) => r.msg === 'worker run state' && r.runId === runId && r.workerId === SPARE && r.state === 'started');
+
+    const run = await runEnded(base, runId, endMs - Date.now() + 30_000);
+    // Let the last responses be written and counted.
+    await sleep(300);
+    const served = target.stats().served;
+    const reported = run.summary?.requests ?? 0;
+    const stored = await storedWindows(databaseUrl, runId);
+    const byWorker = windowsByWorker(stored);
+    const shares = await storedShares(databaseUrl, runId);
+    const before = arrivalsWithin(target, startMs, killedAt, startMs);
+    const gap = arrivalsWithin(target, killedAt, takerStartedAt, startMs);
+    const after = arrivalsWithin(target, takerStartedAt + 1000, endMs, startMs);
+    // The killed worker's current second (0.5 s at its 100/s) and its requests in flight are lost by nature.
+    const lossBound = RATE / 2 + MAX_VUS / 2;
+
+    // eslint-disable-next-line no-console -- figures the issue asks for
+    console.info(
+      [
+        `fault kill -9: ${VICTIM} killed ${killedAt - startMs} ms into the run`,
+        `detection: declared lost ${declaredLostAt - killedAt} ms after the kill, shown lost by the API ${shownLostAt - killedAt} ms after`,
+        `takeover: ${SPARE} started its share ${takerStartedAt - killedAt} ms after the kill`,
+        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        `requests reported ${reported}, target served ${served}, difference ${served - reported} (bound ${lossBound}); dropped ${run.summary?.dropped}`,
+        `arrivals/s ${describeArrivals('before the kill', before)}; ${describeArrivals('kill → takeover', gap)}; ${describeArrivals('after the takeover', after)}`,
+        `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${VICTIM}: ${run.workers.find((w) => w.workerId === VICTIM)?.reason}; ${SPARE}: ${run.workers.find((w) => w.workerId === SPARE)?.reason}`,
+      ].join('\n  '),
+    );
+
+    expect(run.state, run.error ?? '').toBe('finished');
+    expect(run.workers.map((w) => [w.workerId, w.state])).toEqual([
+      [SURVIVOR, 'finished'],
+      [VICTIM, 'lost'],
+      [SPARE, 'finished'],
+    ]);
+    expect(run.workers.find((w) => w.workerId === VICTIM)!.reason).toMatch(new RegExp(`^lost at second \\d+; its segment was taken over by ${SPARE}$`));
+    expect(run.workers.find((w) => w.workerId === SPARE)!.reason).toMatch(new RegExp(`^took over ${VICTIM}'s segment at second \\d+$`));
+
+    // Lost after 3 s of silence (the last heartbeat came up to 1 s before the kill), seen by a sweep every 500 ms.
+    expect(declaredLostAt - killedAt).toBeGreaterThanOrEqual(1500);
+    expect(declaredLostAt - killedAt).toBeLessThan(5000);
+    expect(takerStartedAt - killedAt).toBeLessThan(8000);
+
+    // No window lost: per worker, seq 0..n-1 with no gap, n being what it reported when it ended.
+    const survivor = shares.find((s) => s.workerId === SURVIVOR)!;
+    const spare = shares.find((s) => s.workerId === SPARE)!;
+    expect(survivor.windowsReported).toBe(DURATION);
+    expect(byWorker.get(SURVIVOR)!.seqs).toEqual(range(0, DURATION));
+    expect(byWorker.get(SURVIVOR)!.seconds).toEqual(range(0, DURATION));
+    expect(spare.windowsReported).toBeGreaterThan(0);
+    expect(byWorker.get(SPARE)!.seqs).toEqual(range(0, spare.windowsReported!));
+    // The taker keys its windows by the run's seconds, from the second it began to the last.
+    expect(byWorker.get(SPARE)!.seconds).toEqual(range(DURATION - spare.windowsReported!, spare.windowsReported!));
+    expect(byWorker.get(SPARE)!.seconds[0]).toBeGreaterThanOrEqual(killSecond);
+    // The killed worker never reported an end: everything it published before the kill is stored, nothing after.
+    expect(shares.find((s) => s.workerId === VICTIM)!.windowsReported).toBeNull();
+    expect(byWorker.get(VICTIM)!.seqs).toEqual(range(0, killSecond));
+    expect(byWorker.get(VICTIM)!.seconds).toEqual(range(0, killSecond));
+    expect(run.summary).toEqual(summaryOf(stored));
+
+    // Totals: what the target served, less at most the killed worker's unreported second and requests in flight.
+    expect(served - reported).toBeGreaterThanOrEqual(0);
+    expect(served - reported).toBeLessThanOrEqual(lossBound);
+
+    // The policy's effect at the target: the whole rate, half of it until the takeover, the whole rate again.
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    expect(gap.length).toBeGreaterThanOrEqual(1);
+    expect(after.length).toBeGreaterThanOrEqual(4);
+    expect(Math.abs(median(before.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
+    expect(Math.abs(median(gap.map((s) => s.arrivals)) - RATE / 2)).toBeLessThanOrEqual(RATE * 0.1);
+    expect(Math.abs(median(after.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
+  }, 120_000);
+});
