@@ -293,6 +293,35 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     }
   });
 
+  it('after a restart, a run whose workers never report again (they went down with the master) ends interrupted at its watchdog', async () => {
+    for (const w of ['c1', 'c2']) await orchestrator.handle(heartbeat(w));
+    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+    for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
+    await orchestrator.handle(window(run.id, run.workers[0]!.workerId, 0));
+    const restarted = new RunOrchestrator({
+      runs,
+      plans: new PlanRepository(db.prisma),
+      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
+      transport: new RecordingTransport(),
+      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+      events: { stateChanged: () => undefined },
+      logger: silent,
+      startLeadMs: 0,
+      windowGraceMs: 5000,
+      overdueMs: 200,
+    });
+    try {
+      await restarted.recoverActiveRuns();
+      await until(async () => ((await runs.state(run.id)) === 'interrupted' ? true : undefined), 5000, 'run interrupted');
+      const stored = (await runs.get(run.id))!;
+      expect(stored.error).toMatch(/^interrupted: the master restarted during the run and these workers never reported again: /);
+      // What was measured before is kept.
+      expect(stored.summary!.requests).toBe(1);
+    } finally {
+      restarted.close();
+    }
+  });
+
   it('refuses new runs with 503 once draining for shutdown', async () => {
     await orchestrator.handle(heartbeat('d1'));
     const draining = new RunOrchestrator({
