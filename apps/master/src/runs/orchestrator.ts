@@ -1,4 +1,4 @@
-import { LoadPlanError, peakConcurrency, resolveLoad, segmentConnections, segmentShare, usableWorkers, weightedSegments, type Segment } from '@loadtest/execution';
+import { LoadPlanError, resolveLoad, segmentConnections, type Segment } from '@loadtest/execution';
 import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
@@ -20,6 +20,8 @@ import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
 import { parseThresholdSpecs } from './thresholds.js';
+import { ENDED_SHARE_STATES, runOutcome } from './run-outcome.js';
+import { assignWorkers } from './worker-assignment.js';
 import { WindowWriter } from './window-writer.js';
 
 export interface RunEvents {
@@ -45,7 +47,6 @@ export interface OrchestratorOptions {
   now?: () => number;
 }
 
-const ENDED_SHARE_STATES = new Set(['finished', 'stopped', 'failed', 'lost', 'left', 'interrupted']);
 
 /**
  * Plans runs and follows them to their end: gives each live worker an
@@ -99,7 +100,7 @@ export class RunOrchestrator {
         `no live worker is available to run plan ${planId} (workers known: ${counts.online} online, ${counts.busy} busy, ${counts.missing} missing, ${counts.lost} lost); start a worker or wait for the current run to end`,
       );
     }
-    const { workerIds, segments } = this.assignWorkers(load, available);
+    const { workerIds, segments } = assignWorkers(load, available, (id) => this.o.registry.capabilitiesOf(id)?.maxConnections ?? null);
     const shares = segments.map((segment) => load.scenarios.reduce((sum, scenario) => sum + segmentConnections(segment, scenario), 0));
     const startAt = new Date(this.now() + this.o.startLeadMs + (this.o.startLeadPerWorkerMs ?? 0) * workerIds.length);
     const offsets = workerIds.map((workerId) => this.o.registry.clockOffset(workerId));
@@ -146,53 +147,6 @@ export class RunOrchestrator {
     this.armWatchdog(runId, startAt.getTime() + load.durationSeconds * 1000);
     await this.tryFinalize(runId);
     return (await this.o.runs.get(runId))!;
-  }
-
-  /**
-   * Picks the workers of a run and their execution segments, weighted by the
-   * connections each declared it can hold. Refuses (409) a run whose peak
-   * connections exceed what the available workers hold together. Every used
-   * worker gets at least one connection of every scenario at its peak: while
-   * some would not, the smallest worker is left out. With equal capacities the
-   * segments are the even ones (100 over 3: 34/33/33).
-   */
-  private assignWorkers(load: RunLoad, available: string[]): { workerIds: string[]; segments: Segment[] } {
-    const peaks = load.scenarios.map(peakConcurrency);
-    const need = peaks.reduce((a, b) => a + b, 0);
-    const declared = available.map((id) => this.o.registry.capabilitiesOf(id)?.maxConnections ?? null);
-    const known = declared.filter((c): c is number => c !== null);
-    // A worker that has not said hello (e.g. the master restarted and only its heartbeats came) weighs as the smallest known.
-    const fallback = known.length > 0 ? Math.min(...known) : 1;
-    const capacity = new Map(available.map((id, i) => [id, declared[i] ?? fallback]));
-    // Capacity can only be judged when every worker declared it.
-    const judge = known.length === available.length;
-    const total = (ids: string[]) => ids.reduce((sum, id) => sum + capacity.get(id)!, 0);
-    const holding = (ids: string[], which: string) =>
-      `the ${ids.length} ${which} worker${ids.length === 1 ? ' holds' : 's hold'} ${total(ids)} (${ids.map((id) => `${id} ${capacity.get(id)!}`).join(', ')})`;
-    if (judge && need > total(available)) throw conflict(`this run needs up to ${need} connections at once; ${holding(available, 'available')}`);
-
-    // Left out first: the smallest capacity, and among equals the last by id (as with even segments).
-    const dropOrder = [...available].sort((a, b) => capacity.get(a)! - capacity.get(b)! || b.localeCompare(a));
-    const used = new Set(available);
-    const bound = Math.max(1, usableWorkers(load, available.length));
-    for (const id of dropOrder) {
-      if (used.size <= bound) break;
-      used.delete(id);
-    }
-    for (;;) {
-      const workerIds = available.filter((id) => used.has(id));
-      const segments = weightedSegments(workerIds.map((id) => capacity.get(id)!));
-      const everyScenario = segments.every((segment) => peaks.every((peak) => segmentShare(segment, peak) >= 1));
-      if (everyScenario || workerIds.length === 1) {
-        if (judge && workerIds.length < available.length && need > total(workerIds)) {
-          throw conflict(
-            `this run needs up to ${need} connections at once; ${holding(workerIds, 'usable')}, as every worker of a run must get at least one connection of every scenario (the smallest has ${Math.min(...peaks)}); ${holding(available, 'available')}`,
-          );
-        }
-        return { workerIds, segments };
-      }
-      used.delete(dropOrder.find((id) => used.has(id))!);
-    }
   }
 
   async stopRun(runId: string): Promise<StoredRun> {
@@ -455,32 +409,12 @@ export class RunOrchestrator {
   }
 
   private async finish(run: StoredRun, forced?: string): Promise<void> {
-    const failures = run.workers.filter((w) => w.state === 'failed').map((w) => `${w.workerId}: ${w.reason ?? 'failed'}`);
-    const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state)).map((w) => w.workerId);
-    const aborted = this.abortReasons.get(run.id);
-    const interrupted = run.workers.filter((w) => w.state === 'interrupted');
-    let state: RunStatus;
-    const reasons: string[] = [];
-    if (interrupted.length > 0) reasons.push(`interrupted: ${interrupted.map((w) => `${w.workerId}: ${w.reason ?? 'stopped'}`).join('; ')}`);
-    if (aborted) reasons.push(aborted);
-    if (failures.length > 0) reasons.push(`worker failures: ${failures.join('; ')}`);
-    // After a restart, a share that never reported again was cut off while no master was there (e.g. a local worker
-    // that went down with it): the run was interrupted, not failed by its workers.
-    const cutOff = this.recovered.has(run.id) && open.length > 0;
-    if (cutOff) reasons.push(`interrupted: the master restarted during the run and these workers never reported again: ${open.join(', ')}`);
-    else if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
-    if (forced && open.length === 0) reasons.push(forced);
-    // A share whose worker was lost or left, and that no other worker carried on: the run had less load than planned.
-    const gone = (w: { state: string }) => w.state === 'lost' || w.state === 'left';
-    const uncovered = run.workers.filter((w) => gone(w) && !run.workers.some((o) => o !== w && o.index === w.index && !gone(o)));
-    const allGone = run.workers.length > 0 && run.workers.every(gone);
-    if (!aborted && uncovered.length > 0) {
-      reasons.push(`${allGone ? 'every worker of the run was lost or left' : 'ran with less load than planned'}: ${uncovered.map((w) => `${w.workerId} ${w.reason ?? w.state}`).join('; ')}`);
-    }
-    if (aborted || failures.length > 0 || (open.length > 0 && !cutOff) || allGone) state = 'failed';
-    else if (interrupted.length > 0 || cutOff) state = 'interrupted';
-    // A share ends `stopped` only when a master asked it to: that tells a stop asked before a restart too.
-    else state = this.stopRequested.has(run.id) || run.workers.some((w) => w.state === 'stopped') ? 'stopped' : 'finished';
+    const { state, reasons } = runOutcome(run.workers, {
+      aborted: this.abortReasons.get(run.id),
+      stopRequested: this.stopRequested.has(run.id),
+      recovered: this.recovered.has(run.id),
+      forced,
+    });
     const merged = await this.o.runs.mergeStored(run.id);
     const summary = summarizeMerged(merged);
     // The thresholds are judged once more, on everything stored, at the end.
