@@ -192,6 +192,8 @@ class Simulator {
   }
 
   private handle(message: MasterToWorker): void {
+    // Simulated workers run their shares to the end whatever the master does: its heartbeats mean nothing to them.
+    if (message.type === 'master.heartbeat') return;
     if (message.type === 'run.stop') {
       logger.warn({ runId: message.runId, workerId: message.workerId }, 'run.stop received; the benchmark never stops a run');
       return;
