@@ -139,15 +139,12 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   workerSweep.unref();
   const masterId = randomUUID();
   let brokerReachable = true;
-  // Every known worker hears from the master each second; one running a share stops if it no longer does.
+  // Every worker hears from the master each second (one broadcast); one running a share stops if it no longer does.
   const masterHeartbeat = setInterval(() => {
     if (!brokerReachable) return;
-    for (const worker of registry.list()) {
-      if (worker.state === 'lost') continue;
-      deps.transport
-        .sendToWorker({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), workerId: worker.id, masterId })
-        .catch((error: unknown) => deps.logger.debug({ err: error, workerId: worker.id }, 'master heartbeat not sent'));
-    }
+    deps.transport
+      .broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId })
+      .catch((error: unknown) => deps.logger.debug({ err: error }, 'master heartbeat not sent'));
   }, timings.masterHeartbeatMs);
   masterHeartbeat.unref();
 

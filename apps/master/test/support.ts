@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { MasterToWorker } from '@loadtest/protocol';
+import type { MasterToOneWorker } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import pino from 'pino';
 import { migrate } from '../src/persistence/migrate.js';
@@ -68,12 +68,15 @@ export async function until<T>(check: () => Promise<T | undefined | false> | T |
 
 /** Records what the master sends instead of delivering it; the test plays the workers. */
 export class RecordingTransport implements MasterTransport {
-  readonly sent: MasterToWorker[] = [];
+  readonly sent: MasterToOneWorker[] = [];
   async listen(): Promise<void> {
     // The test delivers messages by calling orchestrator.handle itself.
   }
-  async sendToWorker(message: MasterToWorker): Promise<void> {
+  async sendToWorker(message: MasterToOneWorker): Promise<void> {
     this.sent.push(message);
+  }
+  async broadcast(): Promise<void> {
+    // The master's heartbeat: no test here follows it.
   }
   async close(): Promise<void> {
     // Nothing to release.

@@ -149,7 +149,7 @@ export class WorkerAgent {
   }
 
   private async onMessage(message: MasterToWorker): Promise<void> {
-    if (message.workerId !== this.identity.workerId) {
+    if (message.type !== 'master.heartbeat' && message.workerId !== this.identity.workerId) {
       this.logger.warn({ to: message.workerId, type: message.type }, 'ignored a message addressed to another worker');
       return;
     }

@@ -131,7 +131,7 @@ describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
     await startAgent({ masterGraceMs: 1500 });
     const hellos = () => received.filter((m) => m.type === 'worker.hello').length;
     await until(() => hellos() === 1, 2000, 'first hello');
-    const beat = (masterId: string) => hub.sendToWorker({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), workerId: 'tolerant', masterId });
+    const beat = (masterId: string) => hub.broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId });
     const first = '55555555-5555-4555-8555-555555555555';
     const restarted = '66666666-6666-4666-8666-666666666666';
     await hub.sendToWorker(assign(3));

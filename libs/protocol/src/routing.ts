@@ -1,4 +1,4 @@
-import type { MasterToWorker, WorkerToMaster } from './messages/index.js';
+import type { MasterHeartbeat, MasterToOneWorker, WorkerToMaster } from './messages/index.js';
 
 /**
  * Names of the broker objects. Everything lives under one namespace (default
@@ -12,7 +12,10 @@ export interface BrokerNames {
   /** Each worker has its own durable queue; assignments never share a queue. */
   workerQueue(workerId: string): string;
   /** Binding key of a worker's queue, or the routing key of one message to it. */
-  workerRoutingKey(workerId: string, message?: MasterToWorker): string;
+  workerRoutingKey(workerId: string, message?: MasterToOneWorker): string;
+  /** Every worker's queue is bound with this too: one message the master sends reaches them all. */
+  broadcastBindingKey: string;
+  broadcastRoutingKey(message: MasterHeartbeat): string;
   /** Worker → master messages are routed by their type. */
   masterRoutingKey(message: WorkerToMaster | WorkerToMaster['type']): string;
 }
@@ -26,6 +29,8 @@ export function brokerNames(namespace: string = DEFAULT_BROKER_NAMESPACE): Broke
     masterQueue: `${namespace}.master`,
     workerQueue: (workerId) => `${namespace}.worker.${workerId}`,
     workerRoutingKey: (workerId, message) => (message ? `to-worker.${workerId}.${message.type}` : `to-worker.${workerId}.#`),
+    broadcastBindingKey: 'to-workers.all.#',
+    broadcastRoutingKey: (message) => `to-workers.all.${message.type}`,
     masterRoutingKey: (message) => (typeof message === 'string' ? message : message.type),
   };
 }

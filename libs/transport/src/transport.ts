@@ -1,4 +1,4 @@
-import type { MasterToWorker, WorkerToMaster } from '@loadtest/protocol';
+import type { MasterHeartbeat, MasterToOneWorker, MasterToWorker, WorkerToMaster } from '@loadtest/protocol';
 
 /**
  * Handles one received message. The message is acknowledged only after the
@@ -10,7 +10,9 @@ export type MessageHandler<T> = (message: T) => Promise<void>;
 export interface MasterTransport {
   listen(handler: MessageHandler<WorkerToMaster>): Promise<void>;
   /** Resolves when the transport has taken responsibility for the message (broker confirm). */
-  sendToWorker(message: MasterToWorker): Promise<void>;
+  sendToWorker(message: MasterToOneWorker): Promise<void>;
+  /** Sends one message to every worker; resolves once sent (a heartbeat: no worker is waited for). */
+  broadcast(message: MasterHeartbeat): Promise<void>;
   close(): Promise<void>;
 }
 

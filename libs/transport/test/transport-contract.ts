@@ -1,4 +1,4 @@
-import type { MasterToWorker, WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
 import { expect, it } from 'vitest';
 import type { MasterTransport, WorkerTransport } from '../src/index.js';
 import { assignMessage, memoryLogger, until, windowMessage } from './helpers.js';
@@ -33,6 +33,25 @@ export function transportContract(make: (logger: ReturnType<typeof memoryLogger>
       expect(gotA.map((m) => m.type)).toEqual(['run.assign']);
       expect(gotB).toEqual([]);
       expect(atMaster.map((m) => (m.type === 'run.window' ? m.workerId : '')).sort()).toEqual(['worker-a', 'worker-b']);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('broadcasts the master heartbeat to every worker at once', async () => {
+    const { logger } = memoryLogger();
+    const pair = await make(logger);
+    try {
+      await pair.master.listen(async () => undefined);
+      const got = new Map<string, MasterToWorker[]>();
+      for (const id of ['worker-a', 'worker-b', 'worker-c']) {
+        got.set(id, []);
+        await pair.worker(id).listen(id, async (m) => void got.get(id)!.push(m));
+      }
+      const masterId = '77777777-7777-4777-8777-777777777777';
+      await pair.master.broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId });
+      await until(() => [...got.values()].every((messages) => messages.length === 1));
+      for (const messages of got.values()) expect(messages).toMatchObject([{ type: 'master.heartbeat', masterId }]);
     } finally {
       await pair.close();
     }

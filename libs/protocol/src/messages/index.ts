@@ -28,5 +28,7 @@ export type WorkerToMaster = z.infer<typeof WorkerToMasterSchema>;
 /** Everything the master sends to one worker. */
 export const MasterToWorkerSchema = z.discriminatedUnion('type', [RunAssignSchema, RunStopSchema, MasterHeartbeatSchema]);
 export type MasterToWorker = z.infer<typeof MasterToWorkerSchema>;
+/** What the master sends to one worker, on that worker's routing key (the heartbeat goes to all at once). */
+export type MasterToOneWorker = Exclude<MasterToWorker, { type: 'master.heartbeat' }>;
 
 export const WORKER_TO_MASTER_TYPES = ['worker.hello', 'worker.heartbeat', 'run.window', 'run.state'] as const;

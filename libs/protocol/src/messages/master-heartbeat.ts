@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { envelope, WorkerIdSchema } from './envelope.js';
+import { envelope } from './envelope.js';
 
 /**
- * Sent by the master every second to each worker it knows. A worker running a
+ * Broadcast by the master every second to every worker (one message for all,
+ * through the broadcast binding of each worker's queue). A worker running a
  * share stops it when these stop coming for its grace period (the master is
  * gone: nothing it measures could be stored). `masterId` is new at each start
  * of a master: a worker that sees it change says hello again, so that a
@@ -11,7 +12,6 @@ import { envelope, WorkerIdSchema } from './envelope.js';
 export const MasterHeartbeatSchema = z.object({
   ...envelope,
   type: z.literal('master.heartbeat'),
-  workerId: WorkerIdSchema,
   masterId: z.string().uuid(),
 });
 export type MasterHeartbeat = z.infer<typeof MasterHeartbeatSchema>;

@@ -1,4 +1,4 @@
-import { brokerNames, parseWorkerToMaster, type BrokerNames, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { brokerNames, parseWorkerToMaster, type BrokerNames, type MasterHeartbeat, type MasterToOneWorker, type WorkerToMaster } from '@loadtest/protocol';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
@@ -55,20 +55,27 @@ export class AmqpMasterTransport implements MasterTransport {
     }
   }
 
-  async sendToWorker(message: MasterToWorker): Promise<void> {
+  async sendToWorker(message: MasterToOneWorker): Promise<void> {
     const channel = this.requireChannel();
     // Declare the worker's queue too, so that an assignment can never be unroutable.
     if (!this.declaredWorkerQueues.has(message.workerId)) {
       await channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, message.workerId));
       this.declaredWorkerQueues.add(message.workerId);
     }
-    const heartbeat = message.type === 'master.heartbeat';
     await channel.publish(this.names.exchange, this.names.workerRoutingKey(message.workerId, message), Buffer.from(JSON.stringify(message)), {
-      persistent: !heartbeat,
+      persistent: true,
+      contentType: 'application/json',
+      type: message.type,
+    });
+  }
+
+  async broadcast(message: MasterHeartbeat): Promise<void> {
+    await this.requireChannel().publish(this.names.exchange, this.names.broadcastRoutingKey(message), Buffer.from(JSON.stringify(message)), {
+      persistent: false,
       contentType: 'application/json',
       type: message.type,
       // A heartbeat is worthless once stale: the queue of a worker that is away must not fill up with them.
-      ...(heartbeat ? { expiration: String(MASTER_HEARTBEAT_EXPIRATION_MS) } : {}),
+      expiration: String(MASTER_HEARTBEAT_EXPIRATION_MS),
     });
   }
 

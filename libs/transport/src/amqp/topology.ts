@@ -33,4 +33,5 @@ export async function assertWorkerQueue(channel: ConfirmChannel, names: BrokerNa
   await assertExchange(channel, names);
   await channel.assertQueue(names.workerQueue(workerId), WORKER_QUEUE_OPTIONS);
   await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.workerRoutingKey(workerId));
+  await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.broadcastBindingKey);
 }

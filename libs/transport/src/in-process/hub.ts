@@ -1,4 +1,4 @@
-import { parseWorkerToMaster, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { parseWorkerToMaster, type MasterHeartbeat, type MasterToOneWorker, type WorkerToMaster } from '@loadtest/protocol';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { MasterTransport, MessageHandler } from '../transport.js';
@@ -32,10 +32,17 @@ export class InProcessHub implements MasterTransport {
     for (const endpoint of this.endpoints) endpoint.setHandler(handler);
   }
 
-  async sendToWorker(message: MasterToWorker): Promise<void> {
+  async sendToWorker(message: MasterToOneWorker): Promise<void> {
     const endpoint = this.byWorker.get(message.workerId);
     if (!endpoint) throw new Error(`in-process transport: no worker "${message.workerId}" is connected`);
     await endpoint.send(message);
+  }
+
+  async broadcast(message: MasterHeartbeat): Promise<void> {
+    // Not waited for: a worker thread that is busy or gone must not hold the others' heartbeat back.
+    for (const [workerId, endpoint] of this.byWorker) {
+      endpoint.send(message).catch((error: unknown) => this.logger.debug({ err: error, workerId }, 'in-process broadcast not delivered'));
+    }
   }
 
   async close(): Promise<void> {
