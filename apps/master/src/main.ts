@@ -6,6 +6,8 @@ import { startLocalWorkers, type LocalWorkers } from './local-workers.js';
 import { openDatabase, type Database } from './persistence/database.js';
 
 const startedAt = performance.now();
+/** A signal repeated within this long is the same one delivered twice, not a second request. */
+const REPEATED_SIGNAL_MS = 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -46,28 +48,39 @@ async function main(): Promise<void> {
   );
 
   let closing = false;
+  let closingSince = 0;
   let closeNow: (() => void) | undefined;
   /**
    * No new run is accepted; the runs in progress get up to MASTER_SHUTDOWN_GRACE_MS
    * to finish. Those still running then are left in the database, with their
-   * workers going on: the next master takes them up. A second signal closes at once.
+   * workers going on: the next master takes them up. A second signal closes at
+   * once — one a second or more after the first: a signal sent to the process
+   * group under `npm start` arrives twice (once more relayed by npm).
    */
   const shutdown = (signal: string) => {
     if (closing) {
-      closeNow?.();
+      if (Date.now() - closingSince >= REPEATED_SIGNAL_MS) closeNow?.();
       return;
     }
     closing = true;
+    closingSince = Date.now();
     master.orchestrator.drain();
+    // The database may be going down with the same signal (an embedded PostgreSQL shares the process group):
+    // then there is nothing to wait for that could still be stored.
+    const activeRuns = () =>
+      master.orchestrator.activeRunIds().catch((error: unknown) => {
+        logger.warn({ err: error }, 'shutdown: cannot read the runs in progress; closing without waiting');
+        return [];
+      });
     const done = async () => {
-      let active = await master.orchestrator.activeRunIds();
+      let active = await activeRuns();
       logger.info({ signal, activeRuns: active, graceMs: config.shutdownGraceMs }, active.length > 0 ? 'shutting down: waiting for the runs in progress (signal again to close now)' : 'shutting down');
       const deadline = Date.now() + config.shutdownGraceMs;
       let interrupted = false;
       closeNow = () => (interrupted = true);
       while (active.length > 0 && Date.now() < deadline && !interrupted) {
         await new Promise((resolve) => setTimeout(resolve, 250));
-        active = await master.orchestrator.activeRunIds();
+        active = await activeRuns();
       }
       if (active.length > 0) logger.warn({ runs: active }, 'closing with runs in progress: the next master takes them up');
       await master.app.close();

@@ -174,6 +174,22 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       await orchestrator.handle(busyHeartbeat(lost.workerId, run.id));
     });
 
+    it('a lost worker that comes back before the run ends: its reported windows are waited for and counted', async () => {
+      const { run, kept, lost } = await startTwo('continue');
+      await orchestrator.onWorkerLost(lost.workerId);
+      await orchestrator.handle(busyHeartbeat(lost.workerId, run.id));
+      // Stopped, it reports the 2 windows it published; they come after its state.
+      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: lost.workerId, state: 'stopped', windows: 2 });
+      await orchestrator.handle(ended(run.id, kept.workerId, 'finished'));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await runs.state(run.id)).toBe('running');
+      for (const seq of [0, 1]) await orchestrator.handle(window(run.id, lost.workerId, seq));
+      await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+      const stored = (await runs.get(run.id))!;
+      expect(stored.summary!.requests).toBe(2);
+      expect(stored.workers.find((w) => w.workerId === lost.workerId)).toMatchObject({ state: 'lost', windowsReported: 2 });
+    });
+
     it('abort: the run is stopped and ends failed, saying which worker was lost and when', async () => {
       const { run, kept, lost, sentBefore } = await startTwo('abort');
       await orchestrator.onWorkerLost(lost.workerId);

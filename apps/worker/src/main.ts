@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   events.onConnected = () => agent.sayHello();
   // The transport's connect event says hello, now and after every reconnection.
   await agent.start();
+  let stopping = false;
+  // Later signals are ignored (a signal to the process group under npm arrives twice): the share's last windows
+  // are published first, within SHUTDOWN_GRACE_MS.
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     // With the broker away, the last windows cannot be confirmed: do not hang on them forever.
     setTimeout(() => {
@@ -52,8 +57,8 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

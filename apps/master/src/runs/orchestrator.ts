@@ -331,6 +331,13 @@ export class RunOrchestrator {
       ...(message.reason === undefined ? {} : { reason: message.reason }),
     });
     if (!moved) {
+      // A worker declared lost that came back and ended its share says how many windows it published: the run
+      // waits for them as for any other's, so that what it measured before it was stopped is in the result.
+      if (state !== 'started' && message.windows !== undefined && (await this.o.runs.setLostShareWindows(runId, workerId, message.windows))) {
+        this.o.logger.info({ runId, workerId, state, windows: message.windows }, 'a lost worker came back and reported its windows');
+        await this.tryFinalize(runId);
+        return;
+      }
       if (await this.o.runs.hasShare(runId, workerId)) this.o.logger.info({ runId, workerId, state }, 'state arrived after a later one; ignored');
       else this.o.logger.warn({ runId, workerId, state }, 'state for an unknown run share ignored');
       return;

@@ -226,6 +226,12 @@ export class RunRepository {
     return count > 0;
   }
 
+  /** Records the window count a lost share's worker reported when it came back; false when the share is not lost or has one. */
+  async setLostShareWindows(runId: string, workerId: string, windows: number): Promise<boolean> {
+    const { count } = await this.prisma.runWorker.updateMany({ where: { runId, workerId, state: 'lost', windowsReported: null }, data: { windowsReported: windows } });
+    return count > 0;
+  }
+
   /** Says what became of a share that has ended (e.g. the worker-loss policy applied to a worker that left). */
   async setShareReason(runId: string, workerId: string, reason: string): Promise<void> {
     await this.prisma.runWorker.updateMany({ where: { runId, workerId }, data: { reason } });
