@@ -84,7 +84,7 @@ export class WorkerAgent {
     this.logger.info({ workerId: this.identity.workerId, threads: this.threads, ...this.tolerance }, 'worker ready');
   }
 
-  /** Sent once started, and on every reconnection of the transport after that. */
+  /** Sent once started, then on every reconnection of the transport and to every new master instance heard. */
   sayHello(): void {
     if (!this.ready) return;
     const { workerId, host, version, capabilities } = this.identity;

@@ -1,17 +1,18 @@
 import type { RunResource, Timeline, WorkerList, WorkerState } from '@loadtest/protocol';
-import { startTarget, type TargetServer } from '@loadtest/target';
-import { randomUUID } from 'node:crypto';
+import type { TargetServer } from '@loadtest/target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createDatabase, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import { startBrokerNode, type BrokerNode } from './broker-node.js';
+import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
+import type { BrokerNode } from './broker-node.js';
 import {
   arrivalsWithin,
   Cleanup,
   createPlan,
+  describeWindows,
   describeArrivals,
   median,
   range,
   runEnded,
+  startFaultBench,
   startMaster,
   startWorker,
   storedShares,
@@ -51,14 +52,7 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
   let planId: string;
 
   beforeAll(async () => {
-    broker = await startBrokerNode('lt-fault-outage');
-    cleanup.add(() => broker.shutdown());
-    amqp = { url: broker.url, namespace: `fault-outage-${randomUUID().slice(0, 8)}` };
-    const db = await createDatabase();
-    cleanup.add(() => db.drop());
-    databaseUrl = db.url;
-    target = await startTarget();
-    cleanup.add(() => target.close());
+    ({ broker, amqp, databaseUrl, target } = await startFaultBench('outage', cleanup));
     ({ master, base } = await startMaster('fault-outage-master', amqp, databaseUrl));
     cleanup.add(() => master.stop());
     for (const id of WORKERS) {
@@ -137,7 +131,7 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
         `fault broker outage: stop_app at ${stopBeganAt - startMs} ms into the run (took ${stopMs} ms), start_app at ${startBeganAt - startMs} ms (took ${startAppMs} ms); ` +
           `the master was cut off from ${Number(cutAt) - startMs} ms to ${Number(reconnectedAt) - startMs} ms (${Number(reconnectedAt) - Number(cutAt)} ms)`,
         `worker states after the stop (master log): ${stateChanges.map((r) => `${String(r.workerId)} ${String(r.previousState)}→${String(r.state)} at +${Number(r.time) - stopBeganAt} ms`).join(', ') || 'none'}; seen by the API: ${[...seenStates].map(([id, s]) => `${id} ${[...s].join('/')}`).join(', ')}`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0} (expected ${DURATION})`).join('; ')}`,
+        describeWindows(shares, byWorker, DURATION),
         `requests reported ${reported}, target served ${served}, difference ${served - reported} (bound ${MAX_VUS})`,
         `arrivals/s ${describeArrivals('before', before)}; ${describeArrivals('broker down', during)}; ${describeArrivals('after', after)}`,
         `run ${run.state}${run.error ? `: ${run.error}` : ''}; ended ${endedAt - backAt} ms after the broker came back (${endedAt - endMs} ms after its planned end)`,

@@ -1,7 +1,9 @@
 import type { PlanResource, RunResource, WorkerList, WorkerShareState } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
+import { startTarget, type TargetServer } from '@loadtest/target';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { api, freePort, startTs, until, type LogRecord, type RunningProcess, type StoredWindowRow } from '../harness.js';
+import { api, createDatabase, freePort, startTs, until, type LogRecord, type RunningProcess, type StoredWindowRow } from '../harness.js';
+import { startBrokerNode, type BrokerNode } from './broker-node.js';
 
 /**
  * What the fault tests share: the platform's processes started against a
@@ -175,4 +177,31 @@ export class Cleanup {
     }
     if (errors.length > 0) throw errors[0];
   }
+}
+
+/** What every fault test starts from: a private broker node with a namespace on it, a fresh database and a mock target. */
+export interface FaultBench {
+  broker: BrokerNode;
+  amqp: Broker;
+  databaseUrl: string;
+  target: TargetServer;
+}
+
+/** Starts a fault test's bench, each part undone by `cleanup`; `name` tells its broker node and namespace apart. */
+export async function startFaultBench(name: string, cleanup: Cleanup): Promise<FaultBench> {
+  const broker = await startBrokerNode(`lt-fault-${name}`);
+  cleanup.add(() => broker.shutdown());
+  const db = await createDatabase();
+  cleanup.add(() => db.drop());
+  const target = await startTarget();
+  cleanup.add(() => target.close());
+  return { broker, amqp: { url: broker.url, namespace: `fault-${name}-${randomUUID().slice(0, 8)}` }, databaseUrl: db.url, target };
+}
+
+/** `windows expected vs stored: w1 finished reported 20 stored 20; …`, for the figures printed by the tests. */
+export function describeWindows(shares: readonly StoredShare[], byWorker: ReadonlyMap<string, WorkerWindows>, expected?: number): string {
+  const each = shares.map(
+    (s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}${expected === undefined ? '' : ` (expected ${expected})`}`,
+  );
+  return `windows expected vs stored: ${each.join('; ')}`;
 }

@@ -1,18 +1,18 @@
 import type { RunResource, WorkerList } from '@loadtest/protocol';
-import { startTarget, type TargetServer } from '@loadtest/target';
-import { randomUUID } from 'node:crypto';
+import type { TargetServer } from '@loadtest/target';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { api, createDatabase, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
-import { startBrokerNode, type BrokerNode } from './broker-node.js';
+import { api, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
   Cleanup,
   createPlan,
+  describeWindows,
   describeArrivals,
   logTime,
   median,
   range,
   runEnded,
+  startFaultBench,
   startMaster,
   storedShares,
   windowsByWorker,
@@ -33,7 +33,6 @@ const GRACE_MS = 3000;
  */
 describe('fault: master kill -9 and restart', () => {
   const cleanup = new Cleanup();
-  let broker: BrokerNode;
   let amqp: Broker;
   let databaseUrl: string;
   let target: TargetServer;
@@ -62,14 +61,7 @@ describe('fault: master kill -9 and restart', () => {
   };
 
   beforeAll(async () => {
-    broker = await startBrokerNode('lt-fault-master');
-    cleanup.add(() => broker.shutdown());
-    amqp = { url: broker.url, namespace: `fault-master-${randomUUID().slice(0, 8)}` };
-    const db = await createDatabase();
-    cleanup.add(() => db.drop());
-    databaseUrl = db.url;
-    target = await startTarget();
-    cleanup.add(() => target.close());
+    ({ amqp, databaseUrl, target } = await startFaultBench('master', cleanup));
     await launchMaster('fault-master-1');
     planId = await createPlan(base, target.url, 'fault master');
   }, 120_000);
@@ -125,7 +117,7 @@ describe('fault: master kill -9 and restart', () => {
       [
         `fault master kill -9: killed ${killedAt - startMs} ms into the run, down ${restartAt - killedAt} ms, new master ready ${readyAt - killedAt} ms after the kill`,
         `run taken up ${takenUpAt - readyAt} ms after the new master was ready; workers said hello again ${helloAgainAt.map((t) => t - readyAt).join(' / ')} ms after`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        describeWindows(shares, byWorker),
         `requests reported ${reported}, target served ${served}, difference ${served - reported}`,
         `arrivals/s ${describeArrivals('before the kill', before)}; ${describeArrivals('master down', down)}; ${describeArrivals('after', after)}`,
         `run ${run.state}${run.error ? `: ${run.error}` : ''}`,
@@ -176,7 +168,7 @@ describe('fault: master kill -9 and restart', () => {
       [
         `fault master away: killed ${killedAt - startMs} ms into a ${duration} s run; workers stopped ${stoppedAt.map((t) => t - killedAt).join(' / ')} ms after the kill (grace ${GRACE_MS} ms)`,
         `last arrival at the target in the second ${lastArrivalSecond * 1000 - killedAt} ms after the kill; planned end was ${endMs - killedAt} ms after it`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        describeWindows(shares, byWorker),
         `requests reported ${reported}, target served ${served}, difference ${served - reported}`,
         `run ${run.state}: ${run.error}`,
       ].join('\n  '),

@@ -1,19 +1,19 @@
 import type { RunResource } from '@loadtest/protocol';
-import { startTarget, type TargetServer } from '@loadtest/target';
-import { randomUUID } from 'node:crypto';
+import type { TargetServer } from '@loadtest/target';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createDatabase, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import { startBrokerNode, type BrokerNode } from './broker-node.js';
+import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
   Cleanup,
   createPlan,
+  describeWindows,
   describeArrivals,
   logTime,
   median,
   range,
   runEnded,
+  startFaultBench,
   startMaster,
   startWorker,
   storedShares,
@@ -44,7 +44,6 @@ async function storedRunState(databaseUrl: string, runId: string): Promise<strin
  */
 describe('fault: SIGTERM of the master', () => {
   const cleanup = new Cleanup();
-  let broker: BrokerNode;
   let amqp: Broker;
   let databaseUrl: string;
   let target: TargetServer;
@@ -68,14 +67,7 @@ describe('fault: SIGTERM of the master', () => {
   const terminate = (process: RunningProcess) => process.stop('SIGTERM', 60_000).then((code) => ({ code, at: Date.now() }));
 
   beforeAll(async () => {
-    broker = await startBrokerNode('lt-fault-mterm');
-    cleanup.add(() => broker.shutdown());
-    amqp = { url: broker.url, namespace: `fault-mterm-${randomUUID().slice(0, 8)}` };
-    const db = await createDatabase();
-    cleanup.add(() => db.drop());
-    databaseUrl = db.url;
-    target = await startTarget();
-    cleanup.add(() => target.close());
+    ({ amqp, databaseUrl, target } = await startFaultBench('mterm', cleanup));
     for (const id of ['mterm-w1', 'mterm-w2']) {
       const worker = startWorker(id, amqp);
       cleanup.add(() => worker.stop());
@@ -108,7 +100,7 @@ describe('fault: SIGTERM of the master', () => {
       [
         `fault master SIGTERM: signalled ${signalledAt - startMs} ms into a ${duration} s run; a new run got ${refused.status} (${refused.body.message})`,
         `exited (code ${code}) ${exitedAt - endMs} ms after the run's planned end; the run is ${state}`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        describeWindows(shares, byWorker),
         `requests stored ${reported}, target served ${served}, difference ${served - reported}`,
       ].join('\n  '),
     );
@@ -152,7 +144,7 @@ describe('fault: SIGTERM of the master', () => {
     console.info(
       [
         `fault master SIGTERM, grace 2000 ms: exited (code ${code}) ${exitedAt - signalledAt} ms after the signal with the run ${stateBetween}; the next master was ready ${readyAt - exitedAt} ms later`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        describeWindows(shares, byWorker),
         `requests reported ${reported}, target served ${served}, difference ${served - reported}`,
         `arrivals/s ${describeArrivals('in the 3 s after the master left', between)}; run ${run.state}`,
       ].join('\n  '),

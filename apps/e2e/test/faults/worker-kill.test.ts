@@ -1,18 +1,18 @@
 import type { RunResource } from '@loadtest/protocol';
-import { startTarget, type TargetServer } from '@loadtest/target';
-import { randomUUID } from 'node:crypto';
+import type { TargetServer } from '@loadtest/target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createDatabase, sleep, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
-import { startBrokerNode, type BrokerNode } from './broker-node.js';
+import { api, sleep, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
   Cleanup,
   createPlan,
+  describeWindows,
   describeArrivals,
   logTime,
   median,
   range,
   runEnded,
+  startFaultBench,
   startMaster,
   startWorker,
   storedShares,
@@ -35,7 +35,6 @@ const [SURVIVOR, VICTIM, SPARE] = ['kill-w1', 'kill-w2', 'kill-w3'];
  */
 describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
   const cleanup = new Cleanup();
-  let broker: BrokerNode;
   let amqp: Broker;
   let databaseUrl: string;
   let target: TargetServer;
@@ -52,14 +51,7 @@ describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
   };
 
   beforeAll(async () => {
-    broker = await startBrokerNode('lt-fault-kill');
-    cleanup.add(() => broker.shutdown());
-    amqp = { url: broker.url, namespace: `fault-kill-${randomUUID().slice(0, 8)}` };
-    const db = await createDatabase();
-    cleanup.add(() => db.drop());
-    databaseUrl = db.url;
-    target = await startTarget();
-    cleanup.add(() => target.close());
+    ({ amqp, databaseUrl, target } = await startFaultBench('kill', cleanup));
     ({ master, base } = await startMaster('fault-kill-master', amqp, databaseUrl, { WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '3000' }));
     cleanup.add(() => master.stop());
     launchWorker(SURVIVOR);
@@ -126,7 +118,7 @@ describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
         `fault kill -9: ${VICTIM} killed ${killedAt - startMs} ms into the run`,
         `detection: declared lost ${declaredLostAt - killedAt} ms after the kill, shown lost by the API ${shownLostAt - killedAt} ms after`,
         `takeover: ${SPARE} started its share ${takerStartedAt - killedAt} ms after the kill`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        describeWindows(shares, byWorker),
         `requests reported ${reported}, target served ${served}, difference ${served - reported} (bound ${lossBound}); dropped ${run.summary?.dropped}`,
         `arrivals/s ${describeArrivals('before the kill', before)}; ${describeArrivals('kill → takeover', gap)}; ${describeArrivals('after the takeover', after)}`,
         `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${VICTIM}: ${run.workers.find((w) => w.workerId === VICTIM)?.reason}; ${SPARE}: ${run.workers.find((w) => w.workerId === SPARE)?.reason}`,

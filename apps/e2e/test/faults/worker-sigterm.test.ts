@@ -1,18 +1,18 @@
 import type { RunResource } from '@loadtest/protocol';
-import { startTarget, type TargetServer } from '@loadtest/target';
-import { randomUUID } from 'node:crypto';
+import type { TargetServer } from '@loadtest/target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, createDatabase, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import { startBrokerNode, type BrokerNode } from './broker-node.js';
+import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
   Cleanup,
   createPlan,
+  describeWindows,
   describeArrivals,
   logTime,
   median,
   range,
   runEnded,
+  startFaultBench,
   startMaster,
   startWorker,
   storedShares,
@@ -34,7 +34,6 @@ const [STAYING, LEAVING, SPARE] = ['term-w1', 'term-w2', 'term-w3'];
  */
 describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
   const cleanup = new Cleanup();
-  let broker: BrokerNode;
   let amqp: Broker;
   let databaseUrl: string;
   let target: TargetServer;
@@ -51,14 +50,7 @@ describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
   };
 
   beforeAll(async () => {
-    broker = await startBrokerNode('lt-fault-term');
-    cleanup.add(() => broker.shutdown());
-    amqp = { url: broker.url, namespace: `fault-term-${randomUUID().slice(0, 8)}` };
-    const db = await createDatabase();
-    cleanup.add(() => db.drop());
-    databaseUrl = db.url;
-    target = await startTarget();
-    cleanup.add(() => target.close());
+    ({ amqp, databaseUrl, target } = await startFaultBench('term', cleanup));
     ({ master, base } = await startMaster('fault-term-master', amqp, databaseUrl));
     cleanup.add(() => master.stop());
     launchWorker(STAYING);
@@ -111,7 +103,7 @@ describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
         `fault SIGTERM: ${LEAVING} signalled ${signalledAt - startMs} ms into the run, exited (code ${exitCode}) ${exitedAt - signalledAt} ms later`,
         `detection: the master had its 'left' ${leftAt - signalledAt} ms after the signal; takeover: ${SPARE} started ${takerStartedAt - signalledAt} ms after the signal`,
         `partial window: second ${partial?.second}, ${partial?.durationMs} ms long`,
-        `windows expected vs stored: ${shares.map((s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}`).join('; ')}`,
+        describeWindows(shares, byWorker),
         `requests reported ${reported}, target served ${served}, difference ${served - reported}`,
         `arrivals/s ${describeArrivals('before the signal', before)}; ${describeArrivals('signal → takeover', gap)}; ${describeArrivals('after the takeover', after)}`,
         `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${LEAVING}: ${leaving.reason}`,
