@@ -47,7 +47,6 @@ export interface OrchestratorOptions {
   now?: () => number;
 }
 
-
 /**
  * Plans runs and follows them to their end: gives each live worker an
  * execution segment and its share of the load on its own queue, stores every window the
