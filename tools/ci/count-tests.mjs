@@ -1,6 +1,8 @@
 // Adds up the Vitest JSON reports in a folder (every project's) and prints CI's closing line:
 // "N passed, N failed" (", N skipped" when some were skipped). Exits 1 on any failure, and
 // counts an expected project whose report is missing (it crashed or never ran) as a failure.
+// Failed tests are named with the first line of their failure just above that line, so that
+// the tail of a CI log says what failed.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,6 +10,7 @@ const [dir, ...expected] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 const reported = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
 for (const project of [...new Set([...expected, ...reported])]) {
   const file = join(dir, `${project}.json`);
@@ -20,10 +23,21 @@ for (const project of [...new Set([...expected, ...reported])]) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  for (const file of report.testResults ?? []) {
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== 'failed') continue;
+      const reason = String(test.failureMessages?.[0] ?? '').split('\n').find((line) => line.trim() !== '') ?? '';
+      failures.push(`${project}: ${file.name?.split('/').slice(-2).join('/') ?? '?'} > ${test.fullName}\n    ${reason.slice(0, 500)}`);
+    }
+    if (file.status === 'failed' && (file.assertionResults ?? []).every((test) => test.status !== 'failed')) {
+      failures.push(`${project}: ${file.name ?? '?'} failed outside its tests: ${String(file.message ?? '').slice(0, 500)}`);
+    }
+  }
   if (report.success === false && (report.numFailedTests ?? 0) === 0) {
     process.stderr.write(`${project}: the test run failed outside any test (e.g. a suite that could not load): counted as a failure\n`);
     failed += 1;
   }
 }
+if (failures.length > 0) process.stdout.write(`failed:\n${failures.map((line) => `  ${line}`).join('\n')}\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
