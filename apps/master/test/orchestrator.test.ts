@@ -136,6 +136,33 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     expect(transport.sent.filter((m) => 'runId' in m && m.runId === run.id).map((m) => m.type)).toEqual(['run.assign']);
   });
 
+  it('folds windows that arrive after the run ended into its recorded summary, thresholds and verdict', async () => {
+    for (const w of ['w1', 'w2', 'w3']) await orchestrator.handle(heartbeat(w));
+    const run = await orchestrator.startRun(planId, {
+      connections: 1,
+      durationSeconds: 1,
+      timeoutSeconds: 5,
+      thresholds: [{ expression: 'requests < 3', abortOnFail: false, abortGraceSeconds: 0 }],
+      onWorkerLoss: 'rebalance',
+    });
+    const workerId = run.workers[0]!.workerId;
+    await orchestrator.handle(state(run.id, workerId, 'started'));
+    await orchestrator.handle(window(run.id, workerId, 0));
+    await orchestrator.handle(window(run.id, workerId, 1));
+    await orchestrator.handle(state(run.id, workerId, 'finished', 2));
+    await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+    const ended = (await runs.get(run.id))!;
+    expect([ended.summary!.requests, ended.verdict, ended.thresholdResults!.map((t) => t.ok)]).toEqual([2, 'passed', [true]]);
+    // Windows it never counted, from a worker cut off until after the end (here: the same worker, later seconds).
+    await orchestrator.handle(window(run.id, workerId, 2));
+    await orchestrator.handle(window(run.id, workerId, 3));
+    const refreshed = await until(async () => {
+      const r = await runs.get(run.id);
+      return r?.summary?.requests === 4 ? r : undefined;
+    }, 5000, 'late windows in the summary');
+    expect([refreshed.state, refreshed.verdict, refreshed.thresholdResults!.map((t) => [t.ok, t.value])]).toEqual(['finished', 'failed', [[false, 4]]]);
+  });
+
   describe('a worker lost mid-run, by onWorkerLoss policy', () => {
     const busyHeartbeat = (workerId: string, runId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'busy', runId });
     const ended = (runId: string, workerId: string, s: 'stopped' | 'finished'): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId, workerId, state: s, windows: 0 });

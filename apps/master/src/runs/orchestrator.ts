@@ -20,7 +20,8 @@ import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { RunRepository, StoredRun } from './run-repository.js';
 import { parseThresholdSpecs } from './thresholds.js';
-import { ENDED_SHARE_STATES, runOutcome } from './run-outcome.js';
+import { LateWindows } from './late-windows.js';
+import { ENDED_SHARE_STATES, runOutcome, runVerdict } from './run-outcome.js';
 import { assignWorkers } from './worker-assignment.js';
 import { WindowWriter } from './window-writer.js';
 
@@ -44,6 +45,8 @@ export interface OrchestratorOptions {
   windowGraceMs: number;
   /** A run whose workers have not all reported an end this long after its planned end is ended as failed. */
   overdueMs: number;
+  /** How long after a window for an ended run its recorded result is re-merged (one re-merge per burst). */
+  lateWindowDelayMs?: number;
   now?: () => number;
 }
 
@@ -74,6 +77,9 @@ export class RunOrchestrator {
   private readonly lostShares = new Set<string>();
   /** Runs known to exist, so that each window does not cost a look-up. */
   private readonly knownRuns = new Set<string>();
+  /** Runs known to have ended: a window for one of them changes its recorded result. */
+  private readonly endedRuns = new Set<string>();
+  private readonly lateWindows: LateWindows;
   private readonly windowWriter: WindowWriter;
   /** Set on shutdown: no new run is accepted. */
   private draining = false;
@@ -83,6 +89,7 @@ export class RunOrchestrator {
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
     this.windowWriter = new WindowWriter(o.runs);
+    this.lateWindows = new LateWindows(o.runs, o.logger, o.lateWindowDelayMs);
   }
 
   async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
@@ -311,14 +318,21 @@ export class RunOrchestrator {
       return;
     }
     if (!this.knownRuns.has(window.runId)) {
-      if ((await this.o.runs.state(window.runId)) === null) {
+      const runState = await this.o.runs.state(window.runId);
+      if (runState === null) {
         this.o.logger.warn({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'window for an unknown run dropped');
         return;
       }
       this.knownRuns.add(window.runId);
+      if (ENDED_RUN_STATES.includes(runState)) this.endedRuns.add(window.runId);
     }
     // Stored (a duplicate is ignored by storage) before the broker is told it may forget it.
     await this.windowWriter.write({ window, measured });
+    if (this.endedRuns.has(window.runId)) {
+      this.o.logger.debug({ runId: window.runId, workerId: window.workerId, seq: window.seq }, 'window for an ended run stored');
+      this.lateWindows.stored(window.runId);
+      return;
+    }
     // The live stream keeps one window per worker and second, so a duplicate is ignored there too.
     this.o.live.addWindow({ ...measured, runId: window.runId, workerId: window.workerId });
   }
@@ -425,10 +439,11 @@ export class RunOrchestrator {
     const summary = summarizeMerged(merged);
     // The thresholds are judged once more, on everything stored, at the end.
     const thresholdResults = thresholdOutcomes(this.thresholds.get(run.id) ?? parseThresholdSpecs(run.thresholds, run.plan), merged);
-    const verdict = state !== 'failed' && thresholdResults.every((t) => t.ok) ? 'passed' : 'failed';
+    const verdict = runVerdict(state, thresholdResults);
     const error = reasons.length > 0 ? reasons.join(' | ') : null;
     const moved = await this.o.runs.transition(run.id, ['pending', 'running'], state, { summary, error, endedAt: new Date(this.now()), thresholdResults, verdict });
     if (!moved) return;
+    this.endedRuns.add(run.id);
     this.forget(run.id);
     for (const w of run.workers) this.o.registry.markIdle(w.workerId, run.id);
     this.o.live.endRun(run.id);
@@ -501,6 +516,7 @@ export class RunOrchestrator {
   }
 
   close(): void {
+    this.lateWindows.close();
     for (const timer of [...this.watchdogs.values(), ...this.pendingFinalize.values()]) clearTimeout(timer);
     this.watchdogs.clear();
     this.pendingFinalize.clear();

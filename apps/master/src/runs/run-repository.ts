@@ -1,5 +1,5 @@
 import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
-import { StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
+import { ENDED_RUN_STATES, StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -203,6 +203,15 @@ export class RunRepository {
         ...(fields.thresholdResults ? { thresholdResults: asJson(fields.thresholdResults) } : {}),
         ...(fields.verdict ? { verdict: fields.verdict } : {}),
       },
+    });
+    return count > 0;
+  }
+
+  /** Replaces an ended run's recorded result (windows that arrived after its end); false if the run has not ended. */
+  async updateEndedResult(id: string, result: { summary: RunSummary; thresholdResults: ThresholdOutcome[]; verdict: Verdict }): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({
+      where: { id, state: { in: [...ENDED_RUN_STATES] } },
+      data: { summary: asJson(result.summary), thresholdResults: asJson(result.thresholdResults), verdict: result.verdict },
     });
     return count > 0;
   }
