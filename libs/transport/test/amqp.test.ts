@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { brokerNames } from '@loadtest/protocol';
+import { createServer } from 'node:net';
+import { brokerNames, PROTOCOL_VERSION } from '@loadtest/protocol';
 import amqplib from 'amqplib';
 import { describe, expect, it } from 'vitest';
 import { AmqpMasterTransport, AmqpWorkerTransport, type WorkerTransport } from '../src/index.js';
@@ -69,6 +70,34 @@ describe('AMQP transport (real RabbitMQ)', () => {
       await connection.close();
       await master.close();
       await deleteNamespace(namespace, ['late-worker']);
+    }
+  });
+
+  it('while the broker is away, drops heartbeats at once and keeps everything else for the reconnect', async () => {
+    // A port with nothing behind it: the connection manager keeps trying, as during an outage.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const { logger } = memoryLogger();
+    const url = `amqp://guest:guest@127.0.0.1:${port}`;
+    const worker = new AmqpWorkerTransport(url, logger, {}, `test-${randomUUID()}`);
+    const master = new AmqpMasterTransport(url, logger, {}, `test-${randomUUID()}`);
+    void master.listen(async () => undefined).catch(() => undefined);
+    const settledWithin = async (promise: Promise<void>, ms: number) =>
+      Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+    try {
+      const heartbeat = worker.sendToMaster({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId: 'w', activity: 'idle', runId: null });
+      const masterHeartbeat = master.broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId: 'm' });
+      const state = worker.sendToMaster({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: 'r', workerId: 'w', state: 'finished', windows: 1 });
+      state.catch(() => undefined);
+      expect(await settledWithin(heartbeat, 500)).toBe(true);
+      expect(await settledWithin(masterHeartbeat, 500)).toBe(true);
+      // The run's end is kept, waiting for a broker.
+      expect(await settledWithin(state, 500)).toBe(false);
+    } finally {
+      await worker.close().catch(() => undefined);
+      await master.close().catch(() => undefined);
     }
   });
 });

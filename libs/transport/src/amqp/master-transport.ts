@@ -70,6 +70,9 @@ export class AmqpMasterTransport implements MasterTransport {
   }
 
   async broadcast(message: MasterHeartbeat): Promise<void> {
+    // While the broker is away a heartbeat is dropped, not kept for later: a late one would tell the workers
+    // nothing true, and a long outage would pile them up in memory.
+    if (!this.connection?.isConnected()) return;
     await this.requireChannel().publish(this.names.exchange, this.names.broadcastRoutingKey(message), Buffer.from(JSON.stringify(message)), {
       persistent: false,
       contentType: 'application/json',

@@ -47,6 +47,9 @@ export class AmqpWorkerTransport implements WorkerTransport {
   }
 
   async sendToMaster(message: WorkerToMaster): Promise<void> {
+    // While the broker is away a heartbeat is dropped, not kept: it would only say, late, that the worker was
+    // there, and a long outage would pile up one a second in memory. Everything else is kept and sent on reconnect.
+    if (message.type === 'worker.heartbeat' && !this.connection.isConnected()) return;
     await this.channel.publish(this.names.exchange, this.names.masterRoutingKey(message), Buffer.from(JSON.stringify(message)), {
       persistent: message.type !== 'worker.heartbeat',
       contentType: 'application/json',
