@@ -230,6 +230,32 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       expect(stored.workers.find((w) => w.workerId === lost.workerId)!.state).toBe('lost');
     });
 
+    it('abort survives a master restart: the next master ends the run failed, for the same reason', async () => {
+      const { run, kept, lost } = await startTwo('abort');
+      await orchestrator.onWorkerLost(lost.workerId);
+      // The master dies before the kept worker's `stopped` arrives; the next one knows only what is stored.
+      const restarted = new RunOrchestrator({
+        runs,
+        plans: new PlanRepository(db.prisma),
+        registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
+        transport: new RecordingTransport(),
+        live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+        events: { stateChanged: () => undefined },
+        logger: silent,
+        startLeadMs: 0,
+        windowGraceMs: 5000,
+        overdueMs: 60_000,
+      });
+      try {
+        expect(await restarted.recoverActiveRuns()).toContain(run.id);
+        await restarted.handle(ended(run.id, kept.workerId, 'stopped'));
+        await until(async () => ((await runs.state(run.id)) === 'failed' ? true : undefined), 3000, 'run failed');
+        expect((await runs.get(run.id))!.error).toMatch(new RegExp(`aborted: worker ${lost.workerId} was lost at second \\d+ \\(onWorkerLoss: abort\\)`));
+      } finally {
+        restarted.close();
+      }
+    });
+
     it('continue: the run goes on with less load, finishes, and says so; a returning worker is told to stop', async () => {
       const { run, kept, lost, sentBefore } = await startTwo('continue');
       await orchestrator.onWorkerLost(lost.workerId);

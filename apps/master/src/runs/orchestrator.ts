@@ -200,7 +200,7 @@ export class RunOrchestrator {
     if (policy === 'abort') {
       const reason = `aborted: worker ${workerId} ${how === 'lost' ? 'was ' : ''}${what} (onWorkerLoss: abort)`;
       outcome = `${what}; the run was aborted`;
-      if (!this.abortReasons.has(run.id)) this.abortReasons.set(run.id, reason);
+      await this.recordAbort(run.id, reason);
       await this.stopWorkers(run, reason);
     } else {
       const taker = policy === 'rebalance' && share.segment ? await this.takeOver(run, workerId, share, second) : undefined;
@@ -260,12 +260,21 @@ export class RunOrchestrator {
     if (failed < 0) return;
     const outcome = outcomes[failed]!;
     const reason = `aborted: threshold "${outcome.expression}"${outcome.step ? ` (step ${outcome.step})` : ''} failed at second ${second} with ${outcome.display}`;
-    this.abortReasons.set(runId, reason);
     this.o.logger.warn({ runId, threshold: outcome.expression, value: outcome.value }, 'threshold failed; aborting the run');
-    void this.o.runs
-      .get(runId)
+    void this.recordAbort(runId, reason)
+      .then(() => this.o.runs.get(runId))
       .then((run) => (run ? this.stopWorkers(run, reason) : undefined))
       .catch((error: unknown) => this.o.logger.error({ err: error, runId }, 'cannot abort run'));
+  }
+
+  /**
+   * The first reason to abort a run wins. It is stored as the run's error while the run is still in
+   * progress, so that a master restarted before the workers' ends still ends the run failed, for that reason.
+   */
+  private async recordAbort(runId: string, reason: string): Promise<void> {
+    if (this.abortReasons.has(runId)) return;
+    this.abortReasons.set(runId, reason);
+    await this.o.runs.setActiveRunError(runId, reason);
   }
 
   private specsOf(runId: string): StartRunBody['thresholds'] {
@@ -494,6 +503,8 @@ export class RunOrchestrator {
       this.specs.set(runId, run.thresholds);
       this.knownRuns.add(runId);
       this.recovered.add(runId);
+      // An abort that was in progress when the master went away (its reason is stored while it runs).
+      if (run.error) this.abortReasons.set(runId, run.error);
       const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
       this.o.live.trackRun(runId, Math.max(1, open.length), scoped);
       for (const w of open) this.o.registry.markBusy(w.workerId, runId);

@@ -207,6 +207,12 @@ export class RunRepository {
     return count > 0;
   }
 
+  /** Records why a run still in progress is being ended early (an abort); false if it has ended. */
+  async setActiveRunError(id: string, error: string): Promise<boolean> {
+    const { count } = await this.prisma.run.updateMany({ where: { id, state: { in: ACTIVE } }, data: { error } });
+    return count > 0;
+  }
+
   /** Replaces an ended run's recorded result (windows that arrived after its end); false if the run has not ended. */
   async updateEndedResult(id: string, result: { summary: RunSummary; thresholdResults: ThresholdOutcome[]; verdict: Verdict }): Promise<boolean> {
     const { count } = await this.prisma.run.updateMany({
