@@ -80,7 +80,7 @@ export const RunResourceSchema = z
     state: RunStatusSchema,
     load: RunLoadSchema,
     workers: z.array(RunWorkerResourceSchema),
-    /** Merged from the stored windows; null until the first window arrives. */
+    /** Merged from the stored windows; null until the first window arrives. Merged again if windows arrive after the end. */
     summary: RunSummarySchema.nullable(),
     thresholds: z.array(ThresholdSpecSchema),
     /** Each threshold's state: at the end, or as of the last second for a live run. */
@@ -90,6 +90,7 @@ export const RunResourceSchema = z
     createdAt: timestamp,
     startAt: timestamp.nullable(),
     endedAt: timestamp.nullable(),
+    /** Why the run ended as it did (failures, interruptions, less load than planned); while an abort is in progress, its reason. */
     error: z.string().nullable(),
   })
   .meta({ id: 'Run' });
