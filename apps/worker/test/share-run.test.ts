@@ -128,3 +128,43 @@ describe('ShareRun', () => {
     expect(summary.steps.r!.errors.refused).toBe(summary.errors.refused);
   });
 });
+
+describe('ShareRun taking over a segment mid-run', () => {
+  let target: TargetServer;
+  beforeAll(async () => {
+    target = await startTarget();
+  });
+  afterAll(() => target.close());
+
+  it('starts from the arrivals due when it begins, once its connections are open: none dropped for want of them', async () => {
+    const results: { dropped: number; requests: number; seconds: number[] }[] = [];
+    // A few times: the connections' opening races the first arrivals.
+    for (let round = 0; round < 3; round++) {
+      const windows: RunWindow[] = [];
+      // The run began 3 s ago (the lost worker's share); this one carries on at 200/s until second 5.
+      const share = new ShareRun(
+        assignment(target, {
+          durationSeconds: 5,
+          startAt: Date.now() - 3000,
+          scenarios: [{ name: 'default', executor: 'constant-arrival-rate', rate: 200, duration: 5, maxVUs: 20, startTime: 0 }],
+          share: { index: 0, count: 1, connections: 20 },
+        }),
+        { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined },
+      );
+      const outcome = await share.run();
+      expect(outcome.state).toBe('finished');
+      const decoded = windows.map((w) => decodeWindowBase64(w.data));
+      const summary = summarize(decoded);
+      results.push({ dropped: summary.dropped, requests: summary.requests, seconds: decoded.map((w) => w.second) });
+    }
+    // eslint-disable-next-line no-console -- the measured figures, in the test output
+    console.info(`takeover at second 3 of a 200/s share: ${results.map((r) => `${r.requests} sent, ${r.dropped} dropped`).join('; ')}`);
+    for (const r of results) {
+      expect(r.seconds).toEqual([3, 4]);
+      expect(r.dropped).toBe(0);
+      // Two seconds at 200/s, less the few ms its connections took to open.
+      expect(r.requests).toBeGreaterThan(360);
+      expect(r.requests).toBeLessThanOrEqual(400);
+    }
+  }, 20_000);
+});

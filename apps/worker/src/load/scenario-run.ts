@@ -29,6 +29,8 @@ const VU_UPDATE_MS = 50;
 const MAX_ARRIVAL_SLEEP_MS = 50;
 /** A share that begins later than this after its scenario's start does not send the arrivals due before it began. */
 const LATE_START_MS = 1000;
+/** The longest a late share waits for its connections to open before it starts sending. */
+const CONNECTIONS_WAIT_MS = 1000;
 /** Above this many arrivals due at one wake-up, their due instants are spread evenly instead of solved one by one. */
 const SOLVED_ARRIVALS = 3;
 
@@ -127,7 +129,7 @@ export class ScenarioRun {
     tick();
   }
 
-  private paceArrivals(pacer: ArrivalPacer): void {
+  private paceArrivals(arrivalPacer: ArrivalPacer): void {
     const { scenario, segment } = this.options;
     const arrivalsBy = (at: number) => arrivalsShare(segment, scenario, this.elapsed(at) + scenario.startTime);
     /** The first instant (performance.now() ms) in [from, to] by which `count` arrivals are due; `to` when none is. */
@@ -142,13 +144,8 @@ export class ScenarioRun {
       }
       return high;
     };
-    // A share that begins well after its scenario did (a takeover of a lost worker's segment, a very late
-    // assignment) starts from the arrivals due then: those were another worker's, or never sent, not a burst to
-    // make up. A start late by the usual few milliseconds sends what fell due meanwhile, timed from when it was due.
-    const begin = performance.now();
-    const late = begin - this.startMs > LATE_START_MS;
-    let started = late ? Math.min(arrivalsBy(begin), arrivalsBy(this.endMs)) : 0;
-    let lastWake = late ? begin : this.startMs;
+    let started = 0;
+    let lastWake = this.startMs;
     const tick = () => {
       const now = performance.now();
       const due = now < this.startMs ? 0 : Math.min(arrivalsBy(now), arrivalsBy(this.endMs));
@@ -156,7 +153,7 @@ export class ScenarioRun {
       let dropped = 0;
       for (let k = 1; k <= count; k++) {
         const dueAt = count <= SOLVED_ARRIVALS ? dueInstant(started + k, lastWake, now) : lastWake + ((now - lastWake) * k) / count;
-        if (!pacer.dispatch(dueAt)) dropped += 1;
+        if (!arrivalPacer.dispatch(dueAt)) dropped += 1;
       }
       if (dropped > 0) this.options.onDropped(dropped);
       started = Math.max(started, due);
@@ -166,6 +163,24 @@ export class ScenarioRun {
       const next = dueInstant(started + 1, Math.max(now, this.startMs), horizon);
       this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
     };
-    tick();
+    // A share that begins well after its scenario did (a takeover of a lost worker's segment, a very late
+    // assignment) starts from the arrivals due once its connections are open: those due before were another
+    // worker's, or never sent, not a burst to make up, nor drops for want of connections still opening. A start
+    // late by the usual few milliseconds sends what fell due meanwhile, timed from when it was due.
+    const late = performance.now() - this.startMs > LATE_START_MS;
+    if (!late) return tick();
+    const waitFrom = performance.now();
+    const begin = () => {
+      if (this.finished) return;
+      const now = performance.now();
+      if (arrivalPacer.idleConnections < this.connections && now - waitFrom < CONNECTIONS_WAIT_MS) {
+        this.timer = setTimeout(begin, 5);
+        return;
+      }
+      started = Math.min(arrivalsBy(now), arrivalsBy(this.endMs));
+      lastWake = now;
+      tick();
+    };
+    begin();
   }
 }
