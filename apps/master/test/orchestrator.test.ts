@@ -69,6 +69,22 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, second: seq, data: encodeWindowBase64(recorder.take(seq, 1000)) };
   };
 
+  /** Another master over the same database (a restart): it knows only what is stored. */
+  const anotherMaster = (overrides: Partial<ConstructorParameters<typeof RunOrchestrator>[0]> = {}) =>
+    new RunOrchestrator({
+      runs,
+      plans: new PlanRepository(db.prisma),
+      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
+      transport: new RecordingTransport(),
+      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+      events: { stateChanged: () => undefined },
+      logger: silent,
+      startLeadMs: 0,
+      windowGraceMs: 5000,
+      overdueMs: 60_000,
+      ...overrides,
+    });
+
   it('ends a run whose workers report their ends at the same moment, every time', async () => {
     const workers = ['w1', 'w2', 'w3'];
     for (let round = 0; round < 8; round++) {
@@ -234,18 +250,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       const { run, kept, lost } = await startTwo('abort');
       await orchestrator.onWorkerLost(lost.workerId);
       // The master dies before the kept worker's `stopped` arrives; the next one knows only what is stored.
-      const restarted = new RunOrchestrator({
-        runs,
-        plans: new PlanRepository(db.prisma),
-        registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
-        transport: new RecordingTransport(),
-        live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-        events: { stateChanged: () => undefined },
-        logger: silent,
-        startLeadMs: 0,
-        windowGraceMs: 5000,
-        overdueMs: 60_000,
-      });
+      const restarted = anotherMaster();
       try {
         expect(await restarted.recoverActiveRuns()).toContain(run.id);
         await restarted.handle(ended(run.id, kept.workerId, 'stopped'));
@@ -332,18 +337,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     await orchestrator.handle(window(run.id, a, 0));
     // The master dies; a new one starts over the same database, knowing nothing but what is stored.
     const events: [string, RunStatus][] = [];
-    const restarted = new RunOrchestrator({
-      runs,
-      plans: new PlanRepository(db.prisma),
-      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
-      transport: new RecordingTransport(),
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: (runId, s) => events.push([runId, s]) },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 60_000,
-    });
+    const restarted = anotherMaster({ events: { stateChanged: (runId, s) => events.push([runId, s]) } });
     try {
       expect(await restarted.recoverActiveRuns()).toContain(run.id);
       // What the broker held while no master was there arrives now, a duplicate among it.
@@ -367,18 +361,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
     await orchestrator.handle(window(run.id, run.workers[0]!.workerId, 0));
-    const restarted = new RunOrchestrator({
-      runs,
-      plans: new PlanRepository(db.prisma),
-      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
-      transport: new RecordingTransport(),
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: () => undefined },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 200,
-    });
+    const restarted = anotherMaster({ overdueMs: 200 });
     try {
       await restarted.recoverActiveRuns();
       await until(async () => ((await runs.state(run.id)) === 'interrupted' ? true : undefined), 5000, 'run interrupted');
@@ -393,18 +376,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
 
   it('refuses new runs with 503 once draining for shutdown', async () => {
     await orchestrator.handle(heartbeat('d1'));
-    const draining = new RunOrchestrator({
-      runs,
-      plans: new PlanRepository(db.prisma),
-      registry,
-      transport: new RecordingTransport(),
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: () => undefined },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 60_000,
-    });
+    const draining = anotherMaster({ registry });
     draining.drain();
     await expect(draining.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' })).rejects.toMatchObject({
       statusCode: 503,
