@@ -20,6 +20,7 @@ import { RunOrchestrator } from './runs/orchestrator.js';
 import { RunRepository } from './runs/run-repository.js';
 import { runRoutes } from './runs/routes.js';
 import { WorkerRegistry } from './workers/registry.js';
+import { startMasterHeartbeat } from './workers/master-heartbeat.js';
 import { workerRoutes } from './workers/routes.js';
 import { importRoutes } from './imports/routes.js';
 
@@ -36,7 +37,7 @@ export interface MasterTimings {
   liveGraceMs: number;
   windowGraceMs: number;
   overdueMs: number;
-  /** How often the master tells each worker it is alive (a worker running a share stops after WORKER_MASTER_GRACE_MS without). */
+  /** How often the master tells the workers it is alive (a worker running a share stops after WORKER_MASTER_GRACE_MS without); see master-heartbeat.ts. */
   masterHeartbeatMs: number;
 }
 
@@ -49,7 +50,7 @@ export const DEFAULT_TIMINGS: MasterTimings = {
   liveGraceMs: 1500,
   windowGraceMs: 10_000,
   overdueMs: 30_000,
-  masterHeartbeatMs: 1000,
+  masterHeartbeatMs: 5000,
 };
 
 export interface MasterDeps {
@@ -139,14 +140,15 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   workerSweep.unref();
   const masterId = randomUUID();
   let brokerReachable = true;
-  // Every worker hears from the master each second (one broadcast); one running a share stops if it no longer does.
-  const masterHeartbeat = setInterval(() => {
-    if (!brokerReachable) return;
-    deps.transport
-      .broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId })
-      .catch((error: unknown) => deps.logger.debug({ err: error }, 'master heartbeat not sent'));
-  }, timings.masterHeartbeatMs);
-  masterHeartbeat.unref();
+  // Every worker hears from the master (one broadcast for all); one running a share stops if it no longer does.
+  const masterHeartbeat = startMasterHeartbeat({
+    intervalMs: timings.masterHeartbeatMs,
+    canSend: () => brokerReachable,
+    send: () =>
+      void deps.transport
+        .broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId })
+        .catch((error: unknown) => deps.logger.debug({ err: error }, 'master heartbeat not sent')),
+  });
 
   await app.register(
     async (api) => {
@@ -163,7 +165,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   app.addHook('preClose', async () => {
     clearInterval(liveTimer);
     clearInterval(workerSweep);
-    clearInterval(masterHeartbeat);
+    masterHeartbeat.stop();
     orchestrator.close();
     // Close the socket connections but leave the HTTP server to Fastify.
     socket.io.disconnectSockets(true);

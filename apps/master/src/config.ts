@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1000),
   /** On SIGTERM/SIGINT, how long the runs in progress may take to finish before the master closes and leaves them to the next one. */
   MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How often the master tells the workers it is alive; keep it well under the workers' WORKER_MASTER_GRACE_MS. */
+  MASTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
   path: ['WORKER_LOST_AFTER_MS'],
@@ -54,6 +56,7 @@ export interface MasterConfig {
   workerLostAfterMs: number;
   runStartLeadMs: number;
   shutdownGraceMs: number;
+  masterHeartbeatMs: number;
   logLevel: string;
 }
 
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     workerLostAfterMs: e.WORKER_LOST_AFTER_MS,
     runStartLeadMs: e.RUN_START_LEAD_MS,
     shutdownGraceMs: e.MASTER_SHUTDOWN_GRACE_MS,
+    masterHeartbeatMs: e.MASTER_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     prisma: database.prisma,
     transport,
     logger,
-    timings: { workerMissingAfterMs: config.workerMissingAfterMs, workerLostAfterMs: config.workerLostAfterMs, runStartLeadMs: config.runStartLeadMs },
+    timings: { workerMissingAfterMs: config.workerMissingAfterMs, workerLostAfterMs: config.workerLostAfterMs, runStartLeadMs: config.runStartLeadMs, masterHeartbeatMs: config.masterHeartbeatMs },
   });
   brokerEvents.onDisconnected = () => master.brokerDown();
   brokerEvents.onConnected = () => master.brokerUp();

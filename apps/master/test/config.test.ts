@@ -21,4 +21,10 @@ describe('loadConfig worker timings', () => {
     expect(() => loadConfig({ WORKER_MISSING_AFTER_MS: '20000' })).toThrow(/WORKER_LOST_AFTER_MS: must be more than WORKER_MISSING_AFTER_MS/);
     expect(() => loadConfig({ WORKER_LOST_AFTER_MS: 'soon' })).toThrow(/WORKER_LOST_AFTER_MS/);
   });
+
+  it('reads MASTER_HEARTBEAT_MS (5 s by default) and refuses one out of range, naming it', () => {
+    expect(loadConfig({}).masterHeartbeatMs).toBe(5000);
+    expect(loadConfig({ MASTER_HEARTBEAT_MS: '1000' }).masterHeartbeatMs).toBe(1000);
+    expect(() => loadConfig({ MASTER_HEARTBEAT_MS: '50' })).toThrow(/MASTER_HEARTBEAT_MS/);
+  });
 });

@@ -2,7 +2,7 @@
 export interface WorkerTolerance {
   /**
    * A share stops, and ends `interrupted`, when nothing came from the master
-   * for this long (its heartbeats come every second): the master is gone, and
+   * for this long (its heartbeats come every 5 s by default): the master is gone, and
    * what the share would measure could not be stored. Long enough to ride out
    * a master restart or a broker outage.
    */

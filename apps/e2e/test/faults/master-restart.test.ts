@@ -41,7 +41,9 @@ describe('fault: master kill -9 and restart', () => {
   let base: string;
 
   const launchMaster = async (name: string) => {
-    const started = await startMaster(name, amqp, databaseUrl);
+    // The masters beat each second, well within the short grace of the last test's workers (by default they beat
+    // every 5 s, against a 30 s grace).
+    const started = await startMaster(name, amqp, databaseUrl, { MASTER_HEARTBEAT_MS: '1000' });
     cleanup.add(() => started.master.stop());
     ({ master, base } = started);
     return started.master;
