@@ -33,6 +33,28 @@ describe('WorkerRegistry', () => {
   });
 });
 
+describe('WorkerRegistry at the end of a share', () => {
+  const heartbeat = (workerId: string, activity: 'idle' | 'busy', runId: string | null, sentAt: number) =>
+    ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt, workerId, activity, runId }) as const;
+
+  it('keeps a worker free when a heartbeat it sent before its share ended arrives after the end', () => {
+    const now = 10_000;
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
+    registry.onHeartbeat(heartbeat('a', 'idle', null, now));
+    registry.markBusy('a', 'run-1');
+    registry.markIdle('a', 'run-1');
+    registry.onHeartbeat(heartbeat('a', 'busy', 'run-1', now));
+    expect(registry.available()).toEqual(['a']);
+    // Busy with another run is believed, and so is a new share of the same run.
+    registry.onHeartbeat(heartbeat('a', 'busy', 'run-2', now));
+    expect(registry.available()).toEqual([]);
+    registry.markIdle('a', 'run-2');
+    registry.markBusy('a', 'run-2');
+    registry.onHeartbeat(heartbeat('a', 'busy', 'run-2', now));
+    expect(registry.available()).toEqual([]);
+  });
+});
+
 describe('WorkerRegistry clock offsets', () => {
   it('estimates a worker clock offset from its messages, taking the sample least delayed in transit', () => {
     let now = 1_000_000;

@@ -8,6 +8,11 @@ interface WorkerEntry {
   lastHeartbeatAt: number | null;
   lastSeenAt: number;
   busyWith: string | null;
+  /**
+   * The run whose share the master last saw end on this worker. A heartbeat the worker sent while that share
+   * still ran can arrive after its end: it must not mark the worker busy again (a run started at once would be refused).
+   */
+  endedRun: string | null;
   /** Recent (worker sentAt − master receivedAt) samples, newest last. */
   offsetSamples: number[];
   /** The state the last sweep saw (null before the first sweep that saw this worker). */
@@ -60,7 +65,7 @@ export class WorkerRegistry {
     const entry = this.entry(heartbeat.workerId);
     entry.lastHeartbeatAt = this.sampleOffset(entry, heartbeat.sentAt);
     entry.lastSeenAt = entry.lastHeartbeatAt;
-    entry.busyWith = heartbeat.activity === 'busy' ? heartbeat.runId : null;
+    entry.busyWith = heartbeat.activity === 'busy' && heartbeat.runId !== entry.endedRun ? heartbeat.runId : null;
   }
 
   /** Records one clock sample from a message the worker stamped; returns when it was received. */
@@ -74,12 +79,16 @@ export class WorkerRegistry {
   /** Marks a worker busy as soon as it is assigned, before its next heartbeat says so. */
   markBusy(workerId: string, runId: string): void {
     const entry = this.workers.get(workerId);
-    if (entry) entry.busyWith = runId;
+    if (!entry) return;
+    entry.busyWith = runId;
+    if (entry.endedRun === runId) entry.endedRun = null;
   }
 
   markIdle(workerId: string, runId: string): void {
     const entry = this.workers.get(workerId);
-    if (entry && entry.busyWith === runId) entry.busyWith = null;
+    if (!entry) return;
+    entry.endedRun = runId;
+    if (entry.busyWith === runId) entry.busyWith = null;
   }
 
   /**
@@ -170,7 +179,7 @@ export class WorkerRegistry {
   private entry(id: string): WorkerEntry {
     let entry = this.workers.get(id);
     if (!entry) {
-      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null, offsetSamples: [], sweptState: null };
+      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null, endedRun: null, offsetSamples: [], sweptState: null };
       this.workers.set(id, entry);
     }
     return entry;
