@@ -1,0 +1,98 @@
+import { startTarget, type TargetServer } from '@loadtest/target';
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTOCANNON_CLIENT_INTERNALS, autocannonClientProblems } from '../src/load/autocannon-contract.js';
+
+const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
+const installed = String(json('../../../node_modules/autocannon/package.json').version);
+
+type Event = string;
+interface Observed {
+  events: Event[];
+  client: unknown;
+}
+
+/**
+ * Runs autocannon with one connection for `amount` responses (or `ms`) and records, in order, the client events the
+ * worker listens to and every call autocannon makes to `_doRequest` through the client (as the gates replace it).
+ */
+function observe(options: { url: string; amount?: number; ms?: number; timeout?: number; requests?: { method: 'GET'; path: string }[] }): Promise<Observed> {
+  const observed: Observed = { events: [], client: undefined };
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: 1,
+        ...(options.amount ? { amount: options.amount } : { duration: 30 }),
+        timeout: options.timeout ?? 10,
+        requests: options.requests ?? [{ method: 'GET', path: '/' }],
+        skipAggregateResult: true,
+        setupClient: (raw: unknown) => {
+          observed.client = raw;
+          const client = raw as { _doRequest(): void; on(event: string, listener: (...args: unknown[]) => void): void; requestIterator: { currentRequestIndex: number } };
+          const send = Object.getPrototypeOf(client)._doRequest as () => void;
+          client._doRequest = () => {
+            observed.events.push(`doRequest@${client.requestIterator.currentRequestIndex}`);
+            send.call(client);
+          };
+          for (const event of ['headers', 'response', 'timeout', 'connError']) {
+            client.on(event, () => observed.events.push(`${event}@${client.requestIterator.currentRequestIndex}`));
+          }
+        },
+      },
+      (error: Error | null) => (error ? reject(error) : resolve(observed)),
+    );
+    if (options.ms) setTimeout(() => instance.stop(), options.ms);
+  });
+}
+
+describe('autocannon contract (the internals the worker relies on)', () => {
+  let target: TargetServer;
+  beforeAll(async () => {
+    target = await startTarget();
+  });
+  afterAll(() => target.close());
+
+  it('is the exact version the worker pins', () => {
+    const pinned = (json('../package.json').dependencies as Record<string, string>).autocannon;
+    expect(pinned, 'apps/worker/package.json must pin autocannon exactly (no ^ or ~)').toMatch(/^\d+\.\d+\.\d+$/);
+    expect(installed, `installed autocannon ${installed} is not the pinned ${pinned}`).toBe(pinned);
+  });
+
+  it('gives setupClient a client with every private part the generator and the flow gate use', async () => {
+    const { client } = await observe({ url: target.url, amount: 2 });
+    const missing = autocannonClientProblems(client);
+    expect(missing, `autocannon ${installed} moved: ${missing.join('; ')}`).toEqual([]);
+    expect(AUTOCANNON_CLIENT_INTERNALS.length).toBe(9);
+  });
+
+  it('names the part that is missing', () => {
+    expect(autocannonClientProblems({})).toEqual([...AUTOCANNON_CLIENT_INTERNALS.slice(0, 6), ...AUTOCANNON_CLIENT_INTERNALS.slice(7)]);
+  });
+
+  it('emits headers, then response while the answered request is still current, then calls _doRequest for the next', async () => {
+    const { events } = await observe({ url: target.url, amount: 2, requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/echo-never-used' }] });
+    expect(events.slice(0, 4), `autocannon ${installed}: event order of a response`).toEqual(['doRequest@0', 'headers@0', 'response@0', 'doRequest@0']);
+    // The next _doRequest advances the iterator: the second response is of request 1.
+    expect(events.slice(4, 6)).toEqual(['headers@1', 'response@1']);
+  });
+
+  it('reports a timeout after the reconnect has already called _doRequest again', async () => {
+    const { events } = await observe({ url: `${target.url}`, timeout: 1, ms: 1600, requests: [{ method: 'GET', path: '/delay/5000' }] });
+    const first = events.indexOf('timeout@0');
+    expect(first, `autocannon ${installed}: no timeout seen in ${events.join(',')}`).toBeGreaterThan(0);
+    expect(events.slice(0, first + 1), `autocannon ${installed}: event order of a timeout`).toEqual(['doRequest@0', 'doRequest@0', 'timeout@0']);
+  });
+
+  it('reports a connection error before the reconnect calls _doRequest again', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { events } = await observe({ url: `http://127.0.0.1:${port}`, ms: 300 });
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(events.slice(0, 3), `autocannon ${installed}: event order of a connection error`).toEqual(['doRequest@0', 'connError@0', 'doRequest@0']);
+  });
+});
