@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { planFromCurl, planFromHar, planFromLegacyTree } from '@loadtest/plan-import';
+import { planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
 import { PlanSchema, type ErrorBody, type Plan } from '@loadtest/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -12,7 +12,8 @@ import { importRoutes } from '../src/imports/routes.js';
 const silent = pino({ level: 'silent' });
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as unknown;
 const har = () => json('../../../libs/plan-import/test/fixtures/shop-session.har');
-const legacyTree = () => json('../../../libs/protocol/test/fixtures/legacy-plan-tree.json');
+/** A plan saved by the old tool's front end: `{ testPlan, reactFlow }`. */
+const legacySaved = () => json('../../../libs/plan-import/test/fixtures/legacy-saved-plan.json') as { testPlan: unknown[]; reactFlow: unknown };
 
 describe('imports API (no database: the routes, with the app’s compilers, error handler and OpenAPI)', () => {
   let app: FastifyInstance;
@@ -93,27 +94,35 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
     expect((await post<ErrorBody>('/api/v1/imports/curl', { commands: '' })).body.issues).toEqual([{ path: 'commands', message: 'must not be empty' }]);
   });
 
-  it('converts a legacy tree', async () => {
-    const response = await post<{ plan: Plan }>('/api/v1/imports/legacy', legacyTree());
-    expect(response.status).toBe(200);
-    expect(response.body.plan).toEqual(planFromLegacyTree(legacyTree()));
-    expect(response.body.plan.steps.map((s) => s.kind)).toEqual(['http', 'think', 'if']);
+  it('converts a plan the old tool saved, as saved and as the bare testPlan array', async () => {
+    const response = await post<{ plan: Plan }>('/api/v1/imports/legacy', legacySaved());
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.plan).toEqual(planFromLegacyDocument(legacySaved()));
+    expect(response.body.plan.baseUrl).toBe('http://127.0.0.1:3000');
+    expect(response.body.plan.steps.map((s) => s.kind)).toEqual(['http', 'think', 'http', 'if']);
+    const bare = await post<{ plan: Plan }>('/api/v1/imports/legacy?name=Bare', legacySaved().testPlan);
+    expect(bare.status, JSON.stringify(bare.body)).toBe(200);
+    expect(bare.body.plan).toEqual({ ...response.body.plan, name: 'Bare' });
   });
 
-  it('answers 400 naming the nodes of a cycle and a node of unknown type', async () => {
-    const cycle = {
+  it('answers 400 naming the path of a node of unknown type or a missing field, and refuses the format no tool wrote', async () => {
+    const unknown = { testPlan: [{ name: 'Start', type: 'startNode', data: {}, children: [{ name: 'Loop', type: 'loopNode', data: {}, children: [] }] }] };
+    const refused = await post<ErrorBody>('/api/v1/imports/legacy', unknown);
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues).toEqual([{ path: 'testPlan[0].children[0].type', message: expect.stringMatching(/^unknown node type "loopNode"/) }]);
+    const noUrl = [{ name: 'Start', type: 'startNode', data: {}, children: [{ name: 'Get', type: 'getRequest', data: {}, children: [] }] }];
+    const missing = await post<ErrorBody>('/api/v1/imports/legacy', noUrl);
+    expect(missing.status).toBe(400);
+    expect(missing.body.issues).toEqual([{ path: 'testPlan[0].children[0].data.url', message: 'required: the absolute URL' }]);
+    const invented = {
       nodes: [
         { id: 's', type: 'start', next: 'a' },
-        { id: 'a', type: 'getRequest', data: { url: 'https://a.test/' }, next: 'b' },
-        { id: 'b', type: 'delayNode', data: { delayType: 'FIXED', ms: 100 }, next: 'a' },
+        { id: 'a', type: 'getRequest', data: { url: 'https://a.test/' }, next: null },
       ],
     };
-    const looped = await post<ErrorBody>('/api/v1/imports/legacy', cycle);
-    expect(looped.status).toBe(400);
-    expect(looped.body.issues).toEqual([{ path: 'nodes[2].next', message: 'node "b": next goes back to "a", a cycle: "a" → "b" → "a"' }]);
-    const unknown = await post<ErrorBody>('/api/v1/imports/legacy', { nodes: [...cycle.nodes.slice(0, 2), { id: 'b', type: 'loop' }] });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.issues![0]!.message).toMatch(/^node "b": unknown type "loop"/);
+    const old = await post<ErrorBody>('/api/v1/imports/legacy', invented);
+    expect(old.status).toBe(400);
+    expect(old.body.issues).toEqual([{ path: 'testPlan', message: 'required: the tree, a list of nodes from the startNode' }]);
   });
 
   it('documents the imports in the OpenAPI document', async () => {

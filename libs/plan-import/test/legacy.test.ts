@@ -1,126 +1,211 @@
 import { describe, expect, it } from 'vitest';
-import { LegacyTreeSchema, planFromLegacyTree, type LegacyTree } from '../src/index.js';
+import { LegacyPlanSchema, planFromLegacyDocument } from '../src/index.js';
 import { fixture, importIssues, plan } from './support.js';
 
-const shop = () => fixture('../../protocol/test/fixtures/legacy-plan-tree.json');
-const cleanUp = () => fixture('../../protocol/test/fixtures/legacy-plan-tree-random-delete.json');
+/** A plan saved by the old tool's front end: every node type, both branches of an if, a stop, and its canvas. */
+const saved = () => fixture('fixtures/legacy-saved-plan.json') as { testPlan: unknown[]; reactFlow: unknown };
 
-/** A tree from a start node to the given nodes; `start` goes on with the first. */
-const tree = (...nodes: Record<string, unknown>[]): LegacyTree => ({ nodes: [{ id: 's', type: 'start', next: nodes[0]?.id ?? null }, ...nodes] as LegacyTree['nodes'] });
-const get = (id: string, next: string | null = null, url = `https://app.test/${id}`) => ({ id, type: 'getRequest', data: { url }, next });
+type Node = { name?: string; type: string; data?: Record<string, unknown>; children?: Node[]; conditions?: { trueChildren: Node[]; falseChildren: Node[] } };
+/** Nodes as the front end saves them: each with its `children`. */
+const node = (type: string, data: Record<string, unknown>, children: Node[] = [], name = ''): Node => ({ name, type, data, children });
+const get = (url: string, children: Node[] = [], name = '') => node('getRequest', { url }, children, name);
+const post = (url: string, body: string, children: Node[] = [], name = '') => node('postRequest', { url, body }, children, name);
+const stop = (): Node => node('stopNode', {});
+const delay = (ms: number, children: Node[] = []) => node('delayNode', { delayType: 'FIXED', fixedDelay: ms, randomDelay: { min: 0, max: 0 } }, children);
+const ifNode = (data: Record<string, unknown>, trueChildren: Node[], falseChildren: Node[], children: Node[] = []): Node => ({ ...node('ifCondition', data, children), conditions: { trueChildren, falseChildren } });
+const status200 = { field: 'response_code', condition: 'equals', value: '200' };
+/** The document the front end saves, with the tree under a startNode. */
+const doc = (...children: Node[]) => ({ testPlan: [node('startNode', {}, children, 'Start')], reactFlow: { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } } });
+const http = (name: string, method: string, url: string, extra: Record<string, unknown> = {}) => ({ kind: 'http', name, method, url, ...extra });
 
-describe('planFromLegacyTree', () => {
-  it('converts every node type, with both branches of nested ifs', () => {
-    const products = { kind: 'http', method: 'GET', url: '/api/products', query: { category: 'shoes', page: '1' } };
-    expect(planFromLegacyTree(shop())).toEqual(
-      plan({
-        name: 'Shop checkout (legacy)',
-        baseUrl: 'https://shop.example.com',
-        steps: [
-          { kind: 'http', name: 'Log in', method: 'POST', url: '/api/login', query: { remember: '1' }, body: { json: { user: 'demo', password: 'secret' } } },
-          { kind: 'think', ms: 1000 },
-          {
-            kind: 'if',
-            name: 'Logged in?',
-            condition: { on: 'status', op: 'equals', value: 200 },
-            then: [
-              { ...products, name: 'GET /api/products' },
-              {
-                kind: 'if',
-                condition: { on: 'latencyMs', op: 'greaterThan', value: 800 },
-                // The same request again: its name is made unique; the stop after it ends the branch.
-                then: [{ kind: 'think', name: 'Back off', ms: 3000 }, { ...products, name: 'GET /api/products (2)' }],
-                else: [
-                  { kind: 'http', name: 'Add to cart', method: 'PUT', url: '/api/cart/42', headers: { 'X-Client': 'legacy-runner' }, body: { json: { sku: 'SHOE-42', qty: 2 } } },
-                  {
-                    kind: 'if',
-                    condition: { on: 'size', op: 'lessThan', value: 1024 },
-                    then: [{ kind: 'http', name: 'Empty cart', method: 'DELETE', url: '/api/cart/42' }],
-                    else: [],
-                  },
-                ],
-              },
-            ],
-            // Another origin keeps its absolute URL; a null next ends the branch.
-            else: [{ kind: 'http', name: 'GET status.example.com/health', method: 'GET', url: 'https://status.example.com/health' }],
-          },
-        ],
-      }),
-    );
-  });
-
-  it('converts a RANDOM delay, a DELETE, integer ids and a text body; unreachable nodes are left out', () => {
-    expect(planFromLegacyTree(cleanUp(), { name: 'Clean-up' })).toEqual(
-      plan({
-        name: 'Clean-up',
-        baseUrl: 'https://api.example.org',
-        steps: [
-          { kind: 'http', name: 'GET /v2/sessions', method: 'GET', url: '/v2/sessions', query: { active: 'true' } },
-          { kind: 'think', name: 'Think', minMs: 500, maxMs: 2500 },
-          { kind: 'http', name: 'Log out', method: 'DELETE', url: '/v2/sessions/current', headers: { Authorization: 'Bearer test-token' } },
-          {
-            kind: 'if',
-            condition: { on: 'status', op: 'notEquals', value: 204 },
-            then: [{ kind: 'http', name: 'POST /v2/errors', method: 'POST', url: '/v2/errors', headers: { 'content-type': 'text/plain' }, body: { text: 'logout failed' } }],
-            else: [],
-          },
-        ],
-      }),
-    );
-  });
-
-  it('names a node of unknown type by its id', () => {
-    const input = tree(get('a', 'b'), { id: 'b', type: 'loopNode', data: { times: 3 } });
-    expect(importIssues(() => planFromLegacyTree(input))).toEqual([
-      { path: 'nodes[2].type', message: 'node "b": unknown type "loopNode" (expected start, stop, getRequest, postRequest, putRequest, deleteRequest, delayNode, ifCondition)' },
-    ]);
-    expect(importIssues(() => planFromLegacyTree({ nodes: [{ id: 7 }] }))).toEqual([{ path: 'nodes[0].type', message: expect.stringMatching(/^node "7": no type \(expected start/) }]);
-  });
-
-  it('names the nodes of a cycle', () => {
-    const input = tree(get('a', 'b'), { id: 'b', type: 'delayNode', data: { delayType: 'FIXED', ms: 10 }, next: 'c' }, { id: 'c', type: 'ifCondition', data: { field: 'response_code', condition: 'equals', value: 200 }, trueBranch: 'a', falseBranch: null });
-    expect(importIssues(() => planFromLegacyTree(input))).toEqual([{ path: 'nodes[3].trueBranch', message: 'node "c": trueBranch goes back to "a", a cycle: "a" → "b" → "c" → "a"' }]);
-    const toStart = tree(get('a', 's'));
-    expect(importIssues(() => planFromLegacyTree(toStart))).toEqual([{ path: 'nodes[1].next', message: 'node "a": next goes back to "s", a cycle: "s" → "a" → "s"' }]);
-    const self = tree({ id: 'a', type: 'delayNode', data: { delayType: 'FIXED', ms: 1 }, next: 'a' }, get('b'));
-    expect(importIssues(() => planFromLegacyTree(self))).toEqual([
-      { path: 'nodes[1].next', message: 'node "a": next goes back to "a", a cycle: "a" → "a"' },
-      { path: 'nodes', message: 'no request node can be reached from start "s"' },
-    ]);
-  });
-
-  it('refuses a node with two parents', () => {
-    const input = tree({ id: 'if', type: 'ifCondition', data: { field: 'response_code', condition: 'equals', value: 200 }, trueBranch: 'a', falseBranch: 'b' }, get('a', 'end'), get('b', 'end'), { id: 'end', type: 'stop' });
-    expect(importIssues(() => planFromLegacyTree(input))).toEqual([{ path: 'nodes[3].next', message: 'node "end" is reached from both "a" and "b": each node has one parent in a legacy tree' }]);
-  });
-
-  it('names what else is wrong with the tree', () => {
-    const cases: [unknown, { path: string; message: string }[]][] = [
-      [{ nodes: [get('a')] }, [{ path: 'nodes', message: 'no start node' }]],
-      [{ nodes: [{ id: 's', type: 'start', next: 'a' }, { id: 't', type: 'start' }, get('a')] }, [{ path: 'nodes[1].type', message: 'node "t": a second start node (the first is "s")' }]],
-      [tree(get('a', 'zz')), [{ path: 'nodes[1].next', message: 'node "a": next refers to no node ("zz")' }]],
-      [tree(get('a'), get('a')), [{ path: 'nodes[2].id', message: 'duplicate id "a" (also nodes[1])' }]],
-      [tree({ id: 'x', type: 'stop' }), [{ path: 'nodes', message: 'no request node can be reached from start "s"' }]],
-      [tree(get('a', null, '/relative')), [{ path: 'nodes[1].data.url', message: 'must be an absolute http:// or https:// URL' }]],
-      [tree(get('a', 'd'), { id: 'd', type: 'delayNode', data: { delayType: 'RANDOM', min: 900, max: 100 } }), [{ path: 'nodes[2].data.max', message: 'must be at least min' }]],
-      [tree(get('a', 'd'), { id: 'd', type: 'delayNode', data: { delayType: 'GAUSSIAN', ms: 5 } }), [{ path: 'nodes[2].data.delayType', message: 'delayType must be FIXED (with ms) or RANDOM (with min and max)' }]],
-      [
-        tree(get('a', 'i'), { id: 'i', type: 'ifCondition', data: { field: 'body', condition: 'contains', value: 1.5 }, trueBranch: null, next: 'a' }),
-        [
-          { path: 'nodes[2].data.field', message: 'must be response_code, response_time or response_size' },
-          { path: 'nodes[2].data.condition', message: 'must be equals, not_equals, greater_than or less_than' },
-          { path: 'nodes[2].data.value', message: 'must be an integer' },
-          { path: 'nodes[2].next', message: 'an ifCondition goes on through trueBranch and falseBranch, not next' },
-        ],
+describe('planFromLegacyDocument', () => {
+  const expected = () =>
+    plan({
+      name: 'Legacy plan (127.0.0.1:3000)',
+      baseUrl: 'http://127.0.0.1:3000',
+      steps: [
+        http('Log in', 'POST', '/login', { body: { json: { user: 'legacy', password: 'secret' } } }),
+        { kind: 'think', name: 'Pause', ms: 20 },
+        http('Check status', 'GET', '/status/200'),
+        {
+          kind: 'if',
+          name: 'Status is 200?',
+          condition: { on: 'status', op: 'equals', value: 200 },
+          then: [
+            http('Save note', 'PUT', '/echo', { headers: { 'content-type': 'text/plain' }, body: { text: 'note from the old tool' } }),
+            http('Delete item', 'DELETE', '/items/42'),
+            // The if's own children: after either branch, but the false branch ends with a stopNode.
+            http('Home', 'GET', '/'),
+          ],
+          else: [http('Report failure', 'POST', '/echo', { body: { json: { failed: true } } }), { kind: 'think', name: 'Back off', minMs: 10, maxMs: 30 }],
+        },
       ],
-      [tree(get('a', 'x'), { id: 'x', type: 'stop', next: 'a' }), [{ path: 'nodes[2].next', message: 'a stop node ends its branch: it has no next' }]],
-      [{ nodes: 'none' }, [{ path: 'nodes', message: expect.stringContaining('expected array') }]],
+    });
+
+  it('converts a plan the old front end saved: every node type, both branches, a stop; reactFlow is ignored', () => {
+    expect(planFromLegacyDocument(saved())).toEqual(expected());
+    expect(planFromLegacyDocument(saved(), { name: 'Imported' }).name).toBe('Imported');
+  });
+
+  it('takes the bare testPlan array too', () => {
+    expect(planFromLegacyDocument(saved().testPlan)).toEqual(expected());
+  });
+
+  it('walks the tree depth first: a node, then its children in order, each with its own children first', () => {
+    const tree = doc(get('http://a.test/1', [get('http://a.test/1a'), get('http://a.test/1b')]), get('http://a.test/2'));
+    expect(planFromLegacyDocument(tree).steps.map((s) => s.kind === 'http' && s.url)).toEqual(['/1', '/1a', '/1b', '/2']);
+  });
+
+  it('maps every field and comparison of an ifCondition; its value is a number saved as text', () => {
+    const cases = [
+      [{ field: 'response_code', condition: 'not_equals', value: '404' }, { on: 'status', op: 'notEquals', value: 404 }],
+      [{ field: 'response_time', condition: 'greater_than', value: '250' }, { on: 'latencyMs', op: 'greaterThan', value: 250 }],
+      [{ field: 'response_size', condition: 'less_than', value: ' 1024 ' }, { on: 'size', op: 'lessThan', value: 1024 }],
+      [{ field: 'response_time', condition: 'equals', value: 12.5 }, { on: 'latencyMs', op: 'equals', value: 12.5 }],
+    ] as const;
+    for (const [data, condition] of cases) {
+      const steps = planFromLegacyDocument(doc(get('http://a.test/'), ifNode(data, [get('http://a.test/yes')], []))).steps;
+      expect(steps[1]).toEqual({ kind: 'if', condition, then: [expect.objectContaining({ url: '/yes' })], else: [] });
+    }
+  });
+
+  describe('stopNode: nothing after it runs', () => {
+    it('drops the rest of its list, its own children, and what would follow', () => {
+      const tree = doc(get('http://a.test/1', [node('stopNode', {}, [get('http://a.test/never')]), get('http://a.test/after-stop')]), get('http://a.test/later'));
+      expect(planFromLegacyDocument(tree).steps).toEqual([expect.objectContaining({ url: '/1' })]);
+    });
+
+    it('keeps what follows an if without a stop after the if, whichever branch ran', () => {
+      const tree = doc(get('http://a.test/1'), ifNode(status200, [get('http://a.test/t')], [get('http://a.test/f')], [get('http://a.test/next')]), get('http://a.test/last'));
+      expect(planFromLegacyDocument(tree).steps.map((s) => (s.kind === 'http' ? s.url : s.kind))).toEqual(['/1', 'if', '/next', '/last']);
+    });
+
+    it('moves what follows an if into the branch that does not stop', () => {
+      const tree = doc(get('http://a.test/1'), ifNode(status200, [stop()], [get('http://a.test/f')], [get('http://a.test/next')]), get('http://a.test/last'));
+      expect(planFromLegacyDocument(tree).steps[1]).toEqual({
+        kind: 'if',
+        condition: { on: 'status', op: 'equals', value: 200 },
+        then: [],
+        else: [expect.objectContaining({ url: '/f' }), expect.objectContaining({ url: '/next' }), expect.objectContaining({ url: '/last' })],
+      });
+    });
+
+    it('drops what follows an if both of whose branches stop', () => {
+      const tree = doc(get('http://a.test/1'), ifNode(status200, [get('http://a.test/t', [stop()])], [stop()]), get('http://a.test/never'));
+      const steps = planFromLegacyDocument(tree).steps;
+      expect(steps).toHaveLength(2);
+      expect(steps[1]).toMatchObject({ then: [{ url: '/t' }], else: [] });
+    });
+
+    it('copies what follows into each branch that can reach it, the copies of requests named (2)', () => {
+      // The true branch stops only when a nested if holds: the rest runs at the end of its else, and of the outer else.
+      const nested = ifNode({ field: 'response_time', condition: 'greater_than', value: '1000' }, [stop()], []);
+      const tree = doc(get('http://a.test/1'), ifNode(status200, [get('http://a.test/t'), nested], [get('http://a.test/f')]), get('http://a.test/next', [delay(5)]));
+      expect(planFromLegacyDocument(tree).steps[1]).toEqual({
+        kind: 'if',
+        condition: { on: 'status', op: 'equals', value: 200 },
+        then: [
+          expect.objectContaining({ url: '/t' }),
+          { kind: 'if', condition: { on: 'latencyMs', op: 'greaterThan', value: 1000 }, then: [], else: [expect.objectContaining({ name: 'GET /next', url: '/next' }), { kind: 'think', ms: 5 }] },
+        ],
+        else: [expect.objectContaining({ url: '/f' }), expect.objectContaining({ name: 'GET /next (2)', url: '/next' }), { kind: 'think', ms: 5 }],
+      });
+    });
+  });
+
+  it('takes the most common origin as the base URL; another keeps its absolute URL', () => {
+    const converted = planFromLegacyDocument(doc(get('https://cdn.test/app.js'), get('https://api.test/users?page=2'), get('https://api.test/users/7')));
+    expect(converted.baseUrl).toBe('https://api.test');
+    expect(converted.steps).toEqual([
+      expect.objectContaining({ name: 'GET cdn.test/app.js', url: 'https://cdn.test/app.js' }),
+      expect.objectContaining({ name: 'GET /users', url: '/users', query: { page: '2' } }),
+      expect.objectContaining({ name: 'GET /users/7', url: '/users/7' }),
+    ]);
+  });
+
+  it('names a step by its node, made unique, else METHOD /path; reads bodies as JSON when they parse, else text', () => {
+    const tree = doc(
+      get('http://a.test/x', [], 'Same'),
+      get('http://a.test/y', [], 'same'),
+      get('http://a.test/z', [], 'getRequest'),
+      post('http://a.test/form', 'a=1&b=2'),
+      post('http://a.test/json', ' [1, 2] '),
+      post('http://a.test/empty', ''),
+      node('deleteRequest', { url: 'http://a.test/d', body: 'left over' }),
+      node('putRequest', { url: 'http://a.test/p', body: 'has ${literal}' }),
+    );
+    expect(planFromLegacyDocument(tree).steps).toEqual(
+      plan({
+        name: 'x',
+        baseUrl: 'http://a.test',
+        steps: [
+          http('Same', 'GET', '/x'),
+          http('same (2)', 'GET', '/y'),
+          http('GET /z', 'GET', '/z'),
+          http('POST /form', 'POST', '/form', { headers: { 'content-type': 'text/plain' }, body: { text: 'a=1&b=2' } }),
+          http('POST /json', 'POST', '/json', { body: { json: [1, 2] } }),
+          http('POST /empty', 'POST', '/empty'),
+          // GET and DELETE send no body: one left in data is ignored.
+          http('DELETE /d', 'DELETE', '/d'),
+          // Sent as written: `${` is not a template here.
+          http('PUT /p', 'PUT', '/p', { headers: { 'content-type': 'text/plain' }, body: { text: 'has $${literal}' } }),
+        ],
+      }).steps,
+    );
+  });
+
+  it('names each problem at its path in the document', () => {
+    const at = (path: string, message: string | ReturnType<typeof expect.stringContaining>) => [{ path, message }];
+    const cases: [unknown, { path: string; message: unknown }[]][] = [
+      [doc(get('http://a.test/', [node('loopNode', { times: 3 })])), at('testPlan[0].children[0].children[0].type', 'unknown node type "loopNode" (expected startNode, stopNode, getRequest, postRequest, putRequest, deleteRequest, ifCondition, delayNode)')],
+      [doc(get('http://a.test/'), { name: 'x' } as Node), at('testPlan[0].children[1].type', expect.stringMatching(/^no type \(expected startNode/))],
+      [doc(get('http://a.test/'), get('http://a.test/'), node('getRequest', {})), at('testPlan[0].children[2].data.url', 'required: the absolute URL')],
+      [doc(get('/relative')), at('testPlan[0].children[0].data.url', 'must be an absolute http:// or https:// URL')],
+      [doc(node('postRequest', { url: 'http://a.test/', body: { a: 1 } })), at('testPlan[0].children[0].data.body', 'must be a string (the text the request sends)')],
+      [doc(get('http://a.test/'), ifNode({ ...status200, value: 'ok' }, [], [])), at('testPlan[0].children[1].data.value', 'must be a number, got "ok"')],
+      [doc(get('http://a.test/'), ifNode({ ...status200, value: '' }, [], [])), at('testPlan[0].children[1].data.value', 'must be a number, got ""')],
+      [doc(get('http://a.test/'), ifNode({ ...status200, field: 'body' }, [], [])), at('testPlan[0].children[1].data.field', 'must be response_code, response_time or response_size')],
+      [doc(get('http://a.test/'), ifNode({ ...status200, condition: 'contains' }, [], [node('delayNode', { delayType: 'FIXED' })])), [
+        { path: 'testPlan[0].children[1].data.condition', message: 'must be equals, not_equals, greater_than or less_than' },
+        { path: 'testPlan[0].children[1].conditions.falseChildren[0].data.fixedDelay', message: 'must be a delay in ms (a number, or a number as text)' },
+      ]],
+      [doc(get('http://a.test/'), node('delayNode', { delayType: 'GAUSSIAN' })), at('testPlan[0].children[1].data.delayType', 'delayType must be FIXED (with fixedDelay) or RANDOM (with randomDelay: { min, max })')],
+      [doc(get('http://a.test/'), node('delayNode', { delayType: 'RANDOM', randomDelay: { min: 900, max: 100 } })), at('testPlan[0].children[1].data.randomDelay.max', 'must be at least min')],
+      [doc(get('http://a.test/'), node('delayNode', { delayType: 'FIXED', fixedDelay: -1 })), at('testPlan[0].children[1].data.fixedDelay', 'must be at least 0')],
+      [{ testPlan: [get('http://a.test/')] }, at('testPlan', 'no startNode: the tree starts at a node of type startNode')],
+      [{ testPlan: [] }, at('testPlan', 'no startNode: the tree starts at a node of type startNode')],
+      [{ testPlan: [node('startNode', {}, [get('http://a.test/')]), node('startNode', {})] }, at('testPlan[1].type', 'a second startNode (the first is testPlan[0])')],
+      [doc(get('http://a.test/', [node('startNode', {})])), at('testPlan[0].children[0].children[0].type', 'a startNode is only at the root of the tree')],
+      [doc(delay(10, [stop()])), at('testPlan[0]', 'no request node (getRequest, postRequest, putRequest, deleteRequest) under the startNode')],
+      // The format this import used to read, which no tool wrote.
+      [{ name: 'Checkout', nodes: [{ id: 'n1', type: 'start', next: 'n2' }, { id: 'n2', type: 'getRequest', data: { url: 'http://a.test/' } }] }, at('testPlan', 'required: the tree, a list of nodes from the startNode')],
+      ['not a plan', at('', expect.stringContaining('expected object'))],
     ];
-    for (const [input, issues] of cases) expect(importIssues(() => planFromLegacyTree(input)), JSON.stringify(input)).toEqual(issues);
+    for (const [input, issues] of cases) expect(importIssues(() => planFromLegacyDocument(input)), JSON.stringify(input)).toEqual(issues);
+  });
+
+  it('refuses a tree nested too deep or too large before walking it', () => {
+    let deep: Node = get('http://a.test/');
+    for (let i = 0; i < 20_000; i++) deep = delay(1, [deep]);
+    expect(importIssues(() => planFromLegacyDocument(doc(deep)))).toEqual([{ path: 'testPlan', message: 'nodes are nested more than 500 deep' }]);
+    // Each if whose branch may stop copies what follows into both its branches: 2^14 copies of the last request.
+    const maybeStop = () => ifNode({ field: 'response_time', condition: 'greater_than', value: '1000' }, [stop()], []);
+    const doubling = doc(get('http://a.test/'), ...Array.from({ length: 14 }, () => ifNode(status200, [maybeStop()], [])), get('http://a.test/last'));
+    expect(importIssues(() => planFromLegacyDocument(doubling))).toEqual([{ path: 'testPlan', message: 'copying the steps that follow an ifCondition with a stopNode into its branches makes more than 5000 steps' }]);
+    const wide = doc(...Array.from({ length: 2001 }, () => get('http://a.test/')));
+    expect(importIssues(() => planFromLegacyDocument(wide))).toEqual([{ path: 'testPlan', message: 'holds more than 2000 nodes' }]);
+  });
+
+  it('refuses a list longer than a plan holds, naming the node it overflows at', () => {
+    const tree = doc(get('http://a.test/first'), ifNode(status200, Array.from({ length: 201 }, (_, i) => get(`http://a.test/${i}`)), []));
+    expect(importIssues(() => planFromLegacyDocument(tree))).toEqual([
+      { path: 'steps[1].then', message: "makes more than 200 steps in one list (from testPlan[0].children[1].conditions.trueChildren[200] on), and a plan's list holds at most 200" },
+    ]);
   });
 
   it('exports the schema of its input, which checks the tree too', () => {
-    expect(LegacyTreeSchema.safeParse(shop()).success).toBe(true);
-    expect(LegacyTreeSchema.safeParse(tree(get('a', 'a'))).success).toBe(false);
+    expect(LegacyPlanSchema.safeParse(saved()).success).toBe(true);
+    expect(LegacyPlanSchema.safeParse(saved().testPlan).success).toBe(true);
+    expect(LegacyPlanSchema.safeParse({ testPlan: [get('http://a.test/')] }).success).toBe(false);
   });
 });

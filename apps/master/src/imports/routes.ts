@@ -1,4 +1,4 @@
-import { CurlCommandsSchema, HarSchema, LegacyTreeSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyTree } from '@loadtest/plan-import';
+import { CurlCommandsSchema, HarSchema, LegacyPlanSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
 import { ErrorBodySchema, PlanObjectSchema, type Plan } from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -82,15 +82,17 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/imports/legacy', {
     schema: {
       tags,
-      summary: "Convert a plan of the old visual tool into a plan",
+      summary: 'Convert a plan saved by the old tool into a plan',
       description:
-        'Takes the old tool\'s tree: `{ "nodes": [{ "id", "type", "data", "next" | "trueBranch"/"falseBranch" }] }` with start, stop, getRequest/postRequest/putRequest/deleteRequest, delayNode and ifCondition nodes (libs/plan-import/README.md). ' +
-        'Requests become HTTP steps, delays think steps, an ifCondition an `if` with its two branches. A cycle or an unknown node type is a 400 naming the node. ' +
+        'Takes what the old tool\'s front end saved: `{ "testPlan": [TreeNode], "reactFlow": {…} }` (reactFlow is ignored), or the bare testPlan array; ' +
+        'TreeNode = `{ name, type, data, children, conditions?: { trueChildren, falseChildren } }` from a startNode (libs/plan-import/README.md). ' +
+        'The tree runs depth first: requests become HTTP steps, delayNodes think steps, an ifCondition an `if` with its two branches; a stopNode ends the iteration. ' +
+        'An unknown node type or a missing field is a 400 naming its path (`testPlan[0].children[2].data.url`). ' +
         notStored,
       querystring: ImportQuerySchema,
-      body: LegacyTreeSchema,
+      body: LegacyPlanSchema,
       response: { 200: ImportedPlanSchema, 400: ErrorBodySchema },
     },
-    handler: async (request) => converted(() => planFromLegacyTree(request.body, { name: request.query.name })),
+    handler: async (request) => converted(() => planFromLegacyDocument(request.body, { name: request.query.name })),
   });
 };
