@@ -36,15 +36,18 @@ export function startWorker(id: string, broker: Broker): RunningProcess {
 }
 
 /** Waits until the master lists each of `ids` idle (`online`) with its capabilities, i.e. free to be given a share. */
-export async function workersOnline(base: string, ids: string[], timeoutMs = 30_000): Promise<void> {
+export async function workersOnline(base: string, ids: string[], timeoutMs = 30_000, options: { only?: boolean } = {}): Promise<void> {
   let last: WorkerList | undefined;
   await until(
     async () => {
       last = (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body;
-      return ids.every((id) => last!.items.some((w) => w.id === id && w.state === 'online' && w.capabilities && w.lastHeartbeatAt));
+      const ready = ids.every((id) => last!.items.some((w) => w.id === id && w.state === 'online' && w.capabilities && w.lastHeartbeatAt));
+      // `only`: a worker of an earlier test that has not yet been seen to leave would be given a share of the next run.
+      const others = options.only ? last.items.filter((w) => !ids.includes(w.id) && (w.state === 'online' || w.state === 'busy')) : [];
+      return ready && others.length === 0;
     },
     timeoutMs,
-    `workers ${ids.join(', ')} online`,
+    `workers ${ids.join(', ')} online${options.only ? ' and no other' : ''}`,
     async () => last,
   );
 }

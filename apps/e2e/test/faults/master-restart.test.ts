@@ -146,7 +146,8 @@ describe('fault: master kill -9 and restart', () => {
     const duration = 20;
     const ids = ['grace-w1', 'grace-w2'];
     const workers = ids.map((id) => launchWorker(id, { WORKER_MASTER_GRACE_MS: String(GRACE_MS) }));
-    await workersOnline(base, ids);
+    // The first test's workers have stopped, but the master may not have seen them leave yet.
+    await workersOnline(base, ids, 60_000, { only: true });
     const { runId, startMs, endMs, workerIds } = await startRun(duration);
     expect(workerIds).toEqual(ids);
     const killAt = startMs + 3500;
