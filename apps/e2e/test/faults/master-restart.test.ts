@@ -138,8 +138,10 @@ describe('fault: master kill -9 and restart', () => {
     expect(served - reported).toBeLessThanOrEqual(MAX_VUS);
     // The workers never noticed: the whole rate while the master was down.
     expect(down.length).toBeGreaterThanOrEqual(2);
-    expect(after.length, 'the run went on after the new master was up').toBeGreaterThanOrEqual(2);
-    for (const seconds of [before, down, after]) expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
+    // On a busy machine the new master (compiled at its start) may be up only after the planned end: the run still
+    // finishes whole, from what the broker held; the rate after it is checked when there were seconds after it.
+    if (readyAt < endMs - 3000) expect(after.length, 'the run went on after the new master was up').toBeGreaterThanOrEqual(2);
+    for (const seconds of [before, down, after].filter((s) => s.length > 0)) expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
   }, 120_000);
 
   it(`a master away past the workers' grace (${GRACE_MS} ms): they stop, and the run ends interrupted with everything measured`, async () => {
