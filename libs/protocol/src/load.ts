@@ -78,7 +78,8 @@ export const loadRequestShape = {
     .int({ error: 'must be a whole number of seconds' })
     .min(0, 'must be at least 0 seconds')
     .max(MAX_GRACEFUL_STOP_SECONDS, `must be at most ${MAX_GRACEFUL_STOP_SECONDS} seconds`)
-    .optional(),
+    .optional()
+    .meta({ description: 'With connections and durationSeconds only: the gracefulStop of that one scenario (0-600 s, default 10)' }),
   onWorkerLoss: OnWorkerLossSchema,
 };
 

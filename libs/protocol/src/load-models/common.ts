@@ -39,4 +39,8 @@ export const gracefulStop = z
   .int({ error: 'must be a whole number of seconds' })
   .min(0, 'must be at least 0 seconds')
   .max(MAX_GRACEFUL_STOP_SECONDS, `must be at most ${MAX_GRACEFUL_STOP_SECONDS} seconds`)
-  .optional();
+  .optional()
+  .meta({
+    description:
+      'Seconds the iterations in progress at the end of the scenario may take to finish (0-600, default 10); a request still unanswered then counts as an `interrupted` error',
+  });
