@@ -4,6 +4,7 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareRun } from '../src/load/share-run.js';
+import { ThreadedShareRun } from '../src/load/threads/threaded-share-run.js';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,6 +125,22 @@ describe('gracefulStop: the end of a scenario', () => {
     // Whole iterations only: every iteration that started sent both steps.
     expect(r.summary.steps.second!.requests).toBe(r.summary.steps.first!.requests);
   }, 30_000);
+
+  it('on 2 engine threads, the merged share counts the requests in flight at the end too: reported = served', async () => {
+    target.resetStats();
+    const windows: RunWindow[] = [];
+    // Engine threads load the sources first: a longer lead, for a busy machine.
+    const share = { ...assignment(target, vus(undefined), [{ name: 'slow', method: 'GET', url: '/delay/300' }], 2), startAt: Date.now() + 4000 };
+    const outcome = await new ThreadedShareRun(share, { logger, threads: 2, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined }).run();
+    await sleep(100);
+    const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
+    const served = target.stats().served;
+    // eslint-disable-next-line no-console -- the figures the issue asks for
+    console.info(`graceful end (2 engine threads): reported ${summary.requests}, served ${served}, interrupted ${summary.errors.interrupted}`);
+    expect(outcome, JSON.stringify(outcome)).toEqual({ state: 'finished', windows: 2 });
+    expect(summary.errors.interrupted).toBe(0);
+    expect(summary.requests).toBe(served);
+  }, 60_000);
 
   it('a stop does not wait: what is in flight counts as interrupted at once', async () => {
     target.resetStats();
