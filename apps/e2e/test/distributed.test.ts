@@ -122,10 +122,11 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     const served = target.stats().served;
     const reported = run.summary!.requests;
     // eslint-disable-next-line no-console -- the figures the issue asks for, in the test output
-    console.log(`e2e distributed: reported ${reported} requests, target served ${served}, difference ${served - reported} (20 connections)`);
+    console.log(`e2e distributed: reported ${reported} requests, target served ${served}, difference ${served - reported}, interrupted ${run.summary!.errors.interrupted} (20 connections)`);
     expect(reported).toBeGreaterThan(1000);
-    expect(served - reported).toBeGreaterThanOrEqual(0);
-    expect(served - reported).toBeLessThanOrEqual(20);
+    // The requests in flight at the end finish within the gracefulStop and are counted: every one the target served.
+    expect(reported).toBe(served);
+    expect(run.summary!.errors.interrupted).toBe(0);
 
     const stored = await storedWindows(db.url, run.id);
     for (const workerId of ['e2e-w1', 'e2e-w2']) {
@@ -163,6 +164,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
 
   it('stops a run on POST /stop: the target stops receiving within 1 s, the run ends stopped with its windows', async () => {
     await bothIdle();
+    target.resetStats();
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 10, durationSeconds: 60 });
     await runInState(base, started.body.id, 'running', 10_000);
     await sleep(1500);
@@ -185,8 +187,18 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     console.log(`e2e stop: last request reached the target ${stoppedAfterMs} ms after POST /stop`);
     expect(stoppedAfterMs).toBeLessThan(1000);
     const run = await runInState(base, started.body.id, 'stopped', 10_000);
+    const endedAfterMs = Date.parse(run.endedAt!) - stopAt;
+    const served = target.stats().served;
+    const answered = run.summary!.requests;
+    const interrupted = run.summary!.errors.interrupted;
+    // eslint-disable-next-line no-console -- the figures the issue asks for
+    console.log(`e2e stop: the run ended stopped ${endedAfterMs} ms after POST /stop; answered ${answered}, interrupted ${interrupted}, target served ${served}`);
     expect(run.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
-    expect(run.summary!.requests).toBeGreaterThan(0);
+    expect(answered).toBeGreaterThan(0);
+    // A stop does not wait for the requests in flight: they count as interrupted, and the target may have served them.
+    expect(interrupted).toBeLessThanOrEqual(10);
+    expect(served).toBeGreaterThanOrEqual(answered);
+    expect(served).toBeLessThanOrEqual(answered + interrupted);
     expect((await api(base, 'POST', `/api/v1/runs/${run.id}/stop`)).status).toBe(409);
   });
 

@@ -71,8 +71,8 @@ describe('embedded default: npm start', () => {
     // eslint-disable-next-line no-console -- the figures the issue asks for, in the test output
     console.log(`e2e embedded: npm start ready in ${first.readyMs} ms (master's own start-up ${String(first.ready.startupMs)} ms); reported ${reported} requests, target served ${stats.served}, difference ${stats.served - reported} (10 connections)`);
     expect(reported).toBeGreaterThan(500);
-    expect(stats.served - reported).toBeGreaterThanOrEqual(0);
-    expect(stats.served - reported).toBeLessThanOrEqual(10);
+    // The requests in flight at the end finish within the gracefulStop and are counted: every one the target served.
+    expect(reported).toBe(stats.served);
     // Both requests of the plan ran, in turn, on every connection.
     expect(Math.abs(stats.byRoute['GET /']! - stats.byRoute['POST /echo']!)).toBeLessThanOrEqual(10);
 

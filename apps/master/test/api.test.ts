@@ -78,6 +78,14 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     const badLoad = await inject<ErrorBody>('POST', `/api/v1/plans/${plan.body.id}/runs`, { connections: 0 });
     expect(badLoad.status).toBe(400);
     expect(badLoad.body.issues!.map((i) => i.path).sort()).toEqual(['connections', 'durationSeconds']);
+    const badGrace = await inject<ErrorBody>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      scenarios: [{ name: 'a', executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 601 }, { name: 'b', executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: -1 }],
+    });
+    expect(badGrace.status).toBe(400);
+    expect(badGrace.body.issues).toEqual([
+      { path: 'scenarios[0].gracefulStop', message: 'must be at most 600 seconds' },
+      { path: 'scenarios[1].gracefulStop', message: 'must be at least 0 seconds' },
+    ]);
     const notJson = await master.app.inject({ method: 'POST', url: '/api/v1/plans', headers: { 'content-type': 'application/json' }, payload: '{oops' });
     expect(notJson.statusCode).toBe(400);
   });

@@ -356,9 +356,9 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     }
   });
 
-  it('after a restart, a run whose workers never report again (they went down with the master) ends interrupted at its watchdog', async () => {
+  it('after a restart, a run whose workers never report again (they went down with the master) ends interrupted at its watchdog, after its gracefulStop', async () => {
     for (const w of ['c1', 'c2']) await orchestrator.handle(heartbeat(w));
-    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 1, gracefulStop: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
     for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
     await orchestrator.handle(window(run.id, run.workers[0]!.workerId, 0));
     const restarted = anotherMaster({ overdueMs: 200 });
@@ -367,6 +367,8 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       await until(async () => ((await runs.state(run.id)) === 'interrupted' ? true : undefined), 5000, 'run interrupted');
       const stored = (await runs.get(run.id))!;
       expect(stored.error).toMatch(/^interrupted: the master restarted during the run and these workers never reported again: /);
+      // Not before the planned end, the scenario's gracefulStop (1 s) and the overdue delay (200 ms): the last windows may come that late.
+      expect(stored.endedAt!.getTime()).toBeGreaterThanOrEqual(run.startAt!.getTime() + 1000 + 1000 + 200);
       // What was measured before is kept.
       expect(stored.summary!.requests).toBe(1);
     } finally {

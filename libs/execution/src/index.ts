@@ -3,3 +3,4 @@ export { modelDuration, isClosedModel, plannedVus, plannedArrivals, vusShare, ar
 export { stageValue, stageIntegral, stagesDuration } from './models/stages.js';
 export { expandPreset, presetMinimumDuration, PRESET_DEFAULT_DURATION } from './presets.js';
 export { LoadPlanError, resolveLoad, scenarioEnd, peakConcurrency, segmentConnections, usableWorkers } from './scenarios.js';
+export { DEFAULT_GRACEFUL_STOP_SECONDS, drainEndSeconds, gracefulStopSeconds } from './graceful-stop.js';

@@ -1,6 +1,7 @@
 import type { FieldIssue, LoadModel, LoadRequest, ReportBucket, RunLoad, Scenario, ScenarioInput, Segment } from '@loadtest/protocol';
 import { constantLoad } from '@loadtest/protocol';
 import { isClosedModel, modelDuration } from './plan.js';
+import { DEFAULT_GRACEFUL_STOP_SECONDS } from './graceful-stop.js';
 import { expandPreset, presetMinimumDuration, PRESET_DEFAULT_DURATION } from './presets.js';
 import { segmentFraction, segmentShare } from './segment.js';
 
@@ -59,25 +60,30 @@ export function segmentConnections(segment: Segment, scenario: LoadModel): numbe
 }
 
 function expand(input: ScenarioInput, index: number, issues: FieldIssue[]): Scenario {
-  if (input.executor !== 'preset') return input;
-  const { name, startTime, executor: _preset, ...preset } = input;
+  if (input.executor !== 'preset') return { ...input, gracefulStop: input.gracefulStop ?? DEFAULT_GRACEFUL_STOP_SECONDS };
+  const { name, startTime, gracefulStop = DEFAULT_GRACEFUL_STOP_SECONDS, executor: _preset, ...preset } = input;
   const duration = preset.duration ?? PRESET_DEFAULT_DURATION[preset.preset];
   const minimum = presetMinimumDuration(preset);
   if (duration < minimum) {
     issues.push({ path: `scenarios[${index}].duration`, message: `${preset.preset} with these settings needs at least ${minimum} s (one per stage), got ${duration}` });
   }
-  if (duration < minimum) return { ...expandPreset({ ...preset, duration: minimum }), name, startTime };
-  return { ...expandPreset(preset), name, startTime };
+  if (duration < minimum) return { ...expandPreset({ ...preset, duration: minimum }), name, startTime, gracefulStop };
+  return { ...expandPreset(preset), name, startTime, gracefulStop };
 }
 
 /**
  * Turns a run request's load into the load that is run and stored: presets
- * expanded into their stages (the preset is kept beside them), the run's
+ * expanded into their stages (the preset is kept beside them), every
+ * scenario's gracefulStop stated (10 s unless given), the run's
  * length, and its reporting bucket (1m when a SOAK is part of it).
  * Throws `LoadPlanError` with each problem at its field.
  */
 export function resolveLoad(request: LoadRequest): RunLoad {
-  if (!request.scenarios) return { ...constantLoad(request.connections!, request.durationSeconds!, request.timeoutSeconds), onWorkerLoss: request.onWorkerLoss };
+  if (!request.scenarios) {
+    const load = constantLoad(request.connections!, request.durationSeconds!, request.timeoutSeconds);
+    const gracefulStop = request.gracefulStop ?? DEFAULT_GRACEFUL_STOP_SECONDS;
+    return { ...load, scenarios: load.scenarios.map((scenario) => ({ ...scenario, gracefulStop })), onWorkerLoss: request.onWorkerLoss };
+  }
   const issues: FieldIssue[] = [];
   const scenarios = request.scenarios.map((input, index) => expand(input, index, issues));
   scenarios.forEach((scenario, index) => {

@@ -2,14 +2,14 @@ import type { LoadRequest, Segment } from '@loadtest/protocol';
 import { LoadRequestSchema } from '@loadtest/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evenSegments, LoadPlanError, plannedVus, resolveLoad, segmentConnections, segmentShare, usableWorkers, vusShare } from '../src/index.js';
+import { DEFAULT_GRACEFUL_STOP_SECONDS, drainEndSeconds, evenSegments, gracefulStopSeconds, LoadPlanError, plannedVus, resolveLoad, segmentConnections, segmentShare, usableWorkers, vusShare } from '../src/index.js';
 
 const request = (input: unknown): LoadRequest => LoadRequestSchema.parse(input);
 
 describe('resolveLoad', () => {
   it('turns connections and durationSeconds into one constant-vus scenario', () => {
     expect(resolveLoad(request({ connections: 5, durationSeconds: 7 }))).toEqual({
-      scenarios: [{ name: 'default', executor: 'constant-vus', vus: 5, duration: 7, startTime: 0 }],
+      scenarios: [{ name: 'default', executor: 'constant-vus', vus: 5, duration: 7, startTime: 0, gracefulStop: 10 }],
       durationSeconds: 7,
       timeoutSeconds: 10,
       reportEvery: '1s',
@@ -38,8 +38,33 @@ describe('resolveLoad', () => {
         { duration: 3, target: 0 },
       ],
       preset: { preset: 'LOAD', vus: 20, duration: 30 },
+      gracefulStop: 10,
     });
     expect(plannedVus(load.scenarios[1]!, 15 + 3)).toBe(20);
+  });
+
+  it('states each scenario\'s gracefulStop (10 s unless given), and the run\'s last instant with it', () => {
+    const load = resolveLoad(
+      request({
+        scenarios: [
+          { name: 'a', executor: 'constant-vus', vus: 2, duration: 10, gracefulStop: 0 },
+          { name: 'b', executor: 'constant-arrival-rate', rate: 5, duration: 5, maxVUs: 3, startTime: 2 },
+          { name: 'c', executor: 'preset', preset: 'LOAD', vus: 4, duration: 10, gracefulStop: 30 },
+        ],
+      }),
+    );
+    expect(load.scenarios.map((s) => s.gracefulStop)).toEqual([0, 10, 30]);
+    expect(drainEndSeconds(load)).toBe(40);
+    expect(gracefulStopSeconds({ name: 'old', executor: 'constant-vus', vus: 1, duration: 1, startTime: 0 })).toBe(DEFAULT_GRACEFUL_STOP_SECONDS);
+    expect(resolveLoad(request({ connections: 1, durationSeconds: 3, gracefulStop: 2 })).scenarios[0]!.gracefulStop).toBe(2);
+  });
+
+  it('refuses a gracefulStop out of bounds, or beside scenarios at the top level, naming the field', () => {
+    const paths = (input: unknown) => LoadRequestSchema.safeParse(input).error?.issues.map((i) => [i.path.join('.'), i.message]);
+    expect(paths({ connections: 1, durationSeconds: 3, gracefulStop: -1 })).toEqual([['gracefulStop', 'must be at least 0 seconds']]);
+    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 601 }] })).toEqual([['scenarios.0.gracefulStop', 'must be at most 600 seconds']]);
+    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 1.5 }] })).toEqual([['scenarios.0.gracefulStop', 'must be a whole number of seconds']]);
+    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1 }], gracefulStop: 1 })?.[0]?.[0]).toBe('gracefulStop');
   });
 
   it('reports a SOAK by the minute and gives it its own default length (4 h)', () => {

@@ -1,4 +1,4 @@
-import { ERROR_KINDS } from '@loadtest/protocol';
+import { ERROR_KINDS, type ErrorKind } from '@loadtest/protocol';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { countsTotal } from './counts.js';
@@ -7,9 +7,13 @@ import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
 const MAGIC = 0x57; // 'W'
 /** The format written. */
-const FORMAT = 3;
+const FORMAT = 4;
+/** Format 3, as written before the `interrupted` error kind: still read (with none interrupted), as windows stored in PostgreSQL use it. */
+const FORMAT_WITHOUT_INTERRUPTED = 3;
 /** Format 2, as written before `dropped`: still read, as windows stored in PostgreSQL use it. */
 const FORMAT_WITHOUT_DROPPED = 2;
+/** The error kinds a format holds, in order. */
+const kindsOf = (format: number): readonly ErrorKind[] => (format === FORMAT ? ERROR_KINDS : ERROR_KINDS.filter((kind) => kind !== 'interrupted'));
 
 /**
  * Compact binary form of a window, for the broker and for storage:
@@ -17,14 +21,15 @@ const FORMAT_WITHOUT_DROPPED = 2;
  *   'W' format length deflate-raw(body)
  *   body: second durationMs dropped stepCount
  *         per step: name requests bytesIn bytesOut checksPassed checksFailed
- *                   errors(timeout refused reset other) statusCount (code count)* latencyCounts
+ *                   errors(timeout refused reset other interrupted) statusCount (code count)* latencyCounts
  *
  * Numbers are unsigned LEB128 varints; strings and the latency counts (HDR's
  * V2 counts without its fixed header) are length-prefixed. The body is
  * compressed once, as a whole.
  *
- * Format 3 is written. Format 2 is the same without `dropped`, and is still
- * decoded (with `dropped` 0).
+ * Format 4 is written. Format 3 is the same without the `interrupted` error
+ * count, format 2 also without `dropped`; both are still decoded (with 0 for
+ * what they lack).
  */
 export function encodeWindow(window: Window): Uint8Array {
   const out = new ByteWriter();
@@ -80,7 +85,10 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const magic = framed.byte();
     if (magic !== MAGIC) throw new Error(`not an encoded window (first byte ${magic})`);
     const format = framed.byte();
-    if (format !== FORMAT && format !== FORMAT_WITHOUT_DROPPED) throw new Error(`unknown window format ${format} (expected ${FORMAT_WITHOUT_DROPPED} or ${FORMAT})`);
+    if (format !== FORMAT && format !== FORMAT_WITHOUT_INTERRUPTED && format !== FORMAT_WITHOUT_DROPPED) {
+      throw new Error(`unknown window format ${format} (expected ${FORMAT_WITHOUT_DROPPED} to ${FORMAT})`);
+    }
+    const kinds = kindsOf(format);
     const compressed = framed.bytes();
     if (!framed.done) throw new Error('trailing bytes after the window');
     let body: Uint8Array;
@@ -102,7 +110,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
       const bytesOut = input.varint();
       const checks = { passed: input.varint(), failed: input.varint() };
       const errors = emptyErrorCounts();
-      for (const kind of ERROR_KINDS) errors[kind] = input.varint();
+      for (const kind of kinds) errors[kind] = input.varint();
       const statusCodes: Record<string, number> = {};
       const codeCount = input.varint();
       for (let c = 0; c < codeCount; c++) {

@@ -42,7 +42,7 @@ export interface Window {
 }
 
 export function emptyErrorCounts(): ErrorCounts {
-  return { timeout: 0, refused: 0, reset: 0, other: 0 };
+  return { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0 };
 }
 
 export function emptyStep(): StepMetrics {
@@ -50,7 +50,7 @@ export function emptyStep(): StepMetrics {
 }
 
 export function errorTotal(errors: ErrorCounts): number {
-  return errors.timeout + errors.refused + errors.reset + errors.other;
+  return errors.timeout + errors.refused + errors.reset + errors.other + errors.interrupted;
 }
 
 /** Adds `from` into `into`: counters summed, histograms added. */
@@ -63,6 +63,7 @@ export function addStep(into: StepMetrics, from: StepMetrics): void {
   into.errors.refused += from.errors.refused;
   into.errors.reset += from.errors.reset;
   into.errors.other += from.errors.other;
+  into.errors.interrupted += from.errors.interrupted;
   into.checks.passed += from.checks.passed;
   into.checks.failed += from.checks.failed;
   if (from.latencyCounts) addCounts(into.latency, from.latencyCounts);

@@ -22,6 +22,13 @@ export function typicalWindow(seed = 1) {
  */
 const FORMAT_2_FIXTURE = 'VwI4Y3/BzsSak5+emce0l/UjIyMDCDCeYGRiW8zLtJOVia04NbEoOYORK4CBkZGBkYHxOzMj8+YIJgA=';
 
+/**
+ * A window encoded in format 3 (before `interrupted`) by the encoder of that time:
+ * second 3, durationMs 1000, dropped 5; 'home' 2 × 200 (100 + 101 bytes in,
+ * 50 + 50 out, 900 and 1500 µs), a timeout and a reset.
+ */
+const FORMAT_3_FIXTURE = 'VwMfY37BzsrIkpGfm8p0kjGFgYERBE8wMrG18zGt5WQCAA==';
+
 describe('window encoding', () => {
   it('is compact: a typical window (2000 responses, 2 steps) encodes in under 1.5 KB', () => {
     const window = typicalWindow();
@@ -32,13 +39,38 @@ describe('window encoding', () => {
     expect(summarize([decodeWindow(bytes)])).toEqual(summarize([window]));
   });
 
-  it('writes format 3, which carries the dropped count', () => {
+  it('writes format 4, which carries the interrupted count', () => {
+    const recorder = new WindowRecorder();
+    recorder.recordResponse('home', 200, 10, 5, 900);
+    recorder.recordError('home', 'interrupted');
+    recorder.recordError('home', 'interrupted');
+    recorder.recordError('home', 'other');
+    const bytes = encodeWindow(recorder.take(4, 1000));
+    expect(bytes[1]).toBe(4);
+    const summary = summarize([decodeWindow(bytes)]);
+    expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 1, interrupted: 2 });
+    expect(summary.errorCount).toBe(3);
+  });
+
+  it('still decodes format 3 (windows stored before `interrupted`), with none interrupted', () => {
+    const bytes = Buffer.from(FORMAT_3_FIXTURE, 'base64');
+    expect(bytes[1]).toBe(3);
+    const window = decodeWindow(bytes);
+    expect(window.second).toBe(3);
+    expect(window.dropped).toBe(5);
+    const summary = summarize([window]);
+    expect(summary.requests).toBe(2);
+    expect(summary.bytesIn).toBe(201);
+    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0, interrupted: 0 });
+    expect(summarize([decodeWindow(encodeWindow(window))])).toEqual(summary);
+  });
+
+  it('carries the dropped count', () => {
     const recorder = new WindowRecorder();
     recorder.recordResponse('home', 200, 10, 5, 900);
     recorder.recordDropped(300);
     recorder.recordDropped();
     const bytes = encodeWindow(recorder.take(4, 1000));
-    expect(bytes[1]).toBe(3);
     const back = decodeWindow(bytes);
     expect(back.dropped).toBe(301);
     expect(summarize([back]).dropped).toBe(301);
@@ -58,14 +90,14 @@ describe('window encoding', () => {
     expect(summary.bytesIn).toBe(711);
     expect(summary.bytesOut).toBe(321);
     expect(summary.statusCodes).toEqual({ '200': 2, '503': 1 });
-    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0 });
+    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0, interrupted: 0 });
     expect(summary.checks).toEqual({ passed: 1, failed: 1 });
     expect(summary.steps.login!.latencyMicros!.min).toBeGreaterThanOrEqual(850);
     expect(summary.steps.login!.latencyMicros!.min).toBeLessThan(851);
     expect(summary.steps.search!.latencyMicros!.max).toBeGreaterThanOrEqual(25_000);
-    // Re-encoded, it is format 3 and the same window.
+    // Re-encoded, it is format 4 and the same window.
     const again = encodeWindow(window);
-    expect(again[1]).toBe(3);
+    expect(again[1]).toBe(4);
     expect(summarize([decodeWindow(again)])).toEqual(summary);
   });
 

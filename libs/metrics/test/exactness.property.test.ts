@@ -72,7 +72,7 @@ describe('exactness (property tests)', () => {
     fc.assert(
       fc.property(
         fc.array(sample, { maxLength: 200 }),
-        fc.array(fc.record({ step: fc.string({ minLength: 1, maxLength: 20 }), kind: fc.constantFrom('timeout', 'refused', 'reset', 'other' as const) }), { maxLength: 20 }),
+        fc.array(fc.record({ step: fc.string({ minLength: 1, maxLength: 20 }), kind: fc.constantFrom('timeout', 'refused', 'reset', 'other', 'interrupted' as const) }), { maxLength: 20 }),
         fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.boolean()), { maxLength: 20 }),
         fc.nat({ max: 100_000 }),
         fc.integer({ min: 0, max: 1000 }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_SECONDS, ScenarioInputSchema, ScenarioSchema, type Scenario } from './load-models/index.js';
+import { MAX_GRACEFUL_STOP_SECONDS, MAX_SECONDS, ScenarioInputSchema, ScenarioSchema, type Scenario } from './load-models/index.js';
 
 export const REPORT_BUCKETS = ['1s', '5s', '1m'] as const;
 export const ReportBucketSchema = z.enum(REPORT_BUCKETS, { error: 'must be 1s, 5s or 1m' });
@@ -73,6 +73,13 @@ export const loadRequestShape = {
   /** Several scenarios run at once, each with its own model and start offset. */
   scenarios: z.array(ScenarioInputSchema).min(1, 'needs at least one scenario').max(20).optional(),
   timeoutSeconds,
+  /** Shorthand only: the one scenario's gracefulStop (10 s unless given); with `scenarios`, each gives its own. */
+  gracefulStop: z
+    .int({ error: 'must be a whole number of seconds' })
+    .min(0, 'must be at least 0 seconds')
+    .max(MAX_GRACEFUL_STOP_SECONDS, `must be at most ${MAX_GRACEFUL_STOP_SECONDS} seconds`)
+    .optional()
+    .meta({ description: 'With connections and durationSeconds only: the gracefulStop of that one scenario (0-600 s, default 10)' }),
   onWorkerLoss: OnWorkerLossSchema,
 };
 
@@ -85,6 +92,7 @@ export function refineLoadRequest(load: LoadRequestFields, ctx: z.RefinementCtx)
       ctx.addIssue({ code: 'custom', path: ['scenarios'], message: 'give either scenarios, or connections and durationSeconds, not both' });
     } else if (load.scenarios) {
       uniqueNames(load.scenarios, ctx, ['scenarios']);
+      if (load.gracefulStop !== undefined) ctx.addIssue({ code: 'custom', path: ['gracefulStop'], message: 'goes with connections and durationSeconds; with scenarios, give each scenario its own gracefulStop' });
     } else {
       if (load.connections === undefined) ctx.addIssue({ code: 'custom', path: ['connections'], message: 'required unless scenarios are given' });
       if (load.durationSeconds === undefined) ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'required unless scenarios are given' });

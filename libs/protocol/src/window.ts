@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-export const ERROR_KINDS = ['timeout', 'refused', 'reset', 'other'] as const;
+/**
+ * Why a request got no answer. `interrupted`: it was in flight when its
+ * scenario ended and still unanswered after the scenario's `gracefulStop`, or
+ * when the run was stopped (POST /stop, an abort, a worker shutting down).
+ */
+export const ERROR_KINDS = ['timeout', 'refused', 'reset', 'other', 'interrupted'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 const count = z.int().min(0);
@@ -10,6 +15,8 @@ export const ErrorCountsSchema = z.object({
   refused: count,
   reset: count,
   other: count,
+  /** Absent from summaries stored before the kind existed: read as 0. */
+  interrupted: count.default(0).meta({ description: 'Requests still unanswered when the scenario\'s gracefulStop was over, or when the run was stopped' }),
 });
 export type ErrorCounts = z.infer<typeof ErrorCountsSchema>;
 

@@ -1,4 +1,4 @@
-import { LoadPlanError, resolveLoad, segmentConnections, type Segment } from '@loadtest/execution';
+import { drainEndSeconds, LoadPlanError, resolveLoad, segmentConnections, type Segment } from '@loadtest/execution';
 import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
@@ -150,7 +150,7 @@ export class RunOrchestrator {
         }
       }),
     );
-    this.armWatchdog(runId, startAt.getTime() + load.durationSeconds * 1000);
+    this.armWatchdog(runId, startAt.getTime() + drainEndSeconds(load) * 1000);
     await this.tryFinalize(runId);
     return (await this.o.runs.get(runId))!;
   }
@@ -473,9 +473,13 @@ export class RunOrchestrator {
     this.watchdogs.delete(runId);
   }
 
-  /** A run never hangs: if workers go silent, it ends as failed some time after its planned end. */
-  private armWatchdog(runId: string, plannedEndMs: number): void {
-    const delay = Math.max(0, plannedEndMs + this.o.overdueMs - this.now());
+  /**
+   * A run never hangs: if workers go silent, it ends as failed some time after
+   * `endMs`, its planned end plus its scenarios' gracefulStop (drainEndSeconds):
+   * a share's last window comes once its iterations in progress have ended.
+   */
+  private armWatchdog(runId: string, endMs: number): void {
+    const delay = Math.max(0, endMs + this.o.overdueMs - this.now());
     const timer = setTimeout(() => {
       this.watchdogs.delete(runId);
       void this.tryFinalize(runId, `run overdue by ${this.o.overdueMs} ms`).catch((error: unknown) =>
@@ -509,7 +513,7 @@ export class RunOrchestrator {
       this.o.live.trackRun(runId, Math.max(1, open.length), scoped);
       for (const w of open) this.o.registry.markBusy(w.workerId, runId);
       const plannedEnd = (run.startAt?.getTime() ?? this.now()) + run.load.durationSeconds * 1000;
-      this.armWatchdog(runId, plannedEnd);
+      this.armWatchdog(runId, (run.startAt?.getTime() ?? this.now()) + drainEndSeconds(run.load) * 1000);
       this.o.logger.info({ runId, state: run.state, openShares: open.map((w) => w.workerId), plannedEnd: new Date(plannedEnd) }, 'run taken up after start');
       await this.tryFinalize(runId);
     }

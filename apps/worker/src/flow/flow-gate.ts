@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ErrorKind } from '@loadtest/protocol';
 import { errorKind } from '../load/error-kind.js';
+import type { EndingConnection } from '../load/gate-end.js';
 import type { Connection, Pacer } from '../load/pacing/pacer.js';
 import type { CompiledHttp } from './compile.js';
 import { renderRequest, UnsendableRequest, type RequestTarget } from './http-request.js';
@@ -33,6 +34,7 @@ export interface FlowClient {
   timeout: number;
   destroyed: boolean;
   _doRequest(): void;
+  destroy(): void;
 }
 
 /** An iteration that sent nothing and did not pause ends this much later, so that a closed model cannot spin. */
@@ -48,9 +50,11 @@ type State = 'connecting' | 'running' | 'thinking' | 'waiting' | 'exhausted' | '
 /**
  * Takes over one autocannon client for a virtual user walking the plan's flow
  * (see ./index.ts for the mechanism). Called from autocannon's setupClient,
- * before the client's first send.
+ * before the client's first send. Once `ending` (the scenario's end), an
+ * iteration in progress goes on to its end (its pauses included); no new one
+ * starts. `register` hands the connection to the generator's EndGate.
  */
-export function flowGate(client: FlowClient, slot: number, options: FlowGateOptions, stopped: () => boolean): void {
+export function flowGate(client: FlowClient, slot: number, options: FlowGateOptions, ending: () => boolean, register: (connection: EndingConnection) => void): void {
   const send = Object.getPrototypeOf(client)._doRequest as () => void;
   const vu = options.user(slot);
   // The client's only request: each send sets its bytes. The requests given to autocannon are not used.
@@ -101,7 +105,7 @@ export function flowGate(client: FlowClient, slot: number, options: FlowGateOpti
       return state === 'waiting';
     },
     startIteration(dueAt?: number) {
-      if (state !== 'waiting' || client.destroyed || stopped()) return false;
+      if (state !== 'waiting' || client.destroyed || ending()) return false;
       if (!vu.beginIteration()) {
         state = 'exhausted';
         return false;
@@ -116,7 +120,7 @@ export function flowGate(client: FlowClient, slot: number, options: FlowGateOpti
 
   /** The iteration has ended: the pacer says whether the next starts now. True when it has. */
   const nextIteration = (): boolean => {
-    if (stopped()) {
+    if (ending()) {
       state = 'ended';
       return false;
     }
@@ -142,7 +146,7 @@ export function flowGate(client: FlowClient, slot: number, options: FlowGateOpti
     state = 'thinking';
     timer = setTimeout(() => {
       timer = undefined;
-      if (client.destroyed || stopped()) {
+      if (client.destroyed) {
         state = 'ended';
         return;
       }
@@ -154,7 +158,7 @@ export function flowGate(client: FlowClient, slot: number, options: FlowGateOpti
   /** Walks the flow to the next request (sent), pause (parked) or the end of the iteration. */
   function advance(): void {
     for (;;) {
-      if (client.destroyed || stopped()) {
+      if (client.destroyed) {
         state = 'ended';
         return;
       }
@@ -216,6 +220,16 @@ export function flowGate(client: FlowClient, slot: number, options: FlowGateOpti
     }
     // Waiting, thinking, exhausted or ended: a reconnect while parked loses nothing and sends nothing.
   };
+
+  register({
+    get inFlight() {
+      return inFlight?.index;
+    },
+    get busy() {
+      return state === 'running' || state === 'thinking';
+    },
+    close: () => client.destroy(),
+  });
 
   client.on('response', (statusCode, bytes, durationMs) => {
     const step = inFlight;

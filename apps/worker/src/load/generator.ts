@@ -5,6 +5,7 @@ import { flowGate, type FlowClient } from '../flow/flow-gate.js';
 import type { RequestTarget } from '../flow/http-request.js';
 import type { VirtualUser } from '../flow/virtual-user.js';
 import { errorKind } from './error-kind.js';
+import { EndGate, type EndingConnection } from './gate-end.js';
 import type { Connection, Pacer } from './pacing/pacer.js';
 import type { GeneratorRequest } from './plan-requests.js';
 
@@ -47,10 +48,18 @@ interface GeneratorClient {
   destroyed: boolean;
   /** Sends the client's next request; autocannon calls it on connect and after each response. */
   _doRequest(): void;
+  /** Closes the connection for good: autocannon emits nothing more for it. */
+  destroy(): void;
 }
 
 export interface RunningGenerator {
-  /** Stops sending; resolves once every connection is closed. */
+  /**
+   * The scenario's end (gracefulStop): no new iteration starts, those in
+   * progress may end for up to `graceMs`, then what is still in flight counts
+   * as `interrupted`. Resolves once every connection is closed.
+   */
+  end(graceMs: number): Promise<void>;
+  /** Stops at once, counting what is in flight as `interrupted`; resolves once every connection is closed. */
   stop(): Promise<void>;
   /** Resolves when the generator has ended, by `stop()` or by itself. */
   readonly done: Promise<void>;
@@ -84,7 +93,9 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : resolve());
   });
-  let stopped = false;
+  const endGate = new EndGate((request) => options.onError(request, 'interrupted'));
+  const ending = () => endGate.ending;
+  const register = (connection: EndingConnection) => endGate.add(connection);
   let slots = 0;
   const instance = autocannon(
     {
@@ -99,17 +110,22 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       setupClient: (raw: unknown) => {
         const flow = options.flow;
         const pacer = options.pacer ?? ALWAYS;
-        if (flow) flowGate(raw as FlowClient, slots++, { ...flow, timeoutMs: options.timeoutSeconds * 1000, pacer, onResponse: options.onResponse, onError: options.onError }, () => stopped);
-        else if (options.pacer) gate(raw as GeneratorClient, slots++, { ...options, pacer: options.pacer }, () => stopped);
-        else watch(raw as GeneratorClient, options);
+        if (flow) flowGate(raw as FlowClient, slots++, { ...flow, timeoutMs: options.timeoutSeconds * 1000, pacer, onResponse: options.onResponse, onError: options.onError }, ending, register);
+        else if (options.pacer) gate(raw as GeneratorClient, slots++, { ...options, pacer: options.pacer }, ending, register);
+        else watch(raw as GeneratorClient, options, ending, register);
       },
     },
     (error: Error | null) => settle(error ?? undefined),
   );
   return {
     done,
+    end: async (graceMs: number) => {
+      await endGate.drain(graceMs);
+      instance.stop();
+      await done;
+    },
     stop: async () => {
-      stopped = true;
+      endGate.interrupt();
       instance.stop();
       await done;
     },
@@ -124,9 +140,26 @@ const ALWAYS: Pacer = { ready: () => true };
  * only listens. The fastest path, used by a constant-vus scenario that starts
  * with the run (the generator benchmark measures it).
  */
-function watch(client: GeneratorClient, options: GeneratorOptions): void {
+function watch(client: GeneratorClient, options: GeneratorOptions, ending: () => boolean, register: (connection: EndingConnection) => void): void {
+  const send = Object.getPrototypeOf(client)._doRequest as () => void;
   const current = () => client.requestIterator.currentRequestIndex;
+  let inFlight = false;
+  // After the scenario's end, the answer of the request in flight sends no next one.
+  client._doRequest = () => {
+    inFlight = !ending() && !client.destroyed;
+    if (inFlight) send.call(client);
+  };
+  register({
+    get inFlight() {
+      return inFlight ? current() : undefined;
+    },
+    get busy() {
+      return inFlight;
+    },
+    close: () => client.destroy(),
+  });
   client.on('response', (statusCode, bytes, durationMs) => {
+    inFlight = false;
     const sent = client.requestIterator.currentRequest?.requestBuffer?.length ?? 0;
     options.onResponse(current(), statusCode, bytes, sent, durationMs * 1000);
   });
@@ -134,7 +167,11 @@ function watch(client: GeneratorClient, options: GeneratorOptions): void {
   client.on('timeout', () => options.onError(current(), 'timeout'));
 }
 
-function gate(client: GeneratorClient, slot: number, options: GeneratorOptions & { pacer: Pacer }, stopped: () => boolean): void {
+/**
+ * A paced connection. After the scenario's end (`ending`), an iteration in
+ * progress still sends its remaining requests; no new one starts.
+ */
+function gate(client: GeneratorClient, slot: number, options: GeneratorOptions & { pacer: Pacer }, stopped: () => boolean, register: (connection: EndingConnection) => void): void {
   const send = Object.getPrototypeOf(client)._doRequest as () => void;
   const iterationLength = options.requests.length;
   let remaining = 0;
@@ -187,6 +224,15 @@ function gate(client: GeneratorClient, slot: number, options: GeneratorOptions &
   };
 
   const current = () => client.requestIterator.currentRequestIndex;
+  register({
+    get inFlight() {
+      return inFlight ? current() : undefined;
+    },
+    get busy() {
+      return inFlight;
+    },
+    close: () => client.destroy(),
+  });
   // autocannon's duration runs from the write to the parsed response (hrtime, fractional ms).
   client.on('response', (statusCode, bytes, durationMs) => {
     const latencyMicros = (durationMs + lateMs) * 1000;

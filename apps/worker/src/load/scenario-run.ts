@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { arrivalsShare, isClosedModel, modelDuration, segmentConnections, vusShare } from '@loadtest/execution';
+import { arrivalsShare, gracefulStopSeconds, isClosedModel, modelDuration, segmentConnections, vusShare } from '@loadtest/execution';
 import type { ErrorKind, Scenario, Segment } from '@loadtest/protocol';
 import type { FlowProgram } from '../flow/flow-program.js';
 import { startGenerator, type RunningGenerator } from './generator.js';
@@ -84,12 +84,24 @@ export class ScenarioRun {
       () => this.finish(),
       () => this.finish(),
     );
-    if (unpaced) this.timer = setTimeout(() => void this.stop(), Math.max(0, this.endMs - performance.now()));
+    if (unpaced) this.timer = setTimeout(() => void this.end(), Math.max(0, this.endMs - performance.now()));
     else if (closed) this.paceVus(vuPacer);
     else this.paceArrivals(arrivalPacer);
   }
 
-  /** Ends the scenario early (a stop, or the run's end). */
+  /**
+   * The scenario's planned end: no new iteration starts; those in progress
+   * have the scenario's gracefulStop to end, then what is still in flight
+   * counts as `interrupted`.
+   */
+  async end(): Promise<void> {
+    clearTimeout(this.timer);
+    if (!this.generator) return this.finish();
+    await this.generator.end(gracefulStopSeconds(this.options.scenario) * 1000).catch(() => undefined);
+    this.finish();
+  }
+
+  /** Ends the scenario at once (a stop): what is in flight counts as `interrupted`. */
   async stop(): Promise<void> {
     clearTimeout(this.timer);
     if (!this.generator) return this.finish();
@@ -111,7 +123,7 @@ export class ScenarioRun {
 
   private endIfOver(now: number): boolean {
     if (now < this.endMs) return false;
-    void this.stop();
+    void this.end();
     return true;
   }
 

@@ -1,4 +1,4 @@
-import { segmentConnections } from '@loadtest/execution';
+import { drainEndSeconds, segmentConnections } from '@loadtest/execution';
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
@@ -22,6 +22,12 @@ export interface ShareRunDeps {
  * Runs one worker's share of a run: waits for the run's start instant, drives
  * the generator until the planned end (or a stop), and turns what it records
  * into one window per second since the start instant, numbered by `seq`.
+ *
+ * A scenario that ends lets its iterations in progress end (gracefulStop): what
+ * they record goes in the window of the second it happens in, and what happens
+ * after the run's planned end in the run's last second, so that the run has
+ * exactly `durationSeconds` seconds and its timeline adds up to its summary.
+ * That last window closes when every scenario has ended.
  */
 export class ShareRun {
   private readonly recorder = new WindowRecorder();
@@ -46,6 +52,11 @@ export class ShareRun {
 
   get plannedEndMs(): number {
     return this.assignment.startAt + this.assignment.durationSeconds * 1000;
+  }
+
+  /** When every scenario's gracefulStop is over: the share has ended by then. */
+  get drainEndMs(): number {
+    return this.assignment.startAt + drainEndSeconds(this.assignment) * 1000;
   }
 
   /** Runs the share to its end and reports how it ended; never throws. */
@@ -138,8 +149,8 @@ export class ShareRun {
     for (const scenario of this.scenarios) scenario.start();
     this.deps.onStarted();
     this.scheduleTick();
-    // Each scenario ends itself at its end; this is the backstop at the run's planned end.
-    this.endTimer = setTimeout(() => void this.stopScenarios(), Math.max(0, this.plannedEndMs - this.now()) + 1000);
+    // Each scenario ends itself at its end and its gracefulStop; this is the backstop after the last of them.
+    this.endTimer = setTimeout(() => void this.stopScenarios(), Math.max(0, this.drainEndMs - this.now()) + 1000);
   }
 
   /** Closes a window at each whole second since the start instant, except the last, which closes when the generator ends. */

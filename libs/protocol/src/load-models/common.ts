@@ -25,3 +25,22 @@ export const stagesList = z.array(StageSchema).min(1, 'needs at least one stage'
 
 /** How many connections an open model may keep busy at once, over the whole run. */
 export const maxVUs = z.int().min(1).max(100_000);
+
+/** The most a scenario's `gracefulStop` may be, in seconds. */
+export const MAX_GRACEFUL_STOP_SECONDS = 600;
+
+/**
+ * k6's gracefulStop: when the scenario's duration is over, iterations in
+ * progress may go on for this many seconds (no new one starts); a request still
+ * unanswered then counts as an `interrupted` error. Absent: 10 s (the run's
+ * resolved load states it).
+ */
+export const gracefulStop = z
+  .int({ error: 'must be a whole number of seconds' })
+  .min(0, 'must be at least 0 seconds')
+  .max(MAX_GRACEFUL_STOP_SECONDS, `must be at most ${MAX_GRACEFUL_STOP_SECONDS} seconds`)
+  .optional()
+  .meta({
+    description:
+      'Seconds the iterations in progress at the end of the scenario may take to finish (0-600, default 10); a request still unanswered then counts as an `interrupted` error',
+  });

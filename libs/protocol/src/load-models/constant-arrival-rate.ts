@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maxVUs, scenarioName, seconds, startTime } from './common.js';
+import { gracefulStop, maxVUs, scenarioName, seconds, startTime } from './common.js';
 
 /**
  * Open model: iterations start at a fixed rate whatever the target's latency,
@@ -14,6 +14,7 @@ export const ConstantArrivalRateSchema = z
     duration: seconds,
     maxVUs,
     startTime,
+    gracefulStop,
   })
   .meta({ id: 'ConstantArrivalRate' });
 export type ConstantArrivalRate = z.infer<typeof ConstantArrivalRateSchema>;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { scenarioName, startTime } from './common.js';
+import { gracefulStop, scenarioName, startTime } from './common.js';
 import { ConstantArrivalRateSchema } from './constant-arrival-rate.js';
 import { ConstantVusSchema } from './constant-vus.js';
 import { PresetSchema } from './preset.js';
 import { RampingArrivalRateSchema } from './ramping-arrival-rate.js';
 import { RampingVusSchema } from './ramping-vus.js';
 
-export { MAX_SECONDS, StageSchema, type Stage } from './common.js';
+export { MAX_GRACEFUL_STOP_SECONDS, MAX_SECONDS, StageSchema, type Stage } from './common.js';
 export * from './constant-vus.js';
 export * from './ramping-vus.js';
 export * from './constant-arrival-rate.js';
@@ -35,6 +35,7 @@ export const PresetScenarioSchema = PresetSchema.extend({
   name: scenarioName.default('default'),
   executor: z.literal('preset'),
   startTime,
+  gracefulStop,
 }).meta({ id: 'PresetScenario' });
 export type PresetScenario = z.infer<typeof PresetScenarioSchema>;
 

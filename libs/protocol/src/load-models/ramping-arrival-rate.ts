@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maxVUs, scenarioName, stagesList, startTime } from './common.js';
+import { gracefulStop, maxVUs, scenarioName, stagesList, startTime } from './common.js';
 
 /** Open model: the arrival rate moves linearly from one stage's target (iterations per second) to the next. */
 export const RampingArrivalRateSchema = z
@@ -10,6 +10,7 @@ export const RampingArrivalRateSchema = z
     stages: stagesList,
     maxVUs,
     startTime,
+    gracefulStop,
   })
   .meta({ id: 'RampingArrivalRate' });
 export type RampingArrivalRate = z.infer<typeof RampingArrivalRateSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scenarioName, stagesList, startTime } from './common.js';
+import { gracefulStop, scenarioName, stagesList, startTime } from './common.js';
 import { PresetSchema } from './preset.js';
 
 /** Closed model: the VUs move linearly from one stage's target to the next. */
@@ -10,6 +10,7 @@ export const RampingVusSchema = z
     startVUs: z.int().min(0).max(100_000).default(0),
     stages: stagesList,
     startTime,
+    gracefulStop,
     /** Set when the stages were expanded from a preset: the preset as it was asked for. */
     preset: PresetSchema.optional(),
   })

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     for (const [code, n] of Object.entries(totals.statusCodes)) if (!code.startsWith('2')) bad += n;
     responses += totals.requests;
     non2xx += bad;
-    errors += totals.errors.timeout + totals.errors.refused + totals.errors.reset + totals.errors.other;
+    errors += totals.errors.timeout + totals.errors.refused + totals.errors.reset + totals.errors.other + totals.errors.interrupted;
     encodedChars += message.data.length;
     windowMs += window.durationMs;
     perSecond.push({ second: window.second, durationMs: window.durationMs, responses: totals.requests });

@@ -1,4 +1,4 @@
-import { splitSegment } from '@loadtest/execution';
+import { drainEndSeconds, splitSegment } from '@loadtest/execution';
 import { addStep, decodeWindowBase64, emptyStep, encodeWindowBase64, type Window } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Worker } from 'node:worker_threads';
@@ -17,7 +17,7 @@ export interface ThreadedShareRunDeps extends ShareRunDeps {
 
 /** After a stop, how long a thread has to report its outcome before it is terminated. */
 const STOP_GRACE_MS = 3000;
-/** After the planned end, how long a thread has to end by itself before it is stopped (its ShareRun's own backstop is at 1 s). */
+/** After the planned end and every scenario's gracefulStop, how long a thread has to end by itself before it is stopped (its ShareRun's own backstop is at 1 s). */
 const END_GRACE_MS = 5000;
 
 /** Tells runs apart on a pooled thread, which runs one share after another. */
@@ -72,6 +72,11 @@ export class ThreadedShareRun {
     return this.assignment.startAt + this.assignment.durationSeconds * 1000;
   }
 
+  /** When every scenario's gracefulStop is over. */
+  get drainEndMs(): number {
+    return this.assignment.startAt + drainEndSeconds(this.assignment) * 1000;
+  }
+
   /** Runs the share to its end on every thread and reports how it ended; never throws. */
   async run(): Promise<ShareOutcome> {
     const now = this.deps.now ?? Date.now;
@@ -89,7 +94,7 @@ export class ThreadedShareRun {
         this.overrun = true;
         this.stopThreads();
       },
-      Math.max(0, this.plannedEndMs - now()) + END_GRACE_MS,
+      Math.max(0, this.drainEndMs - now()) + END_GRACE_MS,
     );
     await Promise.all(this.threads.map((thread) => thread.ended));
     clearTimeout(this.endTimer);
