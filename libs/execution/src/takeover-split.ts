@@ -56,7 +56,7 @@ export function planTakeoverSplit(segment: Segment, scenarios: readonly LoadMode
  * lowers a taker's weight by its excess until every part fits; undefined if none can.
  */
 function fitWithin(segment: Segment, scenarios: readonly LoadModel[], takers: readonly TakerCapacity[], need: number): TakeoverSplit | undefined {
-  const weights = takers.map((t) => Math.min(t.spare, Math.max(1, need)));
+  const weights = takers.map((t) => t.spare);
   for (let attempt = 0; attempt < 8; attempt++) {
     const room = weights.reduce((a, b) => a + b, 0);
     const short = Math.max(0, need - room);

@@ -18,6 +18,11 @@ export function shareId(workerId: string, part?: number | null): string {
   return part === undefined || part === null ? workerId : `${workerId}${PART_SEPARATOR}${part}`;
 }
 
+/** What the ids of a worker's parts begin with (to find them by prefix). */
+export function partIdPrefix(workerId: string): string {
+  return `${workerId}${PART_SEPARATOR}`;
+}
+
 /** The worker and part of a share id (shareId's inverse); part null for a worker's own share. */
 export function parseShareId(id: string): { workerId: string; part: number | null } {
   const at = id.lastIndexOf(PART_SEPARATOR);
