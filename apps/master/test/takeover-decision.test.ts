@@ -2,7 +2,7 @@ import { evenSegments } from '@loadtest/execution';
 import type { LoadModel, WorkerState } from '@loadtest/protocol';
 import { describe, expect, it } from 'vitest';
 import type { StoredRunWorker } from '../src/runs/run-repository.js';
-import { decideTakeover, type TakeoverContext } from '../src/runs/takeover-decision.js';
+import { decideTakeover, segmentText, type TakeoverContext } from '../src/runs/takeover-decision.js';
 
 const scenario = { executor: 'constant-arrival-rate', name: 'rate', rate: 300, duration: 20, timeUnit: 1, maxVUs: 60, preAllocatedVUs: 60, startTime: 0 } as LoadModel;
 const thirds = evenSegments(3);
@@ -60,5 +60,12 @@ describe('decideTakeover', () => {
     expect(decideTakeover(context({ capacity: () => 20 }))).toEqual({ kind: 'none', why: 'no worker of the run had room to take over' });
     expect(decideTakeover(context({}, { w1: 'lost', w2: 'lost' }))).toEqual({ kind: 'none', why: 'no idle or busy worker could take over' });
     expect(decideTakeover(context({ nowMs: START + 19_500, idle: ['w4'] }))).toEqual({ kind: 'none', why: 'too close to the planned end to hand it on' });
+  });
+});
+
+describe('segmentText', () => {
+  it('writes a segment in lowest terms', () => {
+    expect(segmentText({ from: { num: 2, den: 3 }, to: { num: 3, den: 3 } })).toBe('[2/3, 1/1)');
+    expect(segmentText({ from: { num: 0, den: 3 }, to: { num: 10, den: 12 } })).toBe('[0/1, 5/6)');
   });
 });

@@ -77,7 +77,13 @@ export function decideTakeover(ctx: TakeoverContext): TakeoverDecision {
   };
 }
 
-/** A segment as `[2/3, 5/6)`. */
+/** A segment as `[2/3, 5/6)`, in lowest terms (an even segment may be stored as `[2/3, 3/3)`). */
 export function segmentText(segment: Segment): string {
-  return `[${segment.from.num}/${segment.from.den}, ${segment.to.num}/${segment.to.den})`;
+  return `[${fractionText(segment.from)}, ${fractionText(segment.to)})`;
+}
+
+function fractionText({ num, den }: Segment['from']): string {
+  let [a, b] = [num, den];
+  while (b !== 0) [a, b] = [b, a % b];
+  return a > 1 ? `${num / a}/${den / a}` : `${num}/${den}`;
 }
