@@ -198,6 +198,14 @@ export class WorkerAgent {
       void this.reportState(runId, part, 'failed', { windows: 0, reason: `worker ${this.identity.workerId} is busy with run ${other.runId}` });
       return;
     }
+    // A part that reaches it after the run's planned end (the master hands none on in the last second; a slow
+    // broker may still deliver one late) has nothing left to run: it ends at once, not as a failure of the run.
+    if (part !== undefined && Date.now() >= assignment.startAt + assignment.durationSeconds * 1000) {
+      this.logger.info({ runId, part }, 'part arrived after the planned end; nothing to run');
+      // No reason: the master keeps the part's own (which lost share it is a part of).
+      void this.reportState(runId, part, 'finished', { windows: 0 });
+      return;
+    }
     // A part given beside a share in progress runs in this thread: engine threads take a second or more to
     // start, and the part is to restore the planned load at once.
     const threadsFor = part !== undefined && this.running.size > 0 ? 1 : this.threads;

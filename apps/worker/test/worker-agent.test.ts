@@ -110,6 +110,10 @@ describe('WorkerAgent over the in-process transport', () => {
     expect(partWindows.map((w) => w.second)).toEqual([1, 2]);
     const ownWindows = received.filter((m) => m.type === 'run.window' && m.runId === runC && m.part === undefined);
     expect(ownWindows.map((w) => (w.type === 'run.window' ? w.second : -1))).toEqual([0, 1, 2]);
+    // A part delivered after the planned end ends at once, finished with nothing run, not failed.
+    await hub.sendToWorker({ ...part, sentAt: Date.now(), part: 2 });
+    await until(() => received.some((m) => m.type === 'run.state' && m.runId === runC && m.part === 2));
+    expect(received.find((m) => m.type === 'run.state' && m.runId === runC && m.part === 2)).toMatchObject({ state: 'finished', windows: 0 });
   });
 });
 
