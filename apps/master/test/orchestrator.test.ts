@@ -313,11 +313,11 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
         return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, second, part, data: encodeWindowBase64(recorder.take(second, 1000)) };
       };
       /** A master of its own, whose only workers are the 3 of its run: none is idle when one is lost. */
-      const startThree = async (onWorkerLoss: 'rebalance' | 'continue') => {
+      const startThree = async (onWorkerLoss: 'rebalance' | 'continue', tag: string) => {
         const own = new RecordingTransport();
         const registry = new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 });
         const master = anotherMaster({ transport: own, registry });
-        const ids = ['b1', 'b2', 'b3'].map((id) => `${id}-${onWorkerLoss}`);
+        const ids = ['b1', 'b2', 'b3'].map((id) => `${id}-${tag}`);
         for (const id of ids) {
           await master.handle(hello(id));
           await master.handle(heartbeat(id));
@@ -332,7 +332,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       };
 
       it('rebalance: the survivors split the lost segment by their room, each part a share <worker>~<part> with its own windows and end', async () => {
-        const { master, own, registry: workers, run, ids, sentBefore } = await startThree('rebalance');
+        const { master, own, registry: workers, run, ids, sentBefore } = await startThree('rebalance', 'split');
         try {
           await master.onWorkerLost(ids[2]!);
           const assigns = own.sent.slice(sentBefore).flatMap((m) => (m.type === 'run.assign' ? [m] : []));
@@ -345,14 +345,15 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
           expect(resource.workers.map((w) => [w.shareId, w.workerId, w.part, w.index, w.state])).toEqual([
             [ids[0], ids[0], null, 0, 'started'],
             [ids[1], ids[1], null, 1, 'started'],
-            [ids[2], ids[2], null, 2, 'lost'],
+            // In order of index, then of share id: the lost share's parts beside it.
             [`${ids[0]}~1`, ids[0], 1, 2, 'assigned'],
             [`${ids[1]}~1`, ids[1], 1, 2, 'assigned'],
+            [ids[2], ids[2], null, 2, 'lost'],
           ]);
-          expect(resource.workers[2]!.reason).toMatch(
+          expect(resource.workers[4]!.reason).toMatch(
             new RegExp(`^lost at second \\d+; its segment \\[2/3, 1/1\\) was split among the run's busy workers: ${ids[0]}~1 took \\[2/3, 5/6\\), ${ids[1]}~1 took \\[5/6, 1/1\\)$`),
           );
-          expect(resource.workers[3]!.reason).toMatch(new RegExp(`^took \\[2/3, 5/6\\) of ${ids[2]}'s segment \\[2/3, 1/1\\) \\(part 1 of 2\\) at second \\d+$`));
+          expect(resource.workers[2]!.reason).toMatch(new RegExp(`^took \\[2/3, 5/6\\) of ${ids[2]}'s segment \\[2/3, 1/1\\) \\(part 1 of 2\\) at second \\d+$`));
           // A part's windows and states come with its part: stored under the part's share id, beside the worker's own.
           for (const id of ids.slice(0, 2)) {
             await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'started', part: 1 });
@@ -378,7 +379,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       });
 
       it('a survivor lost in turn hands on its own share and its part; continue splits nothing', async () => {
-        const { master, own, run, ids, sentBefore } = await startThree('rebalance');
+        const { master, own, run, ids, sentBefore } = await startThree('rebalance', 'again');
         try {
           await master.onWorkerLost(ids[2]!);
           await master.onWorkerLost(ids[1]!);
@@ -395,7 +396,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
         } finally {
           master.close();
         }
-        const cont = await startThree('continue');
+        const cont = await startThree('continue', 'continue');
         try {
           await cont.master.onWorkerLost(cont.ids[2]!);
           expect(cont.own.sent.slice(cont.sentBefore).filter((m) => m.type === 'run.assign')).toEqual([]);

@@ -219,6 +219,8 @@ export class RunOrchestrator {
     }
     if (how === 'lost') await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: outcome });
     else await this.o.runs.setShareReason(run.id, workerId, outcome);
+    // The live stream's seconds are complete with a window from each share still running, the takers' included.
+    this.o.live.setWorkers(run.id, await this.o.runs.openShareCount(run.id));
     await this.tryFinalize(run.id);
   }
 

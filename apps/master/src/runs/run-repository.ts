@@ -135,7 +135,7 @@ export class RunRepository {
   }
 
   async get(id: string): Promise<StoredRun | null> {
-    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: { shareIndex: 'asc' } } } });
+    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: [{ shareIndex: 'asc' }, { workerId: 'asc' }] } } });
     if (!row) return null;
     const counts = await this.windowCounts(id);
     return {
