@@ -109,6 +109,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
         `arrivals/s ${describeArrivals('before the kill', before)}; ${describeArrivals('kill → declared lost', gap)}; ${describeArrivals('after the loss', afterLoss)}`,
         `shares: ${run.workers.map((w) => `${w.shareId} (worker ${w.workerId}, part ${w.part ?? '-'}, index ${w.index}, ${w.connections} conn, ${w.segment ? `[${w.segment.from.num}/${w.segment.from.den}, ${w.segment.to.num}/${w.segment.to.den})` : '-'}) ${w.state}: ${w.reason ?? ''}`).join(' | ')}`,
         describeWindows(shares, byWorker),
+        `dropped per share: ${[...new Set(stored.map((w) => w.workerId))].map((id) => `${id} ${stored.filter((w) => w.workerId === id).map((w) => w.dropped).join('/')}`).join('; ')}`,
         `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${run.summary?.requests} requests, ${run.summary?.dropped} dropped, target served ${target.stats().served}`,
       ].join('\n  '),
     );
