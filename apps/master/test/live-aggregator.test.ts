@@ -50,6 +50,18 @@ describe('LiveAggregator', () => {
     expect(events).toHaveLength(2);
   });
 
+  it('waits for the shares set after a loss: a split lost share sends more windows per second than the run began with', () => {
+    const events: LiveWindowEvent[] = [];
+    const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 60_000, now: () => 0 });
+    live.trackRun(RUN, 3);
+    // c was lost; a and b each run their own share and a part of c's.
+    live.setWorkers(RUN, 4);
+    for (const id of ['a', 'b', 'a~1']) live.addWindow(window(id, 5, [100]));
+    expect(events).toEqual([]);
+    live.addWindow(window('b~1', 5, [100]));
+    expect(events.map((e) => [e.second, e.requests, e.workers])).toEqual([[5, 4, 4]]);
+  });
+
   it('flushes what is pending when the run ends', () => {
     const events: LiveWindowEvent[] = [];
     const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 60_000, now: () => 0 });

@@ -1,5 +1,5 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
@@ -303,6 +303,108 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       for (const seq of [0, 1, 2]) await orchestrator.handle(window(run.id, lost.workerId, seq));
       await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
       expect((await runs.get(run.id))!.summary!.requests).toBe(3);
+    });
+
+    describe('with every worker busy (no idle one)', () => {
+      const hello = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host: 'h', version: '1', capabilities: { cores: 1, memoryBytes: 1, maxConnections: 40 } });
+      const partWindow = (runId: string, workerId: string, part: number, seq: number, second: number): WorkerToMaster => {
+        const recorder = new WindowRecorder();
+        recorder.recordResponse('r', 200, 10, 5, 1000 + seq);
+        return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, second, part, data: encodeWindowBase64(recorder.take(second, 1000)) };
+      };
+      /** A master of its own, whose only workers are the 3 of its run: none is idle when one is lost. */
+      const startThree = async (onWorkerLoss: 'rebalance' | 'continue', tag: string) => {
+        const own = new RecordingTransport();
+        const registry = new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 });
+        const master = anotherMaster({ transport: own, registry });
+        const ids = ['b1', 'b2', 'b3'].map((id) => `${id}-${tag}`);
+        for (const id of ids) {
+          await master.handle(hello(id));
+          await master.handle(heartbeat(id));
+        }
+        const run = await master.startRun(planId, StartRunBodySchema.parse({ scenarios: [{ executor: 'constant-arrival-rate', rate: 300, duration: 30, maxVUs: 30 }], onWorkerLoss }));
+        expect(run.workers.map((w) => w.workerId)).toEqual(ids);
+        for (const id of ids) {
+          await master.handle(state(run.id, id, 'started'));
+          await master.handle(busyHeartbeat(id, run.id));
+        }
+        return { master, own, registry, run, ids, sentBefore: own.sent.length };
+      };
+
+      it('rebalance: the survivors split the lost segment by their room, each part a share <worker>~<part> with its own windows and end', async () => {
+        const { master, own, registry: workers, run, ids, sentBefore } = await startThree('rebalance', 'split');
+        try {
+          await master.onWorkerLost(ids[2]!);
+          const assigns = own.sent.slice(sentBefore).flatMap((m) => (m.type === 'run.assign' ? [m] : []));
+          // 10 connections each of 40, so equal room: the lost third is halved, consecutive, each to a survivor as its part 1.
+          expect(assigns.map((a) => [a.workerId, a.part, a.share.index, a.share.connections, a.segment])).toEqual([
+            [ids[0], 1, 2, 5, { from: { num: 2, den: 3 }, to: { num: 5, den: 6 } }],
+            [ids[1], 1, 2, 5, { from: { num: 5, den: 6 }, to: { num: 1, den: 1 } }],
+          ]);
+          const resource = await runResource((await runs.get(run.id))!, runs);
+          expect(resource.workers.map((w) => [w.shareId, w.workerId, w.part, w.index, w.state])).toEqual([
+            [ids[0], ids[0], null, 0, 'started'],
+            [ids[1], ids[1], null, 1, 'started'],
+            // In order of index, then of share id: the lost share's parts beside it.
+            [`${ids[0]}~1`, ids[0], 1, 2, 'assigned'],
+            [`${ids[1]}~1`, ids[1], 1, 2, 'assigned'],
+            [ids[2], ids[2], null, 2, 'lost'],
+          ]);
+          expect(resource.workers[4]!.reason).toMatch(
+            new RegExp(`^lost at second \\d+; its segment \\[2/3, 1/1\\) was split among the run's busy workers: ${ids[0]}~1 took \\[2/3, 5/6\\), ${ids[1]}~1 took \\[5/6, 1/1\\)$`),
+          );
+          expect(resource.workers[2]!.reason).toMatch(new RegExp(`^took \\[2/3, 5/6\\) of ${ids[2]}'s segment \\[2/3, 1/1\\) \\(part 1 of 2\\) at second \\d+$`));
+          // A part's windows and states come with its part: stored under the part's share id, beside the worker's own.
+          for (const id of ids.slice(0, 2)) {
+            await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'started', part: 1 });
+            await master.handle(window(run.id, id, 0));
+            await master.handle(partWindow(run.id, id, 1, 0, 0));
+            await master.handle(partWindow(run.id, id, 1, 1, 1));
+            await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'finished', windows: 2, part: 1 });
+          }
+          // A part ended, its worker's own share not: the worker stays busy with the run.
+          expect(workers.workerState(ids[0]!)).toBe('busy');
+          for (const id of ids.slice(0, 2)) await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'finished', windows: 1 });
+          await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
+          const stored = (await runs.get(run.id))!;
+          expect(stored.error).toBeNull();
+          expect(stored.summary!.requests).toBe(6);
+          expect(stored.workers.filter((w) => w.workerId.includes('~')).map((w) => [w.workerId, w.state, w.windowsReported, w.windowsStored])).toEqual([
+            [`${ids[0]}~1`, 'finished', 2, 2],
+            [`${ids[1]}~1`, 'finished', 2, 2],
+          ]);
+        } finally {
+          master.close();
+        }
+      });
+
+      it('a survivor lost in turn hands on its own share and its part; continue splits nothing', async () => {
+        const { master, own, run, ids, sentBefore } = await startThree('rebalance', 'again');
+        try {
+          await master.onWorkerLost(ids[2]!);
+          await master.onWorkerLost(ids[1]!);
+          const assigns = own.sent.slice(sentBefore).flatMap((m) => (m.type === 'run.assign' ? [m] : []));
+          // b1 takes b2's own third as its part 2 and b2's part (a sixth) as its part 3.
+          expect(assigns.map((a) => [a.workerId, a.part])).toEqual([
+            [ids[0], 1],
+            [ids[1], 1],
+            [ids[0], 2],
+            [ids[0], 3],
+          ]);
+          const stored = (await runs.get(run.id))!;
+          expect(stored.workers.filter((w) => w.state === 'lost').map((w) => w.workerId).sort()).toEqual([ids[1], `${ids[1]}~1`, ids[2]]);
+        } finally {
+          master.close();
+        }
+        const cont = await startThree('continue', 'continue');
+        try {
+          await cont.master.onWorkerLost(cont.ids[2]!);
+          expect(cont.own.sent.slice(cont.sentBefore).filter((m) => m.type === 'run.assign')).toEqual([]);
+          expect((await runs.get(cont.run.id))!.workers.find((w) => w.workerId === cont.ids[2])!.reason).toMatch(/^lost at second \d+; the run went on with less load \(onWorkerLoss: continue\)$/);
+        } finally {
+          cont.master.close();
+        }
+      });
     });
 
     it('a worker that leaves under abort ends the run failed, saying it shut down', async () => {

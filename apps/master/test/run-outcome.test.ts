@@ -25,6 +25,27 @@ describe('runOutcome', () => {
     expect(outcome.reasons[0]).toMatch(/^every worker of the run was lost or left: a lost at second 3/);
   });
 
+  it('a lost share split into parts is carried on when its parts cover its segment exactly, not when a piece went without', () => {
+    const f = (num: number, den: number) => ({ num, den });
+    const seg = (from: [number, number], to: [number, number]) => ({ from: f(...from), to: f(...to) });
+    const withSegment = (s: ShareAtEnd, segment: ShareAtEnd['segment']): ShareAtEnd => ({ ...s, segment });
+    const own = [withSegment(share('a', 0, 'finished'), seg([0, 1], [1, 3])), withSegment(share('b', 1, 'finished'), seg([1, 3], [2, 3]))];
+    const lost = withSegment(share('c', 2, 'lost', 'lost at second 4; its segment [2/3, 1/1) was split …'), seg([2, 3], [1, 1]));
+    const partA = withSegment(share('a~1', 2, 'finished'), seg([2, 3], [5, 6]));
+    const partB = withSegment(share('b~1', 2, 'finished'), seg([5, 6], [1, 1]));
+    expect(runOutcome([...own, lost, partA, partB], plain)).toEqual({ state: 'finished', reasons: [] });
+    // Only the first part: the last sixth went without.
+    const short = runOutcome([...own, lost, partA], plain);
+    expect(short.state).toBe('finished');
+    expect(short.reasons).toEqual(['ran with less load than planned: c lost at second 4; its segment [2/3, 1/1) was split …']);
+    // A part lost in turn and split again: its own parts carry it on, and so the lost share too.
+    const lostB = { ...partB, state: 'lost' as const, reason: 'lost at second 6; …' };
+    const again = withSegment(share('a~2', 2, 'finished'), seg([5, 6], [1, 1]));
+    expect(runOutcome([...own.slice(0, 1), { ...own[1]!, state: 'lost', reason: 'lost at second 6; …' }, lost, partA, lostB, again], plain).reasons).toEqual([
+      'ran with less load than planned: b lost at second 6; …',
+    ]);
+  });
+
   it('interrupted when a worker stopped for want of the master, or when shares never reported again after a restart', () => {
     expect(runOutcome([share('a', 0, 'interrupted', 'no word from the master for 31 s (grace 30000 ms)'), share('b', 1, 'finished')], plain)).toEqual({
       state: 'interrupted',

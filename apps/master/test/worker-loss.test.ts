@@ -46,12 +46,15 @@ describe('a worker lost mid-run (rebalance)', () => {
   it('gives the lost segment to an idle worker within 5 s, restores the planned rate, and records who and when', async () => {
     const plan = await inject<PlanResource>('POST', '/api/v1/plans', { name: 'loss', baseUrl: target.url, steps: [{ name: 'call', method: 'GET', url: '/delay/5' }] });
     target.resetStats();
-    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'constant-arrival-rate', rate: 200, duration: 12, maxVUs: 40 }] });
+    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'constant-arrival-rate', rate: 200, duration: 16, maxVUs: 40 }] });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     expect(started.body.workers.map((w) => w.workerId)).toEqual(['local-1', 'local-2']);
     const startMs = Date.parse(started.body.startAt!);
-    // An idle worker joins after the start; then local-2 dies 2 s into the run.
+    // An idle worker joins after the start; then local-2 dies 2 s into the run, or once local-3 is idle if it took
+    // longer to start (a busy machine): with every worker busy the lost segment would be split, not handed over.
     groups.push(startLocalWorkers(hub, 1, silent, { firstIndex: 3 }));
+    await until(() => master.registry.available().includes('local-3'), 20_000, 'local-3 idle');
+    expect(Date.now() - startMs, 'local-3 idle early enough to leave time for the takeover').toBeLessThan(6000);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, startMs + 2000 - Date.now())));
     const killedAt = Date.now();
     await groups[1]!.terminate();
@@ -73,7 +76,7 @@ describe('a worker lost mid-run (rebalance)', () => {
     );
     const perSecond = target
       .arrivals()
-      .filter((s) => s.second * 1000 >= startMs && (s.second + 1) * 1000 <= startMs + 12_000)
+      .filter((s) => s.second * 1000 >= startMs && (s.second + 1) * 1000 <= startMs + 16_000)
       .map((s) => ({ at: s.second * 1000 - startMs, arrivals: s.arrivals }));
     const lost = done.workers.find((w) => w.workerId === 'local-2')!;
     const taker = done.workers.find((w) => w.workerId === 'local-3')!;

@@ -26,22 +26,33 @@ export interface WorkerAgentOptions {
   tolerance?: Partial<WorkerTolerance>;
 }
 
-/** Why the agent itself ended the current share early, and how it reports it. */
+/** Why the agent itself ended a share early, and how it reports it. */
 interface EarlyEnd {
   state: Extract<WorkerRunState, 'left' | 'interrupted' | 'failed'>;
   reason: string;
 }
 
+/** A share this agent runs: its own share of a run, or a part of a lost worker's segment given to it. */
+interface RunningShare {
+  runId: string;
+  part: number | undefined;
+  runner: ShareRunner;
+  /** Settled once the share has ended and its state was reported. */
+  done: Promise<void>;
+  earlyEnd: EarlyEnd | undefined;
+}
+
 /**
  * A worker: says hello, heartbeats every second, and runs the shares it is
- * assigned, one run at a time.
+ * assigned, one run at a time. Within that run it may be given parts of a lost
+ * worker's segment (onWorkerLoss: rebalance); it runs them beside its own share.
  */
 export class WorkerAgent {
   private heartbeat: NodeJS.Timeout | undefined;
-  private current: ShareRunner | undefined;
-  private currentRun: Promise<void> | undefined;
-  /** Runs already taken, so that a redelivered assignment is not run twice. */
-  private readonly seenRuns = new Set<string>();
+  /** The shares running, by `runId#part` (part 0: its own share). All belong to the same run. */
+  private readonly running = new Map<string, RunningShare>();
+  /** Shares already taken (`runId#part`), so that a redelivered assignment is not run twice. */
+  private readonly seenShares = new Set<string>();
   private readonly threads: number;
   /** The engine threads, loaded when the agent starts so that a run does not wait for them; none with one thread. */
   private readonly engines: EnginePool | undefined;
@@ -52,9 +63,8 @@ export class WorkerAgent {
   private lastHeardFromMaster = Date.now();
   /** The master instance heard last: a new one is told hello (it restarted and forgot this worker's capacity). */
   private masterId: string | undefined;
-  /** Windows of the current share published and not yet confirmed by the transport. */
+  /** Windows of the running shares published and not yet confirmed by the transport. */
   private unconfirmedWindows = 0;
-  private earlyEnd: EarlyEnd | undefined;
 
   constructor(
     private readonly identity: WorkerIdentity,
@@ -99,8 +109,8 @@ export class WorkerAgent {
    */
   async stop(leaving?: string): Promise<void> {
     clearInterval(this.heartbeat);
-    if (this.current) this.endEarly({ state: 'left', reason: leaving ?? 'the worker shut down' });
-    await this.currentRun;
+    this.endAllEarly({ state: 'left', reason: leaving ?? 'the worker shut down' });
+    await Promise.all([...this.running.values()].map((share) => share.done));
     await this.engines?.close();
     await this.transport.close();
   }
@@ -111,8 +121,8 @@ export class WorkerAgent {
       type: 'worker.heartbeat',
       sentAt: Date.now(),
       workerId: this.identity.workerId,
-      activity: this.current ? 'busy' : 'idle',
-      runId: this.current?.assignment.runId ?? null,
+      activity: this.running.size > 0 ? 'busy' : 'idle',
+      runId: this.running.values().next().value?.runId ?? null,
     });
   }
 
@@ -120,19 +130,21 @@ export class WorkerAgent {
     this.transport.sendToMaster(message).catch((error: unknown) => this.logger.warn({ err: error, type: message.type }, 'send to master failed'));
   }
 
-  /** Ends the current share early, once: it stops generating and reports `end` (unless it had ended by itself). */
-  private endEarly(end: EarlyEnd): void {
-    if (!this.current || this.earlyEnd) return;
-    this.earlyEnd = end;
-    this.logger.warn({ runId: this.current.assignment.runId, ...end }, 'ending the share early');
-    this.current.stop();
+  /** Ends every running share early, once each: it stops generating and reports `end` (unless it had ended by itself). */
+  private endAllEarly(end: EarlyEnd): void {
+    for (const share of this.running.values()) {
+      if (share.earlyEnd) continue;
+      share.earlyEnd = end;
+      this.logger.warn({ runId: share.runId, part: share.part, ...end }, 'ending the share early');
+      share.runner.stop();
+    }
   }
 
   /** A share stops when the master has been silent past the grace period: nothing it measures could be stored. */
   private checkMaster(): void {
     const silentMs = Date.now() - this.lastHeardFromMaster;
-    if (this.current && silentMs > this.tolerance.masterGraceMs) {
-      this.endEarly({ state: 'interrupted', reason: `no word from the master for ${Math.round(silentMs / 1000)} s (grace ${this.tolerance.masterGraceMs} ms)` });
+    if (this.running.size > 0 && silentMs > this.tolerance.masterGraceMs) {
+      this.endAllEarly({ state: 'interrupted', reason: `no word from the master for ${Math.round(silentMs / 1000)} s (grace ${this.tolerance.masterGraceMs} ms)` });
     }
   }
 
@@ -140,7 +152,7 @@ export class WorkerAgent {
   private publishWindow(window: RunWindow): Promise<void> {
     this.unconfirmedWindows += 1;
     if (this.unconfirmedWindows >= this.tolerance.maxBufferedWindows) {
-      this.endEarly({
+      this.endAllEarly({
         state: 'failed',
         reason: `${this.unconfirmedWindows} windows not confirmed by the broker (WORKER_WINDOW_BUFFER ${this.tolerance.maxBufferedWindows}); stopped generating, the windows are kept and sent when it is back`,
       });
@@ -162,52 +174,67 @@ export class WorkerAgent {
       }
       return;
     }
+    const ofRun = [...this.running.values()].filter((share) => share.runId === message.runId);
     if (message.type === 'run.assign') this.onAssign(message);
-    else if (this.current?.assignment.runId === message.runId) {
-      this.logger.info({ runId: message.runId, reason: message.reason }, 'stopping run');
-      this.current.stop();
+    else if (ofRun.length > 0) {
+      // Every share of the run here, its parts included.
+      this.logger.info({ runId: message.runId, reason: message.reason, shares: ofRun.length }, 'stopping run');
+      for (const share of ofRun) share.runner.stop();
     } else {
       this.logger.info({ runId: message.runId }, 'stop for a run that is not running here; ignored');
     }
   }
 
   private onAssign(assignment: RunAssign): void {
-    const { runId } = assignment;
-    if (this.seenRuns.has(runId)) {
-      this.logger.info({ runId }, 'duplicate assignment ignored');
+    const { runId, part } = assignment;
+    const key = `${runId}#${part ?? 0}`;
+    if (this.seenShares.has(key)) {
+      this.logger.info({ runId, part }, 'duplicate assignment ignored');
       return;
     }
-    this.seenRuns.add(runId);
-    if (this.current) {
-      void this.reportState(runId, 'failed', { windows: 0, reason: `worker ${this.identity.workerId} is busy with run ${this.current.assignment.runId}` });
+    this.seenShares.add(key);
+    const other = [...this.running.values()].find((share) => share.runId !== runId);
+    if (other) {
+      void this.reportState(runId, part, 'failed', { windows: 0, reason: `worker ${this.identity.workerId} is busy with run ${other.runId}` });
       return;
     }
-    const { runner: share, threads } = shareRunner(
+    // A part that reaches it after the run's planned end (the master hands none on in the last second; a slow
+    // broker may still deliver one late) has nothing left to run: it ends at once, not as a failure of the run.
+    if (part !== undefined && Date.now() >= assignment.startAt + assignment.durationSeconds * 1000) {
+      this.logger.info({ runId, part }, 'part arrived after the planned end; nothing to run');
+      // No reason: the master keeps the part's own (which lost share it is a part of).
+      void this.reportState(runId, part, 'finished', { windows: 0 });
+      return;
+    }
+    // A part given beside a share in progress runs in this thread: engine threads take a second or more to
+    // start, and the part is to restore the planned load at once.
+    const threadsFor = part !== undefined && this.running.size > 0 ? 1 : this.threads;
+    const { runner, threads } = shareRunner(
       assignment,
       {
-        logger: this.logger.child({ runId }),
-        publishWindow: (window) => this.publishWindow(window),
-        onStarted: () => void this.reportState(runId, 'started', {}),
+        logger: this.logger.child({ runId, ...(part === undefined ? {} : { part }) }),
+        publishWindow: (window) => this.publishWindow(part === undefined ? window : { ...window, part }),
+        onStarted: () => void this.reportState(runId, part, 'started', {}),
       },
-      this.threads,
+      threadsFor,
       this.engines,
     );
-    this.current = share;
-    this.earlyEnd = undefined;
+    const share: RunningShare = { runId, part, runner, done: Promise.resolve(), earlyEnd: undefined };
+    this.running.set(key, share);
     // A share begins with the master just heard (it sent the assignment); its grace counts from here.
     this.lastHeardFromMaster = Date.now();
-    this.logger.info({ runId, connections: assignment.share.connections, threads, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt }, 'run assigned');
-    this.currentRun = share.run().then(async (ran) => {
-      this.current = undefined;
+    this.logger.info({ runId, part, connections: assignment.share.connections, threads, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt }, 'run assigned');
+    share.done = runner.run().then(async (ran) => {
+      this.running.delete(key);
       // A share this agent stopped early reports why; one that ended by itself meanwhile reports that.
-      const early = this.earlyEnd;
+      const early = share.earlyEnd;
       const outcome = early && ran.state === 'stopped' ? { state: early.state, windows: ran.windows, reason: early.reason } : ran;
-      this.logger.info({ runId, ...outcome }, 'run share ended');
-      await this.reportState(runId, outcome.state, outcome);
+      this.logger.info({ runId, part, ...outcome }, 'run share ended');
+      await this.reportState(runId, part, outcome.state, outcome);
     });
   }
 
-  private async reportState(runId: string, state: WorkerRunState, extra: { windows?: number; reason?: string }): Promise<void> {
+  private async reportState(runId: string, part: number | undefined, state: WorkerRunState, extra: { windows?: number; reason?: string }): Promise<void> {
     try {
       await this.transport.sendToMaster({
         v: PROTOCOL_VERSION,
@@ -218,6 +245,7 @@ export class WorkerAgent {
         state,
         ...(extra.windows === undefined ? {} : { windows: extra.windows }),
         ...(extra.reason === undefined ? {} : { reason: extra.reason.slice(0, 2000) }),
+        ...(part === undefined ? {} : { part }),
       });
     } catch (error) {
       this.logger.error({ err: error, runId, state }, 'cannot report run state');

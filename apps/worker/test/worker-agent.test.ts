@@ -83,6 +83,38 @@ describe('WorkerAgent over the in-process transport', () => {
     const busyBeat = received.find((m) => m.type === 'worker.heartbeat' && m.activity === 'busy');
     expect(busyBeat).toMatchObject({ runId: runA });
   });
+
+  it('runs a part of a lost segment beside its own share of the same run, reporting its windows and states under the part', async () => {
+    const runC = '33333333-3333-4333-8333-333333333333';
+    const own = { ...assign(runC, 3), segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 2 } }, share: { index: 0, count: 2, connections: 1 } };
+    await hub.sendToWorker(own);
+    // One second in, the other half of the run (a lost worker's) is given to it as part 1; delivered twice, run once.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, own.startAt + 1100 - Date.now())));
+    const part: RunAssign = { ...own, sentAt: Date.now(), share: { index: 1, count: 2, connections: 1 }, segment: { from: { num: 1, den: 2 }, to: { num: 1, den: 1 } }, part: 1 };
+    await hub.sendToWorker(part);
+    await hub.sendToWorker(part);
+    const ended = (p: number | undefined) => received.some((m) => m.type === 'run.state' && m.runId === runC && m.part === p && m.state === 'finished');
+    await until(() => ended(undefined) && ended(1), 10_000);
+    const states = received.flatMap((m) => (m.type === 'run.state' && m.runId === runC ? [[m.part ?? null, m.state, m.windows ?? null]] : []));
+    expect(states.filter((s) => s[0] === null)).toEqual([
+      [null, 'started', null],
+      [null, 'finished', 3],
+    ]);
+    const partWindows = received.flatMap((m) => (m.type === 'run.window' && m.runId === runC && m.part === 1 ? [m] : []));
+    expect(states.filter((s) => s[0] === 1)).toEqual([
+      [1, 'started', null],
+      [1, 'finished', partWindows.length],
+    ]);
+    // Its own seq from 0, keyed by the run's seconds from the one it began in to the last.
+    expect(partWindows.map((w) => w.seq)).toEqual(partWindows.map((_, i) => i));
+    expect(partWindows.map((w) => w.second)).toEqual([1, 2]);
+    const ownWindows = received.filter((m) => m.type === 'run.window' && m.runId === runC && m.part === undefined);
+    expect(ownWindows.map((w) => (w.type === 'run.window' ? w.second : -1))).toEqual([0, 1, 2]);
+    // A part delivered after the planned end ends at once, finished with nothing run, not failed.
+    await hub.sendToWorker({ ...part, sentAt: Date.now(), part: 2 });
+    await until(() => received.some((m) => m.type === 'run.state' && m.runId === runC && m.part === 2));
+    expect(received.find((m) => m.type === 'run.state' && m.runId === runC && m.part === 2)).toMatchObject({ state: 'finished', windows: 0 });
+  });
 });
 
 describe('WorkerAgent on 2 engine threads', () => {

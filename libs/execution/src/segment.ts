@@ -94,3 +94,33 @@ export function weightedSegments(weights: number[]): Segment[] {
   }
   return segments;
 }
+
+/**
+ * Consecutive sub-segments tiling [from, to) exactly, part i's length in
+ * proportion to `weights[i]`: boundary i is from + L·Σ_{j<i} w_j / W, with
+ * L = to − from and W = Σ w_j, as reduced fractions. The first part starts at
+ * `from`, the last ends at `to`, and each starts where the previous ends, so
+ * the parts' shares of any total add up to the segment's share exactly.
+ * Used to hand a lost worker's segment to several workers by their spare capacity.
+ */
+export function splitSegmentWeighted(segment: Segment, weights: readonly number[]): Segment[] {
+  if (weights.length === 0) throw new RangeError('weights must not be empty');
+  for (const w of weights) if (!Number.isSafeInteger(w) || w < 1) throw new RangeError(`each weight must be a whole number ≥ 1, got ${w}`);
+  const fromNum = BigInt(segment.from.num);
+  const fromDen = BigInt(segment.from.den);
+  const toNum = BigInt(segment.to.num);
+  const toDen = BigInt(segment.to.den);
+  const total = weights.reduce((sum, w) => sum + BigInt(w), 0n);
+  // Boundary at cumulative weight c is (fromNum·toDen·W + c·(toNum·fromDen − fromNum·toDen)) / (fromDen·toDen·W).
+  const den = fromDen * toDen * total;
+  const start = fromNum * toDen * total;
+  const length = toNum * fromDen - fromNum * toDen;
+  if (length < 0n) throw new RangeError('segment from must not be after to');
+  const boundaries = [reduced(start, den)];
+  let cumulative = 0n;
+  for (const w of weights) {
+    cumulative += BigInt(w);
+    boundaries.push(reduced(start + cumulative * length, den));
+  }
+  return weights.map((_, i) => ({ from: boundaries[i]!, to: boundaries[i + 1]! }));
+}

@@ -55,7 +55,16 @@ export type WorkerShareState = z.infer<typeof WorkerShareStateSchema>;
 
 export const RunWorkerResourceSchema = z
   .object({
+    /** The worker that runs this share. */
     workerId: z.string(),
+    /**
+     * The share's id: the worker's id for its own share of the run, `<workerId>~<part>` for a part of a lost
+     * worker's segment that it runs beside it (onWorkerLoss: rebalance with no idle worker; see `reason`).
+     */
+    shareId: z.string(),
+    /** The part's number for such a part (1, 2, … per worker), null for the worker's own share. */
+    part: z.int().nullable(),
+    /** The share's position in the run; a takeover or a part of a lost share has the lost share's index. */
     index: z.int(),
     connections: z.int(),
     /** The worker's execution segment [from, to) of the run; null for runs from before segments. */

@@ -60,6 +60,15 @@ export class LiveAggregator {
     if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, cumulative: emptyMerged(), thresholds });
   }
 
+  /**
+   * The shares a run's seconds wait for, after a worker was lost or its share split into parts (each part
+   * sends its own window per second): a second is complete when that many windows are in.
+   */
+  setWorkers(runId: string, workers: number): void {
+    const run = this.runs.get(runId);
+    if (run) run.workers = Math.max(1, workers);
+  }
+
   addWindow(window: LiveWindow): void {
     const run = this.runs.get(window.runId);
     if (!run || window.second <= run.lastEmitted) return;

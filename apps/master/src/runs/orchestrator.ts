@@ -2,7 +2,9 @@ import { drainEndSeconds, LoadPlanError, resolveLoad, segmentConnections, type S
 import { decodeWindowBase64, summarizeMerged, type ScopedThreshold, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
+  parseShareId,
   PROTOCOL_VERSION,
+  shareId,
   type RunStateMessage,
   type RunStatus,
   type RunWindow,
@@ -22,6 +24,7 @@ import type { RunRepository, StoredRun } from './run-repository.js';
 import { parseThresholdSpecs } from './thresholds.js';
 import { LateWindows } from './late-windows.js';
 import { ENDED_SHARE_STATES, runOutcome, runVerdict } from './run-outcome.js';
+import { decideTakeover, segmentText, type LostShare } from './takeover-decision.js';
 import { assignWorkers } from './worker-assignment.js';
 import { WindowWriter } from './window-writer.js';
 
@@ -85,6 +88,8 @@ export class RunOrchestrator {
   private draining = false;
   /** Runs taken up after a (re)start of this master: a share that never reports again was cut off by its absence. */
   private readonly recovered = new Set<string>();
+  /** Takeovers one at a time, so that two losses at once do not give the same room or part number twice. */
+  private takeovers: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
@@ -171,16 +176,19 @@ export class RunOrchestrator {
    * had a share of applies its `onWorkerLoss` policy. `rebalance` sends the
    * same assignment (scenarios, segment, start instant) to an idle worker,
    * which starts at once and keys its windows by the run's seconds as any late
-   * starter does; with no idle worker the run goes on without the share.
+   * starter does; with no idle worker, the run's busy workers split the
+   * segment by their spare capacity and each runs its part beside its own
+   * share (decideTakeover); with no room anywhere the run goes on without it.
    * `abort` stops the run, which ends failed with the reason. `continue` runs
    * on with less load. The run's workers record what happened and when.
    */
   async onWorkerLost(workerId: string): Promise<void> {
+    // Its own shares and the parts of lost shares it ran, each handled as a share of its own.
     for (const share of await this.o.runs.openSharesOf(workerId)) {
       const run = await this.o.runs.get(share.runId);
       if (!run || ENDED_RUN_STATES.includes(run.state)) continue;
       this.lostShares.add(`${run.id}:${workerId}`);
-      await this.applyLossPolicy(run, workerId, share, 'lost');
+      await this.applyLossPolicy(run, share, 'lost');
     }
   }
 
@@ -190,10 +198,11 @@ export class RunOrchestrator {
    * `onWorkerLoss` policy decides what becomes of the share, and the share's
    * reason records it. A `left` share already has its state and windows.
    */
-  private async applyLossPolicy(run: StoredRun, workerId: string, share: { index: number; connections: number; segment: Segment | null }, how: 'lost' | 'left'): Promise<void> {
+  private async applyLossPolicy(run: StoredRun, share: LostShare, how: 'lost' | 'left'): Promise<void> {
     const second = run.startAt ? Math.max(0, Math.floor((this.now() - run.startAt.getTime()) / 1000)) : 0;
     const policy = run.load.onWorkerLoss;
-    this.o.registry.markIdle(workerId, run.id);
+    const workerId = share.shareId;
+    this.o.registry.markIdle(parseShareId(workerId).workerId, run.id);
     this.o.logger.warn({ runId: run.id, workerId, second, policy, how }, how === 'lost' ? 'worker lost mid-run' : 'worker left mid-run');
     const what = how === 'lost' ? `lost at second ${second}` : `left (shut down) at second ${second}`;
     let outcome: string;
@@ -203,47 +212,95 @@ export class RunOrchestrator {
       await this.recordAbort(run.id, reason);
       await this.stopWorkers(run, reason);
     } else {
-      const taker = policy === 'rebalance' && share.segment ? await this.takeOver(run, workerId, share, second) : undefined;
-      outcome = taker
-        ? `${what}; its segment was taken over by ${taker}`
-        : `${what}; the run went on with less load (${policy === 'continue' ? 'onWorkerLoss: continue' : 'no idle worker could take over'})`;
+      const handedOn = policy === 'rebalance' ? await this.serialTakeover(() => this.takeOver(run.id, share, second)) : undefined;
+      outcome = handedOn?.taken
+        ? `${what}; ${handedOn.taken}`
+        : `${what}; the run went on with less load (${policy === 'continue' ? 'onWorkerLoss: continue' : (handedOn?.why ?? 'no idle worker could take over')})`;
     }
     if (how === 'lost') await this.o.runs.setWorkerState(run.id, workerId, 'lost', { reason: outcome });
     else await this.o.runs.setShareReason(run.id, workerId, outcome);
+    // The live stream's seconds are complete with a window from each share still running, the takers' included.
+    this.o.live.setWorkers(run.id, await this.o.runs.openShareCount(run.id));
     await this.tryFinalize(run.id);
   }
 
-  /** Gives a lost worker's share to an idle worker; its id, or undefined when none could take it. */
-  private async takeOver(run: StoredRun, lost: string, share: { index: number; connections: number; segment: Segment | null }, second: number): Promise<string | undefined> {
-    const inRun = new Set(run.workers.map((w) => w.workerId));
-    const taker = this.o.registry.available().find((id) => !inRun.has(id));
-    if (!taker || !share.segment || !run.startAt) return undefined;
-    const offset = this.o.registry.clockOffset(taker) ?? null;
-    await this.o.runs.addTakeover(run.id, { workerId: taker, index: share.index, connections: share.connections, segment: share.segment, clockOffsetMs: offset, reason: `took over ${lost}'s segment at second ${second}` });
-    this.o.registry.markBusy(taker, run.id);
+  private serialTakeover<T>(take: () => Promise<T>): Promise<T> {
+    const result = this.takeovers.then(take);
+    this.takeovers = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Hands a lost share on (decideTakeover): whole to an idle worker, or in parts to the run's busy workers.
+   * Says what was done, for the lost share's reason, or why nothing was.
+   */
+  private async takeOver(runId: string, lost: LostShare, second: number): Promise<{ taken?: string; why?: string }> {
+    // Read again: a takeover just before this one may have added shares.
+    const run = await this.o.runs.get(runId);
+    if (!run || !run.startAt || ENDED_RUN_STATES.includes(run.state)) return { why: 'the run had ended' };
+    const decision = decideTakeover({
+      run,
+      lost,
+      idle: this.o.registry.available(),
+      workerState: (id) => this.o.registry.workerState(id),
+      capacity: (id) => this.o.registry.capabilitiesOf(id)?.maxConnections ?? null,
+      nowMs: this.now(),
+    });
+    const lostId = lost.shareId;
+    if (decision.kind === 'none') return { why: decision.why };
+    if (decision.kind === 'idle') {
+      const taker = decision.workerId;
+      const sent = await this.assignTakeover(run, { shareId: taker, workerId: taker, index: lost.index, connections: lost.connections, segment: lost.segment!, reason: `took over ${lostId}'s segment at second ${second}` });
+      if (!sent) return { why: 'the takeover assignment could not be delivered' };
+      this.o.logger.info({ runId, lost: lostId, taker, second }, 'lost share taken over');
+      return { taken: `its segment was taken over by ${taker}` };
+    }
+    const whole = segmentText(lost.segment!);
+    const sent: string[] = [];
+    for (const [i, part] of decision.parts.entries()) {
+      const reason = `took ${segmentText(part.segment)} of ${lostId}'s segment ${whole} (part ${i + 1} of ${decision.parts.length}) at second ${second}`;
+      if (await this.assignTakeover(run, { ...part, index: lost.index, reason })) sent.push(`${part.shareId} took ${segmentText(part.segment)}`);
+    }
+    this.o.logger.info(
+      { runId, lost: lostId, second, parts: decision.parts.map((p) => ({ share: p.shareId, connections: p.connections, segment: segmentText(p.segment) })), uncovered: decision.uncovered && segmentText(decision.uncovered) },
+      'lost share split among busy workers',
+    );
+    if (sent.length === 0) return { why: 'the takeover assignments could not be delivered' };
+    const short = decision.uncovered ? `; ${segmentText(decision.uncovered)} went without (no room left)` : '';
+    return { taken: `its segment ${whole} was split among the run's busy workers: ${sent.join(', ')}${short}` };
+  }
+
+  /** Stores a takeover share and sends its assignment; false (the share failed) when it cannot be delivered. */
+  private async assignTakeover(
+    run: StoredRun,
+    share: { shareId: string; workerId: string; part?: number; index: number; connections: number; segment: Segment; reason: string },
+  ): Promise<boolean> {
+    const offset = this.o.registry.clockOffset(share.workerId) ?? null;
+    await this.o.runs.addTakeover(run.id, { workerId: share.shareId, index: share.index, connections: share.connections, segment: share.segment, clockOffsetMs: offset, reason: share.reason });
+    this.o.registry.markBusy(share.workerId, run.id);
     try {
       await this.o.transport.sendToWorker({
         v: PROTOCOL_VERSION,
         type: 'run.assign',
         sentAt: this.now(),
         runId: run.id,
-        workerId: taker,
+        workerId: share.workerId,
         plan: run.plan,
         scenarios: run.load.scenarios,
         durationSeconds: run.load.durationSeconds,
         timeoutSeconds: run.load.timeoutSeconds,
         share: { index: share.index, count: run.workers.length, connections: share.connections },
         segment: share.segment,
-        startAt: run.startAt.getTime() + Math.round(offset ?? 0),
+        startAt: run.startAt!.getTime() + Math.round(offset ?? 0),
+        ...(share.part === undefined ? {} : { part: share.part }),
       });
+      return true;
     } catch (error) {
-      this.o.logger.error({ err: error, runId: run.id, workerId: taker }, 'cannot send the takeover assignment');
-      this.o.registry.markIdle(taker, run.id);
-      await this.o.runs.setWorkerState(run.id, taker, 'failed', { windowsReported: 0, reason: `takeover assignment not delivered: ${(error as Error).message}` });
-      return undefined;
+      this.o.logger.error({ err: error, runId: run.id, share: share.shareId }, 'cannot send the takeover assignment');
+      if (share.part === undefined) this.o.registry.markIdle(share.workerId, run.id);
+      await this.o.runs.setWorkerState(run.id, share.shareId, 'failed', { windowsReported: 0, reason: `takeover assignment not delivered: ${(error as Error).message}` });
+      return false;
     }
-    this.o.logger.info({ runId: run.id, lost, taker, second }, 'lost share taken over');
-    return taker;
   }
 
   /** The latest threshold outcomes of a run in progress, judged live. */
@@ -283,14 +340,14 @@ export class RunOrchestrator {
 
   private async stopWorkers(run: StoredRun, reason: string): Promise<void> {
     const runId = run.id;
+    // One stop per worker: it ends every share of the run it runs, its parts included.
+    const workerIds = new Set(run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state)).map((w) => parseShareId(w.workerId).workerId));
     await Promise.all(
-      run.workers
-        .filter((w) => !ENDED_SHARE_STATES.has(w.state))
-        .map((w) =>
-          this.o.transport
-            .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId, workerId: w.workerId, reason: reason.slice(0, 500) })
-            .catch((error: unknown) => this.o.logger.error({ err: error, runId, workerId: w.workerId }, 'cannot send stop')),
-        ),
+      [...workerIds].map((workerId) =>
+        this.o.transport
+          .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId, workerId, reason: reason.slice(0, 500) })
+          .catch((error: unknown) => this.o.logger.error({ err: error, runId, workerId }, 'cannot send stop')),
+      ),
     );
   }
 
@@ -317,7 +374,9 @@ export class RunOrchestrator {
     }
   }
 
-  private async onWindow(window: RunWindow): Promise<void> {
+  private async onWindow(message: RunWindow): Promise<void> {
+    // A part's windows are stored and streamed under its share id, beside those of the worker's own share.
+    const window = message.part === undefined ? message : { ...message, workerId: shareId(message.workerId, message.part) };
     let measured: Window;
     try {
       measured = decodeWindowBase64(window.data);
@@ -347,7 +406,8 @@ export class RunOrchestrator {
   }
 
   private async onState(message: RunStateMessage): Promise<void> {
-    const { runId, workerId, state } = message;
+    const { runId, state } = message;
+    const workerId = shareId(message.workerId, message.part);
     const moved = await this.o.runs.setWorkerState(runId, workerId, state, {
       ...(message.windows === undefined ? {} : { windowsReported: message.windows }),
       ...(message.reason === undefined ? {} : { reason: message.reason }),
@@ -369,13 +429,14 @@ export class RunOrchestrator {
       if (await this.o.runs.transition(runId, ['pending'], 'running')) this.o.events.stateChanged(runId, 'running', null);
       return;
     }
-    this.o.registry.markIdle(workerId, runId);
+    // Free for another run once no share of this one (its own, its parts) is left on it.
+    if (!(await this.o.runs.hasOpenShareOfWorker(runId, message.workerId))) this.o.registry.markIdle(message.workerId, runId);
     if (state === 'left') {
       const run = await this.o.runs.get(runId);
       const share = run?.workers.find((w) => w.workerId === workerId);
       // A worker that shut down while its run was ending (stop, abort) leaves nothing to hand over.
       if (run && share && !ENDED_RUN_STATES.includes(run.state) && !this.stopRequested.has(runId) && !this.abortReasons.has(runId)) {
-        return this.applyLossPolicy(run, workerId, share, 'left');
+        return this.applyLossPolicy(run, { shareId: workerId, index: share.index, connections: share.connections, segment: share.segment }, 'left');
       }
     }
     await this.tryFinalize(runId);
@@ -454,7 +515,7 @@ export class RunOrchestrator {
     if (!moved) return;
     this.endedRuns.add(run.id);
     this.forget(run.id);
-    for (const w of run.workers) this.o.registry.markIdle(w.workerId, run.id);
+    for (const w of run.workers) this.o.registry.markIdle(parseShareId(w.workerId).workerId, run.id);
     this.o.live.endRun(run.id);
     this.o.logger.info({ runId: run.id, state, verdict, requests: summary.requests, windows: merged.windows, error }, 'run ended');
     this.o.events.stateChanged(run.id, state, error);
@@ -511,7 +572,7 @@ export class RunOrchestrator {
       if (run.error) this.abortReasons.set(runId, run.error);
       const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
       this.o.live.trackRun(runId, Math.max(1, open.length), scoped);
-      for (const w of open) this.o.registry.markBusy(w.workerId, runId);
+      for (const w of open) this.o.registry.markBusy(parseShareId(w.workerId).workerId, runId);
       const plannedEnd = (run.startAt?.getTime() ?? this.now()) + run.load.durationSeconds * 1000;
       this.armWatchdog(runId, (run.startAt?.getTime() ?? this.now()) + drainEndSeconds(run.load) * 1000);
       this.o.logger.info({ runId, state: run.state, openShares: open.map((w) => w.workerId), plannedEnd: new Date(plannedEnd) }, 'run taken up after start');

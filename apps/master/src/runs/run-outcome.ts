@@ -1,4 +1,4 @@
-import type { RunStatus, ThresholdOutcome, Verdict, WorkerShareState } from '@loadtest/protocol';
+import type { RunStatus, Segment, ThresholdOutcome, Verdict, WorkerShareState } from '@loadtest/protocol';
 
 /** Share states after which a worker sends nothing more for its share. */
 export const ENDED_SHARE_STATES: ReadonlySet<WorkerShareState> = new Set(['finished', 'stopped', 'failed', 'lost', 'left', 'interrupted']);
@@ -8,6 +8,8 @@ export interface ShareAtEnd {
   index: number;
   state: WorkerShareState;
   reason: string | null;
+  /** The share's execution segment; null (or absent) for runs from before segments. */
+  segment?: Segment | null;
 }
 
 export interface RunEndContext {
@@ -41,9 +43,9 @@ export function runOutcome(shares: readonly ShareAtEnd[], context: RunEndContext
   if (cutOff) reasons.push(`interrupted: the master restarted during the run and these workers never reported again: ${open.join(', ')}`);
   else if (open.length > 0) reasons.push(`workers that did not report an end: ${open.join(', ')}`);
   if (forced && open.length === 0) reasons.push(forced);
-  // A share whose worker was lost or left, and that no other worker carried on: the run had less load than planned.
+  // A share whose worker was lost or left, and that other workers did not carry on whole: the run had less load than planned.
   const gone = (w: ShareAtEnd) => w.state === 'lost' || w.state === 'left';
-  const uncovered = shares.filter((w) => gone(w) && !shares.some((o) => o !== w && o.index === w.index && !gone(o)));
+  const uncovered = shares.filter((w) => gone(w) && !carriedOn(w, shares.filter((o) => o !== w && o.index === w.index && !gone(o))));
   const allGone = shares.length > 0 && shares.every(gone);
   if (!aborted && uncovered.length > 0) {
     reasons.push(`${allGone ? 'every worker of the run was lost or left' : 'ran with less load than planned'}: ${uncovered.map((w) => `${w.workerId} ${w.reason ?? w.state}`).join('; ')}`);
@@ -60,3 +62,22 @@ export function runOutcome(shares: readonly ShareAtEnd[], context: RunEndContext
 export function runVerdict(state: RunStatus, thresholds: readonly ThresholdOutcome[]): Verdict {
   return state !== 'failed' && thresholds.every((t) => t.ok) ? 'passed' : 'failed';
 }
+
+/**
+ * Whether the shares that carried on a gone share (same index, not gone themselves) cover its segment: one
+ * takeover of it whole, or parts of it (and parts of lost parts) whose lengths add up to it, exactly.
+ * Without segments (old runs), any such share counts.
+ */
+function carriedOn(gone: ShareAtEnd, takers: readonly ShareAtEnd[]): boolean {
+  if (!gone.segment) return takers.length > 0;
+  const segment = gone.segment;
+  const within = takers.filter((t) => t.segment && !less(t.segment.from, segment.from) && !less(segment.to, t.segment.to));
+  const covered = within.reduce((sum, t) => add(sum, length(t.segment!)), { num: 0n, den: 1n });
+  const whole = length(segment);
+  return covered.num * whole.den >= whole.num * covered.den;
+}
+
+type BigFraction = { num: bigint; den: bigint };
+const less = (a: Segment['from'], b: Segment['from']) => BigInt(a.num) * BigInt(b.den) < BigInt(b.num) * BigInt(a.den);
+const length = (s: Segment): BigFraction => ({ num: BigInt(s.to.num) * BigInt(s.from.den) - BigInt(s.from.num) * BigInt(s.to.den), den: BigInt(s.from.den) * BigInt(s.to.den) });
+const add = (a: BigFraction, b: BigFraction): BigFraction => ({ num: a.num * b.den + b.num * a.den, den: a.den * b.den });

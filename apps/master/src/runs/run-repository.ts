@@ -1,5 +1,5 @@
 import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
-import { ENDED_RUN_STATES, StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
+import { ENDED_RUN_STATES, parseShareId, partIdPrefix, StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 
@@ -135,7 +135,7 @@ export class RunRepository {
   }
 
   async get(id: string): Promise<StoredRun | null> {
-    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: { shareIndex: 'asc' } } } });
+    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: [{ shareIndex: 'asc' }, { workerId: 'asc' }] } } });
     if (!row) return null;
     const counts = await this.windowCounts(id);
     return {
@@ -252,13 +252,30 @@ export class RunRepository {
     await this.prisma.runWorker.updateMany({ where: { runId, workerId }, data: { reason } });
   }
 
-  /** The shares a worker has not ended, in runs that have not ended: what its loss affects. */
-  async openSharesOf(workerId: string): Promise<{ runId: string; index: number; connections: number; segment: Segment | null }[]> {
-    const rows = await this.prisma.runWorker.findMany({ where: { workerId, state: { in: ['assigned', 'started'] }, run: { state: { in: ACTIVE } } } });
-    return rows.map((row) => ({ runId: row.runId, index: row.shareIndex, connections: row.connections, segment: (row.segment as Segment | null) ?? null }));
+  /**
+   * The shares a worker has not ended, in runs that have not ended: what its loss affects. Its parts of lost
+   * shares included (share id `<workerId>~<part>`), each with its share id.
+   */
+  async openSharesOf(workerId: string): Promise<{ runId: string; shareId: string; index: number; connections: number; segment: Segment | null }[]> {
+    const rows = await this.prisma.runWorker.findMany({
+      where: { OR: [{ workerId }, { workerId: { startsWith: partIdPrefix(workerId) } }], state: { in: ['assigned', 'started'] }, run: { state: { in: ACTIVE } } },
+      orderBy: [{ runId: 'asc' }, { workerId: 'asc' }],
+    });
+    return rows
+      .filter((row) => parseShareId(row.workerId).workerId === workerId)
+      .map((row) => ({ runId: row.runId, shareId: row.workerId, index: row.shareIndex, connections: row.connections, segment: (row.segment as Segment | null) ?? null }));
   }
 
-  /** Adds a worker that takes over a lost worker's share (same index and segment). */
+  /** Whether a worker still runs a share of the run (its own or a part): it stays busy with the run until none is left. */
+  async hasOpenShareOfWorker(runId: string, workerId: string): Promise<boolean> {
+    const rows = await this.prisma.runWorker.findMany({
+      where: { runId, OR: [{ workerId }, { workerId: { startsWith: partIdPrefix(workerId) } }], state: { in: ['assigned', 'started'] } },
+      select: { workerId: true },
+    });
+    return rows.some((row) => parseShareId(row.workerId).workerId === workerId);
+  }
+
+  /** Adds a share that takes over a lost share, whole (same index and segment) or a part of it (same index, its share id `<workerId>~<part>`). */
   async addTakeover(runId: string, share: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null; reason: string }): Promise<void> {
     await this.prisma.runWorker.create({
       data: {

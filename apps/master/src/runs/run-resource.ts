@@ -1,5 +1,5 @@
 import { summarizeMerged } from '@loadtest/metrics';
-import { ENDED_RUN_STATES, type RunResource, type RunSummary, type ThresholdOutcome } from '@loadtest/protocol';
+import { ENDED_RUN_STATES, parseShareId, type RunResource, type RunSummary, type ThresholdOutcome } from '@loadtest/protocol';
 import type { RunRepository, StoredRun } from './run-repository.js';
 
 /** A worker whose clock is further than this from the master's is flagged in the run's result. */
@@ -31,7 +31,8 @@ export async function runResource(run: StoredRun, runs: RunRepository, liveOutco
     state: run.state,
     load: run.load,
     workers: run.workers.map((w) => ({
-      workerId: w.workerId,
+      ...parseShareId(w.workerId),
+      shareId: w.workerId,
       index: w.index,
       connections: w.connections,
       segment: w.segment,

@@ -133,6 +133,12 @@ export class WorkerRegistry {
       .sort();
   }
 
+  /** A worker's state now; null for a worker never heard from. */
+  workerState(workerId: string): WorkerState | null {
+    const entry = this.workers.get(workerId);
+    return entry ? this.stateOf(entry) : null;
+  }
+
   /** What a worker said it can take in its hello; null when unknown (no hello yet). */
   capabilitiesOf(workerId: string): WorkerCapabilities | null {
     return this.workers.get(workerId)?.capabilities ?? null;

@@ -13,6 +13,7 @@ export * from './run-assign.js';
 export * from './run-state.js';
 export * from './run-stop.js';
 export * from './run-window.js';
+export * from './share-part.js';
 export * from './worker-heartbeat.js';
 export * from './worker-hello.js';
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ScenarioSchema, SegmentSchema } from '../load-models/index.js';
 import { PlanSchema } from '../plan/index.js';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
+import { SharePartSchema } from './share-part.js';
 
 export const WorkerShareSchema = z.object({
   /** Position of this worker among the run's workers, from 0. */
@@ -30,5 +31,7 @@ export const RunAssignSchema = z.object({
   segment: SegmentSchema,
   /** The instant, epoch ms, at which every worker of the run starts; windows count seconds from it. */
   startAt: z.number().int().min(0),
+  /** Set for a part of a lost worker's segment, run beside this worker's own share of the run (see SharePartSchema). */
+  part: SharePartSchema.optional(),
 });
 export type RunAssign = z.infer<typeof RunAssignSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
+import { SharePartSchema } from './share-part.js';
 
 /**
  * `left`: the worker is shutting down (SIGTERM) and ended its share early, after publishing its partial window.
@@ -18,5 +19,7 @@ export const RunStateSchema = z.object({
   /** On an end state: how many windows the worker published (seq 0 … windows-1). */
   windows: z.int().min(0).optional(),
   reason: z.string().max(2000).optional(),
+  /** The part of the run this state is about, when it is not the worker's own share. */
+  part: SharePartSchema.optional(),
 });
 export type RunStateMessage = z.infer<typeof RunStateSchema>;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
+import { SharePartSchema } from './share-part.js';
 
 /**
- * One second of one worker's measurements. `(runId, workerId, seq)` identifies it,
+ * One second of one worker's measurements. `(runId, workerId, part, seq)` identifies it,
  * so a redelivered window is recognised and ignored. The measurements travel as
  * the compact binary encoding of libs/metrics (`encodeWindow`), base64 in JSON;
  * the receiver decodes, and so validates, them.
@@ -18,5 +19,7 @@ export const RunWindowSchema = z.object({
   second: z.int().min(0),
   /** The encoded window, base64. */
   data: z.base64().min(4, 'must hold an encoded window'),
+  /** The part of the run this window measures, when it is not the worker's own share; seq counts per part. */
+  part: SharePartSchema.optional(),
 });
 export type RunWindow = z.infer<typeof RunWindowSchema>;
