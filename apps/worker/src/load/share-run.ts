@@ -98,16 +98,17 @@ export class ShareRun {
   }
 
   /** Waits until `at` (this worker's wall clock), or a stop. */
-  private waitUntil(at: number): Promise<void> {
-    const delay = at - this.now();
-    if (delay <= 0 || this.stopRequested) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      this.wakeFromWait = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  private async waitUntil(at: number): Promise<void> {
+    // A timer may fire a millisecond early by the wall clock: nothing is to be sent before the start instant.
+    for (let delay = at - this.now(); delay > 0 && !this.stopRequested; delay = at - this.now()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeFromWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   }
 
   /**
