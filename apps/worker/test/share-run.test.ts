@@ -2,6 +2,7 @@ import { decodeWindowBase64, summarize } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow, PlanSchema } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareRun } from '../src/load/share-run.js';
@@ -171,17 +172,30 @@ describe('ShareRun taking over a segment mid-run', () => {
 });
 
 describe('ShareRun warm start', () => {
-  /** A server that notes when each connection was accepted and each request arrived (this process's wall clock). */
+  /**
+   * A server that notes when each connection of the current test was accepted and each of its requests arrived
+   * (this process's wall clock). Only the current test's connections count: a request the previous share wrote
+   * just before it closed may still be read after that test ended.
+   */
   let server: Server;
   let url: string;
   const accepted: number[] = [];
   const requests: number[] = [];
+  let sockets = new Set<Socket>();
+  const reset = () => {
+    accepted.length = 0;
+    requests.length = 0;
+    sockets = new Set();
+  };
   beforeAll(async () => {
-    server = createServer((_request, response) => {
-      requests.push(Date.now());
+    server = createServer((request, response) => {
+      if (sockets.has(request.socket)) requests.push(Date.now());
       response.end('ok');
     });
-    server.on('connection', () => accepted.push(Date.now()));
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      accepted.push(Date.now());
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
@@ -203,8 +217,7 @@ describe('ShareRun warm start', () => {
 
   for (const { what, connections, overrides } of cases) {
     it(`${what}: every connection is open before the start instant, and no request is sent before it`, async () => {
-      accepted.length = 0;
-      requests.length = 0;
+      reset();
       const plan = overrides.plan ? { ...overrides.plan, baseUrl: url } : undefined;
       const a = assignment({ url }, { connections, durationSeconds: 1, startAt: Date.now() + 800, ...overrides, ...(plan ? { plan } : {}), share: { index: 0, count: 1, connections } });
       const windows: RunWindow[] = [];
@@ -223,8 +236,7 @@ describe('ShareRun warm start', () => {
   }
 
   it('a stop while the connections are open before the start sends nothing and ends stopped', async () => {
-    accepted.length = 0;
-    requests.length = 0;
+    reset();
     const a = assignment({ url }, { connections: 3, durationSeconds: 2, startAt: Date.now() + 1500 });
     const share = new ShareRun(a, { logger, publishWindow: async () => undefined, onStarted: () => undefined });
     const running = share.run();
