@@ -45,7 +45,8 @@ export const DEFAULT_TIMINGS: MasterTimings = {
   workerMissingAfterMs: 3000,
   workerLostAfterMs: 13_000,
   workerSweepMs: 500,
-  runStartLeadMs: 1000,
+  // Delivery of the assignments and the workers' opening of their connections (warm start) on a busy machine.
+  runStartLeadMs: 1500,
   runStartLeadPerWorkerMs: 2,
   liveGraceMs: 1500,
   windowGraceMs: 10_000,

@@ -30,8 +30,8 @@ const EnvSchema = z.object({
   WORKER_MISSING_AFTER_MS: z.coerce.number().int().min(100).default(3000),
   /** A worker not heard from for this long is `lost` (10 heartbeats more); must be more than WORKER_MISSING_AFTER_MS. */
   WORKER_LOST_AFTER_MS: z.coerce.number().int().min(100).default(13_000),
-  /** Time from assignment to the common start instant of a run. */
-  RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1000),
+  /** Time from assignment to the common start instant of a run: the workers receive their shares and open their connections meanwhile. */
+  RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1500),
   /** On SIGTERM/SIGINT, how long the runs in progress may take to finish before the master closes and leaves them to the next one. */
   MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often the master tells the workers it is alive; keep it well under the workers' WORKER_MASTER_GRACE_MS. */

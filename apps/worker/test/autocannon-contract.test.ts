@@ -65,7 +65,7 @@ describe('autocannon contract (the internals the worker relies on)', () => {
     const { client } = await observe({ url: target.url, amount: 2 });
     const missing = autocannonClientProblems(client);
     expect(missing, `autocannon ${installed} moved: ${missing.join('; ')}`).toEqual([]);
-    expect(AUTOCANNON_CLIENT_INTERNALS.length).toBe(9);
+    expect(AUTOCANNON_CLIENT_INTERNALS.length).toBe(10);
   });
 
   it('names the part that is missing', () => {
@@ -84,6 +84,35 @@ describe('autocannon contract (the internals the worker relies on)', () => {
     const first = events.indexOf('timeout@0');
     expect(first, `autocannon ${installed}: no timeout seen in ${events.join(',')}`).toBeGreaterThan(0);
     expect(events.slice(0, first + 1), `autocannon ${installed}: event order of a timeout`).toEqual(['doRequest@0', 'doRequest@0', 'timeout@0']);
+  });
+
+  it('calls _doRequest from _connect with the socket set and not yet connected; the socket then emits connect', async () => {
+    const seen = await new Promise<string[]>((resolve, reject) => {
+      const events: string[] = [];
+      const instance = autocannon(
+        {
+          url: target.url,
+          connections: 1,
+          duration: 30,
+          requests: [{ method: 'GET', path: '/' }],
+          skipAggregateResult: true,
+          setupClient: (raw: unknown) => {
+            const client = raw as { _doRequest(): void; conn?: { connecting: boolean; once(event: 'connect', listener: () => void): void } };
+            events.push(`setup conn=${client.conn === undefined ? 'unset' : 'set'}`);
+            client._doRequest = () => {
+              const socket = client.conn;
+              events.push(`doRequest connecting=${String(socket?.connecting)}`);
+              socket?.once('connect', () => {
+                events.push('connect');
+                instance.stop();
+              });
+            };
+          },
+        },
+        (error: Error | null) => (error ? reject(error) : resolve(events)),
+      );
+    });
+    expect(seen, `autocannon ${installed}: the order of a connect`).toEqual(['setup conn=unset', 'doRequest connecting=true', 'connect']);
   });
 
   it('reports a connection error before the reconnect calls _doRequest again', async () => {

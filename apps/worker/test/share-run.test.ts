@@ -1,6 +1,8 @@
 import { decodeWindowBase64, summarize } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow, PlanSchema } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShareRun } from '../src/load/share-run.js';
@@ -8,7 +10,7 @@ import { ShareRun } from '../src/load/share-run.js';
 const logger = pino({ level: 'silent' });
 
 /** A constant-vus share of `connections` for `durationSeconds`, unless the overrides say otherwise. */
-function assignment(target: TargetServer, overrides: Partial<RunAssign> & { connections?: number } = {}): RunAssign {
+function assignment(target: { url: string }, overrides: Partial<RunAssign> & { connections?: number } = {}): RunAssign {
   const { connections = 4, ...rest } = overrides;
   const durationSeconds = rest.durationSeconds ?? 2;
   return {
@@ -167,4 +169,81 @@ describe('ShareRun taking over a segment mid-run', () => {
       expect(r.requests).toBeLessThanOrEqual(400);
     }
   }, 20_000);
+});
+
+describe('ShareRun warm start', () => {
+  /**
+   * A server that notes when each connection of the current test was accepted and each of its requests arrived
+   * (this process's wall clock). Only the current test's connections count: a request the previous share wrote
+   * just before it closed may still be read after that test ended.
+   */
+  let server: Server;
+  let url: string;
+  const accepted: number[] = [];
+  const requests: number[] = [];
+  let sockets = new Set<Socket>();
+  const reset = () => {
+    accepted.length = 0;
+    requests.length = 0;
+    sockets = new Set();
+  };
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (sockets.has(request.socket)) requests.push(Date.now());
+      response.end('ok');
+    });
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      accepted.push(Date.now());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const cases: { what: string; connections: number; overrides: Partial<RunAssign> }[] = [
+    // Unpaced: autocannon would send on connect; the connections are held until the start instant.
+    { what: 'constant-vus (unpaced)', connections: 4, overrides: {} },
+    { what: 'constant-arrival-rate (paced)', connections: 6, overrides: { scenarios: [{ name: 'open', executor: 'constant-arrival-rate', rate: 100, duration: 1, maxVUs: 6, startTime: 0 }] } },
+    {
+      what: 'a flow (ramping-vus)',
+      connections: 3,
+      overrides: {
+        plan: PlanSchema.parse({ name: 'p', baseUrl: 'http://placeholder', steps: [{ name: 'r', method: 'GET', url: '/' }, { kind: 'think', ms: 5 }] }),
+        scenarios: [{ name: 'ramp', executor: 'ramping-vus', startVUs: 3, stages: [{ duration: 1, target: 3 }], startTime: 0 }],
+      },
+    },
+  ];
+
+  for (const { what, connections, overrides } of cases) {
+    it(`${what}: every connection is open before the start instant, and no request is sent before it`, async () => {
+      reset();
+      const plan = overrides.plan ? { ...overrides.plan, baseUrl: url } : undefined;
+      const a = assignment({ url }, { connections, durationSeconds: 1, startAt: Date.now() + 800, ...overrides, ...(plan ? { plan } : {}), share: { index: 0, count: 1, connections } });
+      const windows: RunWindow[] = [];
+      let startedAt = 0;
+      const outcome = await new ShareRun(a, { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => (startedAt = Date.now()) }).run();
+      expect(outcome.state).toBe('finished');
+      expect(startedAt).toBeGreaterThanOrEqual(a.startAt);
+      // Exactly the share's connections, all accepted before the start instant; none opened later.
+      expect(accepted).toHaveLength(connections);
+      for (const at of accepted) expect(at).toBeLessThan(a.startAt);
+      expect(requests.length).toBeGreaterThan(0);
+      expect(Math.min(...requests)).toBeGreaterThanOrEqual(a.startAt);
+      const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
+      expect(summary.errorCount).toBe(0);
+    }, 10_000);
+  }
+
+  it('a stop while the connections are open before the start sends nothing and ends stopped', async () => {
+    reset();
+    const a = assignment({ url }, { connections: 3, durationSeconds: 2, startAt: Date.now() + 1500 });
+    const share = new ShareRun(a, { logger, publishWindow: async () => undefined, onStarted: () => undefined });
+    const running = share.run();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(accepted).toHaveLength(3);
+    share.stop();
+    expect(await running).toEqual({ state: 'stopped', windows: 0 });
+    expect(requests).toHaveLength(0);
+  }, 10_000);
 });

@@ -1,5 +1,5 @@
 /**
- * The private parts of an autocannon 9 client that the generator (`gate`, `watch`) and the flow gate rely on.
+ * The private parts of an autocannon 9 client that the generator (`gate`, `watch`, `opening`) and the flow gate rely on.
  * autocannon ships no types and no promise for them, so its version is pinned exactly and this list is checked
  * against a real client by a contract test: an upgrade that moves one of them fails there, naming it.
  */
@@ -13,6 +13,7 @@ export const AUTOCANNON_CLIENT_INTERNALS = [
   'parser[kOnHeadersComplete] (a function)',
   'timeout (the request timeout in ms)',
   'destroyed (a boolean)',
+  'conn (the socket, set by _connect before it calls _doRequest; emits connect once connected)',
 ] as const;
 
 type Internal = (typeof AUTOCANNON_CLIENT_INTERNALS)[number];
@@ -23,7 +24,7 @@ function at(value: unknown, key: string): unknown {
 
 /** Which of the internals a live client (as handed to `setupClient`) lacks; empty when it has them all. */
 export function autocannonClientProblems(client: unknown): Internal[] {
-  const [doRequest, setRequests, index, buffer, addBody, slot, handler, timeout, destroyed] = AUTOCANNON_CLIENT_INTERNALS;
+  const [doRequest, setRequests, index, buffer, addBody, slot, handler, timeout, destroyed, conn] = AUTOCANNON_CLIENT_INTERNALS;
   const problems: Internal[] = [];
   const prototype: unknown = typeof client === 'object' && client !== null ? Object.getPrototypeOf(client) : undefined;
   const iterator = at(client, 'requestIterator');
@@ -38,5 +39,6 @@ export function autocannonClientProblems(client: unknown): Internal[] {
   else if (typeof at(parser, String(slotKey)) !== 'function') problems.push(handler);
   if (typeof at(client, 'timeout') !== 'number') problems.push(timeout);
   if (typeof at(client, 'destroyed') !== 'boolean') problems.push(destroyed);
+  if (typeof at(at(client, 'conn'), 'once') !== 'function') problems.push(conn);
   return problems;
 }

@@ -25,7 +25,7 @@ export interface GeneratorOptions {
   /**
    * Decides when each connection starts its next iteration. Without one (a
    * constant-vus scenario that starts with the run), every connection goes on
-   * at once and autocannon's clients are only watched, not gated.
+   * at once from `release()` on, and autocannon's clients are only watched, not gated.
    */
   pacer?: Pacer;
   /** `request` is the index, in `requests`, of the request that was answered. */
@@ -45,6 +45,8 @@ interface GeneratorClient {
   on(event: 'connError', listener: (error: Error) => void): void;
   on(event: 'timeout', listener: () => void): void;
   requestIterator: { currentRequestIndex: number; currentRequest?: { requestBuffer?: Uint8Array } };
+  /** The socket of the current connection: set by autocannon's `_connect` just before it calls `_doRequest`. */
+  conn?: { once(event: 'connect', listener: () => void): void };
   destroyed: boolean;
   /** Sends the client's next request; autocannon calls it on connect and after each response. */
   _doRequest(): void;
@@ -59,6 +61,14 @@ export interface RunningGenerator {
    * as `interrupted`. Resolves once every connection is closed.
    */
   end(graceMs: number): Promise<void>;
+  /**
+   * Resolves once every connection has connected (once each). Until then, and
+   * until `release()`, nothing is sent: a paced connection waits for its pacer,
+   * an unpaced one is held.
+   */
+  readonly connected: Promise<void>;
+  /** Lets the unpaced connections send (at once, and on each connect from then on); a paced one already waits for its pacer. */
+  release(): void;
   /** Stops at once, counting what is in flight as `interrupted`; resolves once every connection is closed. */
   stop(): Promise<void>;
   /** Resolves when the generator has ended, by `stop()` or by itself. */
@@ -74,7 +84,8 @@ const SAFETY_DURATION_SECONDS = 7 * 24 * 3600;
 const SAMPLE_INTERVAL_MS = 100;
 
 /**
- * Starts autocannon with the given connections, each paced by `options.pacer`.
+ * Opens autocannon's connections, each paced by `options.pacer`, or, without
+ * one, held until `release()`.
  *
  * autocannon has no stages and no correct open model, so each client is taken
  * over from `setupClient` (which runs before the client's first send): its
@@ -97,6 +108,14 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   const ending = () => endGate.ending;
   const register = (connection: EndingConnection) => endGate.add(connection);
   let slots = 0;
+  let released = false;
+  const holds: (() => void)[] = [];
+  let open = 0;
+  let allConnected!: () => void;
+  const connected = new Promise<void>((resolve) => (allConnected = resolve));
+  const onConnected = () => {
+    if (++open === options.connections) allConnected();
+  };
   const instance = autocannon(
     {
       url: options.baseUrl,
@@ -112,17 +131,27 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
         const pacer = options.pacer ?? ALWAYS;
         if (flow) flowGate(raw as FlowClient, slots++, { ...flow, timeoutMs: options.timeoutSeconds * 1000, pacer, onResponse: options.onResponse, onError: options.onError }, ending, register);
         else if (options.pacer) gate(raw as GeneratorClient, slots++, { ...options, pacer: options.pacer }, ending, register);
-        else watch(raw as GeneratorClient, options, ending, register);
+        else watch(raw as GeneratorClient, options, ending, register, () => released);
+        // After the gate or watch set the client's own `_doRequest`: the opening wraps theirs until connected and released.
+        holds.push(opening(raw as GeneratorClient, !options.pacer, () => released, onConnected));
       },
     },
     (error: Error | null) => settle(error ?? undefined),
   );
+  // Ended before every connection connected (a stop, or autocannon's own end): nobody waits for them any longer.
+  void done.then(allConnected, allConnected);
   return {
     done,
     end: async (graceMs: number) => {
       await endGate.drain(graceMs);
       instance.stop();
       await done;
+    },
+    connected,
+    release: () => {
+      if (released) return;
+      released = true;
+      for (const release of holds) release();
     },
     stop: async () => {
       endGate.interrupt();
@@ -136,11 +165,56 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
 const ALWAYS: Pacer = { ready: () => true };
 
 /**
- * An unpaced connection: autocannon sends as it always does, and the worker
- * only listens. The fastest path, used by a constant-vus scenario that starts
- * with the run (the generator benchmark measures it).
+ * Follows a client until it has connected, and holds an unpaced one
+ * (`hold`) until the generator is released: autocannon's `_connect` calls
+ * `_doRequest` at once, before the socket has connected, so the client's
+ * `_doRequest` is wrapped until then. Once the client has connected and (when
+ * held) been released, the wrapper removes itself: the hot path is autocannon's
+ * own, or the gate's. Returns the release of the client.
  */
-function watch(client: GeneratorClient, options: GeneratorOptions, ending: () => boolean, register: (connection: EndingConnection) => void): void {
+function opening(client: GeneratorClient, hold: boolean, released: () => boolean, onConnected: () => void): () => void {
+  const own = Object.hasOwn(client, '_doRequest');
+  const inner = client._doRequest;
+  let watched: GeneratorClient['conn'];
+  let isConnected = false;
+  let pending = false;
+  const unwrap = () => {
+    if (!isConnected || (hold && !released())) return;
+    if (own) client._doRequest = inner;
+    else delete (client as Partial<GeneratorClient>)._doRequest;
+  };
+  client._doRequest = () => {
+    // A connection that failed is opened again on a new socket: follow that one.
+    if (!isConnected && client.conn && client.conn !== watched) {
+      const socket = client.conn;
+      watched = socket;
+      socket.once('connect', () => {
+        if (isConnected || client.conn !== socket) return;
+        isConnected = true;
+        onConnected();
+        unwrap();
+      });
+    }
+    if (hold && !released()) {
+      pending = true;
+      return;
+    }
+    inner.call(client);
+  };
+  return () => {
+    unwrap();
+    if (!pending || client.destroyed) return;
+    pending = false;
+    client._doRequest();
+  };
+}
+
+/**
+ * An unpaced connection: once released, autocannon sends as it always does,
+ * and the worker only listens. The fastest path, used by a constant-vus
+ * scenario that starts with the run (the generator benchmark measures it).
+ */
+function watch(client: GeneratorClient, options: GeneratorOptions, ending: () => boolean, register: (connection: EndingConnection) => void, released: () => boolean): void {
   const send = Object.getPrototypeOf(client)._doRequest as () => void;
   const current = () => client.requestIterator.currentRequestIndex;
   let inFlight = false;
@@ -163,8 +237,13 @@ function watch(client: GeneratorClient, options: GeneratorOptions, ending: () =>
     const sent = client.requestIterator.currentRequest?.requestBuffer?.length ?? 0;
     options.onResponse(current(), statusCode, bytes, sent, durationMs * 1000);
   });
-  client.on('connError', (error) => options.onError(current(), errorKind(error)));
-  client.on('timeout', () => options.onError(current(), 'timeout'));
+  // Before the release nothing was sent: a held connection that fails or idles out and reconnects lost no request.
+  client.on('connError', (error) => {
+    if (released()) options.onError(current(), errorKind(error));
+  });
+  client.on('timeout', () => {
+    if (released()) options.onError(current(), 'timeout');
+  });
 }
 
 /**

@@ -29,8 +29,6 @@ const VU_UPDATE_MS = 50;
 const MAX_ARRIVAL_SLEEP_MS = 50;
 /** A share that begins later than this after its scenario's start does not send the arrivals due before it began. */
 const LATE_START_MS = 1000;
-/** The longest a late share waits for its connections to open before it starts sending. */
-const CONNECTIONS_WAIT_MS = 1000;
 /** Above this many arrivals due at one wake-up, their due instants are spread evenly instead of solved one by one. */
 const SOLVED_ARRIVALS = 3;
 
@@ -40,7 +38,7 @@ function flowOf({ program, firstConnection }: { program: FlowProgram; firstConne
 
 /**
  * Runs this worker's share of one scenario: opens the connections the share
- * needs, and paces them by the model, evaluated for this worker's segment
+ * needs (`open()`, ahead of the start instant), and from `start()` paces them by the model, evaluated for this worker's segment
  * alone (its VUs at each instant, or its cumulative arrivals by each instant).
  */
 export class ScenarioRun {
@@ -52,6 +50,9 @@ export class ScenarioRun {
   readonly connections: number;
   private readonly startMs: number;
   private readonly endMs: number;
+  private unpaced = false;
+  private readonly vuPacer = new VuPacer();
+  private readonly arrivalPacer = new ArrivalPacer();
 
   constructor(private readonly options: ScenarioRunOptions) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -60,23 +61,28 @@ export class ScenarioRun {
     this.endMs = this.startMs + modelDuration(options.scenario) * 1000;
   }
 
-  /** Opens the connections now; the pacing starts at the scenario's own start. */
-  start(): void {
-    if (this.connections === 0) return this.finish();
+  /**
+   * Opens the connections the scenario needs (ahead of the run's start
+   * instant); resolves once every one has connected, or the scenario has ended.
+   * Nothing is sent before `start()`.
+   */
+  open(): Promise<void> {
+    if (this.connections === 0) {
+      this.finish();
+      return Promise.resolve();
+    }
     const { scenario } = this.options;
-    const closed = isClosedModel(scenario);
     // A constant-vus scenario that starts with the run keeps every connection busy from start to end: no pacing
     // needed. Only for one request: the gate is what names the step of a request that timed out in a sequence.
-    const unpaced = !this.options.flow && this.options.requests.length === 1 && scenario.executor === 'constant-vus' && scenario.startTime === 0;
-    const vuPacer = new VuPacer();
-    const arrivalPacer = new ArrivalPacer();
+    this.unpaced = !this.options.flow && this.options.requests.length === 1 && scenario.executor === 'constant-vus' && scenario.startTime === 0;
+    // Until the pacing starts, the VU count is 0 and no arrival is due: a connection that connects waits.
     this.generator = startGenerator({
       baseUrl: this.options.baseUrl,
       connections: this.connections,
       requests: this.options.requests,
       ...(this.options.flow ? { flow: flowOf(this.options.flow) } : {}),
       timeoutSeconds: this.options.timeoutSeconds,
-      ...(unpaced ? {} : { pacer: closed ? vuPacer : arrivalPacer }),
+      ...(this.unpaced ? {} : { pacer: isClosedModel(scenario) ? this.vuPacer : this.arrivalPacer }),
       onResponse: this.options.onResponse,
       onError: this.options.onError,
     });
@@ -84,9 +90,18 @@ export class ScenarioRun {
       () => this.finish(),
       () => this.finish(),
     );
-    if (unpaced) this.timer = setTimeout(() => void this.end(), Math.max(0, this.endMs - performance.now()));
-    else if (closed) this.paceVus(vuPacer);
-    else this.paceArrivals(arrivalPacer);
+    return this.generator.connected;
+  }
+
+  /** Starts sending: the pacing runs from the scenario's own start (opens the connections first if `open()` was not called). */
+  start(): void {
+    if (!this.generator) void this.open();
+    if (this.finished || !this.generator) return;
+    if (this.unpaced) {
+      this.generator.release();
+      this.timer = setTimeout(() => void this.end(), Math.max(0, this.endMs - performance.now()));
+    } else if (isClosedModel(this.options.scenario)) this.paceVus(this.vuPacer);
+    else this.paceArrivals(this.arrivalPacer);
   }
 
   /**
@@ -176,23 +191,15 @@ export class ScenarioRun {
       this.timer = setTimeout(tick, Math.max(0, next - performance.now()));
     };
     // A share that begins well after its scenario did (a takeover of a lost worker's segment, a very late
-    // assignment) starts from the arrivals due once its connections are open: those due before were another
-    // worker's, or never sent, not a burst to make up, nor drops for want of connections still opening. A start
-    // late by the usual few milliseconds sends what fell due meanwhile, timed from when it was due.
-    const late = performance.now() - this.startMs > LATE_START_MS;
-    if (!late) return tick();
-    const waitFrom = performance.now();
-    const begin = () => {
-      if (this.finished) return;
-      const now = performance.now();
-      if (arrivalPacer.idleConnections < this.connections && now - waitFrom < CONNECTIONS_WAIT_MS) {
-        this.timer = setTimeout(begin, 5);
-        return;
-      }
+    // assignment) starts from the arrivals due once its connections are open (ShareRun waits for them before it
+    // starts the scenario): those due before were another worker's, or never sent, not a burst to make up, nor
+    // drops for want of connections still opening. A start late by the usual few milliseconds sends what fell due
+    // meanwhile, timed from when it was due.
+    const now = performance.now();
+    if (now - this.startMs > LATE_START_MS) {
       started = Math.min(arrivalsBy(now), arrivalsBy(this.endMs));
       lastWake = now;
-      tick();
-    };
-    begin();
+    }
+    tick();
   }
 }

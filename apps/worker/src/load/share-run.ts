@@ -8,6 +8,11 @@ import { FlowProgram } from '../flow/flow-program.js';
 import { planRequests, type GeneratorRequest } from './plan-requests.js';
 import { ScenarioRun } from './scenario-run.js';
 
+/** How long before the start instant a share opens its connections (no earlier: idle connections may be closed by the target). */
+const OPEN_AHEAD_MS = 3000;
+/** The longest a share that begins after the start instant (a takeover) waits for its connections before it starts sending. */
+const CONNECTIONS_WAIT_MS = 1000;
+
 export type ShareOutcome = { state: 'finished' | 'stopped'; windows: number } | { state: 'failed'; windows: number; reason: string };
 
 export interface ShareRunDeps {
@@ -19,8 +24,9 @@ export interface ShareRunDeps {
 }
 
 /**
- * Runs one worker's share of a run: waits for the run's start instant, drives
- * the generator until the planned end (or a stop), and turns what it records
+ * Runs one worker's share of a run: opens its connections before the run's
+ * start instant, starts sending at that instant, drives the generator until
+ * the planned end (or a stop), and turns what it records
  * into one window per second since the start instant, numbered by `seq`.
  *
  * A scenario that ends lets its iterations in progress end (gracefulStop): what
@@ -62,10 +68,17 @@ export class ShareRun {
   /** Runs the share to its end and reports how it ended; never throws. */
   async run(): Promise<ShareOutcome> {
     try {
-      await this.waitForStart();
+      await this.waitUntil(this.assignment.startAt - OPEN_AHEAD_MS);
       if (this.stopRequested) return { state: 'stopped', windows: 0 };
       if (this.now() >= this.plannedEndMs) {
         return { state: 'failed', windows: 0, reason: 'assignment arrived after the run had ended' };
+      }
+      this.prepare();
+      await this.open();
+      await this.waitUntil(this.assignment.startAt);
+      if (this.stopRequested) {
+        await this.stopScenarios();
+        return { state: 'stopped', windows: 0 };
       }
       this.begin();
       await Promise.all(this.scenarios.map((scenario) => scenario.done));
@@ -95,24 +108,52 @@ export class ShareRun {
     await Promise.all(this.scenarios.map((scenario) => scenario.stop()));
   }
 
-  private waitForStart(): Promise<void> {
-    const delay = this.assignment.startAt - this.now();
-    if (delay <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      this.wakeFromWait = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  /** Waits until `at` (this worker's wall clock), or a stop. */
+  private async waitUntil(at: number): Promise<void> {
+    // A timer may fire a millisecond early by the wall clock: nothing is to be sent before the start instant.
+    for (let delay = at - this.now(); delay > 0 && !this.stopRequested; delay = at - this.now()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeFromWait = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
   }
 
-  private begin(): void {
+  /**
+   * Opens every connection the share needs at its start, and waits until they
+   * have connected and the event loop has had one turn without work for them:
+   * the first second then measures the target, not the connecting (the
+   * latency clock of an open model counts from when each arrival was due).
+   * Waits at most until the start instant; a share that begins after it (a
+   * takeover, a late assignment) waits up to CONNECTIONS_WAIT_MS.
+   */
+  private async open(): Promise<void> {
+    const openedAt = this.now();
+    const deadline = Math.max(this.assignment.startAt, openedAt + (openedAt > this.assignment.startAt ? CONNECTIONS_WAIT_MS : 0));
+    let allOpen = false;
+    const opened = Promise.all(this.scenarios.map((scenario) => scenario.open())).then(() => (allOpen = true));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      opened,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, deadline - openedAt));
+        this.wakeFromWait = () => resolve();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (this.stopRequested) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    const { runId, workerId, startAt } = this.assignment;
+    if (allOpen) this.deps.logger.debug({ runId, workerId, openMs: this.now() - openedAt, msBeforeStart: startAt - this.now() }, 'connections open');
+    else this.deps.logger.warn({ runId, workerId, waitedMs: this.now() - openedAt }, 'connections still opening at the start instant; starting anyway');
+  }
+
+  /** Builds the share's scenarios (their clocks keyed to the run's start instant); nothing is opened yet. */
+  private prepare(): void {
     const { assignment } = this;
-    const startedAt = this.now();
-    // A worker that starts late still keys its windows by the run's start instant.
-    this.windowSecond = Math.max(0, Math.floor((startedAt - assignment.startAt) / 1000));
-    this.windowStartMs = Math.max(startedAt, assignment.startAt + this.windowSecond * 1000);
     // A plain sequence of constant requests runs on autocannon's static requests; anything else as a flow.
     let requests: GeneratorRequest[] = [];
     let names: readonly string[];
@@ -127,7 +168,7 @@ export class ShareRun {
     }
     const step = (index: number) => names[index] ?? `request ${index}`;
     // Scenarios are paced on the monotonic clock; the start instant is in this worker's wall clock.
-    const runStart = performance.now() + (assignment.startAt - startedAt);
+    const runStart = performance.now() + (assignment.startAt - this.now());
     let firstConnection = 0;
     this.scenarios = assignment.scenarios.map((scenario, index) => {
       const flow = program ? { program, firstConnection } : undefined;
@@ -146,6 +187,15 @@ export class ShareRun {
         onDropped: (count) => this.recorder.recordDropped(count),
       });
     });
+  }
+
+  /** At the start instant (or on a late share's open): the windows start, and so does the sending. */
+  private begin(): void {
+    const { assignment } = this;
+    const startedAt = this.now();
+    // A worker that starts late still keys its windows by the run's start instant.
+    this.windowSecond = Math.max(0, Math.floor((startedAt - assignment.startAt) / 1000));
+    this.windowStartMs = Math.max(startedAt, assignment.startAt + this.windowSecond * 1000);
     for (const scenario of this.scenarios) scenario.start();
     this.deps.onStarted();
     this.scheduleTick();
