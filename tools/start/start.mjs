@@ -12,7 +12,7 @@
 //   apps/master/.start-bundle/worker/thread.js, engine-thread.js
 // Inside apps/master, npm packages resolve exactly as from the sources.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,7 +24,7 @@ const MASTER = join(OUT, 'master/main.js');
 
 /** Every file whose change must rebuild the bundles. */
 function inputs() {
-  const files = [join(ROOT, 'package-lock.json'), fileURLToPath(import.meta.url)];
+  const files = [join(ROOT, 'package-lock.json'), fileURLToPath(import.meta.url), join(ROOT, 'apps/master/package.json'), join(ROOT, 'apps/worker/package.json')];
   const walk = (dir) => {
     if (!existsSync(dir)) return;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -58,13 +58,23 @@ const externalNpmPackages = {
 
 async function build(hash) {
   const { build: esbuild } = await import('esbuild');
-  rmSync(OUT, { recursive: true, force: true });
+  // Built aside, then moved in place: two starts at once never run a half-written bundle.
+  const tmp = `${OUT}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning', plugins: [externalNpmPackages] };
-  await Promise.all([
-    esbuild({ ...common, entryPoints: [join(ROOT, 'apps/master/src/main.ts')], outdir: join(OUT, 'master') }),
-    esbuild({ ...common, entryPoints: [join(ROOT, 'apps/worker/src/thread.ts'), join(ROOT, 'apps/worker/src/engine-thread.ts')], outdir: join(OUT, 'worker') }),
-  ]);
-  writeFileSync(STAMP, `${hash}\n`);
+  try {
+    await Promise.all([
+      esbuild({ ...common, entryPoints: [join(ROOT, 'apps/master/src/main.ts')], outdir: join(tmp, 'master') }),
+      esbuild({ ...common, entryPoints: [join(ROOT, 'apps/worker/src/thread.ts'), join(ROOT, 'apps/worker/src/engine-thread.ts')], outdir: join(tmp, 'worker') }),
+    ]);
+    writeFileSync(join(tmp, 'sources.sha256'), `${hash}\n`);
+    rmSync(OUT, { recursive: true, force: true });
+    renameSync(tmp, OUT);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Another start built the same sources meanwhile.
+    if (!(existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === hash)) throw error;
+  }
 }
 
 const buildOnly = process.argv.includes('--build');
