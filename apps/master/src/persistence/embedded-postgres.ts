@@ -8,6 +8,13 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 
+const PASSWORD = 'loadtest';
+
+/** The URL of the embedded PostgreSQL on `port`, known before it is started. */
+export function embeddedUrl(port: number): string {
+  return `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
 export interface EmbeddedDatabase {
   url: string;
   /** Fast shutdown of the postmaster (SIGINT), waited for. */
@@ -160,7 +167,7 @@ function startWatchdog(postmasterPid: number): ChildProcess {
  * stops it if the master dies without doing so.
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedDatabase> {
-  const password = 'loadtest';
+  const password = PASSWORD;
   const recent: string[] = [];
   const remember = (line: string) => {
     recent.push(line);
@@ -205,7 +212,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   logger.info({ dataDir, port, pid: postmaster.pid }, 'embedded PostgreSQL started');
   let stopping: Promise<void> | undefined;
   return {
-    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
+    url: embeddedUrl(port),
     stop: () =>
       (stopping ??= (async () => {
         if (postmaster.exitCode === null && postmaster.signalCode === null) {
