@@ -15,6 +15,13 @@ function workerEntry(): string {
 }
 
 export interface LocalWorkers {
+  /** Their ids, `local-<n>`. */
+  ids: string[];
+  /**
+   * Resolves once every one of them is `online` (or busy) in the master's registry,
+   * as `isUp(id)` tells; rejects after `timeoutMs` naming those still missing.
+   */
+  whenOnline(isUp: (workerId: string) => boolean, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
   /** Ends the threads at once, without a goodbye: what a crashed or killed worker looks like to the master. */
   terminate(): Promise<void>;
@@ -35,6 +42,7 @@ export interface LocalWorkerOptions {
 export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logger, options: LocalWorkerOptions = {}): LocalWorkers {
   const entry = workerEntry();
   const threads: Worker[] = [];
+  const ids: string[] = [];
   const first = options.firstIndex ?? 1;
   const engineThreads = options.threads ?? 1;
   if (!Number.isInteger(engineThreads) || engineThreads < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${options.threads}`);
@@ -45,9 +53,20 @@ export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logg
     thread.on('error', (error) => logger.error({ err: error, workerId }, 'local worker thread failed'));
     thread.on('exit', (code) => logger.info({ workerId, code }, 'local worker thread exited'));
     threads.push(thread);
+    ids.push(workerId);
     logger.info({ workerId, threads: engineThreads }, 'local worker thread started');
   }
   return {
+    ids,
+    whenOnline: async (isUp, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const missing = ids.filter((id) => !isUp(id));
+        if (missing.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`local workers not online within ${timeoutMs} ms: ${missing.join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     terminate: async () => {
       await Promise.all(threads.map((thread) => thread.terminate()));
     },

@@ -1,36 +1,86 @@
 import { AmqpMasterTransport, InProcessHub, redactUrl, type MasterTransport, type TransportEvents } from '@loadtest/transport';
 import pino from 'pino';
-import { buildMaster } from './app.js';
+import { buildMaster, type Master } from './app.js';
 import { loadConfig } from './config.js';
 import { startLocalWorkers, type LocalWorkers } from './local-workers.js';
 import { openDatabase, type Database } from './persistence/database.js';
 
-const startedAt = performance.now();
+/** `npm start` (tools/start/start.mjs) passes the instant the command began; its own start-up is counted from there. */
+const startedAt = Number(process.env.LOADTEST_START_BEGAN_MS) || performance.timeOrigin;
+const sinceStart = () => Math.round(performance.timeOrigin + performance.now() - startedAt);
 /** A signal repeated within this long is the same one delivered twice, not a second request. */
 const REPEATED_SIGNAL_MS = 1000;
+/** How long the local workers may take to come online before the master listens without them. */
+const LOCAL_WORKERS_ONLINE_MS = 60_000;
+
+/** A bad setting is reported by main() as 'master failed to start'; the logger needs a level before that. */
+function logLevel(): string {
+  try {
+    return loadConfig(process.env).logLevel;
+  } catch {
+    return 'info';
+  }
+}
+const logger = pino({ name: 'master', level: logLevel() });
+
+/** What start-up has opened so far: what a signal during start-up has to close. */
+interface Opened {
+  database?: Database;
+  transport?: MasterTransport;
+  localWorkers?: LocalWorkers;
+  master?: Master;
+}
+const opened: Opened = {};
+let shutdown: ((signal: string) => void) | undefined;
+let signalledDuringStartup: string | undefined;
+
+/** Closes what start-up opened, in reverse order: the embedded PostgreSQL last. */
+async function closeOpened(): Promise<void> {
+  await opened.master?.app.close();
+  await opened.localWorkers?.stop();
+  await opened.transport?.close();
+  await opened.database?.close();
+}
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const logger = pino({ name: 'master', level: config.logLevel });
+  const hub = config.amqpUrl ? undefined : new InProcessHub(logger.child({ component: 'transport' }));
+  // The local worker threads load while PostgreSQL starts: their hello waits in the in-process transport until
+  // the master listens.
+  if (hub && config.localWorkers > 0) {
+    opened.localWorkers = startLocalWorkers(hub, config.localWorkers, logger.child({ component: 'local-workers' }), { threads: config.localWorkerThreads });
+  }
   const database: Database = await openDatabase(
     { databaseUrl: config.databaseUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort },
     logger.child({ component: 'database' }),
   );
-  const hub = config.amqpUrl ? undefined : new InProcessHub(logger.child({ component: 'transport' }));
+  opened.database = database;
+  const databaseMs = sinceStart();
   const brokerEvents: TransportEvents = {};
   const transport: MasterTransport = hub ?? new AmqpMasterTransport(config.amqpUrl!, logger.child({ component: 'transport' }), brokerEvents, config.amqpNamespace);
+  opened.transport = transport;
   const master = await buildMaster({
     prisma: database.prisma,
     transport,
     logger,
     timings: { workerMissingAfterMs: config.workerMissingAfterMs, workerLostAfterMs: config.workerLostAfterMs, runStartLeadMs: config.runStartLeadMs, masterHeartbeatMs: config.masterHeartbeatMs },
   });
+  opened.master = master;
   brokerEvents.onDisconnected = () => master.brokerDown();
   brokerEvents.onConnected = () => master.brokerUp();
   await master.listenToWorkers();
-  let localWorkers: LocalWorkers | undefined;
-  if (hub && config.localWorkers > 0) {
-    localWorkers = startLocalWorkers(hub, config.localWorkers, logger.child({ component: 'local-workers' }), { threads: config.localWorkerThreads });
+  const { localWorkers } = opened;
+  if (localWorkers) {
+    // Ready means usable: the first answer of the port already lists the local workers.
+    const isUp = (id: string) => master.registry.list().some((w) => w.id === id && (w.state === 'online' || w.state === 'busy'));
+    await localWorkers.whenOnline(isUp, LOCAL_WORKERS_ONLINE_MS).catch((error: unknown) => logger.warn({ err: error }, 'listening without the local workers'));
+  }
+  const workersMs = sinceStart();
+  if (signalledDuringStartup) {
+    // Stopped while starting: never listen.
+    shutdown = installShutdown(config.shutdownGraceMs, master, transport, database, localWorkers);
+    shutdown(signalledDuringStartup);
+    return;
   }
   await master.app.listen({ host: config.host, port: config.port });
   const address = master.app.server.address();
@@ -42,31 +92,43 @@ async function main(): Promise<void> {
       transport: config.amqpUrl ? `amqp ${redactUrl(config.amqpUrl)}` : 'in-process',
       localWorkers: config.localWorkers,
       ...(config.localWorkers > 0 ? { localWorkerThreads: config.localWorkerThreads } : {}),
-      startupMs: Math.round(performance.now() - startedAt),
+      startupMs: sinceStart(),
+      // From the command (or the process start): database up and migrated, local workers online.
+      phasesMs: { database: databaseMs, workersOnline: workersMs },
     },
     'master ready',
   );
+  shutdown = installShutdown(config.shutdownGraceMs, master, transport, database, localWorkers);
+}
 
-  let closing = false;
-  let closingSince = 0;
+/**
+ * No new run is accepted; the runs in progress get up to MASTER_SHUTDOWN_GRACE_MS
+ * to finish. Those still running then are left in the database, with their
+ * workers going on: the next master takes them up. Then the HTTP server, the
+ * local workers, the transport, Prisma and last the embedded PostgreSQL close,
+ * and the process exits 0. A second signal ends the wait for the runs at once;
+ * a third exits at once (the embedded PostgreSQL's watchdog stops it). A signal
+ * repeated within a second is the same one delivered twice: one sent to the
+ * process group of `npm start` reaches the master, and npm relays it too.
+ */
+function installShutdown(graceMs: number, master: Master, transport: MasterTransport, database: Database, localWorkers: LocalWorkers | undefined) {
+  let signals = 0;
+  let lastSignalAt = 0;
   let closeNow: (() => void) | undefined;
-  /**
-   * No new run is accepted; the runs in progress get up to MASTER_SHUTDOWN_GRACE_MS
-   * to finish. Those still running then are left in the database, with their
-   * workers going on: the next master takes them up. A second signal closes at
-   * once — one a second or more after the first: a signal sent to the process
-   * group under `npm start` arrives twice (once more relayed by npm).
-   */
-  const shutdown = (signal: string) => {
-    if (closing) {
-      if (Date.now() - closingSince >= REPEATED_SIGNAL_MS) closeNow?.();
+  return (signal: string) => {
+    if (signals > 0 && Date.now() - lastSignalAt < REPEATED_SIGNAL_MS) return;
+    signals++;
+    lastSignalAt = Date.now();
+    if (signals === 2) {
+      logger.warn({ signal }, 'second signal: closing now');
+      closeNow?.();
       return;
     }
-    closing = true;
-    closingSince = Date.now();
+    if (signals > 2) {
+      logger.warn({ signal }, 'third signal: exiting at once');
+      process.exit(1);
+    }
     master.orchestrator.drain();
-    // The database may be going down with the same signal (an embedded PostgreSQL shares the process group):
-    // then there is nothing to wait for that could still be stored.
     const activeRuns = () =>
       master.orchestrator.activeRunIds().catch((error: unknown) => {
         logger.warn({ err: error }, 'shutdown: cannot read the runs in progress; closing without waiting');
@@ -74,8 +136,8 @@ async function main(): Promise<void> {
       });
     const done = async () => {
       let active = await activeRuns();
-      logger.info({ signal, activeRuns: active, graceMs: config.shutdownGraceMs }, active.length > 0 ? 'shutting down: waiting for the runs in progress (signal again to close now)' : 'shutting down');
-      const deadline = Date.now() + config.shutdownGraceMs;
+      logger.info({ signal, activeRuns: active, graceMs }, active.length > 0 ? 'shutting down: waiting for the runs in progress (signal again to close now)' : 'shutting down');
+      const deadline = Date.now() + graceMs;
       let interrupted = false;
       closeNow = () => (interrupted = true);
       while (active.length > 0 && Date.now() < deadline && !interrupted) {
@@ -96,11 +158,21 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  pino({ name: 'master' }).fatal({ err: error }, 'master failed to start');
+// Installed before anything starts, so that a signal during start-up closes what it opened (PostgreSQL included).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (shutdown) shutdown(signal);
+    else if (!signalledDuringStartup) {
+      signalledDuringStartup = signal;
+      logger.info({ signal }, 'signal during start-up: closing once started');
+    }
+  });
+}
+
+main().catch(async (error: unknown) => {
+  logger.fatal({ err: error }, 'master failed to start');
+  await closeOpened().catch((closeError: unknown) => logger.error({ err: closeError }, 'closing after a failed start failed'));
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { startEmbeddedPostgres, freePort } from './embedded-postgres.js';
+import { embeddedUrl, freePort, startEmbeddedPostgres } from './embedded-postgres.js';
 import { migrate } from './migrate.js';
 import { createPrisma, type PrismaClient } from './prisma.js';
 
@@ -21,21 +21,23 @@ export interface Database {
 
 /** Connects to (or starts) PostgreSQL and brings its schema up to date before anything uses it. */
 export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
-  let url = config.databaseUrl;
+  const port = config.databaseUrl ? 0 : config.embeddedPort || (await freePort());
+  const url = config.databaseUrl || embeddedUrl(port);
+  const prisma = createPrisma(url);
+  // Prisma's query compiler (WebAssembly) takes about a second of CPU to load, on the first query or $connect():
+  // it loads while PostgreSQL starts and the migrations run. Connecting is not needed yet, and may fail meanwhile.
+  const compilerLoaded = prisma.$connect().catch(() => undefined);
   let stopEmbedded: (() => Promise<void>) | undefined;
-  if (!url) {
-    const port = config.embeddedPort || (await freePort());
-    const embedded = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), port, logger);
-    url = embedded.url;
-    stopEmbedded = embedded.stop;
-  }
   try {
+    if (!config.databaseUrl) stopEmbedded = (await startEmbeddedPostgres(join(config.dataDir, 'postgres'), port, logger)).stop;
     await migrate(url, logger);
+    await compilerLoaded;
   } catch (error) {
+    await compilerLoaded;
+    await prisma.$disconnect().catch(() => undefined);
     await stopEmbedded?.();
     throw error;
   }
-  const prisma = createPrisma(url);
   return {
     prisma,
     url,

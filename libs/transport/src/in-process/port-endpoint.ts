@@ -19,6 +19,9 @@ export class PortEndpoint<In> {
   private queue: Promise<void> = Promise.resolve();
   private handler: MessageHandler<In> | undefined;
   private closed = false;
+  /** Settles once a handler is set (or the port closes): messages that arrive before wait for it, in order. */
+  private handlerSet!: () => void;
+  private readonly handlerReady = new Promise<void>((resolve) => (this.handlerSet = resolve));
 
   constructor(
     private readonly port: MessagePort,
@@ -32,6 +35,7 @@ export class PortEndpoint<In> {
 
   setHandler(handler: MessageHandler<In>): void {
     this.handler = handler;
+    this.handlerSet();
   }
 
   post(frame: PortFrame): void {
@@ -58,6 +62,7 @@ export class PortEndpoint<In> {
 
   close(): void {
     this.closed = true;
+    this.handlerSet();
     this.port.close();
   }
 
@@ -82,12 +87,11 @@ export class PortEndpoint<In> {
   }
 
   private async handle(id: number, payload: unknown): Promise<void> {
+    // A worker thread started alongside the master's own start-up may say hello before the master listens.
+    await this.handlerReady;
     for (let attempt = 0; !this.closed; attempt++) {
       const handler = this.handler;
-      if (!handler) {
-        this.logger.warn({ source: this.source }, 'message arrived before a handler was set; dropped');
-        break;
-      }
+      if (!handler) break;
       const outcome = await deliver(payload, this.parse, handler, this.logger, this.source);
       if (outcome !== 'failed') break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, MAX_RETRY_DELAY_MS)));

@@ -1,0 +1,96 @@
+// `npm start`: runs the master (and its local worker threads) from JavaScript bundles
+// instead of compiling TypeScript at every start. The bundles are rebuilt only when
+// missing or stale, keyed by a hash of the sources, this file and the lockfile; they
+// are also built by `postinstall`, so that a first start does not pay for it.
+//
+// usage: node tools/start/start.mjs            build if needed, then run the master here
+//        node tools/start/start.mjs --build    build if needed, and exit
+//
+// Layout (mirrors dist/apps/…, so that the master finds its migrations at
+// ../../prisma/migrations and its worker thread at ../worker/thread.js):
+//   apps/master/.start-bundle/master/main.js
+//   apps/master/.start-bundle/worker/thread.js, engine-thread.js
+// Inside apps/master, npm packages resolve exactly as from the sources.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const startedAt = performance.now();
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'apps/master/.start-bundle');
+const STAMP = join(OUT, 'sources.sha256');
+const MASTER = join(OUT, 'master/main.js');
+
+/** Every file whose change must rebuild the bundles. */
+function inputs() {
+  const files = [join(ROOT, 'package-lock.json'), fileURLToPath(import.meta.url), join(ROOT, 'apps/master/package.json'), join(ROOT, 'apps/worker/package.json')];
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else files.push(path);
+    }
+  };
+  walk(join(ROOT, 'apps/master/src'));
+  walk(join(ROOT, 'apps/worker/src'));
+  for (const lib of readdirSync(join(ROOT, 'libs'))) {
+    walk(join(ROOT, 'libs', lib, 'src'));
+    if (existsSync(join(ROOT, 'libs', lib, 'package.json'))) files.push(join(ROOT, 'libs', lib, 'package.json'));
+  }
+  return files.sort();
+}
+
+function sourcesHash() {
+  const hash = createHash('sha256');
+  for (const file of inputs()) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  return hash.digest('hex');
+}
+
+const externalNpmPackages = {
+  name: 'externalise-npm-packages',
+  setup(b) {
+    // Our workspace libraries are compiled in; npm packages (Prisma's runtime, native modules…) stay external.
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@loadtest/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
+async function build(hash) {
+  const { build: esbuild } = await import('esbuild');
+  // Built aside, then moved in place: two starts at once never run a half-written bundle.
+  const tmp = `${OUT}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', sourcemap: 'linked', logLevel: 'warning', plugins: [externalNpmPackages] };
+  try {
+    await Promise.all([
+      esbuild({ ...common, entryPoints: [join(ROOT, 'apps/master/src/main.ts')], outdir: join(tmp, 'master') }),
+      esbuild({ ...common, entryPoints: [join(ROOT, 'apps/worker/src/thread.ts'), join(ROOT, 'apps/worker/src/engine-thread.ts')], outdir: join(tmp, 'worker') }),
+    ]);
+    writeFileSync(join(tmp, 'sources.sha256'), `${hash}\n`);
+    rmSync(OUT, { recursive: true, force: true });
+    renameSync(tmp, OUT);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Another start built the same sources meanwhile.
+    if (!(existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === hash)) throw error;
+  }
+}
+
+const buildOnly = process.argv.includes('--build');
+const hash = sourcesHash();
+const current = existsSync(STAMP) && existsSync(MASTER) ? readFileSync(STAMP, 'utf8').trim() : '';
+if (current !== hash) {
+  const began = performance.now();
+  await build(hash);
+  // stderr: stdout carries the master's JSON log lines.
+  process.stderr.write(`start: built the bundles in ${Math.round(performance.now() - began)} ms (${relative(ROOT, OUT)})\n`);
+}
+if (!buildOnly) {
+  // The master's "master ready" log counts its start-up from here.
+  process.env.LOADTEST_START_BEGAN_MS ??= String(Math.round(performance.timeOrigin + startedAt));
+  // Source maps are written beside the bundles but not enabled by default: enabling them costs start-up time
+  // (the maps are parsed as the bundles load). Stack traces name the bundle's lines, which are readable
+  // (not minified, each module headed by its source path); NODE_OPTIONS=--enable-source-maps maps them.
+  await import(pathToFileURL(MASTER).href);
+}
