@@ -1,0 +1,18 @@
+// Shared jest configuration of every project (each project's jest.config.mjs spreads it).
+// Tests are TypeScript ES modules run as native ESM (node --experimental-vm-modules, see each
+// project's `test` script), compiled by @swc/jest: type-checking is `nx typecheck`'s job.
+import { nxPreset } from '@nx/jest/preset';
+
+export default {
+  ...nxPreset,
+  testEnvironment: 'node',
+  // nx's preset asks for CommonJS builds of packages; under native ESM jest's own conditions (import, node) are right.
+  testEnvironmentOptions: {},
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.(ts|mts|js|mjs)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, sourceMaps: 'inline' }],
+  },
+  // Sources import each other as `./x.js` (NodeNext); the file on disk is x.ts.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+};
