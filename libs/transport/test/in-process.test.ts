@@ -1,4 +1,4 @@
-import { describe } from 'vitest';
+import { describe } from '@jest/globals';
 import { InProcessHub, PortWorkerTransport, type WorkerTransport } from '../src/index.js';
 import { transportContract } from './transport-contract.js';
 

@@ -1,6 +1,6 @@
 /**
  * An assertion with a message in front of its failure. Jest's `expect(value)` takes no message
- * (vitest's took one as a second argument): `withMessage('the body', () => expect(x).toBe(1))`.
+ * (some runners take one as a second argument): `withMessage('the body', () => expect(x).toBe(1))`.
  * An assertion that returns a promise (`.resolves`, `.rejects`) is awaited through.
  */
 export function withMessage<T>(message: string | undefined, assertion: () => T): T {
