@@ -13,6 +13,9 @@ export default {
   transform: {
     '^.+\\.(ts|mts|js|mjs)$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, sourceMaps: 'inline' }],
   },
+  // ES-module-only packages that CommonJS dependencies require() (fastify's reply -> content-disposition,
+  // cookie): compiled to CommonJS for them, since jest's require() of ESM needs a newer Node.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
   // Sources import each other as `./x.js` (NodeNext); the file on disk is x.ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
