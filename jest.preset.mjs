@@ -1,7 +1,11 @@
 // Shared jest configuration of every project (each project's jest.config.mjs spreads it).
 // Tests are TypeScript ES modules run as native ESM (node --experimental-vm-modules, see each
 // project's `test` script), compiled by @swc/jest: type-checking is `nx typecheck`'s job.
+import { mkdirSync } from 'node:fs';
 import { nxPreset } from '@nx/jest/preset';
+
+// Each project's `test` script writes its JSON report to test-results/ (jest's --outputFile makes no folder).
+mkdirSync(new URL('./test-results', import.meta.url), { recursive: true });
 
 export default {
   ...nxPreset,
