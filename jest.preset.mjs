@@ -20,6 +20,9 @@ export default {
   // ES-module-only packages that CommonJS dependencies require() (fastify's reply -> content-disposition,
   // cookie): compiled to CommonJS for them, since jest's require() of ESM needs a newer Node.
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
+  // Jest runs a project's files in its own process on 2 cores (maxWorkers 1): a handle a test leaves open (a socket
+  // closing late, a thread) must not keep that process, and CI, waiting after the reports are written.
+  forceExit: true,
   // Sources import each other as `./x.js` (NodeNext); the file on disk is x.ts.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
