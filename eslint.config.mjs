@@ -2,18 +2,20 @@ import nx from '@nx/eslint-plugin';
 
 /**
  * Project boundaries: a lib never imports an app, and apps never import each
- * other (they share code only through libs). `testDeps` are what tests may use
- * besides, e.g. the mock target in tools/.
+ * other (they share code only through libs). `appDeps` are what an app may use
+ * (its tests may also use the mock target in tools/); `testDeps` what any test may
+ * use besides (the jest helpers, tagged type:test).
  */
-function boundaries(appDeps) {
+function boundaries(appDeps, testDeps = []) {
   return {
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
-      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-      { sourceTag: 'type:app', onlyDependOnLibsWithTags: appDeps },
-      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+      { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', ...testDeps] },
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...appDeps, ...testDeps] },
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', ...testDeps] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', ...testDeps] },
+      { sourceTag: 'type:test', onlyDependOnLibsWithTags: [] },
     ],
   };
 }
@@ -37,10 +39,10 @@ export default [
     },
   },
   {
-    // Tests may start the mock target from tools/ as a fixture; sources may not.
+    // Tests may start the mock target from tools/ as a fixture, and use the jest helpers; sources may not.
     files: ['**/test/**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': ['error', boundaries(['type:lib', 'type:tool'])],
+      '@nx/enforce-module-boundaries': ['error', boundaries(['type:lib', 'type:tool'], ['type:test'])],
     },
   },
 ];

@@ -1,6 +1,6 @@
 import { ESLint } from 'eslint';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { REPO_ROOT } from './harness.js';
 
 /** The workspace's module boundaries, as Nx's lint rule enforces them on the real configuration. */
@@ -13,20 +13,20 @@ describe('module boundaries (eslint @nx/enforce-module-boundaries)', () => {
 
   it('forbids a lib to import an app', async () => {
     expect(await lint('libs/protocol/src/probe.ts', "import '@loadtest/worker';\n")).not.toEqual([]);
-  });
+  }, 60_000);
 
   it('forbids an app to import another app', async () => {
     // Nx words it by project type or by tag, depending on its project graph; either way it is an error.
     expect(await lint('apps/master/src/probe.ts', "import '@loadtest/worker';\n")).toHaveLength(1);
     expect(await lint('apps/worker/src/probe.ts', "import '@loadtest/master';\n")).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('forbids sources (but not tests) to use the mock target from tools/', async () => {
     expect(await lint('apps/worker/src/probe.ts', "import '@loadtest/target';\n")).toHaveLength(1);
     expect(await lint('apps/worker/test/probe.test.ts', "import '@loadtest/target';\n")).toEqual([]);
-  });
+  }, 60_000);
 
   it('lets apps use libs', async () => {
     expect(await lint('apps/master/src/probe.ts', "import '@loadtest/protocol';\n")).toEqual([]);
-  });
-}, 60_000);
+  }, 60_000);
+});

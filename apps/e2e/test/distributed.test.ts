@@ -4,7 +4,7 @@ import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AMQP_URL, api, createDatabase, freePort, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
 /**

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { api, freePort, runInState, sleep, startCommand, storedWindows, summaryOf, until, type LogRecord, type RunningProcess } from './harness.js';
 
 const npmStartEnv = (port: number, dataDir: string) => ({ PORT: String(port), LOADTEST_DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', AMQP_URL: '' });
@@ -163,7 +163,7 @@ describe('embedded default: npm start', () => {
     expect(plans.body.items.map((p) => p.id)).toContain(plan.body.id);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('as root, refuses a data folder the postgres user cannot reach, and says how to fix it', async () => {
+  (process.getuid?.() !== 0 ? it.skip : it)('as root, refuses a data folder the postgres user cannot reach, and says how to fix it', async () => {
     const hidden = await mkdtemp(join(tmpdir(), 'loadtest-private-'));
     try {
       const proc = startCommand('embedded-private', 'npm', ['start'], { PORT: String(await freePort()), LOADTEST_DATA_DIR: join(hidden, 'data'), DATABASE_URL: '', AMQP_URL: '' });

@@ -49,7 +49,8 @@ export function startLocalWorkers(hub: InProcessHub, count: number, logger: Logg
   for (let i = first; i < first + count; i++) {
     const port = hub.connectWorker();
     const workerId = `local-${i}`;
-    const thread = new Worker(threadUrl(entry), { workerData: { port, workerId, threads: engineThreads }, transferList: [port] });
+    // env: this module's process.env, which a test runner may keep apart from the process's own (jest does).
+    const thread = new Worker(threadUrl(entry), { workerData: { port, workerId, threads: engineThreads }, transferList: [port], env: process.env });
     thread.on('error', (error) => logger.error({ err: error, workerId }, 'local worker thread failed'));
     thread.on('exit', (code) => logger.info({ workerId, code }, 'local worker thread exited'));
     threads.push(thread);

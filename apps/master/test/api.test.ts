@@ -2,7 +2,8 @@ import { summarize } from '@loadtest/metrics';
 import type { ErrorBody, PlanResource, RangeSummary, RunResource, Timeline, WorkerList } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { RunRepository } from '../src/runs/run-repository.js';
@@ -41,7 +42,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     hub = new InProcessHub(silent);
     master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 300 } });
     await master.listenToWorkers();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
@@ -49,7 +50,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     await hub.close();
     await target.close();
     await db.drop();
-  });
+  }, 60_000);
 
   it('creates, lists, reads, replaces and deletes plans', async () => {
     const created = await inject<PlanResource>('POST', '/api/v1/plans', planBody());
@@ -103,7 +104,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     ] as const) {
       const payload = method === 'PUT' ? planBody() : method === 'POST' && url.endsWith('/runs') ? { connections: 1, durationSeconds: 1 } : undefined;
       const response = await inject<ErrorBody>(method, url, payload);
-      expect(response.status, `${method} ${url}`).toBe(404);
+      withMessage(`${method} ${url}`, () => expect(response.status).toBe(404));
       expect(response.body.message).toMatch(/not found/);
     }
     expect((await inject<ErrorBody>('GET', '/api/v1/runs/not-a-uuid')).status).toBe(400);

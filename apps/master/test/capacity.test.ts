@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, PlanSchema, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpError } from '../src/http/errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
@@ -34,10 +34,10 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
     runs = new RunRepository(db.prisma);
     plans = new PlanRepository(db.prisma);
     planId = (await plans.create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }))).id;
-  });
+  }, 60_000);
 
-  afterEach(() => orchestrator?.close());
-  afterAll(async () => db.drop());
+  afterEach(() => orchestrator?.close(), 60_000);
+  afterAll(async () => db.drop(), 60_000);
 
   /** A fresh master side with these workers: a number is a hello with that capacity, null a worker only heard through heartbeats. */
   const withWorkers = async (workers: Record<string, number | null>) => {

@@ -1,7 +1,8 @@
 import type { PlanResource, RunResource, StepSummary } from '@loadtest/protocol';
 import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -28,10 +29,10 @@ describe('multi-step flows, end to end', () => {
   /** Stores `plan` (a base URL on the target is added), runs it with `load`, and resolves with the finished run. */
   async function run(plan: Record<string, unknown>, load: Record<string, unknown>): Promise<RunResource> {
     const stored = await inject<PlanResource>('POST', '/api/v1/plans', { baseUrl: target.url, ...plan });
-    expect(stored.status, JSON.stringify(stored.body)).toBe(201);
+    withMessage(JSON.stringify(stored.body), () => expect(stored.status).toBe(201));
     target.resetStats();
     const started = await inject<RunResource>('POST', `/api/v1/plans/${stored.body.id}/runs`, load);
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     return until(
       async () => {
         const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
@@ -58,7 +59,7 @@ describe('multi-step flows, end to end', () => {
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 3, silent);
     await until(() => master.registry.available().length === 3, 30_000, '3 workers online');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
@@ -66,7 +67,7 @@ describe('multi-step flows, end to end', () => {
     await hub.close();
     await target.close();
     await db.drop();
-  });
+  }, 60_000);
 
   it('logs in, extracts the token and calls /protected with it: no authorization failure at the target, every check passed', async () => {
     const done = await run(

@@ -4,7 +4,8 @@ import { PlanSchema, type ErrorBody, type Plan } from '@loadtest/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { installErrorHandler } from '../src/http/error-handler.js';
 import { registerOpenApi } from '../src/http/openapi.js';
 import { importRoutes } from '../src/imports/routes.js';
@@ -28,11 +29,11 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
     await server.register(async (api) => api.register(importRoutes), { prefix: '/api/v1' });
     app = server;
     await app.ready();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await app.close();
-  });
+  }, 60_000);
 
   const post = async <T>(url: string, payload: unknown, contentType = 'application/json') => {
     const response = await app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
@@ -96,12 +97,12 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
 
   it('converts a plan the old tool saved, as saved and as the bare testPlan array', async () => {
     const response = await post<{ plan: Plan }>('/api/v1/imports/legacy', legacySaved());
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    withMessage(JSON.stringify(response.body), () => expect(response.status).toBe(200));
     expect(response.body.plan).toEqual(planFromLegacyDocument(legacySaved()));
     expect(response.body.plan.baseUrl).toBe('http://127.0.0.1:3000');
     expect(response.body.plan.steps.map((s) => s.kind)).toEqual(['http', 'think', 'http', 'if']);
     const bare = await post<{ plan: Plan }>('/api/v1/imports/legacy?name=Bare', legacySaved().testPlan);
-    expect(bare.status, JSON.stringify(bare.body)).toBe(200);
+    withMessage(JSON.stringify(bare.body), () => expect(bare.status).toBe(200));
     expect(bare.body.plan).toEqual({ ...response.body.plan, name: 'Bare' });
   });
 

@@ -4,7 +4,7 @@ import { brokerNames, PROTOCOL_VERSION, type MasterToWorker, type RunResource, t
 import { AmqpMasterTransport, AmqpWorkerTransport } from '@loadtest/transport';
 import amqplib from 'amqplib';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildMaster, type Master } from '../src/app.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -49,7 +49,7 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
     });
     await worker.sendToMaster({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId: 'dup-worker', host: 'test', version: 't', capabilities: { cores: 1, memoryBytes: 1, maxConnections: 10 } });
     await until(() => master.registry.available().includes('dup-worker'), 10_000, 'worker registered');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
@@ -63,7 +63,7 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
     await channel.deleteExchange(names.exchange);
     await connection.close();
     await db.drop();
-  });
+  }, 60_000);
 
   it('acknowledges and ignores duplicate windows: every window published twice, totals unchanged', async () => {
     const plan = await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: { name: 'p', baseUrl: 'http://127.0.0.1:9', requests: [{ name: 'a', method: 'GET', path: '/' }, { name: 'b', method: 'GET', path: '/b' }] } });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Plan, PlanResource, RunResource } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -35,15 +36,15 @@ describe("the old tool's saved plan, imported and run against the target", () =>
   async function importAndRun(statusRoute: string): Promise<{ done: RunResource; served: Record<string, number>; unauthorized: number }> {
     const saved = JSON.parse(FIXTURE.replaceAll(FIXTURE_ORIGIN, target.url).replaceAll('/status/200', statusRoute)) as unknown;
     const imported = await inject<{ plan: Plan }>('POST', '/api/v1/imports/legacy', saved);
-    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    withMessage(JSON.stringify(imported.body), () => expect(imported.status).toBe(200));
     expect(imported.body.plan.baseUrl).toBe(target.url);
     const stored = await inject<PlanResource>('POST', '/api/v1/plans', imported.body.plan);
-    expect(stored.status, JSON.stringify(stored.body)).toBe(201);
+    withMessage(JSON.stringify(stored.body), () => expect(stored.status).toBe(201));
     target.resetStats();
     // 10 iterations a second for 4 s: each is 5 requests (4 on the false branch) and 20–50 ms of delays; on a busy
     // machine a cold first run answers slowly, and iterations in flight at the end are cut: a few seconds leave whole ones.
     const started = await inject<RunResource>('POST', `/api/v1/plans/${stored.body.id}/runs`, { scenarios: [{ name: 'legacy', executor: 'constant-arrival-rate', rate: 10, duration: 4, maxVUs: 20 }] });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     const done = await until(
       async () => {
         const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
@@ -67,7 +68,7 @@ describe("the old tool's saved plan, imported and run against the target", () =>
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 2, silent);
     await until(() => master.registry.available().length === 2, 30_000, '2 workers online');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
@@ -75,7 +76,7 @@ describe("the old tool's saved plan, imported and run against the target", () =>
     await hub.close();
     await target.close();
     await db.drop();
-  });
+  }, 60_000);
 
   /**
    * What each step reports against what the target served on its route: the target may have served more,
@@ -84,12 +85,12 @@ describe("the old tool's saved plan, imported and run against the target", () =>
   const expectServed = (served: Record<string, number>, steps: Record<string, number>, routes: Record<string, string>) => {
     expect(Object.keys(served).sort()).toEqual(Object.values(routes).sort());
     for (const [step, route] of Object.entries(routes)) {
-      expect(steps[step], step).toBeGreaterThan(0);
-      expect(steps[step], step).toBeLessThanOrEqual(served[route]!);
+      withMessage(step, () => expect(steps[step]).toBeGreaterThan(0));
+      withMessage(step, () => expect(steps[step]).toBeLessThanOrEqual(served[route]!));
     }
   };
 
-  it('as saved: the condition holds, the true branch runs and then the if’s children; every request node of that path reaches the target', { timeout: 60_000 }, async () => {
+  it('as saved: the condition holds, the true branch runs and then the if’s children; every request node of that path reaches the target', async () => {
     const { done, served, unauthorized } = await importAndRun('/status/200');
     const steps = Object.fromEntries(['Log in', 'Check status', 'Save note', 'Delete item', 'Home', 'Report failure'].map((name) => [name, requestsOf(done, name)]));
     // eslint-disable-next-line no-console -- the measured figures, in the test output
@@ -104,9 +105,9 @@ describe("the old tool's saved plan, imported and run against the target", () =>
     expect(steps['Delete item']).toBeLessThanOrEqual(steps['Save note']!);
     expect(steps['Home']).toBeLessThanOrEqual(steps['Delete item']!);
     expect(steps['Report failure']).toBe(0);
-  });
+  }, 60_000);
 
-  it('with the status route answering 500: the false branch runs and its stopNode ends the iteration', { timeout: 60_000 }, async () => {
+  it('with the status route answering 500: the false branch runs and its stopNode ends the iteration', async () => {
     const { done, served } = await importAndRun('/status/500');
     const steps = Object.fromEntries(['Log in', 'Check status', 'Report failure', 'Save note', 'Delete item', 'Home'].map((name) => [name, requestsOf(done, name)]));
     // eslint-disable-next-line no-console -- the measured figures, in the test output
@@ -116,5 +117,5 @@ describe("the old tool's saved plan, imported and run against the target", () =>
     expect(done.summary?.steps['Check status']?.statusCodes).toEqual({ '500': steps['Check status'] });
     expect(steps['Report failure']).toBeLessThanOrEqual(steps['Check status']!);
     expect([steps['Save note'], steps['Delete item'], steps['Home']]).toEqual([0, 0, 0]);
-  });
+  }, 60_000);
 });

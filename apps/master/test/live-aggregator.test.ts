@@ -1,6 +1,6 @@
 import { WindowRecorder } from '@loadtest/metrics';
 import type { LiveWindowEvent } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { LiveAggregator, type LiveWindow } from '../src/live/live-aggregator.js';
 
 const RUN = '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01';

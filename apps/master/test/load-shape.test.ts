@@ -2,7 +2,8 @@ import { plannedVus } from '@loadtest/execution';
 import type { PlanResource, RunResource, Scenario } from '@loadtest/protocol';
 import { startTarget, type ArrivalSecond, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -30,7 +31,7 @@ describe('realised load shape, measured at the target', () => {
     const plan = await inject<PlanResource>('POST', '/api/v1/plans', { name: 'shape', baseUrl: target.url, requests: [{ name: 'call', method: 'GET', path }] });
     target.resetStats();
     const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     if (whileRunning) await whileRunning(started.body);
     const ended = await until(
       async () => {
@@ -54,7 +55,7 @@ describe('realised load shape, measured at the target', () => {
     await master.listenToWorkers();
     workers.push(startLocalWorkers(hub, 2, silent));
     await until(() => master.registry.available().length === 2, 20_000, '2 workers online');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
@@ -62,7 +63,7 @@ describe('realised load shape, measured at the target', () => {
     await hub.close();
     await target.close();
     await db.drop();
-  });
+  }, 60_000);
 
   it('ramping-vus 0 → 60 over 12 s on 2 workers: the VUs in progress each second follow the plan within ±10% after the first second', async () => {
     const ramp = { name: 'ramp', executor: 'ramping-vus', stages: [{ duration: 12, target: 60 }] };

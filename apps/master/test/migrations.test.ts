@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { defaultMigrationsDir, loadMigrations, migrate } from '../src/persistence/migrate.js';
 import { createPrisma } from '../src/persistence/prisma.js';
 import { createEmptyDatabase, silent } from './support.js';
@@ -11,8 +11,8 @@ describe('migrations (real PostgreSQL)', () => {
   let db: { url: string; drop(): Promise<void> };
   beforeAll(async () => {
     db = await createEmptyDatabase();
-  });
-  afterAll(() => db.drop());
+  }, 60_000);
+  afterAll(() => db.drop(), 60_000);
 
   it('bring a fresh database to the current schema, once', async () => {
     const all = (await loadMigrations(defaultMigrationsDir())).map((m) => m.name);

@@ -1,6 +1,6 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
@@ -46,12 +46,12 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       overdueMs: 60_000,
     });
     planId = (await plans.create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }))).id;
-  });
+  }, 60_000);
 
   afterAll(async () => {
     orchestrator.close();
     await db.drop();
-  });
+  }, 60_000);
 
   const heartbeat = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
   const state = (runId: string, workerId: string, s: 'started' | 'finished', windows?: number): WorkerToMaster => ({

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ErrorBody, PlanResource } from '@loadtest/protocol';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { parse as parseYaml } from 'yaml';
 import { buildMaster, type Master } from '../src/app.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
@@ -67,13 +68,13 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
     master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
     await hub.close();
     await db.drop();
-  });
+  }, 60_000);
 
   it('creates a plan from YAML and reads it back as the v1 JSON plan, the same as from JSON', async () => {
     const created = await send<PlanResource>('POST', '/api/v1/plans', YAML_PLAN, 'application/yaml');
@@ -100,7 +101,7 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
 
   it('takes text/yaml and application/x-yaml (with a charset) too, and YAML on PUT', async () => {
     for (const type of ['text/yaml', 'application/x-yaml; charset=utf-8', 'application/yaml;charset=UTF-8']) {
-      expect((await send('POST', '/api/v1/plans', YAML_PLAN, type)).status, type).toBe(201);
+      await withMessage(type, async () => expect((await send('POST', '/api/v1/plans', YAML_PLAN, type)).status).toBe(201));
     }
     const created = await send<PlanResource>('POST', '/api/v1/plans', YAML_PLAN, 'application/yaml');
     const replaced = await send<PlanResource>('PUT', `/api/v1/plans/${created.body.id}`, YAML_PLAN.replace('name: login flow', 'name: renamed'), 'application/yaml');
@@ -199,9 +200,9 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     const plans = new Map<string, unknown>();
     for (const example of examples) {
       const response = await send<PlanResource & ErrorBody>('POST', '/api/v1/plans', example.text, example.format === 'yaml' ? 'application/yaml' : 'application/json');
-      expect(response.status, `${example.name} (${example.format}): ${JSON.stringify(response.body.issues ?? response.body.message)}`).toBe(201);
+      withMessage(`${example.name} (${example.format}): ${JSON.stringify(response.body.issues ?? response.body.message)}`, () => expect(response.status).toBe(201));
       const plan = planOf(response.body);
-      if (plans.has(example.name)) expect(plan, `${example.name} (${example.format})`).toEqual(plans.get(example.name));
+      if (plans.has(example.name)) withMessage(`${example.name} (${example.format})`, () => expect(plan).toEqual(plans.get(example.name)));
       else plans.set(example.name, plan);
     }
     expect([...plans.keys()]).toEqual(['login', 'bodies', 'checks', 'flow', 'feeders', 'legacy']);

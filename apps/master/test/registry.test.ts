@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { WorkerRegistry } from '../src/workers/registry.js';
 
 describe('WorkerRegistry', () => {

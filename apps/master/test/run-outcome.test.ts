@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { runOutcome, type ShareAtEnd } from '../src/runs/run-outcome.js';
 
 const share = (workerId: string, index: number, state: ShareAtEnd['state'], reason: string | null = null): ShareAtEnd => ({ workerId, index, state, reason });

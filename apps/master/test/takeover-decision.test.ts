@@ -1,6 +1,6 @@
 import { evenSegments } from '@loadtest/execution';
 import type { LoadModel, WorkerState } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { StoredRunWorker } from '../src/runs/run-repository.js';
 import { decideTakeover, segmentText, type TakeoverContext } from '../src/runs/takeover-decision.js';
 

@@ -3,7 +3,8 @@ import { InProcessHub } from '@loadtest/transport';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -35,7 +36,7 @@ describe('warm start: second 0 is measured like every other second', () => {
     // Wait for idle workers: the previous run's shares may still be reporting their end.
     await until(() => master.registry.available().length === 3, 20_000, '3 workers idle');
     const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [scenario] });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     const ended = await until(
       async () => {
         const r = await inject<RunResource>('GET', `/api/v1/runs/${started.body.id}`);
@@ -90,7 +91,7 @@ describe('warm start: second 0 is measured like every other second', () => {
     await hub.close();
     target.process.kill('SIGTERM');
     await db.drop();
-  });
+  }, 60_000);
 
   it('constant-arrival-rate 300/s on 3 workers: second 0 p99 within 2× the median of the others', async () => {
     expectWarm('constant-arrival-rate 300/s, 3 workers', await p99PerSecond('/', { name: 'open', executor: 'constant-arrival-rate', rate: 300, duration: 7, maxVUs: 60 }));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ReceivedWindow, RunRepository } from '../src/runs/run-repository.js';
 import { WindowWriter } from '../src/runs/window-writer.js';
 

@@ -1,7 +1,8 @@
 import type { PlanResource, RunResource } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -33,7 +34,7 @@ describe('a worker lost mid-run (rebalance)', () => {
     await master.listenToWorkers();
     groups.push(startLocalWorkers(hub, 1, silent, { firstIndex: 1 }), startLocalWorkers(hub, 1, silent, { firstIndex: 2 }));
     await until(() => master.registry.available().length === 2, 20_000, '2 workers online');
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master.app.close();
@@ -41,20 +42,20 @@ describe('a worker lost mid-run (rebalance)', () => {
     await hub.close();
     await target.close();
     await db.drop();
-  });
+  }, 60_000);
 
   it('gives the lost segment to an idle worker within 5 s, restores the planned rate, and records who and when', async () => {
     const plan = await inject<PlanResource>('POST', '/api/v1/plans', { name: 'loss', baseUrl: target.url, steps: [{ name: 'call', method: 'GET', url: '/delay/5' }] });
     target.resetStats();
     const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'constant-arrival-rate', rate: 200, duration: 16, maxVUs: 40 }] });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     expect(started.body.workers.map((w) => w.workerId)).toEqual(['local-1', 'local-2']);
     const startMs = Date.parse(started.body.startAt!);
     // An idle worker joins after the start; then local-2 dies 2 s into the run, or once local-3 is idle if it took
     // longer to start (a busy machine): with every worker busy the lost segment would be split, not handed over.
     groups.push(startLocalWorkers(hub, 1, silent, { firstIndex: 3 }));
     await until(() => master.registry.available().includes('local-3'), 20_000, 'local-3 idle');
-    expect(Date.now() - startMs, 'local-3 idle early enough to leave time for the takeover').toBeLessThan(6000);
+    withMessage('local-3 idle early enough to leave time for the takeover', () => expect(Date.now() - startMs).toBeLessThan(6000));
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, startMs + 2000 - Date.now())));
     const killedAt = Date.now();
     await groups[1]!.terminate();

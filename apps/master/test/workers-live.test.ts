@@ -2,7 +2,7 @@ import type { ErrorBody, LiveWorkerStateEvent, PlanResource, RunResource, Worker
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -59,7 +59,7 @@ describe('workers: capacity, missing and lost (real PostgreSQL, worker threads, 
       client.once('connect_error', reject);
     });
     client.on('worker:state', (event: LiveWorkerStateEvent) => events.push(event));
-  });
+  }, 60_000);
 
   afterAll(async () => {
     client?.close();
@@ -68,7 +68,7 @@ describe('workers: capacity, missing and lost (real PostgreSQL, worker threads, 
     await hub?.close();
     await target?.close();
     await db?.drop();
-  });
+  }, 60_000);
 
   it('lists the workers with their declared capacities, and streams them coming online', async () => {
     threads.push(startWorkerWithCapacity(hub, 1, 3000), startWorkerWithCapacity(hub, 2, 1000));

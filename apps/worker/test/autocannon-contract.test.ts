@@ -2,7 +2,8 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { AUTOCANNON_CLIENT_INTERNALS, autocannonClientProblems } from '../src/load/autocannon-contract.js';
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -52,19 +53,19 @@ describe('autocannon contract (the internals the worker relies on)', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('is the exact version the worker pins', () => {
     const pinned = (json('../package.json').dependencies as Record<string, string>).autocannon;
-    expect(pinned, 'apps/worker/package.json must pin autocannon exactly (no ^ or ~)').toMatch(/^\d+\.\d+\.\d+$/);
-    expect(installed, `installed autocannon ${installed} is not the pinned ${pinned}`).toBe(pinned);
+    withMessage('apps/worker/package.json must pin autocannon exactly (no ^ or ~)', () => expect(pinned).toMatch(/^\d+\.\d+\.\d+$/));
+    withMessage(`installed autocannon ${installed} is not the pinned ${pinned}`, () => expect(installed).toBe(pinned));
   });
 
   it('gives setupClient a client with every private part the generator and the flow gate use', async () => {
     const { client } = await observe({ url: target.url, amount: 2 });
     const missing = autocannonClientProblems(client);
-    expect(missing, `autocannon ${installed} moved: ${missing.join('; ')}`).toEqual([]);
+    withMessage(`autocannon ${installed} moved: ${missing.join('; ')}`, () => expect(missing).toEqual([]));
     expect(AUTOCANNON_CLIENT_INTERNALS.length).toBe(10);
   });
 
@@ -74,7 +75,7 @@ describe('autocannon contract (the internals the worker relies on)', () => {
 
   it('emits headers, then response while the answered request is still current, then calls _doRequest for the next', async () => {
     const { events } = await observe({ url: target.url, amount: 2, requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/echo-never-used' }] });
-    expect(events.slice(0, 4), `autocannon ${installed}: event order of a response`).toEqual(['doRequest@0', 'headers@0', 'response@0', 'doRequest@0']);
+    withMessage(`autocannon ${installed}: event order of a response`, () => expect(events.slice(0, 4)).toEqual(['doRequest@0', 'headers@0', 'response@0', 'doRequest@0']));
     // The next _doRequest advances the iterator: the second response is of request 1.
     expect(events.slice(4, 6)).toEqual(['headers@1', 'response@1']);
   });
@@ -82,8 +83,8 @@ describe('autocannon contract (the internals the worker relies on)', () => {
   it('reports a timeout after the reconnect has already called _doRequest again', async () => {
     const { events } = await observe({ url: `${target.url}`, timeout: 1, ms: 1600, requests: [{ method: 'GET', path: '/delay/5000' }] });
     const first = events.indexOf('timeout@0');
-    expect(first, `autocannon ${installed}: no timeout seen in ${events.join(',')}`).toBeGreaterThan(0);
-    expect(events.slice(0, first + 1), `autocannon ${installed}: event order of a timeout`).toEqual(['doRequest@0', 'doRequest@0', 'timeout@0']);
+    withMessage(`autocannon ${installed}: no timeout seen in ${events.join(',')}`, () => expect(first).toBeGreaterThan(0));
+    withMessage(`autocannon ${installed}: event order of a timeout`, () => expect(events.slice(0, first + 1)).toEqual(['doRequest@0', 'doRequest@0', 'timeout@0']));
   });
 
   it('calls _doRequest from _connect with the socket set and not yet connected; the socket then emits connect', async () => {
@@ -112,7 +113,7 @@ describe('autocannon contract (the internals the worker relies on)', () => {
         (error: Error | null) => (error ? reject(error) : resolve(events)),
       );
     });
-    expect(seen, `autocannon ${installed}: the order of a connect`).toEqual(['setup conn=unset', 'doRequest connecting=true', 'connect']);
+    withMessage(`autocannon ${installed}: the order of a connect`, () => expect(seen).toEqual(['setup conn=unset', 'doRequest connecting=true', 'connect']));
   });
 
   it('reports a connection error before the reconnect calls _doRequest again', async () => {
@@ -122,6 +123,6 @@ describe('autocannon contract (the internals the worker relies on)', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const { events } = await observe({ url: `http://127.0.0.1:${port}`, ms: 300 });
     expect(events.length).toBeGreaterThanOrEqual(3);
-    expect(events.slice(0, 3), `autocannon ${installed}: event order of a connection error`).toEqual(['doRequest@0', 'connError@0', 'doRequest@0']);
+    withMessage(`autocannon ${installed}: event order of a connection error`, () => expect(events.slice(0, 3)).toEqual(['doRequest@0', 'connError@0', 'doRequest@0']));
   });
 });

@@ -2,7 +2,8 @@ import { decodeWindowBase64, summarize } from '@loadtest/metrics';
 import { PlanSchema, PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { ShareRun } from '../src/load/share-run.js';
 import { ThreadedShareRun } from '../src/load/threads/threaded-share-run.js';
 
@@ -56,8 +57,8 @@ describe('gracefulStop: the end of a scenario', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('lets the requests in flight at the end finish and counts them: reported = served, none interrupted, in the last second', async () => {
     target.resetStats();
@@ -137,7 +138,7 @@ describe('gracefulStop: the end of a scenario', () => {
     const served = target.stats().served;
     // eslint-disable-next-line no-console -- the figures the issue asks for
     console.info(`graceful end (2 engine threads): reported ${summary.requests}, served ${served}, interrupted ${summary.errors.interrupted}`);
-    expect(outcome, JSON.stringify(outcome)).toEqual({ state: 'finished', windows: 2 });
+    withMessage(JSON.stringify(outcome), () => expect(outcome).toEqual({ state: 'finished', windows: 2 }));
     expect(summary.errors.interrupted).toBe(0);
     expect(summary.requests).toBe(served);
   }, 60_000);

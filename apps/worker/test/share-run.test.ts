@@ -4,7 +4,7 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ShareRun } from '../src/load/share-run.js';
 
 const logger = pino({ level: 'silent' });
@@ -34,8 +34,8 @@ describe('ShareRun', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('publishes one window per second since the start instant, and every response it recorded', async () => {
     target.resetStats();
@@ -135,8 +135,8 @@ describe('ShareRun taking over a segment mid-run', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('starts from the arrivals due when it begins, once its connections are open: none dropped for want of them', async () => {
     const results: { dropped: number; requests: number; seconds: number[] }[] = [];

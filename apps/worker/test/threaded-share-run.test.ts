@@ -3,7 +3,7 @@ import { decodeWindowBase64, summarize, windowTotals, type Window } from '@loadt
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario, PlanSchema } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { ShareRun } from '../src/load/share-run.js';
 import { shareRunner } from '../src/load/share-runner.js';
 import { engineThreads } from '../src/load/threads/engine-count.js';
@@ -83,15 +83,15 @@ describe('ThreadedShareRun on 2 engine threads', () => {
     target = await startTarget();
     pool = new EnginePool(logger);
     await pool.warm(2);
-  });
+  }, 10_000);
   afterAll(async () => {
     await pool.close();
     await target.close();
-  });
+  }, 10_000);
   afterEach(() => {
     // Each run gave its threads back, and none of them died.
     expect(pool.size).toBe(2);
-  });
+  }, 10_000);
 
   it('merges the threads’ windows of each second exactly and publishes one window per second', async () => {
     target.resetStats();

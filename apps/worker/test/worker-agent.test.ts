@@ -2,7 +2,7 @@ import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster, PlanSchema } fro
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub, PortWorkerTransport } from '@loadtest/transport';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { workerIdentity } from '../src/identity.js';
 import { WorkerAgent } from '../src/worker-agent.js';
 
@@ -46,13 +46,13 @@ describe('WorkerAgent over the in-process transport', () => {
     agent = new WorkerAgent({ ...workerIdentity({ WORKER_MAX_CONNECTIONS: '500' }), workerId: 'agent-1' }, transport, logger);
     events.onConnected = () => agent.sayHello();
     await agent.start();
-  });
+  }, 10_000);
 
   afterAll(async () => {
     await agent.stop();
     await hub.close();
     await target.close();
-  });
+  }, 10_000);
 
   it('says hello with its capacity, then heartbeats every second', async () => {
     await until(() => received.filter((m) => m.type === 'worker.heartbeat').length >= 2, 4000);
@@ -132,13 +132,13 @@ describe('WorkerAgent on 2 engine threads', () => {
     agent = new WorkerAgent({ ...workerIdentity({}, { threads: 2 }), workerId: 'agent-2' }, transport, logger, { threads: 2 });
     events.onConnected = () => agent.sayHello();
     await agent.start();
-  });
+  }, 10_000);
 
   afterAll(async () => {
     await agent.stop();
     await hub.close();
     await target.close();
-  });
+  }, 10_000);
 
   it('says it has 2 cores and runs a share on both, publishing one merged window per second', async () => {
     await until(() => received.some((m) => m.type === 'worker.hello'));

@@ -3,7 +3,7 @@ import { PlanSchema, PROTOCOL_VERSION, type RunAssign, type RunStateMessage, typ
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub, PortWorkerTransport, type WorkerTransport } from '@loadtest/transport';
 import pino from 'pino';
-import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, afterAll, describe, expect, it } from '@jest/globals';
 import { workerIdentity } from '../src/identity.js';
 import type { WorkerTolerance } from '../src/tolerance.js';
 import { WorkerAgent } from '../src/worker-agent.js';
@@ -40,7 +40,7 @@ class HoldingTransport implements WorkerTransport {
   }
 }
 
-describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
+describe('WorkerAgent riding out faults', () => {
   let target: TargetServer;
   let hub: InProcessHub;
   let agent: WorkerAgent | undefined;
@@ -82,16 +82,16 @@ describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
 
   beforeAll(async () => {
     target = await startTarget();
-  });
+  }, 10_000);
   afterEach(async () => {
     transport?.release();
     await agent?.stop();
     agent = undefined;
     await hub?.close();
-  });
+  }, 10_000);
   afterAll(async () => {
     await target.close();
-  });
+  }, 10_000);
 
   it('on shutdown mid-share, publishes its partial window and reports `left` with every window counted', async () => {
     const worker = await startAgent();
@@ -110,7 +110,7 @@ describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
     const served = target.stats().served;
     expect(served - requestsIn(windows())).toBeGreaterThanOrEqual(0);
     expect(served - requestsIn(windows())).toBeLessThanOrEqual(2);
-  });
+  }, 15_000);
 
   it('stops its share as `interrupted` when the master is silent past the grace period, keeping what it measured', async () => {
     await startAgent({ masterGraceMs: 1500 });
@@ -125,7 +125,7 @@ describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
     expect(windows().map((w) => w.seq)).toEqual([...Array(end.windows).keys()]);
     expect(end.windows).toBeGreaterThanOrEqual(2);
     expect(target.stats().served - requestsIn(windows())).toBeLessThanOrEqual(2);
-  });
+  }, 15_000);
 
   it('runs its share to the end while the master heartbeats, and says hello again to a new master instance', async () => {
     await startAgent({ masterGraceMs: 1500 });
@@ -145,7 +145,7 @@ describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
     expect(hellos()).toBe(2);
     await beat(restarted);
     await until(() => hellos() === 3, 2000, 'hello to the restarted master');
-  });
+  }, 15_000);
 
   it('past its window buffer bound, stops generating and ends `failed`, then delivers every buffered window', async () => {
     await startAgent({ maxBufferedWindows: 3 });
@@ -166,5 +166,5 @@ describe('WorkerAgent riding out faults', { timeout: 15_000 }, () => {
     expect(windows().map((w) => w.seq)).toEqual([...Array(end.windows).keys()]);
     expect(end.windows).toBeGreaterThanOrEqual(3);
     expect(servedWhileHeld - requestsIn(windows())).toBeLessThanOrEqual(2);
-  });
+  }, 15_000);
 });

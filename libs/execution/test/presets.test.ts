@@ -1,7 +1,7 @@
 import type { Preset } from '@loadtest/protocol';
 import { PresetSchema } from '@loadtest/protocol';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { evenSegments, expandPreset, modelDuration, plannedVus, presetMinimumDuration, vusShare } from '../src/index.js';
 
 const presetArb: fc.Arbitrary<Preset> = fc

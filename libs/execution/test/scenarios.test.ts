@@ -1,7 +1,7 @@
 import type { LoadRequest, Segment } from '@loadtest/protocol';
 import { LoadRequestSchema } from '@loadtest/protocol';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_GRACEFUL_STOP_SECONDS, drainEndSeconds, evenSegments, gracefulStopSeconds, LoadPlanError, plannedVus, resolveLoad, segmentConnections, segmentShare, usableWorkers, vusShare } from '../src/index.js';
 
 const request = (input: unknown): LoadRequest => LoadRequestSchema.parse(input);

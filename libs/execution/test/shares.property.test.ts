@@ -1,6 +1,6 @@
 import type { LoadModel } from '@loadtest/protocol';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { arrivalsShare, evenSegments, modelDuration, plannedArrivals, plannedVus, segmentFraction, vusShare } from '../src/index.js';
 
 const stage = fc.record({ duration: fc.integer({ min: 1, max: 20 }), target: fc.integer({ min: 0, max: 500 }) });
@@ -43,7 +43,7 @@ describe('shares from execution segments (property tests)', () => {
       }),
       { numRuns: SHARE_PROPERTY_RUNS },
     );
-    // Several seconds of pure computation: on a busy 2-core machine it may take longer than vitest's 5 s default.
+    // Several seconds of pure computation: on a busy 2-core machine it may take longer than jest's 5 s default.
   }, 60_000);
 
   it(`arrival rates: every second's shares add up exactly, and no worker drifts a request from its exact fraction (${SHARE_PROPERTY_RUNS} runs)`, () => {
@@ -64,7 +64,7 @@ describe('shares from execution segments (property tests)', () => {
       }),
       { numRuns: SHARE_PROPERTY_RUNS },
     );
-    // Several seconds of pure computation: on a busy 2-core machine it may take longer than vitest's 5 s default.
+    // Several seconds of pure computation: on a busy 2-core machine it may take longer than jest's 5 s default.
   }, 60_000);
 
   it('100 VUs over 3 workers is 34/33/33 at every moment of a ramp that stays at 100', () => {

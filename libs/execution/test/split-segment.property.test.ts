@@ -1,6 +1,6 @@
 import type { Segment } from '@loadtest/protocol';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { evenSegments, segmentShare, splitSegment } from '../src/index.js';
 
 type Fraction = Segment['from'];

@@ -1,6 +1,6 @@
 import type { LoadModel, Segment } from '@loadtest/protocol';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { arrivalsShare, evenSegments, planTakeoverSplit, segmentConnections, segmentShare } from '../src/index.js';
 
 const rate = (rate: number, maxVUs: number): LoadModel => ({ executor: 'constant-arrival-rate', name: 'rate', rate, duration: 10, timeUnit: 1, maxVUs, preAllocatedVUs: maxVUs, startTime: 0 }) as LoadModel;

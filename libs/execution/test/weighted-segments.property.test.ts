@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { evenSegments, segmentShare, weightedSegments } from '../src/index.js';
 
 const weightsArb = fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 1, maxLength: 64 });

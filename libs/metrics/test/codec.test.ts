@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { decodeWindow, encodeWindow, summarize, WindowRecorder } from '../src/index.js';
 
 /** A typical window: one second of one worker at ~2000 rps over two steps, with a log-normal-ish latency spread. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { addWindow, createLatencyHistogram, decodeWindow, emptyMerged, encodeWindow, latencySummary, mergeWindows, recordLatency, summarize, WindowRecorder, type Window } from '../src/index.js';
 
 /** Latencies spread as real ones do: from 1 µs to an hour, log-uniformly. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { addWindow, createLatencyHistogram, decodeHistogram, emptyMerged, encodeHistogram, latencySummary, mergeWindows, recordLatency, summarize, summarizeMerged, WindowRecorder } from '../src/index.js';
 
 describe('mergeWindows / summarize', () => {

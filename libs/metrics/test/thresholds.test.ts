@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { evaluateThreshold, type ThresholdData } from '../src/thresholds/evaluate.js';
 import { formatThresholdValue } from '../src/thresholds/format.js';
 import { parseThreshold } from '../src/thresholds/parse.js';

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { CurlCommandsSchema, PlanImportError, planFromCurl } from '../src/index.js';
 import { importIssues, plan } from './support.js';
 
@@ -221,7 +222,7 @@ describe('planFromCurl', () => {
       ['curl https://a.test/?a=1&b=2', 'unquoted "&": the shell would cut the command there; quote the URL or the data'],
       ['curl https://a.test/ && curl https://a.test/2', 'shell operator "&&" is not supported: put each curl command on its own line'],
     ];
-    for (const [command, message] of cases) expect(importIssues(() => planFromCurl(command)), command).toEqual([{ path: 'command 1', message }]);
+    for (const [command, message] of cases) withMessage(command, () => expect(importIssues(() => planFromCurl(command))).toEqual([{ path: 'command 1', message }]));
     expect(importIssues(() => planFromCurl('  \n# nothing\n'))).toEqual([{ path: '', message: 'no curl command found' }]);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { HarSchema, PlanImportError, planFromHar } from '../src/index.js';
 import { fixture, importIssues, plan } from './support.js';
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { LegacyPlanSchema, planFromLegacyDocument } from '../src/index.js';
 import { fixture, importIssues, plan } from './support.js';
 
@@ -181,7 +182,7 @@ describe('planFromLegacyDocument', () => {
       [{ name: 'Checkout', nodes: [{ id: 'n1', type: 'start', next: 'n2' }, { id: 'n2', type: 'getRequest', data: { url: 'http://a.test/' } }] }, at('testPlan', 'required: the tree, a list of nodes from the startNode')],
       ['not a plan', at('', expect.stringContaining('expected object'))],
     ];
-    for (const [input, issues] of cases) expect(importIssues(() => planFromLegacyDocument(input)), JSON.stringify(input)).toEqual(issues);
+    for (const [input, issues] of cases) withMessage(JSON.stringify(input), () => expect(importIssues(() => planFromLegacyDocument(input))).toEqual(issues));
   });
 
   it('refuses a tree nested too deep or too large before walking it', () => {

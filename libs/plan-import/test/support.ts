@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PlanSchema, type Plan } from '@loadtest/protocol';
-import { expect } from 'vitest';
+import { expect } from '@jest/globals';
 import { PlanImportError } from '../src/index.js';
 
 /** A JSON fixture, relative to this folder. */

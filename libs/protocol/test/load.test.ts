@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { constantLoad, fieldIssues, LoadRequestSchema, StoredLoadSchema } from '../src/index.js';
 
 const pathsOf = (input: unknown): string[] => {

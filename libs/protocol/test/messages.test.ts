@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { brokerNames, parseMasterToWorker, parseWorkerToMaster, PROTOCOL_VERSION, type RunWindow } from '../src/index.js';
 
 const window: RunWindow = {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { attachmentText, feederFormat, FeederDataError, jsonPathProblem, parseTemplate, readFeederData, regexProblem, scanTemplate, TemplateError, templateVariables } from '../src/index.js';
 
 describe('templates: ${name}, ${feeder.column}, $${ for a literal', () => {
@@ -24,7 +25,7 @@ describe('templates: ${name}, ${feeder.column}, $${ for a literal', () => {
   it('refuses an unterminated ${ and references of neither form, telling where', () => {
     expect(() => templateVariables('Bearer ${token')).toThrow(new TemplateError('unterminated "${" at character 8 (write "$${" for a literal "${")', 7));
     for (const bad of ['${}', '${ token }', '${1st}', '${a-b}', '${users.}', '${.email}']) {
-      expect(() => parseTemplate(bad), bad).toThrow(TemplateError);
+      withMessage(bad, () => expect(() => parseTemplate(bad)).toThrow(TemplateError));
     }
     const { parts, problems } = scanTemplate('${ok} ${bad name} ${also');
     expect(problems.map((p) => p.offset)).toEqual([6, 18]);
@@ -81,7 +82,7 @@ describe('feeder data', () => {
 describe('JSONPath and regular expression checks', () => {
   it('accepts RFC 9535 paths, filters and functions included', () => {
     for (const path of ['$', '$.token', '$.items[0].id', "$['a b']", '$..id', '$.items[?@.price < 10].name', '$.items[-1:]', '$[?length(@.tags) > 2]']) {
-      expect(jsonPathProblem(path), path).toBeUndefined();
+      withMessage(path, () => expect(jsonPathProblem(path)).toBeUndefined());
     }
   });
 

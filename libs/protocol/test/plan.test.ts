@@ -1,12 +1,13 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { feederOnExhausted, fieldIssues, formatPath, httpSteps, PlanSchema, type Plan } from '../src/index.js';
 
 const BASE = 'http://127.0.0.1:3000/api';
 
 function issuesOf(input: unknown) {
   const result = PlanSchema.safeParse(input);
-  expect(result.success, 'the plan should be refused').toBe(false);
+  withMessage('the plan should be refused', () => expect(result.success).toBe(false));
   return result.success ? [] : fieldIssues(result.error);
 }
 
@@ -450,7 +451,7 @@ describe('PlanSchema: every issue names a real field', () => {
     for (const { what, input } of CASES) {
       const result = PlanSchema.safeParse(input);
       for (const issue of result.success ? [] : result.error.issues) {
-        expect(namesAField(input, issue.path, issue.message), `${what}: ${formatPath(issue.path)}: ${issue.message}`).toBe(true);
+        withMessage(`${what}: ${formatPath(issue.path)}: ${issue.message}`, () => expect(namesAField(input, issue.path, issue.message)).toBe(true));
       }
     }
   });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseShareId, parseWorkerToMaster, PROTOCOL_VERSION, shareId } from '../src/index.js';
 
 describe('share parts', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { LiveWorkerStateEventSchema, PROTOCOL_VERSION, SOCKET_EVENTS, WorkerResourceSchema } from '../src/index.js';
 
 describe('worker state over REST and Socket.IO', () => {

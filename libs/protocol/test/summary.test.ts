@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { RunSummarySchema, StepSummarySchema, type StepSummary } from '../src/index.js';
 
 const step: StepSummary = {

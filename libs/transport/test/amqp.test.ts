@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { brokerNames, PROTOCOL_VERSION } from '@loadtest/protocol';
 import amqplib from 'amqplib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { AmqpMasterTransport, AmqpWorkerTransport, type WorkerTransport } from '../src/index.js';
 import { AMQP_URL, assignMessage, memoryLogger, until } from './helpers.js';
 import { transportContract } from './transport-contract.js';

@@ -1,5 +1,5 @@
 import type { WorkerToMaster } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { InProcessHub, PortWorkerTransport, type WorkerTransport } from '../src/index.js';
 import { memoryLogger, windowMessage } from './helpers.js';
 import { transportContract } from './transport-contract.js';

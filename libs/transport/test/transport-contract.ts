@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import type { MasterTransport, WorkerTransport } from '../src/index.js';
 import { assignMessage, memoryLogger, until, windowMessage } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseCommandLine } from '../src/generator/options.js';
 
 describe('generator benchmark command line', () => {
@@ -14,7 +14,7 @@ describe('generator benchmark command line', () => {
       targetCpu: 1,
       quietCores: 0.3,
       quietWaitS: 600,
-      quietPattern: 'vitest|ci/run|bench:ingest',
+      quietPattern: 'jest|ci/run|bench:ingest',
       profileDuration: 10,
       install: true,
       out: 'bench-results/generator.json',

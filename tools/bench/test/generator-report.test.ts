@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ProfileDigest } from '../src/ingest/profile.js';
 import type { Tool } from '../src/generator/ipc.js';
 import { buildReport, describeLimits, formatTable, pairedRatios, profiledRun, summarizeTool, type RunRecord } from '../src/generator/report.js';
@@ -88,7 +88,7 @@ describe('generator benchmark report', () => {
     const calm = String(buildReport(RUNS, CTX).limits);
     expect(calm).toMatch(/nginx was not the bottleneck: at most 0\.80 of its core/);
     expect(calm).toMatch(/quiet before every run/);
-    const noisy = RUNS.map((r, i) => (i === 0 ? { ...r, quiet: { quiet: false, waitedS: 600, busyCores: 1.2, blockers: ['1 vitest'] } } : r));
+    const noisy = RUNS.map((r, i) => (i === 0 ? { ...r, quiet: { quiet: false, waitedS: 600, busyCores: 1.2, blockers: ['1 jest'] } } : r));
     expect(String(buildReport(noisy, CTX).limits)).toMatch(/NOT quiet before 1 run\(s\) \(worker round 1: 1\.20 cores busy, 1 heavy process\(es\)\)/);
   });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { max, median, min, ratio, round, spread } from '../src/generator/stats.js';
 
 describe('generator benchmark figures', () => {

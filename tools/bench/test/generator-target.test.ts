@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseDriverOutput, RESULT_PREFIX, type DriverResult } from '../src/generator/ipc.js';
 import { nginxConfig } from '../src/generator/nginx.js';
 import { parsePerCpuStat, parsePpid, usageBetween, type CpuSample } from '../src/generator/proc.js';

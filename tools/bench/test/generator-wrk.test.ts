@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseCpuTimeLine, parseWrkOutput, parseWrkTime } from '../src/generator/wrk.js';
 import { wrkArgs } from '../src/generator/tools.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { SecondPublished } from '../src/ingest/ipc.js';
 import { medianOfSeconds, windowToSocketLatency } from '../src/ingest/latency.js';
 import type { ReceivedWindow } from '../src/ingest/live-clients.js';

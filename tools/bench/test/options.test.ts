@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_LADDER, parseCommandLine } from '../src/ingest/options.js';
 
 describe('command line', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { groupCores, groupPeakCores, parseProcStat, parseSystemStat, parseVmRss, samplesBetween, systemCores, type Sample } from '../src/ingest/proc.js';
 
 describe('/proc parsing', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { areaOf, digestCpuProfile, rangeFromWallClock } from '../src/ingest/profile.js';
 
 describe('CPU profile digest', () => {

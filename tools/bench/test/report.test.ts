@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { buildReport, judgeStep, type StepResult } from '../src/ingest/report.js';
 
 function step(workers: number, overrides: { cpu?: number; p99?: number; stored?: number; state?: string } = {}): StepResult {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { bytesPerWorkerHour, cpuCores, linearFit, max, mean, percentile, round, splitEvenly, xAt } from '../src/ingest/stats.js';
 
 describe('percentile (nearest rank)', () => {

@@ -1,5 +1,5 @@
 import { decodeWindowBase64, windowTotals } from '@loadtest/metrics';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { defaultProfile, generateEncodedWindow, mulberry32, WindowPool } from '../src/ingest/window-gen.js';
 
 describe('window generator', () => {

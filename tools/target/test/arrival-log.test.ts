@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ArrivalLog, startTarget, type ArrivalSecond, type TargetServer } from '../src/index.js';
 
 describe('ArrivalLog', () => {
@@ -62,8 +62,8 @@ describe('target arrivals endpoint', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('reports what it received per second over HTTP, excluding its own stats calls', async () => {
     await fetch(`${target.url}/__stats`, { method: 'DELETE' });

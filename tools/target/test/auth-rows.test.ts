@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTarget, TARGET_PASSWORD, type TargetServer, type TargetStats } from '../src/index.js';
 
 describe('mock target: login, a protected route and rows', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   const stats = async () => (await (await fetch(`${target.url}/__stats`)).json()) as TargetStats;
 

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { startTarget, type ArrivalSecond, type TargetServer } from '../src/index.js';
 
 describe('target pause', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   /** GETs `path` and resolves with when the response had been read, in epoch ms, and its latency. */
   const timed = async (path: string) => {
@@ -64,8 +65,8 @@ describe('target pause', () => {
   it('refuses a pause that is not from 1 to 60000 ms', async () => {
     for (const query of ['?ms=0', '?ms=60001', '?ms=1.5', '?ms=-5', '?ms=abc', '']) {
       const res = await fetch(`${target.url}/__pause${query}`, { method: 'POST' });
-      expect(res.status, query).toBe(400);
-      expect(await res.text(), query).toMatch(/\bms\b/);
+      withMessage(query, () => expect(res.status).toBe(400));
+      await withMessage(query, async () => expect(await res.text()).toMatch(/\bms\b/));
     }
     expect((await fetch(`${target.url}/__pause?ms=10`)).status).toBe(405);
     for (const ms of [0, 60_001, 1.5, Number.NaN]) expect(() => target.pause(ms)).toThrow(RangeError);

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTarget, type TargetServer } from '../src/index.js';
 
 describe('mock target', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('serves its routes and counts each request it served', async () => {
     await fetch(`${target.url}/__stats`, { method: 'DELETE' });

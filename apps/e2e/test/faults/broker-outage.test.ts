@@ -1,6 +1,7 @@
 import type { RunResource, Timeline, WorkerList, WorkerState } from '@loadtest/protocol';
 import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
 import type { BrokerNode } from './broker-node.js';
 import {
@@ -71,7 +72,7 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
       scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
       onWorkerLoss: 'rebalance',
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     expect(started.body.workers.map((w) => w.workerId)).toEqual(WORKERS);
     const runId = started.body.id;
     const startMs = Date.parse(started.body.startAt!);
@@ -140,9 +141,9 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
 
     // The outage is shorter than WORKER_LOST_AFTER_MS: missing at most, never lost, never a share handed on.
     expect(stateChanges.filter((r) => r.state === 'lost').map((r) => r.workerId)).toEqual([]);
-    for (const [id, states] of seenStates) expect([...states], id).not.toContain('lost');
+    for (const [id, states] of seenStates) withMessage(id, () => expect([...states]).not.toContain('lost'));
 
-    expect(run.state, run.error ?? '').toBe('finished');
+    withMessage(run.error ?? '', () => expect(run.state).toBe('finished'));
     expect(run.error).toBeNull();
     expect(run.workers.map((w) => [w.workerId, w.state])).toEqual(WORKERS.map((id) => [id, 'finished']));
     // Ended once the buffered windows were in, without waiting for a watchdog.
@@ -150,9 +151,9 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
 
     // Every window stored, once: seq 0..n-1 per worker, n being what the worker reported; one per second.
     for (const id of WORKERS) {
-      expect(shares.find((s) => s.workerId === id)?.windowsReported, id).toBe(DURATION);
-      expect(byWorker.get(id)?.seqs, id).toEqual(range(0, DURATION));
-      expect(byWorker.get(id)?.seconds, id).toEqual(range(0, DURATION));
+      withMessage(id, () => expect(shares.find((s) => s.workerId === id)?.windowsReported).toBe(DURATION));
+      withMessage(id, () => expect(byWorker.get(id)?.seqs).toEqual(range(0, DURATION)));
+      withMessage(id, () => expect(byWorker.get(id)?.seconds).toEqual(range(0, DURATION)));
     }
     expect(timeline.points.map((p) => [p.second, p.workers])).toEqual(range(0, DURATION).map((s) => [s, WORKERS.length]));
     expect(run.summary).toEqual(summaryOf(stored));
@@ -165,7 +166,7 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
     expect(during.length).toBeGreaterThanOrEqual(10);
     expect(after.length).toBeGreaterThanOrEqual(2);
     for (const [name, seconds] of [['before', before], ['during', during], ['after', after]] as const) {
-      expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE), `${name} the outage`).toBeLessThanOrEqual(RATE * 0.1);
+      withMessage(`${name} the outage`, () => expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1));
     }
   }, 150_000);
 });

@@ -1,6 +1,7 @@
 import type { RunResource, WorkerList } from '@loadtest/protocol';
 import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { onTestFinished, withMessage } from '@loadtest/jest';
 import { api, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
@@ -58,7 +59,7 @@ describe('fault: master kill -9 and restart', () => {
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
       scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration, maxVUs: MAX_VUS }],
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     return { runId: started.body.id, workerIds: started.body.workers.map((w) => w.workerId), startMs: Date.parse(started.body.startAt!), endMs: Date.parse(started.body.startAt!) + duration * 1000 };
   };
 
@@ -126,7 +127,7 @@ describe('fault: master kill -9 and restart', () => {
       ].join('\n  '),
     );
 
-    expect(run.state, run.error ?? '').toBe('finished');
+    withMessage(run.error ?? '', () => expect(run.state).toBe('finished'));
     for (const share of shares) {
       expect(share.state).toBe('finished');
       expect(share.windowsReported).toBe(duration);
@@ -141,7 +142,7 @@ describe('fault: master kill -9 and restart', () => {
     expect(down.length).toBeGreaterThanOrEqual(2);
     // On a busy machine the new master (compiled at its start) may be up only after the planned end: the run still
     // finishes whole, from what the broker held; the rate after it is checked when there were seconds after it.
-    if (readyAt < endMs - 3000) expect(after.length, 'the run went on after the new master was up').toBeGreaterThanOrEqual(2);
+    if (readyAt < endMs - 3000) withMessage('the run went on after the new master was up', () => expect(after.length).toBeGreaterThanOrEqual(2));
     for (const seconds of [before, down, after].filter((s) => s.length > 0)) expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
   }, 120_000);
 

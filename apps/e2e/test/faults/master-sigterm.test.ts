@@ -1,7 +1,8 @@
 import type { RunResource } from '@loadtest/protocol';
 import type { TargetServer } from '@loadtest/target';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
@@ -59,7 +60,7 @@ describe('fault: SIGTERM of the master', () => {
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
       scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration, maxVUs: MAX_VUS }],
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     const startMs = Date.parse(started.body.startAt!);
     return { runId: started.body.id, startMs, endMs: startMs + duration * 1000 };
   };
@@ -155,7 +156,7 @@ describe('fault: SIGTERM of the master', () => {
     expect(exitedAt - signalledAt).toBeGreaterThanOrEqual(2000);
     expect(exitedAt - signalledAt).toBeLessThan(6000);
     expect(stateBetween).toBe('running');
-    expect(run.state, run.error ?? '').toBe('finished');
+    withMessage(run.error ?? '', () => expect(run.state).toBe('finished'));
     for (const share of shares) {
       expect(share.windowsReported).toBe(duration);
       expect(byWorker.get(share.workerId)!.seqs).toEqual(range(0, duration));

@@ -1,6 +1,7 @@
 import type { RunResource } from '@loadtest/protocol';
 import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
@@ -68,7 +69,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
       scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
       onWorkerLoss: 'rebalance',
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     expect(started.body.workers.map((w) => w.workerId)).toEqual(WORKERS);
     const runId = started.body.id;
     const startMs = Date.parse(started.body.startAt!);
@@ -114,7 +115,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
       ].join('\n  '),
     );
 
-    expect(run.state, run.error ?? '').toBe('finished');
+    withMessage(run.error ?? '', () => expect(run.state).toBe('finished'));
     // Who took which part: each survivor runs part 1, a consecutive piece of the lost third, under `<worker>~1`.
     const lost = run.workers.find((w) => w.shareId === VICTIM)!;
     expect(lost.state).toBe('lost');
@@ -145,7 +146,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
     expect(Math.abs(median(before.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * TOLERANCE);
     expect(gap.length).toBeGreaterThanOrEqual(1);
     expect(Math.abs(median(gap.map((s) => s.arrivals)) - (RATE * 2) / 3)).toBeLessThanOrEqual(RATE * 0.1);
-    expect(backAt - declaredLostAt, 'time from the loss being declared to the planned rate').toBeLessThanOrEqual(RECOVERY_MS);
+    withMessage('time from the loss being declared to the planned rate', () => expect(backAt - declaredLostAt).toBeLessThanOrEqual(RECOVERY_MS));
     expect(settled.length).toBeGreaterThanOrEqual(4);
     expect(Math.abs(median(settled.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * TOLERANCE);
   }, 150_000);

@@ -1,6 +1,7 @@
 import type { RunResource } from '@loadtest/protocol';
 import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
@@ -68,7 +69,7 @@ describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
       scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
       onWorkerLoss: 'rebalance',
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     expect(started.body.workers.map((w) => w.workerId)).toEqual([SURVIVOR, VICTIM]);
     const runId = started.body.id;
     const startMs = Date.parse(started.body.startAt!);
@@ -81,7 +82,7 @@ describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
     // the current second is lost with the process.
     const killSecond = Math.max(4, Math.ceil((Date.now() - startMs) / 1000));
     const killAt = startMs + killSecond * 1000 + 500;
-    expect(endMs - killAt, 'time left in the run for the loss and the takeover').toBeGreaterThanOrEqual(10_000);
+    withMessage('time left in the run for the loss and the takeover', () => expect(endMs - killAt).toBeGreaterThanOrEqual(10_000));
     await sleep(killAt - Date.now());
     const killedAt = Date.now();
     await workers.get(VICTIM)!.stop('SIGKILL');
@@ -125,7 +126,7 @@ describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
       ].join('\n  '),
     );
 
-    expect(run.state, run.error ?? '').toBe('finished');
+    withMessage(run.error ?? '', () => expect(run.state).toBe('finished'));
     expect(run.workers.map((w) => [w.workerId, w.state])).toEqual([
       [SURVIVOR, 'finished'],
       [VICTIM, 'lost'],

@@ -1,6 +1,7 @@
 import type { RunResource } from '@loadtest/protocol';
 import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
 import {
   arrivalsWithin,
@@ -66,7 +67,7 @@ describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
       scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
     });
-    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     expect(started.body.workers.map((w) => w.workerId)).toEqual([STAYING, LEAVING]);
     const runId = started.body.id;
     const startMs = Date.parse(started.body.startAt!);
@@ -112,7 +113,7 @@ describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
 
     expect(exitCode).toBe(0);
     expect(exitedAt - signalledAt).toBeLessThan(5000);
-    expect(run.state, run.error ?? '').toBe('finished');
+    withMessage(run.error ?? '', () => expect(run.state).toBe('finished'));
     expect(run.workers.map((w) => [w.workerId, w.state])).toEqual([
       [STAYING, 'finished'],
       [LEAVING, 'left'],

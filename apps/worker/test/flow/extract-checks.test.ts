@@ -1,5 +1,5 @@
 import { CheckSchema, ExtractSchema } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { compileCheck } from '../../src/flow/checks.js';
 import { compileExtract } from '../../src/flow/extract.js';
 import { FlowResponse } from '../../src/flow/response.js';

@@ -1,6 +1,6 @@
 import { evenSegments, splitSegment, type Segment } from '@loadtest/execution';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseFeederRows } from '../../src/flow/feeders/parse-rows.js';
 import { rowCursor } from '../../src/flow/feeders/row-cursor.js';
 import { connectionRows, segmentRows } from '../../src/flow/feeders/row-split.js';

@@ -2,7 +2,7 @@ import { decodeWindowBase64, summarize } from '@loadtest/metrics';
 import { PlanSchema, PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario, type Segment } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ShareRun } from '../../src/load/share-run.js';
 import { ThreadedShareRun } from '../../src/load/threads/threaded-share-run.js';
 
@@ -38,8 +38,8 @@ describe('a flow on a ShareRun, against the mock target', () => {
   let target: TargetServer;
   beforeAll(async () => {
     target = await startTarget();
-  });
-  afterAll(() => target.close());
+  }, 10_000);
+  afterAll(() => target.close(), 10_000);
 
   it('logs in, extracts the token, calls /protected with it: no 401, every check passed', async () => {
     target.resetStats();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { compileFlow, type CompiledHttp } from '../../src/flow/compile.js';
 import { isPlainSequence } from '../../src/flow/fast-path.js';
 import { renderRequest, requestTarget, UnsendableRequest } from '../../src/flow/http-request.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { Scope } from '../../src/flow/scope.js';
 import { compileTemplate, isTemplated, renderTemplate } from '../../src/flow/template.js';
 

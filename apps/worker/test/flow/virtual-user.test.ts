@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { compileFlow, type CompiledHttp } from '../../src/flow/compile.js';
 import { FlowResponse } from '../../src/flow/response.js';
 import { thinkMs } from '../../src/flow/think.js';

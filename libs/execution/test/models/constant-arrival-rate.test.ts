@@ -1,5 +1,5 @@
 import { ConstantArrivalRateSchema, fieldIssues } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { modelDuration, plannedArrivals, plannedVus } from '../../src/index.js';
 
 describe('constant-arrival-rate', () => {

@@ -1,5 +1,5 @@
 import { fieldIssues, RampingArrivalRateSchema } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { modelDuration, plannedArrivals } from '../../src/index.js';
 
 describe('ramping-arrival-rate', () => {

@@ -1,5 +1,5 @@
 import { fieldIssues, RampingVusSchema } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { modelDuration, plannedVus } from '../../src/index.js';
 
 describe('ramping-vus', () => {

@@ -16,7 +16,7 @@ Options
   --target-cpu <n>        CPU nginx is pinned to (default 1)
   --quiet-cores <n>       before each run, wait until fewer than this many cores are busy (over 2 s) … (default 0.3)
   --quiet-wait-s <s>      … and no process matches --quiet-pattern, but at most this long; 0 does not wait (default 600)
-  --quiet-pattern <re>    pgrep -f pattern of heavy work to wait out (default "vitest|ci/run|bench:ingest")
+  --quiet-pattern <re>    pgrep -f pattern of heavy work to wait out (default "jest|ci/run|bench:ingest")
   --profile-duration <s>  after the rounds, one extra run each of the worker and of autocannon under the V8 CPU
                           profiler (not counted), to show where the time goes; 0: none (default 10)
   --no-install            do not install missing nginx/wrk (apt-get) — fail instead
@@ -73,7 +73,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     targetCpu: values['target-cpu'] ?? '1',
     quietCores: values['quiet-cores'] ?? '0.3',
     quietWaitS: values['quiet-wait-s'] ?? '600',
-    quietPattern: values['quiet-pattern'] ?? 'vitest|ci/run|bench:ingest',
+    quietPattern: values['quiet-pattern'] ?? 'jest|ci/run|bench:ingest',
     profileDuration: values['profile-duration'] ?? '10',
     install: !(values['no-install'] ?? false),
     out: values.out ?? 'bench-results/generator.json',
