@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { loadRequestShape, refineLoadRequest, ReportBucketSchema, RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
-import { PlanObjectSchema, PlanSchema } from './plan/index.js';
+import { PlanObjectSchema, StoredPlanSchema } from './plan/index.js';
+import { storedTextEverywhere } from './stored-text.js';
 import { SegmentSchema } from './load-models/index.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
 import { ThresholdOutcomeSchema, ThresholdSpecSchema, VerdictSchema } from './thresholds.js';
@@ -11,8 +12,8 @@ const timestamp = z.iso.datetime();
 export const IdParamsSchema = z.object({ id: z.string().uuid({ error: 'must be a UUID' }) });
 export type IdParams = z.infer<typeof IdParamsSchema>;
 
-/** Body of `POST /plans` and `PUT /plans/:id`. */
-export const PlanBodySchema = PlanSchema;
+/** Body of `POST /plans` and `PUT /plans/:id`: a plan whose every string can be stored (see stored-text.ts). */
+export const PlanBodySchema = StoredPlanSchema;
 export type PlanBody = z.infer<typeof PlanBodySchema>;
 
 /** A stored plan: the plan in its v1 form (older plans are read as v1), with its id and times. */
@@ -33,6 +34,8 @@ export const StartRunBodySchema = z
     thresholds: z.array(ThresholdSpecSchema).max(50).default([]),
   })
   .superRefine(refineLoadRequest)
+  // Stored with the run (load, thresholds): every string is one line, without control characters.
+  .superRefine(storedTextEverywhere())
   .meta({ id: 'StartRun' });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
