@@ -228,6 +228,8 @@ const payload = (path: string, type: string | undefined): fc.Arbitrary<string | 
         'name: cyclic\nbaseUrl: http://127.0.0.1:9\nsteps:\n  - {name: a, method: POST, url: /, body: {json: &j {self: *j}}}\n',
         deepPlan(5000),
         deepPlan(200_000),
+        JSON.stringify({ commands: `curl http://127.0.0.1:9/ --json '${'['.repeat(100_000)}${']'.repeat(100_000)}'` }),
+        JSON.stringify({ commands: `curl http://127.0.0.1:9/ --json '${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}'` }),
         'a: &x [1]\nb: *x\nc: *x\n'.repeat(300),
         '--- a\n--- b',
         '!!binary AAAA',

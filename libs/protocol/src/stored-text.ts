@@ -61,6 +61,18 @@ export interface StoredTextProblem {
  */
 export const MAX_STORED_DEPTH = 128;
 
+/** Whether a JSON value nests arrays or objects more than `limit` levels deep (iterative: it may nest far deeper than the stack allows). */
+export function nestsDeeperThan(root: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Every string of a JSON value (object keys too) that cannot be stored as the
  * kind `kindAt` gives it, with its path; one problem per string; and a value
