@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
 
-/** A write route as the OpenAPI document lists it: `POST /api/v1/plans/{id}/runs`. */
+/** A route (a write route, or a read one for its path and query) as the OpenAPI document lists it: `POST /api/v1/plans/{id}/runs`. */
 export interface WriteRoute {
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** With `{param}` placeholders. */
   path: string;
   /** The query parameters the route documents, fuzzed by name as well as at random. */

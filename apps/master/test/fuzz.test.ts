@@ -12,17 +12,19 @@ import { createTestDatabase, RecordingTransport, silent, type TestDatabase } fro
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_202);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 5000);
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete'] as const;
+/** Fewer: a read route has only its path and query to fuzz. */
+const READ_REQUESTS = Math.ceil(REQUESTS / 5);
 
 interface OpenApiOperation {
   parameters?: { in: string; name: string }[];
 }
 
-/** Every write route of the app, from its OpenAPI document: a route added later is fuzzed without a change here. */
-function writeRoutes(master: Master): WriteRoute[] {
+/** Every write route (or, with `['get']`, read route) of the app, from its OpenAPI document: a route added later is fuzzed without a change here. */
+function writeRoutes(master: Master, methods: readonly string[] = WRITE_METHODS): WriteRoute[] {
   const spec = master.app.swagger() as { paths: Record<string, Partial<Record<string, OpenApiOperation>>> };
   const routes: WriteRoute[] = [];
   for (const [path, operations] of Object.entries(spec.paths)) {
-    for (const method of WRITE_METHODS) {
+    for (const method of methods) {
       const operation = operations[method];
       if (!operation) continue;
       const queryNames = (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
@@ -130,5 +132,33 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
       await newPlan();
     },
     300_000,
+  );
+  it(
+    `answers no fuzzed path or query of a read route with a 5xx (${READ_REQUESTS} requests, seed ${SEED})`,
+    async () => {
+      // The run and the plans the first test left are there to be read; the socket and docs routes take no query.
+      const routes = writeRoutes(master, ['get']).filter((route) => route.path.startsWith('/api/v1/') && !route.path.endsWith('/stream'));
+      expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/runs/{id}/timeline', '/api/v1/runs/{id}/summary', '/api/v1/plans/{id}']));
+      const plans = (await master.app.inject({ method: 'GET', url: '/api/v1/plans' })).json<{ items: PlanResource[] }>().items;
+      const runs = (await Promise.all(plans.map(async (plan) => (await master.app.inject({ method: 'GET', url: `/api/v1/plans/${plan.id}/runs` })).json<{ items: { id: string }[] }>().items))).flat();
+      const planIds = plans.map((plan) => plan.id);
+      const runIds = [...runs.map((run) => run.id), '00000000-0000-4000-8000-000000000000'];
+      const failures: string[] = [];
+      for (const [i, request] of fc.sample(fuzzRequests(routes), { numRuns: READ_REQUESTS, seed: SEED }).entries()) {
+        const url = request.url.replaceAll('{plan}', planIds[i % planIds.length]!).replaceAll('{run}', runIds[i % runIds.length]!);
+        const response = await master.app.inject({ method: 'GET', url });
+        if (response.statusCode >= 500) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\nGET ${url}`);
+      }
+      if (failures.length > 0) report(`fuzz: ${failures.length} answers >= 500 to reads (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
+      expect(failures.length, failures.slice(0, 3).join('\n\n')).toBe(0);
+      // A name the database is asked for, with a NUL in it, of a run that exists: a 400 naming the field.
+      for (const path of ['timeline', 'summary']) {
+        const response = await master.app.inject({ method: 'GET', url: `/api/v1/runs/${runIds[0]!}/${path}?worker=w%00&name=a` });
+        expect(response.statusCode, response.body).toBe(400);
+        expect(response.json<{ issues: unknown[] }>().issues).toEqual([{ path: 'worker', message: 'must not contain control characters (U+0000 at 1)' }]);
+      }
+      expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    },
+    120_000,
   );
 });
