@@ -1,4 +1,4 @@
-import { fieldIssues, PlanSchema, type Plan, type RequestBody, type Step } from '@loadtest/protocol';
+import { fieldIssues, MAX_STORED_DEPTH, nestsDeeperThan, PlanSchema, type Plan, type RequestBody, type Step } from '@loadtest/protocol';
 import { PlanImportError } from './errors.js';
 
 /** Longest step name a plan takes. */
@@ -175,9 +175,11 @@ export function convertBody(text: string, contentType: string | undefined): Conv
   return { body: { text }, defaultContentType: false };
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+/** JSON too deep for a plan (it could not be stored) is not read as JSON: it is kept as text, sent as recorded. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value = JSON.parse(text) as unknown;
+    return nestsDeeperThan(value, MAX_STORED_DEPTH) ? { ok: false } : { ok: true, value };
   } catch {
     return { ok: false };
   }

@@ -1,6 +1,6 @@
 import type { Condition, HttpMethod, Plan, RequestBody, Step } from '@loadtest/protocol';
 import { z } from 'zod';
-import { finishPlan, isHttpUrl, MAX_STEPS, splitUrl, StepNames } from './common.js';
+import { finishPlan, isHttpUrl, MAX_STEPS, parseJson, splitUrl, StepNames } from './common.js';
 import { PlanImportError } from './errors.js';
 import { httpStep, thinkStep } from './steps.js';
 
@@ -360,9 +360,6 @@ function uniquelyNamed(step: Step, seen: Set<string>, names: StepNames): Step {
  */
 function legacyBody(text: string | null | undefined): { body: RequestBody; contentType?: string } | undefined {
   if (text === undefined || text === null || text.trim() === '') return undefined;
-  try {
-    return { body: { json: JSON.parse(text) as unknown } };
-  } catch {
-    return { body: { text }, contentType: 'text/plain' };
-  }
+  const json = parseJson(text);
+  return json.ok ? { body: { json: json.value } } : { body: { text }, contentType: 'text/plain' };
 }

@@ -1,5 +1,6 @@
 export * from './version.js';
 export * from './issues.js';
+export * from './stored-text.js';
 export * from './plan/index.js';
 export * from './load.js';
 export * from './load-models/index.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { loadRequestShape, refineLoadRequest, ReportBucketSchema, RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
-import { PlanObjectSchema, PlanSchema } from './plan/index.js';
+import { PlanObjectSchema, StoredPlanSchema } from './plan/index.js';
+import { storedText, storedTextEverywhere } from './stored-text.js';
 import { SegmentSchema } from './load-models/index.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
 import { ThresholdOutcomeSchema, ThresholdSpecSchema, VerdictSchema } from './thresholds.js';
@@ -11,8 +12,8 @@ const timestamp = z.iso.datetime();
 export const IdParamsSchema = z.object({ id: z.string().uuid({ error: 'must be a UUID' }) });
 export type IdParams = z.infer<typeof IdParamsSchema>;
 
-/** Body of `POST /plans` and `PUT /plans/:id`. */
-export const PlanBodySchema = PlanSchema;
+/** Body of `POST /plans` and `PUT /plans/:id`: a plan whose every string can be stored (see stored-text.ts). */
+export const PlanBodySchema = StoredPlanSchema;
 export type PlanBody = z.infer<typeof PlanBodySchema>;
 
 /** A stored plan: the plan in its v1 form (older plans are read as v1), with its id and times. */
@@ -33,6 +34,8 @@ export const StartRunBodySchema = z
     thresholds: z.array(ThresholdSpecSchema).max(50).default([]),
   })
   .superRefine(refineLoadRequest)
+  // Stored with the run (load, thresholds): every string is one line, without control characters.
+  .superRefine(storedTextEverywhere())
   .meta({ id: 'StartRun' });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
@@ -125,13 +128,16 @@ export type TimelinePoint = z.infer<typeof TimelinePointSchema>;
 export const TIMELINE_BUCKETS = { '1s': 1, '5s': 5, '1m': 60 } as const;
 export type TimelineBucket = keyof typeof TIMELINE_BUCKETS;
 
+/** A name given in a query: the database is asked for it, and cannot take a NUL. */
+const queryText = z.string().min(1).superRefine(storedText('line')).optional();
+
 export const TimelineQuerySchema = z.object({
   /** The bucket; by default the run's own (`load.reportEvery`: 1m for a SOAK, else 1s). */
   step: ReportBucketSchema.optional(),
   /** Only this named step (request) of the plan. */
-  name: z.string().min(1).optional(),
+  name: queryText,
   /** Only this worker. */
-  worker: z.string().min(1).optional(),
+  worker: queryText,
 });
 export type TimelineQuery = z.infer<typeof TimelineQuerySchema>;
 
@@ -146,8 +152,8 @@ export const SummaryQuerySchema = z
     from: z.coerce.number().int().min(0).optional(),
     /** Second to stop before (exclusive). */
     to: z.coerce.number().int().min(0).optional(),
-    name: z.string().min(1).optional(),
-    worker: z.string().min(1).optional(),
+    name: queryText,
+    worker: queryText,
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['to'] });
 export type SummaryQuery = z.infer<typeof SummaryQuerySchema>;

@@ -11,8 +11,9 @@ export const YAML_CONTENT_TYPES = ['application/yaml', 'text/yaml', 'application
  * line and column.
  */
 export function parseYamlBody(text: string): unknown {
+  let value: unknown;
   try {
-    return parse(text, { merge: true, maxAliasCount: 100 }) as unknown;
+    value = parse(text, { merge: true, maxAliasCount: 100 }) as unknown;
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     const where = error instanceof YAMLParseError && error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : undefined;
@@ -24,4 +25,35 @@ export function parseYamlBody(text: string): unknown {
     const message = where ? `${where}: ${reason}` : reason;
     throw badRequest(`invalid YAML body: ${message}`, [{ path: '', message }]);
   }
+  if (isCyclic(value)) {
+    const message = 'an alias must not refer to a node that holds it (`a: &x [*x]`): a plan is a tree';
+    throw badRequest(`invalid YAML body: ${message}`, [{ path: '', message }]);
+  }
+  return value;
+}
+
+/** Whether a value holds itself (a YAML alias inside its own anchor): such a plan could be neither validated to its end nor stored as JSON. */
+function isCyclic(root: unknown): boolean {
+  // Depth first, keeping the nodes on the current path: an alias met twice side by side is no cycle.
+  const onPath = new Set<object>();
+  const stack: { node: object; children: unknown[] | undefined }[] = [];
+  const enter = (value: unknown): boolean => {
+    if (value === null || typeof value !== 'object') return false;
+    if (onPath.has(value)) return true;
+    onPath.add(value);
+    stack.push({ node: value, children: undefined });
+    return false;
+  };
+  if (enter(root)) return true;
+  while (stack.length > 0) {
+    const top = stack.at(-1)!;
+    top.children ??= Object.values(top.node).reverse();
+    if (top.children.length === 0) {
+      onPath.delete(top.node);
+      stack.pop();
+    } else if (enter(top.children.pop())) {
+      return true;
+    }
+  }
+  return false;
 }

@@ -4,6 +4,9 @@ import { isV1Body } from './body.js';
 import { AttachmentSchema, FeederSchema } from './data.js';
 import { StepSchema, stepsFromInput } from './steps.js';
 import { planProblems } from './validate.js';
+import { planTextKind } from './plan-text.js';
+import { formatPath } from '../issues.js';
+import { MAX_STORED_DEPTH, storedTextProblems } from '../stored-text.js';
 
 export * from './common.js';
 export * from './body.js';
@@ -14,6 +17,7 @@ export * from './data.js';
 export * from './walk.js';
 export * from './template.js';
 export * from './feeder-data.js';
+export { planTextKind } from './plan-text.js';
 export { jsonPathProblem, planProblems, regexProblem, type PlanPath, type PlanProblem } from './validate.js';
 
 export const PLAN_FORMAT_VERSION = 1 as const;
@@ -97,25 +101,58 @@ function writtenPath(input: unknown, path: readonly PropertyKey[], legacy: boole
 }
 
 /**
- * A plan of format v1, or written before it (`requests`, read as v1 HTTP
- * steps). Steps' kinds are inferred, and HTTP steps written before v1 (`path`,
- * a bare body) read as v1, before validation; problems are named by the
- * fields the author wrote (`requests[0].path`, `steps[1].body`).
+ * A plan read from its input, in either form (see {@link PlanSchema}); with
+ * `storedText`, every string must also be one the database can store and that
+ * makes sense in its field (see {@link planTextKind}): a control character or
+ * NUL is named by the path of its field, once per field.
  */
-export const PlanSchema = z
-  .preprocess((input, ctx) => {
+function planSchema(options: { storedText: boolean }) {
+  return z.preprocess((input, ctx) => {
     if (!isObject(input)) return input;
     const legacy = isLegacyPlan(input);
     const plan = legacy ? fromLegacyPlan(input) : fromInput(input);
+    // The input is walked as written, so these paths are the author's already (`requests[0].path`).
+    const textProblems = options.storedText ? storedTextProblems(input, planTextKind) : [];
+    const flagged = new Set(textProblems.map((problem) => formatPath(problem.path)));
+    for (const problem of textProblems) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input });
+    // Too deep to store, and too deep to walk again at every step of the path: nothing more is checked.
+    if (textProblems.some((problem) => problem.path.length >= MAX_STORED_DEPTH)) return plan;
     const result = ValidatedPlanSchema.safeParse(plan);
     if (!result.success) {
       // Issues raised here end the parse before the schema below sees the plan. A valid plan is parsed twice
       // (here, then below, which gives the output and the OpenAPI schema): plans are small, and rarely parsed.
       for (const issue of result.error.issues) {
-        ctx.addIssue({ ...issue, path: writtenPath(input, issue.path, legacy), message: legacy ? issue.message.replace(/\bsteps\[(\d+)\]/g, 'requests[$1]') : issue.message });
+        const path = writtenPath(input, issue.path, legacy);
+        // A field with a control character is told once, by that (its other problems, `must not hold a line break`, follow from it).
+        if (flagged.has(formatPath(path))) continue;
+        ctx.addIssue({ ...issue, path, message: legacy ? issue.message.replace(/\bsteps\[(\d+)\]/g, 'requests[$1]') : issue.message });
       }
     }
     return plan;
-  }, ValidatedPlanSchema)
-  .meta({ id: 'Plan' });
+  }, ValidatedPlanSchema);
+}
+
+/**
+ * A plan of format v1, or written before it (`requests`, read as v1 HTTP
+ * steps). Steps' kinds are inferred, and HTTP steps written before v1 (`path`,
+ * a bare body) read as v1, before validation; problems are named by the
+ * fields the author wrote (`requests[0].path`, `steps[1].body`).
+ *
+ * Reads plans as they were stored (older rows may hold control characters
+ * that {@link StoredPlanSchema} now refuses); what is written goes through
+ * {@link StoredPlanSchema}.
+ */
+export const PlanSchema = planSchema({ storedText: false });
 export type Plan = z.infer<typeof PlanObjectSchema>;
+
+/**
+ * {@link PlanSchema}, and every string storable and sensible in its field
+ * (docs/api-errors.md): no NUL anywhere (PostgreSQL refuses it, in text and in
+ * jsonb), no control character in names, URLs and keys, only tab, line feed and
+ * carriage return in free text. What `POST` and `PUT /plans` take.
+ */
+export const StoredPlanSchema = planSchema({ storedText: true }).meta({
+  id: 'Plan',
+  description:
+    'A test plan (docs/plan-format.md). No string may hold NUL (U+0000) or a lone surrogate; names, URLs, keys and identifiers hold no control character (U+0000–U+001F, U+007F); free text (bodies, attachments, variable, header, query and form values, patterns) may hold tab, line feed and carriage return only.',
+});
