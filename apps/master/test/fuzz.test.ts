@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type PlanResource } from '@loadtest/protocol';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { fuzzRequests, validPlan, type FuzzRequest, type WriteRoute } from './fuzz-requests.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
@@ -55,12 +56,12 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
       timings: { workerMissingAfterMs: 600_000, workerLostAfterMs: 1_200_000, runStartLeadMs: 50, overdueMs: 600_000 },
     });
     await master.app.ready();
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await master?.app.close();
     await db?.drop();
-  });
+  }, 60_000);
 
   it(
     `answers no fuzzed request with a 5xx (${REQUESTS} requests, seed ${SEED}), and the master stays up`,
@@ -123,7 +124,7 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
       report(`fuzz: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
       report(`fuzz: by route ${JSON.stringify(Object.fromEntries([...byRoute].filter(([, counts]) => Object.values(counts).reduce((a, b) => a + b) > 20)), null, 1)}`);
       if (failures.length > 0) report(`fuzz: ${failures.length} answers >= 500 (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
-      expect(failures.length, failures.slice(0, 3).join('\n\n')).toBe(0);
+      withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures.length).toBe(0));
       // Most requests must get past the body parser and into the routes' checks, or the fuzzing proves little.
       expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 3);
 
@@ -150,11 +151,11 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
         if (response.statusCode >= 500) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\nGET ${url}`);
       }
       if (failures.length > 0) report(`fuzz: ${failures.length} answers >= 500 to reads (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
-      expect(failures.length, failures.slice(0, 3).join('\n\n')).toBe(0);
+      withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures.length).toBe(0));
       // A name the database is asked for, with a NUL in it, of a run that exists: a 400 naming the field.
       for (const path of ['timeline', 'summary']) {
         const response = await master.app.inject({ method: 'GET', url: `/api/v1/runs/${runIds[0]!}/${path}?worker=w%00&name=a` });
-        expect(response.statusCode, response.body).toBe(400);
+        withMessage(response.body, () => expect(response.statusCode).toBe(400));
         expect(response.json<{ issues: unknown[] }>().issues).toEqual([{ path: 'worker', message: 'must not contain control characters (U+0000 at 1)' }]);
       }
       expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);

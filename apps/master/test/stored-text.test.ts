@@ -1,5 +1,6 @@
 import { fieldIssues, PlanBodySchema, PlanSchema, planTextKind, StartRunBodySchema, storedText, storedTextProblem, storedTextProblems } from '@loadtest/protocol';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
 import { z } from 'zod';
 
 interface TestPlan {
@@ -49,9 +50,9 @@ describe('stored text rules', () => {
   it('refuses every control character in one line, only tab, LF and CR being allowed in text, and all but NUL in data', () => {
     for (let code = 1; code < 0x20; code++) {
       const c = String.fromCharCode(code);
-      expect(storedTextProblem(`x${c}`, 'line'), `line, U+${code}`).toMatch(/^must not contain control characters \(U\+00[01][0-9A-F] at 1\)$/);
-      expect(storedTextProblem(`x${c}`, 'text'), `text, U+${code}`).toBe(['\t', '\n', '\r'].includes(c) ? undefined : storedTextProblem(`x${c}`, 'line'));
-      expect(storedTextProblem(`x${c}`, 'data'), `data, U+${code}`).toBeUndefined();
+      withMessage(`line, U+${code}`, () => expect(storedTextProblem(`x${c}`, 'line')).toMatch(/^must not contain control characters \(U\+00[01][0-9A-F] at 1\)$/));
+      withMessage(`text, U+${code}`, () => expect(storedTextProblem(`x${c}`, 'text')).toBe(['\t', '\n', '\r'].includes(c) ? undefined : storedTextProblem(`x${c}`, 'line')));
+      withMessage(`data, U+${code}`, () => expect(storedTextProblem(`x${c}`, 'data')).toBeUndefined());
     }
     expect(storedTextProblem('a\u007f', 'line')).toBe('must not contain control characters (U+007F at 1)');
     expect(storedTextProblem('a\u007f', 'text')).toBe('must not contain control characters (U+007F at 1)');
