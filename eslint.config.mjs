@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /**
  * Project boundaries: a lib never imports an app, and apps never import each
@@ -27,7 +28,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/generated', '**/.data', 'bench-results', 'test-results'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       // Project boundaries: a lib never imports an app, apps never import each other.
       '@nx/enforce-module-boundaries': ['error', boundaries(['type:lib'])],
@@ -37,6 +38,12 @@ export default [
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-console': 'error',
     },
+  },
+  {
+    // The dashboard's React components: the rules of hooks.
+    files: ['apps/dashboard/**/*.tsx', 'apps/dashboard/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
   {
     // Tests may start the mock target from tools/ as a fixture, and use the jest helpers; sources may not.

@@ -23,6 +23,8 @@ import { WorkerRegistry } from './workers/registry.js';
 import { startMasterHeartbeat } from './workers/master-heartbeat.js';
 import { workerRoutes } from './workers/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { dashboardDir } from './dashboard/dashboard-dir.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 
 export interface MasterTimings {
   workerMissingAfterMs: number;
@@ -59,6 +61,8 @@ export interface MasterDeps {
   transport: MasterTransport;
   logger: Logger;
   timings?: Partial<MasterTimings>;
+  /** The built dashboard served at `/`; by default found with dashboardDir(), null for none. */
+  dashboardDir?: string | null;
 }
 
 export interface Master {
@@ -161,6 +165,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(dashboardRoutes, { dir: deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir, logger: deps.logger });
   app.get('/health', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
 
   app.addHook('preClose', async () => {

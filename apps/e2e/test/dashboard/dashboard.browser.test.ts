@@ -1,0 +1,129 @@
+import type { PlanResource, RunResource, WorkerList } from '@loadtest/protocol';
+import { startTarget, type TargetServer } from '@loadtest/target';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { api, freePort, REPO_ROOT, runInState, sleep, startCommand, until, type RunningProcess } from '../harness.js';
+
+/** Debian's Chromium (`.ci/run` installs it when missing); playwright-core downloads no browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
+
+/** The figures as the dashboard writes them (apps/dashboard/src/format/figures.ts). */
+const count = (n: number) => n.toLocaleString('en-US');
+const latency = (micros: number | undefined) => (micros === undefined ? '–' : `${(micros / 1000).toFixed(2)} ms`);
+
+/**
+ * The dashboard in a real Chromium, served by a real master started as the README says (`npm start`: embedded
+ * PostgreSQL, in-process transport), with 2 local workers, against tools/target. What the pages show is
+ * compared with the API's own answers.
+ */
+describe('dashboard in Chromium, on npm start (embedded default)', () => {
+  let dataDir: string;
+  let master: RunningProcess;
+  let target: TargetServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let planId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    dataDir = await mkdtemp(join(tmpdir(), 'dashboard-e2e-'));
+    // Run as root, the embedded PostgreSQL runs as `postgres`, which must traverse the data folder.
+    await chmod(dataDir, 0o755);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    target = await startTarget();
+    master = startCommand('npm start', 'npm', ['start'], { PORT: String(port), LOADTEST_DATA_DIR: dataDir, LOCAL_WORKERS: '2', LOCAL_WORKER_THREADS: '1', LOG_LEVEL: 'info', DATABASE_URL: '', AMQP_URL: '' });
+    await master.waitForLog((r) => r.msg === 'master ready', 90_000);
+    await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two local workers online');
+    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', { name: 'dashboard', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
+    expect(plan.status).toBe(201);
+    planId = plan.body.id;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await master?.stop();
+    await target?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  const startRun = async (body: object): Promise<RunResource> => {
+    // A run is refused (409) while a worker is still busy with the previous one: wait for both to be idle.
+    await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two idle workers');
+    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, body);
+    expect(started.status).toBe(201);
+    return started.body;
+  };
+  const figure = (name: string) => page.locator(`[data-figure="${name}"] dd`);
+  const chartPoints = async (title: string) => Number(await page.locator(`[data-chart="${title}"]`).getAttribute('data-points'));
+
+  it('the workers page lists every worker the API lists, in its state', async () => {
+    await page.goto(`${base}/workers`);
+    const workers = (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items;
+    expect(workers).toHaveLength(2);
+    for (const worker of workers) {
+      await page.locator(`[data-worker="${worker.id}"] [data-field="state"]`).getByText(worker.state).waitFor({ timeout: 10_000 });
+    }
+    expect(await page.locator('[data-testid="workers-table"] tbody tr').count()).toBe(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'workers.png') });
+  });
+
+  it('a run opened while it runs: the live charts gain a point each second, and the final figures are the API’s', async () => {
+    const run = await startRun({ scenarios: [{ name: 'steady', executor: 'constant-arrival-rate', rate: 50, duration: 10, maxVUs: 10 }] });
+    await page.goto(`${base}/runs/${run.id}`);
+    await page.getByRole('heading', { name: `Run ${run.id.slice(0, 8)}` }).waitFor();
+    // Live: the chart's points grow while the run is running (one per second; a busy machine may batch two).
+    await until(async () => (await chartPoints('Requests per second')) >= 2, 20_000, 'two seconds on the live chart');
+    const before = await chartPoints('Requests per second');
+    await until(async () => (await chartPoints('Requests per second')) > before, 10_000, 'a new second on the live chart');
+    await page.screenshot({ path: join(SCREENSHOTS, 'run-live.png') });
+
+    const ended = await runInState(base, run.id, 'finished', 60_000);
+    await page.getByTestId('run-state').getByText('finished').waitFor({ timeout: 15_000 });
+    const summary = ended.summary!;
+    await until(async () => (await figure('Requests').textContent()) === count(summary.requests), 10_000, 'the final request count');
+    expect(await figure('p95').textContent()).toBe(latency(summary.latencyMicros?.p95));
+    expect(await figure('p99').textContent()).toBe(latency(summary.latencyMicros?.p99));
+    expect(await figure('Errors').textContent()).toBe(count(summary.errorCount));
+    // 10 s at 50/s: every second of the run is on the chart once it has ended (the stored timeline).
+    await until(async () => (await chartPoints('Requests per second')) >= 10, 10_000, 'the whole timeline on the chart');
+    await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
+  }, 120_000);
+
+  it('the runs page lists the plan’s runs with the API’s figures', async () => {
+    const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items;
+    await page.goto(`${base}/runs`);
+    for (const run of runs) {
+      const row = page.locator(`[data-run="${run.id}"]`);
+      await row.waitFor();
+      if (run.summary) expect(await row.locator('[data-field="requests"]').textContent()).toBe(count(run.summary.requests));
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, 'runs.png') });
+  });
+
+  it('the stop button stops a run: the target receives nothing more once the run has stopped', async () => {
+    const run = await startRun({ scenarios: [{ name: 'long', executor: 'constant-arrival-rate', rate: 50, duration: 60, maxVUs: 10 }] });
+    await page.goto(`${base}/runs/${run.id}`);
+    await runInState(base, run.id, 'running', 30_000);
+    await until(() => target.stats().served > 50, 20_000, 'the run reaching the target');
+    const clickedAt = Date.now();
+    await page.getByRole('button', { name: 'Stop run' }).click();
+    await runInState(base, run.id, 'stopped', 30_000);
+    await page.getByTestId('run-state').getByText('stopped').waitFor({ timeout: 15_000 });
+    const servedAtStop = target.stats().served;
+    await sleep(1000);
+    expect(target.stats().served).toBe(servedAtStop);
+    // Long before the run's 60 s: the click did stop it.
+    expect(Date.now() - clickedAt).toBeLessThan(30_000);
+  }, 120_000);
+});
