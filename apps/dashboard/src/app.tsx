@@ -1,9 +1,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router';
 import { ThemeSwitch } from './components/theme-switch.js';
 import { RunPage } from './pages/run-page.js';
 import { RunsPage } from './pages/runs-page.js';
 import { WorkersPage } from './pages/workers-page.js';
+
+// The launch form checks drafts with the master's own schemas (zod, libs/protocol, libs/execution): loaded when opened.
+const LaunchPage = lazy(() => import('./launch/launch-page.js').then((module) => ({ default: module.LaunchPage })));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } } });
 
@@ -36,6 +40,14 @@ export function App() {
               <Route path="/" element={<Navigate to="/runs" replace />} />
               <Route path="/runs" element={<RunsPage />} />
               <Route path="/runs/:id" element={<RunPage />} />
+              <Route
+                path="/plans/:id/launch"
+                element={
+                  <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+                    <LaunchPage />
+                  </Suspense>
+                }
+              />
               <Route path="/workers" element={<WorkersPage />} />
               <Route path="*" element={<p>No such page.</p>} />
             </Routes>

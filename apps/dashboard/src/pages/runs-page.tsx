@@ -35,7 +35,14 @@ export function RunsPage() {
                   ))}
                 </select>
               </label>
-              {planId && <PlanRuns planId={planId} />}
+              {planId && (
+                <>
+                  <Link to={`/plans/${planId}/launch`} className="mb-4 inline-block rounded bg-blue-700 px-3 py-1 text-sm font-medium text-white hover:bg-blue-800">
+                    Launch a run
+                  </Link>
+                  <PlanRuns planId={planId} />
+                </>
+              )}
             </>
           )
         }

@@ -1,6 +1,6 @@
 import type { PlanResource, RunResource, WorkerList } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,8 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
   let page: Page;
   let base: string;
   let planId: string;
+  /** Uncaught errors of the page: a test that passes with one still fails. */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
@@ -47,6 +49,7 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     planId = plan.body.id;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.stack ?? error.message}`));
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 180_000);
 
@@ -56,6 +59,10 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     await target?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
 
   const startRun = async (body: object): Promise<RunResource> => {
     // A run is refused (409) while a worker is still busy with the previous one: wait for both to be idle.
@@ -78,9 +85,33 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'workers.png') });
   });
 
-  it('a run opened while it runs: the live charts gain a point each second, and the final figures are the API’s', async () => {
-    const run = await startRun({ scenarios: [{ name: 'steady', executor: 'constant-arrival-rate', rate: 50, duration: 10, maxVUs: 10 }] });
-    await page.goto(`${base}/runs/${run.id}`);
+  it('a run launched from the form (checked as you type, planned load drawn): live charts gain a point each second, final figures are the API’s', async () => {
+    await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two idle workers');
+    await page.goto(`${base}/runs`);
+    await page.getByRole('link', { name: 'Launch a run' }).click();
+    await page.getByLabel('Executor', { exact: true }).selectOption('constant-arrival-rate');
+    await page.getByLabel('Rate', { exact: true }).fill('50');
+    await page.getByLabel('Duration', { exact: true }).fill('10');
+    await page.getByLabel('Max VUs', { exact: true }).fill('10');
+    // A field the master would refuse is named where it is typed, with the master's own message, and blocks the start.
+    await page.getByLabel('Rate', { exact: true }).fill('fast');
+    await page.locator('[data-error-for="scenarios[0].rate"]').waitFor();
+    expect(await page.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
+    await page.getByLabel('Rate', { exact: true }).fill('50');
+    await page.getByRole('button', { name: 'Add a threshold' }).click();
+    await page.getByLabel('Threshold 1', { exact: true }).fill('p95 < 1s');
+    expect(await page.locator('[data-error-for="thresholds[0].expression"]').textContent()).toContain('unknown metric');
+    await page.getByLabel('Threshold 1', { exact: true }).fill('p(95) < 1s');
+    // The planned load, from libs/execution: 50 arrivals/s for seconds 0–9, then none (second 10).
+    await until(async () => (await chartPoints('Planned load')) === 11, 5_000, 'the planned load drawn');
+    expect(await page.getByTestId('capacity').textContent()).toContain('2 idle workers');
+    await page.screenshot({ path: join(SCREENSHOTS, 'launch.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/, { timeout: 15_000 });
+    const run = { id: page.url().split('/').at(-1)! };
+    const stored = (await api<RunResource>(base, 'GET', `/api/v1/runs/${run.id}`)).body;
+    expect(stored.load.scenarios).toEqual([expect.objectContaining({ executor: 'constant-arrival-rate', rate: 50, duration: 10, maxVUs: 10 })]);
+    expect(stored.thresholds).toEqual([expect.objectContaining({ expression: 'p(95) < 1s' })]);
     await page.getByRole('heading', { name: `Run ${run.id.slice(0, 8)}` }).waitFor();
     // Live: the chart's points grow while the run is running (one per second; a busy machine may batch two).
     await until(async () => (await chartPoints('Requests per second')) >= 2, 20_000, 'two seconds on the live chart');
