@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AMQP_URL, api, createDatabase, freePort, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+import { freePort } from '@loadtest/process';
+import { AMQP_URL, api, createDatabase, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
 /**
  * The distributed mode on this machine's real services: a master process and

@@ -2,7 +2,8 @@ import type { PlanResource, RunResource, WorkerList, WorkerShareState } from '@l
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { api, createDatabase, freePort, startTs, until, type LogRecord, type RunningProcess, type StoredWindowRow } from '../harness.js';
+import { freePort } from '@loadtest/process';
+import { api, createDatabase, startTs, until, type LogRecord, type RunningProcess, type StoredWindowRow } from '../harness.js';
 import { startBrokerNode, type BrokerNode } from './broker-node.js';
 
 /**
