@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AMQP_URL, api, createDatabase, freePort, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+import { freePort } from '@loadtest/process';
+import { AMQP_URL, api, createDatabase, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
 /**
  * The distributed mode on this machine's real services: a master process and
@@ -202,19 +203,37 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     expect((await api(base, 'POST', `/api/v1/runs/${run.id}/stop`)).status).toBe(409);
   });
 
-  it('stops sending live events after unsubscribe', async () => {
-    const socket: Socket = io(base, { transports: ['websocket'], reconnection: false });
-    const seconds: number[] = [];
-    socket.on('run:window', (e: LiveWindowEvent) => seconds.push(e.second));
-    await bothIdle();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 4, durationSeconds: 4 });
-    expect(await socket.emitWithAck('run:subscribe', { runId: started.body.id })).toMatchObject({ ok: true });
-    await until(() => seconds.length >= 1, 10_000, 'first live window');
-    expect(await socket.emitWithAck('run:unsubscribe', { runId: started.body.id })).toMatchObject({ ok: true });
-    const afterUnsubscribe = seconds.length;
-    await runInState(base, started.body.id, 'finished', 15_000);
-    expect(seconds.length).toBe(afterUnsubscribe);
-    expect(await socket.emitWithAck('run:subscribe', { runId: 'nope' })).toMatchObject({ ok: false });
-    socket.close();
+  it('stops sending live events to a client after it unsubscribes, while a client still subscribed goes on getting them', async () => {
+    /** A live client subscribed to the run: the seconds of the windows and the states it was sent. */
+    const client = () => {
+      const socket: Socket = io(base, { transports: ['websocket'], reconnection: false });
+      const seen = { socket, seconds: [] as number[], states: [] as string[] };
+      socket.on('run:window', (e: LiveWindowEvent) => seen.seconds.push(e.second));
+      socket.on('run:state', (e: LiveRunStateEvent) => seen.states.push(e.state));
+      return seen;
+    };
+    const leaving = client();
+    const staying = client();
+    try {
+      await bothIdle();
+      const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 4, durationSeconds: 4 });
+      for (const { socket } of [leaving, staying]) expect(await socket.emitWithAck('run:subscribe', { runId: started.body.id })).toMatchObject({ ok: true });
+      await until(() => leaving.seconds.length >= 1, 10_000, 'first live window');
+      expect(await leaving.socket.emitWithAck('run:unsubscribe', { runId: started.body.id })).toMatchObject({ ok: true });
+      const leftAfter = { windows: leaving.seconds.length, states: leaving.states.length };
+      const lastSecondSeen = Math.max(...leaving.seconds);
+      await runInState(base, started.body.id, 'finished', 15_000);
+      // The run's end reaches the client still subscribed: its later windows and its final state.
+      await until(() => staying.states.includes('finished'), 10_000, "'finished' sent to the subscribed client");
+      expect(staying.seconds.some((second) => second > lastSecondSeen)).toBe(true);
+      // Nothing more reaches the one that unsubscribed.
+      expect(leaving.seconds.length).toBe(leftAfter.windows);
+      expect(leaving.states.length).toBe(leftAfter.states);
+      expect(leaving.states).not.toContain('finished');
+      expect(await leaving.socket.emitWithAck('run:subscribe', { runId: 'nope' })).toMatchObject({ ok: false });
+    } finally {
+      leaving.socket.close();
+      staying.socket.close();
+    }
   });
 });

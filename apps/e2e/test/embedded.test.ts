@@ -5,7 +5,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { api, freePort, runInState, sleep, startCommand, storedWindows, summaryOf, until, type LogRecord, type RunningProcess } from './harness.js';
+import { freePort } from '@loadtest/process';
+import { api, runInState, sleep, startCommand, storedWindows, summaryOf, until, type LogRecord, type RunningProcess } from './harness.js';
 
 const npmStartEnv = (port: number, dataDir: string) => ({ PORT: String(port), LOADTEST_DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', AMQP_URL: '' });
 

@@ -173,9 +173,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     clearInterval(workerSweep);
     masterHeartbeat.stop();
     orchestrator.close();
-    // Close the socket connections but leave the HTTP server to Fastify.
-    socket.io.disconnectSockets(true);
-    socket.io.engine.close();
+    socket.close();
     rawStreams.closeAll();
   });
 

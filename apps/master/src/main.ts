@@ -1,4 +1,5 @@
 import { AmqpMasterTransport, InProcessHub, redactUrl, type MasterTransport, type TransportEvents } from '@loadtest/transport';
+import { handleShutdownSignals, type ShutdownStep } from '@loadtest/process';
 import pino from 'pino';
 import { buildMaster, type Master } from './app.js';
 import { loadConfig } from './config.js';
@@ -8,8 +9,6 @@ import { openDatabase, type Database } from './persistence/database.js';
 /** `npm start` (tools/start/start.mjs) passes the instant the command began; its own start-up is counted from there. */
 const startedAt = Number(process.env.LOADTEST_START_BEGAN_MS) || performance.timeOrigin;
 const sinceStart = () => Math.round(performance.timeOrigin + performance.now() - startedAt);
-/** A signal repeated within this long is the same one delivered twice, not a second request. */
-const REPEATED_SIGNAL_MS = 1000;
 /** How long the local workers may take to come online before the master listens without them. */
 const LOCAL_WORKERS_ONLINE_MS = 60_000;
 
@@ -23,7 +22,7 @@ function logLevel(): string {
 }
 const logger = pino({ name: 'master', level: logLevel() });
 
-/** What start-up has opened so far: what a signal during start-up has to close. */
+/** What start-up has opened so far: what a failed start-up has to close. */
 interface Opened {
   database?: Database;
   transport?: MasterTransport;
@@ -31,8 +30,15 @@ interface Opened {
   master?: Master;
 }
 const opened: Opened = {};
-let shutdown: ((signal: string) => void) | undefined;
-let signalledDuringStartup: string | undefined;
+
+/**
+ * Installed before anything starts, so that a signal during start-up closes what it opened (PostgreSQL
+ * included) once start-up ends, without ever listening. After start-up, the first SIGTERM/SIGINT drains
+ * (see {@link closeSteps}), a second one ends the wait for the runs in progress, a third exits at once (the
+ * embedded PostgreSQL's watchdog stops it). A signal repeated within a second is the same one delivered
+ * twice: one sent to the process group of `npm start` reaches the master, and npm relays it too.
+ */
+const shutdown = handleShutdownSignals({ name: 'master', logger, laterSignals: 'hurry', repeatedWithinMs: 1000 });
 
 /** Closes what start-up opened, in reverse order: the embedded PostgreSQL last. */
 async function closeOpened(): Promise<void> {
@@ -76,10 +82,9 @@ async function main(): Promise<void> {
     await localWorkers.whenOnline(isUp, LOCAL_WORKERS_ONLINE_MS).catch((error: unknown) => logger.warn({ err: error }, 'listening without the local workers'));
   }
   const workersMs = sinceStart();
-  if (signalledDuringStartup) {
+  if (shutdown.signalled) {
     // Stopped while starting: never listen.
-    shutdown = installShutdown(config.shutdownGraceMs, master, transport, database, localWorkers);
-    shutdown(signalledDuringStartup);
+    shutdown.arm(closeSteps(config.shutdownGraceMs, master, transport, database, localWorkers));
     return;
   }
   await master.app.listen({ host: config.host, port: config.port });
@@ -98,77 +103,43 @@ async function main(): Promise<void> {
     },
     'master ready',
   );
-  shutdown = installShutdown(config.shutdownGraceMs, master, transport, database, localWorkers);
+  shutdown.arm(closeSteps(config.shutdownGraceMs, master, transport, database, localWorkers));
 }
 
 /**
  * No new run is accepted; the runs in progress get up to MASTER_SHUTDOWN_GRACE_MS
- * to finish. Those still running then are left in the database, with their
- * workers going on: the next master takes them up. Then the HTTP server, the
- * local workers, the transport, Prisma and last the embedded PostgreSQL close,
- * and the process exits 0. A second signal ends the wait for the runs at once;
- * a third exits at once (the embedded PostgreSQL's watchdog stops it). A signal
- * repeated within a second is the same one delivered twice: one sent to the
- * process group of `npm start` reaches the master, and npm relays it too.
+ * to finish (a second signal ends the wait). Those still running then are left
+ * in the database, with their workers going on: the next master takes them up.
+ * Then the HTTP server, the local workers, the transport, Prisma and last the
+ * embedded PostgreSQL close, and the process exits 0.
  */
-function installShutdown(graceMs: number, master: Master, transport: MasterTransport, database: Database, localWorkers: LocalWorkers | undefined) {
-  let signals = 0;
-  let lastSignalAt = 0;
-  let closeNow: (() => void) | undefined;
-  return (signal: string) => {
-    if (signals > 0 && Date.now() - lastSignalAt < REPEATED_SIGNAL_MS) return;
-    signals++;
-    lastSignalAt = Date.now();
-    if (signals === 2) {
-      logger.warn({ signal }, 'second signal: closing now');
-      closeNow?.();
-      return;
-    }
-    if (signals > 2) {
-      logger.warn({ signal }, 'third signal: exiting at once');
-      process.exit(1);
-    }
-    master.orchestrator.drain();
-    const activeRuns = () =>
-      master.orchestrator.activeRunIds().catch((error: unknown) => {
-        logger.warn({ err: error }, 'shutdown: cannot read the runs in progress; closing without waiting');
-        return [];
-      });
-    const done = async () => {
+function closeSteps(graceMs: number, master: Master, transport: MasterTransport, database: Database, localWorkers: LocalWorkers | undefined): ShutdownStep[] {
+  const activeRuns = () =>
+    master.orchestrator.activeRunIds().catch((error: unknown) => {
+      logger.warn({ err: error }, 'shutdown: cannot read the runs in progress; closing without waiting');
+      return [];
+    });
+  const runsInProgress: ShutdownStep = {
+    name: 'runs in progress',
+    run: async ({ signal, hurry }) => {
+      master.orchestrator.drain();
       let active = await activeRuns();
-      logger.info({ signal, activeRuns: active, graceMs }, active.length > 0 ? 'shutting down: waiting for the runs in progress (signal again to close now)' : 'shutting down');
+      if (active.length > 0) logger.info({ signal, activeRuns: active, graceMs }, 'shutting down: waiting for the runs in progress (signal again to close now)');
       const deadline = Date.now() + graceMs;
-      let interrupted = false;
-      closeNow = () => (interrupted = true);
-      while (active.length > 0 && Date.now() < deadline && !interrupted) {
+      while (active.length > 0 && Date.now() < deadline && !hurry.aborted) {
         await new Promise((resolve) => setTimeout(resolve, 250));
         active = await activeRuns();
       }
       if (active.length > 0) logger.warn({ runs: active }, 'closing with runs in progress: the next master takes them up');
-      await master.app.close();
-      await localWorkers?.stop();
-      await transport.close();
-      await database.close();
-      logger.info('master closed');
-    };
-    done()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
+    },
   };
-}
-
-// Installed before anything starts, so that a signal during start-up closes what it opened (PostgreSQL included).
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (shutdown) shutdown(signal);
-    else if (!signalledDuringStartup) {
-      signalledDuringStartup = signal;
-      logger.info({ signal }, 'signal during start-up: closing once started');
-    }
-  });
+  return [
+    runsInProgress,
+    { name: 'HTTP server and live streams', run: () => master.app.close() },
+    { name: 'local workers', run: () => localWorkers?.stop() },
+    { name: 'transport', run: () => transport.close() },
+    { name: 'database', run: () => database.close() },
+  ];
 }
 
 main().catch(async (error: unknown) => {

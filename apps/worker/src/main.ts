@@ -1,3 +1,4 @@
+import { handleShutdownSignals } from '@loadtest/process';
 import { AmqpWorkerTransport, type TransportEvents } from '@loadtest/transport';
 import { parseArgs } from 'node:util';
 import { workerIdentity, workerThreads } from './identity.js';
@@ -37,28 +38,11 @@ async function main(): Promise<void> {
   events.onConnected = () => agent.sayHello();
   // The transport's connect event says hello, now and after every reconnection.
   await agent.start();
-  let stopping = false;
   // Later signals are ignored (a signal to the process group under npm arrives twice): the share's last windows
-  // are published first, within SHUTDOWN_GRACE_MS.
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    // With the broker away, the last windows cannot be confirmed: do not hang on them forever.
-    setTimeout(() => {
-      logger.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown: windows still unconfirmed; exiting without them');
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
-    agent
-      .stop(`the worker shut down (${signal})`)
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  // are published first, within SHUTDOWN_GRACE_MS; with the broker away they cannot be confirmed, and the
+  // process does not hang on them forever.
+  const shutdown = handleShutdownSignals({ name: 'worker', logger, laterSignals: 'ignore', limitMs: SHUTDOWN_GRACE_MS });
+  shutdown.arm([{ name: 'the share (its last windows confirmed)', run: ({ signal }) => agent.stop(`the worker shut down (${signal})`) }]);
 }
 
 main().catch((error: unknown) => {

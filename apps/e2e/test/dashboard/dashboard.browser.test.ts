@@ -6,7 +6,8 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { api, freePort, REPO_ROOT, runInState, sleep, startCommand, until, type RunningProcess } from '../harness.js';
+import { freePort } from '@loadtest/process';
+import { api, REPO_ROOT, runInState, sleep, startCommand, until, type RunningProcess } from '../harness.js';
 
 /** Debian's Chromium (`.ci/run` installs it when missing); playwright-core downloads no browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -4,7 +4,8 @@ import { constants } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort, sleep } from '../harness.js';
+import { freePort } from '@loadtest/process';
+import { sleep } from '../harness.js';
 
 /**
  * A private RabbitMQ node for the fault tests: they stop and start the broker,

@@ -1,26 +1,8 @@
 import type { RunResource, Timeline, WorkerList, WorkerState } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import type { BrokerNode } from './broker-node.js';
-import {
-  arrivalsWithin,
-  Cleanup,
-  createPlan,
-  describeWindows,
-  describeArrivals,
-  median,
-  range,
-  runEnded,
-  startFaultBench,
-  startMaster,
-  startWorker,
-  storedShares,
-  windowsByWorker,
-  workersOnline,
-  type Broker,
-} from './fault-support.js';
+import { api, sleep, summaryOf } from '../harness.js';
+import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, median, range, runEnded, workersOnline } from './fault-support.js';
 
 const RATE = 200;
 const DURATION = 20;
@@ -43,40 +25,17 @@ const WORKERS = ['outage-w1', 'outage-w2'];
  * window stored once.
  */
 describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
-  const cleanup = new Cleanup();
-  let broker: BrokerNode;
-  let amqp: Broker;
-  let databaseUrl: string;
-  let target: TargetServer;
-  let master: RunningProcess;
-  let base: string;
-  let planId: string;
-
-  beforeAll(async () => {
-    ({ broker, amqp, databaseUrl, target } = await startFaultBench('outage', cleanup));
-    ({ master, base } = await startMaster('fault-outage-master', amqp, databaseUrl));
-    cleanup.add(() => master.stop());
-    for (const id of WORKERS) {
-      const worker = startWorker(id, amqp);
-      cleanup.add(() => worker.stop());
-    }
-    await workersOnline(base, WORKERS);
-    planId = await createPlan(base, target.url, 'fault outage');
-  }, 120_000);
-
-  afterAll(() => cleanup.run(), 60_000);
+  const suite = faultSuite('outage', async (suite) => {
+    await suite.launchMaster('fault-outage-master');
+    for (const id of WORKERS) suite.launchWorker(id);
+    await workersOnline(suite.base, WORKERS);
+    await suite.createPlan('fault outage');
+  });
 
   it('keeps the load and the workers through the outage, and ends finished with every window stored once', async () => {
-    target.resetStats();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
-      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
-      onWorkerLoss: 'rebalance',
-    });
-    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
-    expect(started.body.workers.map((w) => w.workerId)).toEqual(WORKERS);
-    const runId = started.body.id;
-    const startMs = Date.parse(started.body.startAt!);
-    const endMs = startMs + DURATION * 1000;
+    const { broker, master, base, target } = suite;
+    const { runId, workerIds, startMs, endMs } = await suite.startRun({ rate: RATE, duration: DURATION, maxVUs: MAX_VUS, onWorkerLoss: 'rebalance' });
+    expect(workerIds).toEqual(WORKERS);
 
     // The states the API shows for the workers, every 250 ms until the run has ended.
     const seenStates = new Map<string, Set<WorkerState>>(WORKERS.map((id) => [id, new Set()]));
@@ -110,13 +69,7 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
       await sampler;
     }
     const endedAt = Date.parse(run.endedAt!);
-    // Let the last responses be written and counted.
-    await sleep(300);
-    const served = target.stats().served;
-    const reported = run.summary?.requests ?? 0;
-    const stored = await storedWindows(databaseUrl, runId);
-    const byWorker = windowsByWorker(stored);
-    const shares = await storedShares(databaseUrl, runId);
+    const { served, reported, stored, byWorker, shares } = await suite.readings(run);
     const timeline = (await api<Timeline>(base, 'GET', `/api/v1/runs/${runId}/timeline`)).body;
     // When the master really lost and regained the broker, as it logged it.
     const cutAt = master.logs.find((r) => r.msg === 'disconnected from broker; reconnecting' && Number(r.time) >= stopBeganAt)?.time;

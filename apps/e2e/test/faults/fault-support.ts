@@ -1,8 +1,11 @@
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { withMessage } from '@loadtest/jest';
+import { freePort } from '@loadtest/process';
 import type { PlanResource, RunResource, WorkerList, WorkerShareState } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { api, createDatabase, freePort, startTs, until, type LogRecord, type RunningProcess, type StoredWindowRow } from '../harness.js';
+import { api, createDatabase, sleep, startTs, storedWindows, until, type LogRecord, type RunningProcess, type StoredWindowRow } from '../harness.js';
 import { startBrokerNode, type BrokerNode } from './broker-node.js';
 
 /**
@@ -30,9 +33,9 @@ export async function startMaster(name: string, broker: Broker, databaseUrl: str
   return { master, base: `http://127.0.0.1:${port}` };
 }
 
-/** Starts a worker process on one engine thread, so that the arrivals at the target are paced by one event loop per worker. */
-export function startWorker(id: string, broker: Broker): RunningProcess {
-  return startTs(id, 'apps/worker/src/main.ts', { AMQP_URL: broker.url, AMQP_NAMESPACE: broker.namespace, WORKER_ID: id, WORKER_THREADS: '1' });
+/** Starts a worker process on one engine thread, so that the arrivals at the target are paced by one event loop per worker; `env` adds settings (e.g. WORKER_MASTER_GRACE_MS). */
+export function startWorker(id: string, broker: Broker, env: Record<string, string> = {}): RunningProcess {
+  return startTs(id, 'apps/worker/src/main.ts', { AMQP_URL: broker.url, AMQP_NAMESPACE: broker.namespace, WORKER_ID: id, WORKER_THREADS: '1', ...env });
 }
 
 /** Waits until the master lists each of `ids` idle (`online`) with its capabilities, i.e. free to be given a share. */
@@ -207,4 +210,112 @@ export function describeWindows(shares: readonly StoredShare[], byWorker: Readon
     (s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}${expected === undefined ? '' : ` (expected ${expected})`}`,
   );
   return `windows expected vs stored: ${each.join('; ')}`;
+}
+
+/** A run at a constant arrival rate, as the fault tests start them. */
+export interface RateRun {
+  rate: number;
+  duration: number;
+  maxVUs: number;
+  onWorkerLoss?: 'rebalance';
+}
+
+/** A run started by {@link FaultSuite.startRun}: its id, its workers, and its planned start and end (epoch ms). */
+export interface StartedRun {
+  runId: string;
+  workerIds: string[];
+  startMs: number;
+  endMs: number;
+}
+
+/** What a fault test compares once its run has ended. */
+export interface RunReadings {
+  /** What the target served, and the requests the run reported. */
+  served: number;
+  reported: number;
+  stored: StoredWindowRow[];
+  byWorker: Map<string, WorkerWindows>;
+  shares: StoredShare[];
+}
+
+/**
+ * A fault test's bench and processes: {@link faultSuite} starts the bench before the tests and undoes
+ * everything after them (processes, database, private broker node), whatever their outcome.
+ */
+export class FaultSuite {
+  readonly cleanup = new Cleanup();
+  broker!: BrokerNode;
+  amqp!: Broker;
+  databaseUrl!: string;
+  target!: TargetServer;
+  /** The master started last, and its API's base URL. */
+  master!: RunningProcess;
+  base!: string;
+  /** The plan created by {@link createPlan}. */
+  planId!: string;
+  /** The workers started by {@link launchWorker}, by id. */
+  readonly workers = new Map<string, RunningProcess>();
+
+  constructor(readonly name: string) {}
+
+  async startBench(): Promise<void> {
+    ({ broker: this.broker, amqp: this.amqp, databaseUrl: this.databaseUrl, target: this.target } = await startFaultBench(this.name, this.cleanup));
+  }
+
+  /** Starts a master process, stopped with the suite, and makes it the suite's `master` and `base`. */
+  async launchMaster(processName: string, env: Record<string, string> = {}): Promise<{ master: RunningProcess; base: string }> {
+    const started = await startMaster(processName, this.amqp, this.databaseUrl, env);
+    this.cleanup.add(() => started.master.stop());
+    ({ master: this.master, base: this.base } = started);
+    return started;
+  }
+
+  /** Starts a worker process (see {@link startWorker}), stopped with the suite. */
+  launchWorker(id: string, env: Record<string, string> = {}): RunningProcess {
+    const worker = startWorker(id, this.amqp, env);
+    this.workers.set(id, worker);
+    this.cleanup.add(() => worker.stop());
+    return worker;
+  }
+
+  /** Creates the plan of one GET / on the target (the suite's `planId`) on the master at `base`. */
+  async createPlan(planName: string, base = this.base): Promise<string> {
+    this.planId = await createPlan(base, this.target.url, planName);
+    return this.planId;
+  }
+
+  /** Starts a run of the suite's plan at a constant arrival rate, the target's counts reset first, and asserts it was accepted. */
+  async startRun({ rate, duration, maxVUs, onWorkerLoss }: RateRun, base = this.base): Promise<StartedRun> {
+    this.target.resetStats();
+    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${this.planId}/runs`, {
+      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate, duration, maxVUs }],
+      ...(onWorkerLoss ? { onWorkerLoss } : {}),
+    });
+    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
+    const startMs = Date.parse(started.body.startAt!);
+    return { runId: started.body.id, workerIds: started.body.workers.map((w) => w.workerId), startMs, endMs: startMs + duration * 1000 };
+  }
+
+  /** Once the run has ended: the target's count (after the last responses were written and counted), the run's, and what is stored. */
+  async readings(run: RunResource): Promise<RunReadings> {
+    await sleep(300);
+    const served = this.target.stats().served;
+    const stored = await storedWindows(this.databaseUrl, run.id);
+    return { served, reported: run.summary?.requests ?? 0, stored, byWorker: windowsByWorker(stored), shares: await storedShares(this.databaseUrl, run.id) };
+  }
+}
+
+/**
+ * Declares a fault test's suite: before its tests, the bench (a private broker node, a fresh database, a
+ * mock target) and whatever `setUp` starts on it (a master, workers, a plan); after them, all of it undone.
+ * `name` tells its broker node and namespace apart.
+ */
+export function faultSuite(name: string, setUp: (suite: FaultSuite) => Promise<void> = async () => undefined): FaultSuite {
+  const suite = new FaultSuite(name);
+  beforeAll(async () => {
+    await suite.startBench();
+    await setUp(suite);
+  }, 120_000);
+  afterAll(() => suite.cleanup.run(), 60_000);
+  return suite;
 }

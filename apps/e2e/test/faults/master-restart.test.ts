@@ -1,30 +1,18 @@
-import type { RunResource, WorkerList } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { WorkerList } from '@loadtest/protocol';
+import { describe, expect, it } from '@jest/globals';
 import { onTestFinished, withMessage } from '@loadtest/jest';
-import { api, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
-import {
-  arrivalsWithin,
-  Cleanup,
-  createPlan,
-  describeWindows,
-  describeArrivals,
-  logTime,
-  median,
-  range,
-  runEnded,
-  startFaultBench,
-  startMaster,
-  storedShares,
-  windowsByWorker,
-  workersOnline,
-  type Broker,
-} from './fault-support.js';
+import { api, sleep, storedWindows, summaryOf, until } from '../harness.js';
+import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, storedShares, windowsByWorker, workersOnline } from './fault-support.js';
 
 const RATE = 200;
 const MAX_VUS = 20;
 /** The workers' grace without a master, in the second test: short, to keep it short. */
 const GRACE_MS = 3000;
+/**
+ * The masters beat each second, well within the short grace of the second test's workers (by default they beat
+ * every 5 s, against a 30 s grace).
+ */
+const MASTER_ENV = { MASTER_HEARTBEAT_MS: '1000' };
 
 /**
  * kill -9 of the master mid-run, on a private RabbitMQ node: the broker holds
@@ -33,58 +21,28 @@ const GRACE_MS = 3000;
  * stop, and the run ends `interrupted` with everything measured until then.
  */
 describe('fault: master kill -9 and restart', () => {
-  const cleanup = new Cleanup();
-  let amqp: Broker;
-  let databaseUrl: string;
-  let target: TargetServer;
-  let planId: string;
-  let master: RunningProcess;
-  let base: string;
-
-  const launchMaster = async (name: string) => {
-    // The masters beat each second, well within the short grace of the last test's workers (by default they beat
-    // every 5 s, against a 30 s grace).
-    const started = await startMaster(name, amqp, databaseUrl, { MASTER_HEARTBEAT_MS: '1000' });
-    cleanup.add(() => started.master.stop());
-    ({ master, base } = started);
-    return started.master;
-  };
-  const launchWorker = (id: string, env: Record<string, string> = {}) => {
-    const worker = startTs(id, 'apps/worker/src/main.ts', { AMQP_URL: amqp.url, AMQP_NAMESPACE: amqp.namespace, WORKER_ID: id, WORKER_THREADS: '1', ...env });
-    cleanup.add(() => worker.stop());
-    return worker;
-  };
-  const startRun = async (duration: number) => {
-    target.resetStats();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
-      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration, maxVUs: MAX_VUS }],
-    });
-    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
-    return { runId: started.body.id, workerIds: started.body.workers.map((w) => w.workerId), startMs: Date.parse(started.body.startAt!), endMs: Date.parse(started.body.startAt!) + duration * 1000 };
-  };
-
-  beforeAll(async () => {
-    ({ amqp, databaseUrl, target } = await startFaultBench('master', cleanup));
-    await launchMaster('fault-master-1');
-    planId = await createPlan(base, target.url, 'fault master');
-  }, 120_000);
-
-  afterAll(() => cleanup.run(), 60_000);
+  const suite = faultSuite('master', async (suite) => {
+    await suite.launchMaster('fault-master-1', MASTER_ENV);
+    await suite.createPlan('fault master');
+  });
+  const launchMaster = async (name: string) => (await suite.launchMaster(name, MASTER_ENV)).master;
+  const startRun = (duration: number) => suite.startRun({ rate: RATE, duration, maxVUs: MAX_VUS });
 
   it('a new master takes the run up from the database; the workers re-register, deliver what the broker held, and the run finishes whole', async () => {
     // Long enough to go on after the new master is up (its start takes 5-10 s here, through tsx, migrations checked).
+    const { target } = suite;
     const duration = 24;
-    const workers = ['restart-w1', 'restart-w2'].map((id) => launchWorker(id));
+    const workers = ['restart-w1', 'restart-w2'].map((id) => suite.launchWorker(id));
     // Idle workers would be given the next test's run: they leave with this test, whatever its outcome.
     onTestFinished(async () => {
       await Promise.all(workers.map((w) => w.stop()));
     });
-    await workersOnline(base, ['restart-w1', 'restart-w2']);
+    await workersOnline(suite.base, ['restart-w1', 'restart-w2']);
     const { runId, startMs, endMs } = await startRun(duration);
     const killAt = startMs + 4500;
     await sleep(killAt - Date.now());
     const killedAt = Date.now();
-    await master.stop('SIGKILL');
+    await suite.master.stop('SIGKILL');
     await sleep(3000);
     const restartAt = Date.now();
     const second = await launchMaster('fault-master-2');
@@ -95,7 +53,7 @@ describe('fault: master kill -9 and restart', () => {
     let listed: WorkerList | undefined;
     await until(
       async () => {
-        listed = (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body;
+        listed = (await api<WorkerList>(suite.base, 'GET', '/api/v1/workers')).body;
         // Heartbeats alone would list them without host or capabilities: those come with a hello.
         return listed.items.filter((w) => w.host && w.capabilities && w.state !== 'missing' && w.state !== 'lost').length === 2;
       },
@@ -104,13 +62,8 @@ describe('fault: master kill -9 and restart', () => {
       async () => listed,
     );
 
-    const run = await runEnded(base, runId, endMs - Date.now() + 30_000);
-    await sleep(300);
-    const served = target.stats().served;
-    const reported = run.summary?.requests ?? 0;
-    const stored = await storedWindows(databaseUrl, runId);
-    const byWorker = windowsByWorker(stored);
-    const shares = await storedShares(databaseUrl, runId);
+    const run = await runEnded(suite.base, runId, endMs - Date.now() + 30_000);
+    const { served, reported, stored, byWorker, shares } = await suite.readings(run);
     const before = arrivalsWithin(target, startMs, killedAt, startMs);
     const down = arrivalsWithin(target, killedAt, Math.min(readyAt, endMs), startMs);
     const after = arrivalsWithin(target, readyAt, endMs, startMs);
@@ -147,22 +100,23 @@ describe('fault: master kill -9 and restart', () => {
   }, 120_000);
 
   it(`a master away past the workers' grace (${GRACE_MS} ms): they stop, and the run ends interrupted with everything measured`, async () => {
+    const { target, databaseUrl } = suite;
     const duration = 20;
     const ids = ['grace-w1', 'grace-w2'];
-    const workers = ids.map((id) => launchWorker(id, { WORKER_MASTER_GRACE_MS: String(GRACE_MS) }));
+    const workers = ids.map((id) => suite.launchWorker(id, { WORKER_MASTER_GRACE_MS: String(GRACE_MS) }));
     // The first test's workers have stopped, but the master may not have seen them leave yet.
-    await workersOnline(base, ids, 60_000, { only: true });
+    await workersOnline(suite.base, ids, 60_000, { only: true });
     const { runId, startMs, endMs, workerIds } = await startRun(duration);
     expect(workerIds).toEqual(ids);
     const killAt = startMs + 3500;
     await sleep(killAt - Date.now());
     const killedAt = Date.now();
-    await master.stop('SIGKILL');
+    await suite.master.stop('SIGKILL');
     const stoppedAt = await Promise.all(workers.map((w) => logTime(w, (r) => r.msg === 'run share ended' && r.state === 'interrupted', 15_000)));
     await sleep(2000);
     const servedWhileAway = target.stats().served;
     await launchMaster('fault-master-3');
-    const run = await runEnded(base, runId, 30_000);
+    const run = await runEnded(suite.base, runId, 30_000);
     const served = target.stats().served;
     const reported = run.summary?.requests ?? 0;
     const stored = await storedWindows(databaseUrl, runId);

@@ -1,27 +1,8 @@
-import type { RunResource } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import {
-  arrivalsWithin,
-  Cleanup,
-  createPlan,
-  describeWindows,
-  describeArrivals,
-  logTime,
-  median,
-  range,
-  runEnded,
-  startFaultBench,
-  startMaster,
-  startWorker,
-  storedShares,
-  windowsByWorker,
-  workersOnline,
-  type Broker,
-} from './fault-support.js';
+import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, storedShares, windowsByWorker, workersOnline } from './fault-support.js';
 
 const RATE = 200;
 const MAX_VUS = 20;
@@ -44,50 +25,26 @@ async function storedRunState(databaseUrl: string, runId: string): Promise<strin
  * the next master takes up with nothing lost.
  */
 describe('fault: SIGTERM of the master', () => {
-  const cleanup = new Cleanup();
-  let amqp: Broker;
-  let databaseUrl: string;
-  let target: TargetServer;
-  let planId: string;
-
-  const launchMaster = async (name: string, graceMs: number) => {
-    const started = await startMaster(name, amqp, databaseUrl, { MASTER_SHUTDOWN_GRACE_MS: String(graceMs) });
-    cleanup.add(() => started.master.stop());
-    return started;
-  };
-  const startRun = async (base: string, duration: number) => {
-    target.resetStats();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
-      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration, maxVUs: MAX_VUS }],
-    });
-    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
-    const startMs = Date.parse(started.body.startAt!);
-    return { runId: started.body.id, startMs, endMs: startMs + duration * 1000 };
-  };
+  const suite = faultSuite('mterm', async (suite) => {
+    for (const id of ['mterm-w1', 'mterm-w2']) suite.launchWorker(id);
+  });
+  const launchMaster = (name: string, graceMs: number) => suite.launchMaster(name, { MASTER_SHUTDOWN_GRACE_MS: String(graceMs) });
+  const startRun = (base: string, duration: number) => suite.startRun({ rate: RATE, duration, maxVUs: MAX_VUS }, base);
   /** Sends SIGTERM and resolves with the exit code and when it exited. */
   const terminate = (process: RunningProcess) => process.stop('SIGTERM', 60_000).then((code) => ({ code, at: Date.now() }));
 
-  beforeAll(async () => {
-    ({ amqp, databaseUrl, target } = await startFaultBench('mterm', cleanup));
-    for (const id of ['mterm-w1', 'mterm-w2']) {
-      const worker = startWorker(id, amqp);
-      cleanup.add(() => worker.stop());
-    }
-  }, 120_000);
-
-  afterAll(() => cleanup.run(), 60_000);
-
   it('refuses new runs with 503, lets the run in progress finish within the grace, and exits cleanly', async () => {
+    const { target, databaseUrl } = suite;
     const { master, base } = await launchMaster('fault-mterm-1', 20_000);
     await workersOnline(base, ['mterm-w1', 'mterm-w2']);
-    planId = await createPlan(base, target.url, 'fault master sigterm');
+    const planId = await suite.createPlan('fault master sigterm');
     const duration = 6;
     const { runId, startMs, endMs } = await startRun(base, duration);
     await sleep(startMs + 2000 - Date.now());
     const signalledAt = Date.now();
     const exited = terminate(master);
     await master.waitForLog((r) => r.msg?.startsWith('shutting down') === true, 5000);
-    const refused = await api<{ message: string }>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 2, durationSeconds: 1 });
+    const refused = await api<{ error: string; message: string }>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 2, durationSeconds: 1 });
     const { code, at: exitedAt } = await exited;
     const state = await storedRunState(databaseUrl, runId);
     const stored = await storedWindows(databaseUrl, runId);
@@ -107,6 +64,7 @@ describe('fault: SIGTERM of the master', () => {
     );
 
     expect(refused.status).toBe(503);
+    expect(refused.body.error).toBe('Service Unavailable');
     expect(refused.body.message).toContain('shutting down');
     expect(code).toBe(0);
     expect(master.logs.some((r) => r.msg === 'master closed')).toBe(true);
@@ -120,6 +78,7 @@ describe('fault: SIGTERM of the master', () => {
   }, 120_000);
 
   it('with a grace shorter than the run, closes with it in progress; the next master takes it up and it finishes whole', async () => {
+    const { target, databaseUrl } = suite;
     const { master, base } = await launchMaster('fault-mterm-2', 2000);
     await workersOnline(base, ['mterm-w1', 'mterm-w2']);
     const duration = 22;
@@ -132,12 +91,7 @@ describe('fault: SIGTERM of the master', () => {
     const next = await launchMaster('fault-mterm-3', 20_000);
     const readyAt = await logTime(next.master, (r) => r.msg === 'master ready');
     const run = await runEnded(next.base, runId, endMs - Date.now() + 30_000);
-    await sleep(300);
-    const served = target.stats().served;
-    const reported = run.summary?.requests ?? 0;
-    const stored = await storedWindows(databaseUrl, runId);
-    const byWorker = windowsByWorker(stored);
-    const shares = await storedShares(databaseUrl, runId);
+    const { served, reported, stored, byWorker, shares } = await suite.readings(run);
     // The 3 s after the master left (the next one may be up sooner: the workers never depended on it).
     const between = arrivalsWithin(target, exitedAt, exitedAt + 3000, startMs);
 

@@ -1,26 +1,7 @@
-import type { RunResource } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import {
-  arrivalsWithin,
-  Cleanup,
-  createPlan,
-  describeArrivals,
-  describeWindows,
-  logTime,
-  median,
-  range,
-  runEnded,
-  startFaultBench,
-  startMaster,
-  startWorker,
-  storedShares,
-  windowsByWorker,
-  workersOnline,
-  type Broker,
-} from './fault-support.js';
+import { sleep, summaryOf } from '../harness.js';
+import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, workersOnline } from './fault-support.js';
 
 const RATE = 300;
 const DURATION = 20;
@@ -39,41 +20,17 @@ const RECOVERY_MS = 5000;
  * second before, during and after, and when the rate is back.
  */
 describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLoss: rebalance)', () => {
-  const cleanup = new Cleanup();
-  let amqp: Broker;
-  let databaseUrl: string;
-  let target: TargetServer;
-  let master: RunningProcess;
-  let base: string;
-  let planId: string;
-  const workers = new Map<string, RunningProcess>();
-
-  beforeAll(async () => {
-    ({ amqp, databaseUrl, target } = await startFaultBench('busy', cleanup));
-    ({ master, base } = await startMaster('fault-busy-master', amqp, databaseUrl, { WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '3000' }));
-    cleanup.add(() => master.stop());
-    for (const id of WORKERS) {
-      const worker = startWorker(id, amqp);
-      workers.set(id, worker);
-      cleanup.add(() => worker.stop());
-    }
-    await workersOnline(base, WORKERS);
-    planId = await createPlan(base, target.url, 'fault busy');
-  }, 120_000);
-
-  afterAll(() => cleanup.run(), 60_000);
+  const suite = faultSuite('busy', async (suite) => {
+    await suite.launchMaster('fault-busy-master', { WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '3000' });
+    for (const id of WORKERS) suite.launchWorker(id);
+    await workersOnline(suite.base, WORKERS);
+    await suite.createPlan('fault busy');
+  });
 
   it('splits the killed worker\'s segment between the busy survivors, and the target sees the planned rate again within 5 s of the loss', async () => {
-    target.resetStats();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
-      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
-      onWorkerLoss: 'rebalance',
-    });
-    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
-    expect(started.body.workers.map((w) => w.workerId)).toEqual(WORKERS);
-    const runId = started.body.id;
-    const startMs = Date.parse(started.body.startAt!);
-    const endMs = startMs + DURATION * 1000;
+    const { master, base, target, workers } = suite;
+    const { runId, workerIds, startMs, endMs } = await suite.startRun({ rate: RATE, duration: DURATION, maxVUs: MAX_VUS, onWorkerLoss: 'rebalance' });
+    expect(workerIds).toEqual(WORKERS);
 
     // Killed half-way through its fifth second: four whole seconds of the full rate before.
     const killAt = startMs + 4500;
@@ -85,7 +42,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
     const split = await master.waitForLog((r) => r.msg === 'lost share split among busy workers' && r.runId === runId, 15_000);
     const splitAt = Number(split.time);
     const run = await runEnded(base, runId, endMs - Date.now() + 30_000);
-    await sleep(300);
+    const { served, stored, byWorker, shares } = await suite.readings(run);
 
     const before = arrivalsWithin(target, startMs, killedAt, startMs);
     const gap = arrivalsWithin(target, killedAt, declaredLostAt, startMs);
@@ -97,9 +54,6 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
     const backAt = backIndex >= 0 ? startMs + afterLoss[backIndex]!.at : Number.NaN;
     const settled = afterLoss.filter((s) => startMs + s.at >= declaredLostAt + RECOVERY_MS);
 
-    const stored = await storedWindows(databaseUrl, runId);
-    const byWorker = windowsByWorker(stored);
-    const shares = await storedShares(databaseUrl, runId);
     const parts = run.workers.filter((w) => w.part !== null);
     // eslint-disable-next-line no-console -- figures the issue asks for
     console.info(
@@ -111,7 +65,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
         `shares: ${run.workers.map((w) => `${w.shareId} (worker ${w.workerId}, part ${w.part ?? '-'}, index ${w.index}, ${w.connections} conn, ${w.segment ? `[${w.segment.from.num}/${w.segment.from.den}, ${w.segment.to.num}/${w.segment.to.den})` : '-'}) ${w.state}: ${w.reason ?? ''}`).join(' | ')}`,
         describeWindows(shares, byWorker),
         `dropped per share: ${[...new Set(stored.map((w) => w.workerId))].map((id) => `${id} ${stored.filter((w) => w.workerId === id).map((w) => w.dropped).join('/')}`).join('; ')}`,
-        `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${run.summary?.requests} requests, ${run.summary?.dropped} dropped, target served ${target.stats().served}`,
+        `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${run.summary?.requests} requests, ${run.summary?.dropped} dropped, target served ${served}`,
       ].join('\n  '),
     );
 

@@ -1,26 +1,8 @@
 import type { RunResource } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { api, sleep, storedWindows, summaryOf, until, type RunningProcess } from '../harness.js';
-import {
-  arrivalsWithin,
-  Cleanup,
-  createPlan,
-  describeWindows,
-  describeArrivals,
-  logTime,
-  median,
-  range,
-  runEnded,
-  startFaultBench,
-  startMaster,
-  startWorker,
-  storedShares,
-  windowsByWorker,
-  workersOnline,
-  type Broker,
-} from './fault-support.js';
+import { api, sleep, summaryOf, until } from '../harness.js';
+import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, workersOnline } from './fault-support.js';
 
 const RATE = 200;
 const DURATION = 18;
@@ -35,48 +17,21 @@ const [SURVIVOR, VICTIM, SPARE] = ['kill-w1', 'kill-w2', 'kill-w3'];
  * 1.5 s, lost after 3 s of silence) to keep the test short.
  */
 describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
-  const cleanup = new Cleanup();
-  let amqp: Broker;
-  let databaseUrl: string;
-  let target: TargetServer;
-  let master: RunningProcess;
-  let base: string;
-  let planId: string;
-  const workers = new Map<string, RunningProcess>();
-
-  const launchWorker = (id: string) => {
-    const worker = startWorker(id, amqp);
-    workers.set(id, worker);
-    cleanup.add(() => worker.stop());
-    return worker;
-  };
-
-  beforeAll(async () => {
-    ({ amqp, databaseUrl, target } = await startFaultBench('kill', cleanup));
-    ({ master, base } = await startMaster('fault-kill-master', amqp, databaseUrl, { WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '3000' }));
-    cleanup.add(() => master.stop());
-    launchWorker(SURVIVOR);
-    launchWorker(VICTIM);
-    await workersOnline(base, [SURVIVOR, VICTIM]);
-    planId = await createPlan(base, target.url, 'fault kill');
-  }, 120_000);
-
-  afterAll(() => cleanup.run(), 60_000);
+  const suite = faultSuite('kill', async (suite) => {
+    await suite.launchMaster('fault-kill-master', { WORKER_MISSING_AFTER_MS: '1500', WORKER_LOST_AFTER_MS: '3000' });
+    suite.launchWorker(SURVIVOR);
+    suite.launchWorker(VICTIM);
+    await workersOnline(suite.base, [SURVIVOR, VICTIM]);
+    await suite.createPlan('fault kill');
+  });
 
   it('declares the killed worker lost, hands its segment to the idle worker, keeps every published window, and restores the rate', async () => {
-    target.resetStats();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
-      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
-      onWorkerLoss: 'rebalance',
-    });
-    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
-    expect(started.body.workers.map((w) => w.workerId)).toEqual([SURVIVOR, VICTIM]);
-    const runId = started.body.id;
-    const startMs = Date.parse(started.body.startAt!);
-    const endMs = startMs + DURATION * 1000;
+    const { master, base, target, workers } = suite;
+    const { runId, workerIds, startMs, endMs } = await suite.startRun({ rate: RATE, duration: DURATION, maxVUs: MAX_VUS, onWorkerLoss: 'rebalance' });
+    expect(workerIds).toEqual([SURVIVOR, VICTIM]);
 
     // The spare joins only now: a worker online when the run starts is given a share of it.
-    launchWorker(SPARE);
+    suite.launchWorker(SPARE);
     await workersOnline(base, [SPARE], 20_000);
     // Killed half-way through a second, at least 4 s in: the windows of the whole seconds before are published,
     // the current second is lost with the process.
@@ -100,13 +55,7 @@ describe('fault: kill -9 of a worker mid-run (onWorkerLoss: rebalance)', () => {
     const takerStartedAt = await logTime(master, (r) => r.msg === 'worker run state' && r.runId === runId && r.workerId === SPARE && r.state === 'started');
 
     const run = await runEnded(base, runId, endMs - Date.now() + 30_000);
-    // Let the last responses be written and counted.
-    await sleep(300);
-    const served = target.stats().served;
-    const reported = run.summary?.requests ?? 0;
-    const stored = await storedWindows(databaseUrl, runId);
-    const byWorker = windowsByWorker(stored);
-    const shares = await storedShares(databaseUrl, runId);
+    const { served, reported, stored, byWorker, shares } = await suite.readings(run);
     const before = arrivalsWithin(target, startMs, killedAt, startMs);
     const gap = arrivalsWithin(target, killedAt, takerStartedAt, startMs);
     const after = arrivalsWithin(target, takerStartedAt + 1000, endMs, startMs);

@@ -1,26 +1,7 @@
-import type { RunResource } from '@loadtest/protocol';
-import type { TargetServer } from '@loadtest/target';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import {
-  arrivalsWithin,
-  Cleanup,
-  createPlan,
-  describeWindows,
-  describeArrivals,
-  logTime,
-  median,
-  range,
-  runEnded,
-  startFaultBench,
-  startMaster,
-  startWorker,
-  storedShares,
-  windowsByWorker,
-  workersOnline,
-  type Broker,
-} from './fault-support.js';
+import { sleep, summaryOf } from '../harness.js';
+import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, workersOnline } from './fault-support.js';
 
 const RATE = 200;
 const DURATION = 16;
@@ -34,45 +15,19 @@ const [STAYING, LEAVING, SPARE] = ['term-w1', 'term-w2', 'term-w3'];
  * declare it lost (the loss timings are left at their defaults to show it).
  */
 describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
-  const cleanup = new Cleanup();
-  let amqp: Broker;
-  let databaseUrl: string;
-  let target: TargetServer;
-  let master: RunningProcess;
-  let base: string;
-  let planId: string;
-  const workers = new Map<string, RunningProcess>();
-
-  const launchWorker = (id: string) => {
-    const worker = startWorker(id, amqp);
-    workers.set(id, worker);
-    cleanup.add(() => worker.stop());
-    return worker;
-  };
-
-  beforeAll(async () => {
-    ({ amqp, databaseUrl, target } = await startFaultBench('term', cleanup));
-    ({ master, base } = await startMaster('fault-term-master', amqp, databaseUrl));
-    cleanup.add(() => master.stop());
-    launchWorker(STAYING);
-    launchWorker(LEAVING);
-    await workersOnline(base, [STAYING, LEAVING]);
-    planId = await createPlan(base, target.url, 'fault sigterm');
-  }, 120_000);
-
-  afterAll(() => cleanup.run(), 60_000);
+  const suite = faultSuite('term', async (suite) => {
+    await suite.launchMaster('fault-term-master');
+    suite.launchWorker(STAYING);
+    suite.launchWorker(LEAVING);
+    await workersOnline(suite.base, [STAYING, LEAVING]);
+    await suite.createPlan('fault sigterm');
+  });
 
   it('publishes the partial second, reports `left`, exits cleanly; its segment is handed on at once and no request goes uncounted', async () => {
-    target.resetStats();
-    const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, {
-      scenarios: [{ name: 'rate', executor: 'constant-arrival-rate', rate: RATE, duration: DURATION, maxVUs: MAX_VUS }],
-    });
-    withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
-    expect(started.body.workers.map((w) => w.workerId)).toEqual([STAYING, LEAVING]);
-    const runId = started.body.id;
-    const startMs = Date.parse(started.body.startAt!);
-    const endMs = startMs + DURATION * 1000;
-    launchWorker(SPARE);
+    const { master, base, target, workers } = suite;
+    const { runId, workerIds, startMs, endMs } = await suite.startRun({ rate: RATE, duration: DURATION, maxVUs: MAX_VUS });
+    expect(workerIds).toEqual([STAYING, LEAVING]);
+    suite.launchWorker(SPARE);
     await workersOnline(base, [SPARE], 20_000);
 
     // Half-way through a second, at least 4 s in: the partial window is half a second long.
@@ -86,12 +41,7 @@ describe('fault: SIGTERM of a worker mid-run (onWorkerLoss: rebalance)', () => {
     const takerStartedAt = await logTime(master, (r) => r.msg === 'worker run state' && r.runId === runId && r.workerId === SPARE && r.state === 'started');
 
     const run = await runEnded(base, runId, endMs - Date.now() + 30_000);
-    await sleep(300);
-    const served = target.stats().served;
-    const reported = run.summary?.requests ?? 0;
-    const stored = await storedWindows(databaseUrl, runId);
-    const byWorker = windowsByWorker(stored);
-    const shares = await storedShares(databaseUrl, runId);
+    const { served, reported, stored, byWorker, shares } = await suite.readings(run);
     const leaving = shares.find((s) => s.workerId === LEAVING)!;
     const partial = stored.find((w) => w.workerId === LEAVING && w.seq === termSecond);
     const before = arrivalsWithin(target, startMs, signalledAt, startMs);

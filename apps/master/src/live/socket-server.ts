@@ -86,9 +86,12 @@ export class LiveSocketServer {
     return event;
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      void this.io.close(() => resolve());
-    });
+  /**
+   * Disconnects every client and stops the engine. Not `io.close()`: that also
+   * closes the HTTP server, which belongs to Fastify and is closed by it.
+   */
+  close(): void {
+    this.io.disconnectSockets(true);
+    this.io.engine.close();
   }
 }

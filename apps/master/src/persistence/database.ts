@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { embeddedUrl, freePort, startEmbeddedPostgres } from './embedded-postgres.js';
+import { freePort } from '@loadtest/process';
+import { embeddedUrl, startEmbeddedPostgres } from './embedded-postgres.js';
 import { migrate } from './migrate.js';
 import { createPrisma, type PrismaClient } from './prisma.js';
 

@@ -2,7 +2,6 @@ import { brokerNames } from '@loadtest/protocol';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
 
 /** The services the benchmark uses: a database of its own, broker objects of its own, free ports, the master's REST API. */
@@ -142,17 +141,6 @@ export async function deleteBrokerObjects(amqpUrl: string, namespace: string, wo
     await connection?.close().catch(() => undefined);
   }
   return { deletedQueues, errors };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 /** A JSON call to the master's REST API, bounded in time. */

@@ -1,0 +1,2 @@
+export { handleShutdownSignals, type Shutdown, type ShutdownOptions, type ShutdownProcess, type ShutdownStep, type ShutdownStepContext } from './shutdown/shutdown-signals.js';
+export { freePort } from './net/free-port.js';
