@@ -1,4 +1,4 @@
-import type { PlanList, PlanResource, RunList, RunResource, Timeline, WorkerList } from '@loadtest/protocol';
+import type { PlanList, PlanResource, RangeSummary, RunList, RunResource, Timeline, TimelineBucket, WorkerList } from '@loadtest/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
 
@@ -10,6 +10,7 @@ export const keys = {
   planRuns: (planId: string) => ['plans', planId, 'runs'] as const,
   run: (id: string) => ['runs', id] as const,
   timeline: (id: string) => ['runs', id, 'timeline'] as const,
+  summary: (id: string) => ['runs', id, 'summary'] as const,
 };
 
 export const useWorkers = () => useQuery({ queryKey: keys.workers, queryFn: () => apiRequest<WorkerList>('/workers') });
@@ -28,6 +29,33 @@ export const useRun = (id: string) =>
     refetchInterval: (query) => (query.state.data && ACTIVE.has(query.state.data.state) ? 2000 : false),
   });
 
-export const useTimeline = (id: string) => useQuery({ queryKey: keys.timeline(id), queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline`) });
+/** What part of a run to read: one step (request name), one worker, a bucket size. */
+export interface RunSlice {
+  name?: string | undefined;
+  worker?: string | undefined;
+  bucket?: TimelineBucket | undefined;
+}
+
+const queryString = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
+
+// The timeline's bucket parameter (`?step=1s|5s|1m` in this API version).
+export const useTimeline = (id: string, slice: RunSlice = {}) =>
+  useQuery({
+    queryKey: [...keys.timeline(id), slice.name, slice.worker, slice.bucket],
+    queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline${queryString({ step: slice.bucket, name: slice.name, worker: slice.worker })}`),
+  });
+
+/** The exact summary of seconds [from, to) of a run, re-merged by the master from the stored windows. */
+export const useRangeSummary = (id: string, range: { from: number; to: number } | null, slice: RunSlice = {}) =>
+  useQuery({
+    queryKey: [...keys.summary(id), range?.from, range?.to, slice.name, slice.worker],
+    queryFn: () => apiRequest<RangeSummary>(`/runs/${id}/summary${queryString({ from: range?.from, to: range?.to, name: slice.name, worker: slice.worker })}`),
+    enabled: range !== null,
+  });
 
 export const isActive = (run: Pick<RunResource, 'state'>) => ACTIVE.has(run.state);

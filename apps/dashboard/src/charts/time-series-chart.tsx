@@ -8,6 +8,12 @@ export interface ChartSeries {
   values: (number | null)[];
 }
 
+/** Seconds [from, to) of a run, as `GET /runs/:id/summary?from&to` takes them. */
+export interface SecondRange {
+  from: number;
+  to: number;
+}
+
 export interface TimeSeriesChartProps {
   title: string;
   /** Unit shown on the y axis, e.g. `req/s` or `ms`. */
@@ -15,15 +21,29 @@ export interface TimeSeriesChartProps {
   seconds: number[];
   series: ChartSeries[];
   height?: number;
+  /** The range selected on any chart: drawn on this one too. */
+  range?: SecondRange | null;
+  /** Dragging across the chart selects the seconds under it. */
+  onRange?: (range: SecondRange) => void;
+}
+
+/** The whole seconds whose points lie under a selection from x value `start` to `end`. */
+export function secondsUnder(start: number, end: number): SecondRange | null {
+  const from = Math.max(0, Math.ceil(start));
+  const to = Math.floor(end) + 1;
+  return to > from ? { from, to } : null;
 }
 
 /**
  * A per-second chart (uPlot: thousands of points redrawn cheaply). Built once per set of series; new data
  * only replaces the columns (setData), so a live second costs one redraw, not a new chart.
  */
-export function TimeSeriesChart({ title, unit, seconds, series, height = 200 }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ title, unit, seconds, series, height = 200, range = null, onRange }: TimeSeriesChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
+  // The latest callback, read by the chart's hook (built once).
+  const rangeHandler = useRef(onRange);
+  rangeHandler.current = onRange;
   const labels = series.map((s) => `${s.label}:${s.color}`).join('|');
 
   useEffect(() => {
@@ -39,6 +59,17 @@ export function TimeSeriesChart({ title, unit, seconds, series, height = 200 }: 
       ],
       series: [{ label: 'second' }, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, spanGaps: false }))],
       legend: { live: true },
+      // A drag selects seconds (the range summary), it does not zoom.
+      cursor: { drag: { x: true, y: false, setScale: false } },
+      hooks: {
+        setSelect: [
+          (u) => {
+            if (u.select.width <= 0) return;
+            const selected = secondsUnder(u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x'));
+            if (selected) rangeHandler.current?.(selected);
+          },
+        ],
+      },
     };
     chart.current = new uPlot(options, [[], ...series.map(() => [])], element);
     const resize = new ResizeObserver(() => chart.current?.setSize({ width: Math.max(element.clientWidth, 200), height }));
@@ -55,6 +86,17 @@ export function TimeSeriesChart({ title, unit, seconds, series, height = 200 }: 
   useEffect(() => {
     chart.current?.setData([seconds, ...series.map((s) => s.values)] as uPlot.AlignedData);
   }, [seconds, series]);
+
+  useEffect(() => {
+    const u = chart.current;
+    if (!u) return;
+    if (!range) {
+      u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+      return;
+    }
+    const left = u.valToPos(range.from - 0.5, 'x');
+    u.setSelect({ left, top: 0, width: u.valToPos(range.to - 0.5, 'x') - left, height: u.over.clientHeight }, false);
+  }, [range, seconds]);
 
   return (
     <figure className="rounded border border-gray-200 p-2 dark:border-gray-700" aria-label={title}>

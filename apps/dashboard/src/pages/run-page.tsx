@@ -1,11 +1,12 @@
-import type { RunResource } from '@loadtest/protocol';
+import type { RunResource, TimelineBucket } from '@loadtest/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { apiRequest } from '../api/client.js';
-import { isActive, keys, useRun, useTimeline } from '../api/queries.js';
+import { isActive, keys, useRun, useTimeline, type RunSlice } from '../api/queries.js';
 import { livePoint, mergePoints, runColumns } from '../charts/run-series.js';
-import { TimeSeriesChart } from '../charts/time-series-chart.js';
+import { TimeSeriesChart, type SecondRange } from '../charts/time-series-chart.js';
+import { RangePanel } from './range-panel.js';
 import { QueryState } from '../components/query-state.js';
 import { StateBadge } from '../components/state-badge.js';
 import { formatCount, formatLatency, formatPercent, formatRate, formatTime } from '../format/figures.js';
@@ -24,10 +25,15 @@ export function RunPage() {
 
 function RunView({ run }: { run: RunResource }) {
   const active = isActive(run);
-  const timeline = useTimeline(run.id);
+  const [slice, setSlice] = useState<RunSlice>({});
+  const [range, setRange] = useState<SecondRange | null>(null);
+  const timeline = useTimeline(run.id, slice);
   const live = useRunLive(run.id, active);
   const bucketSeconds = timeline.data?.bucketSeconds ?? 1;
-  const columns = useMemo(() => runColumns(mergePoints(timeline.data?.points ?? [], bucketSeconds === 1 ? live.map(livePoint) : []), bucketSeconds), [timeline.data, live, bucketSeconds]);
+  // Live seconds are the whole run's, per second: shown only over the unfiltered 1 s timeline.
+  const liveShown = bucketSeconds === 1 && !slice.name && !slice.worker;
+  const columns = useMemo(() => runColumns(mergePoints(timeline.data?.points ?? [], liveShown ? live.map(livePoint) : []), bucketSeconds), [timeline.data, live, liveShown, bucketSeconds]);
+  const chartRange = { range, onRange: setRange };
   const summary = run.summary;
   return (
     <section aria-labelledby="run-title" className="space-y-6">
@@ -59,8 +65,10 @@ function RunView({ run }: { run: RunResource }) {
         <Figure name="Errors" value={summary ? formatCount(summary.errorCount) : '–'} />
         <Figure name="Dropped" value={summary ? formatCount(summary.dropped) : '–'} />
       </dl>
+      <SliceControls run={run} slice={slice} onChange={setSlice} />
       <div className="grid gap-4 xl:grid-cols-2">
         <TimeSeriesChart
+          {...chartRange}
           title="Requests per second"
           unit="req/s"
           seconds={columns.seconds}
@@ -70,6 +78,7 @@ function RunView({ run }: { run: RunResource }) {
           ]}
         />
         <TimeSeriesChart
+          {...chartRange}
           title="Latency"
           unit="ms"
           seconds={columns.seconds}
@@ -81,12 +90,59 @@ function RunView({ run }: { run: RunResource }) {
             { label: 'max', color: '#6b7280', values: columns.max },
           ]}
         />
-        <TimeSeriesChart title="Errors per second" unit="errors/s" seconds={columns.seconds} series={[{ label: 'errors/s', color: '#dc2626', values: columns.errors }]} />
+        <TimeSeriesChart {...chartRange} title="Errors per second" unit="errors/s" seconds={columns.seconds} series={[{ label: 'errors/s', color: '#dc2626', values: columns.errors }]} />
       </div>
+      <RangePanel runId={run.id} range={range} slice={slice} onRange={setRange} lastSecond={Math.max(0, (columns.seconds.at(-1) ?? 0) + bucketSeconds)} />
       {summary && <StepsTable run={run} />}
       <WorkersTable run={run} />
       {run.thresholdResults.length > 0 && <ThresholdsList run={run} />}
     </section>
+  );
+}
+
+const BUCKETS: readonly TimelineBucket[] = ['1s', '5s', '1m'];
+const selectClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
+
+/** Which part of the run the charts and the range summary show: one step, one worker, and the bucket size. */
+function SliceControls({ run, slice, onChange }: { run: RunResource; slice: RunSlice; onChange(slice: RunSlice): void }) {
+  const steps = Object.keys(run.summary?.steps ?? {});
+  const workers = [...new Set(run.workers.map((w) => w.workerId))];
+  return (
+    <div className="flex flex-wrap gap-4 text-sm">
+      <label>
+        Step{' '}
+        <select className={selectClass} value={slice.name ?? ''} onChange={(e) => onChange({ ...slice, name: e.target.value || undefined })}>
+          <option value="">all steps</option>
+          {steps.map((step) => (
+            <option key={step} value={step}>
+              {step}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Worker{' '}
+        <select className={selectClass} value={slice.worker ?? ''} onChange={(e) => onChange({ ...slice, worker: e.target.value || undefined })}>
+          <option value="">all workers</option>
+          {workers.map((worker) => (
+            <option key={worker} value={worker}>
+              {worker}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Bucket{' '}
+        <select className={selectClass} value={slice.bucket ?? ''} onChange={(e) => onChange({ ...slice, bucket: (e.target.value || undefined) as TimelineBucket | undefined })}>
+          <option value="">the run's own</option>
+          {BUCKETS.map((bucket) => (
+            <option key={bucket} value={bucket}>
+              {bucket}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
   );
 }
 

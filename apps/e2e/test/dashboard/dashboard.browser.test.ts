@@ -1,4 +1,4 @@
-import type { PlanResource, RunResource, WorkerList } from '@loadtest/protocol';
+import type { PlanResource, RangeSummary, RunResource, WorkerList } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -131,6 +131,43 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     await until(async () => (await chartPoints('Requests per second')) >= 10, 10_000, 'the whole timeline on the chart');
     await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
   }, 120_000);
+
+  it('a range of seconds, typed or dragged on a chart, shows the exact summary the API gives for it', async () => {
+    const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items;
+    const run = runs.find((r) => r.state === 'finished')!;
+    await page.goto(`${base}/runs/${run.id}`);
+    const rangeFigure = (name: string) => page.locator(`[data-range-figure="${name}"] dd`);
+    const expectRangeShown = async (from: number, to: number) => {
+      const expected = (await api<RangeSummary>(base, 'GET', `/api/v1/runs/${run.id}/summary?from=${from}&to=${to}`)).body.summary;
+      await page.locator(`[data-testid="range-summary"][data-from="${from}"][data-to="${to}"]`).waitFor({ timeout: 10_000 });
+      expect(await rangeFigure('Requests').textContent()).toBe(count(expected.requests));
+      expect(await rangeFigure('p95').textContent()).toBe(latency(expected.latencyMicros?.p95));
+      expect(await rangeFigure('p99').textContent()).toBe(latency(expected.latencyMicros?.p99));
+      expect(await rangeFigure('Max').textContent()).toBe(latency(expected.latencyMicros?.max));
+      return expected;
+    };
+    // Seconds 2–5 typed (the keyboard way).
+    await page.getByLabel('From second').fill('2');
+    await page.getByLabel('to second').fill('5');
+    await page.getByRole('button', { name: 'Summarise' }).click();
+    const typed = await expectRangeShown(2, 6);
+    // 4 seconds at 50/s: 200 requests, give or take the requests at a second's edge.
+    expect(typed.requests).toBeGreaterThan(150);
+    await page.screenshot({ path: join(SCREENSHOTS, 'run-range.png'), fullPage: true });
+    // Dragged across the latency chart from second 5.6 to 8.4: seconds 6–8, on every chart.
+    const plot = page.locator('[data-chart="Latency"] .u-over');
+    const box = (await plot.boundingBox())!;
+    // The x scale runs from second 0 to the last point's (the timeline's seconds are contiguous from 0).
+    const lastSecond = (await chartPoints('Latency')) - 1;
+    const xOf = (second: number) => box.x + (second / lastSecond) * box.width;
+    await page.mouse.move(xOf(5.6), box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(xOf(8.4), box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expectRangeShown(6, 9);
+    expect(await page.getByLabel('From second').inputValue()).toBe('6');
+    expect(await page.getByLabel('to second').inputValue()).toBe('8');
+  }, 60_000);
 
   it('the runs page lists the plan’s runs with the API’s figures', async () => {
     const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items;
