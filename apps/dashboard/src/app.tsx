@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, NavLink, Navigate, Route, Routes } from 'react-router';
 import { ThemeSwitch } from './components/theme-switch.js';
+import { ComparePage } from './compare/compare-page.js';
 import { RunPage } from './pages/run-page.js';
 import { RunsPage } from './pages/runs-page.js';
 import { WorkersPage } from './pages/workers-page.js';
@@ -48,6 +49,7 @@ export function App() {
                   </Suspense>
                 }
               />
+              <Route path="/compare" element={<ComparePage />} />
               <Route path="/workers" element={<WorkersPage />} />
               <Route path="*" element={<p>No such page.</p>} />
             </Routes>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { usePlanRuns, usePlans } from '../api/queries.js';
 import { QueryState } from '../components/query-state.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -53,16 +53,29 @@ export function RunsPage() {
 
 function PlanRuns({ planId }: { planId: string }) {
   const runs = usePlanRuns(planId);
+  const navigate = useNavigate();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const toggle = (id: string, on: boolean) => setChosen((ids) => (on ? [...ids, id] : ids.filter((x) => x !== id)));
   return (
     <QueryState isPending={runs.isPending} error={runs.error}>
       {() =>
         runs.data!.items.length === 0 ? (
           <p>This plan has not been run yet.</p>
         ) : (
+          <>
+          <button
+            type="button"
+            className="mb-2 rounded border border-gray-300 px-3 py-1 text-sm disabled:opacity-50 dark:border-gray-600"
+            disabled={chosen.length < 2}
+            onClick={() => void navigate(`/compare?runs=${chosen.join(',')}`)}
+          >
+            Compare selected ({chosen.length})
+          </button>
           <table className="w-full text-left text-sm" data-testid="runs-table">
             <thead>
               <tr className="border-b border-gray-300 dark:border-gray-700">
-                <th className="py-1">Run</th>
+                <th className="py-1">Compare</th>
+                <th>Run</th>
                 <th>Created</th>
                 <th>State</th>
                 <th>Verdict</th>
@@ -75,7 +88,10 @@ function PlanRuns({ planId }: { planId: string }) {
                 .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
                 .map((run) => (
                   <tr key={run.id} data-run={run.id} className="border-b border-gray-100 dark:border-gray-800">
-                    <td className="py-1 font-mono">
+                    <td className="py-1">
+                      <input type="checkbox" aria-label={`Compare run ${run.id.slice(0, 8)}`} checked={chosen.includes(run.id)} onChange={(e) => toggle(run.id, e.target.checked)} />
+                    </td>
+                    <td className="font-mono">
                       <Link to={`/runs/${run.id}`}>{run.id.slice(0, 8)}</Link>
                     </td>
                     <td>{formatTime(run.createdAt)}</td>
@@ -91,6 +107,7 @@ function PlanRuns({ planId }: { planId: string }) {
                 ))}
             </tbody>
           </table>
+          </>
         )
       }
     </QueryState>

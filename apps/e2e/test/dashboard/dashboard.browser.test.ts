@@ -195,4 +195,27 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     // Long before the run's 60 s: the click did stop it.
     expect(Date.now() - clickedAt).toBeLessThan(30_000);
   }, 120_000);
+
+  it('compares two runs: each figure is the API’s, with its change against the baseline', async () => {
+    const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items.filter((r) => r.summary);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    const [first, second] = [...runs].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    await page.goto(`${base}/runs`);
+    await page.getByLabel(`Compare run ${first!.id.slice(0, 8)}`).check();
+    await page.getByLabel(`Compare run ${second!.id.slice(0, 8)}`).check();
+    await page.getByRole('button', { name: 'Compare selected (2)' }).click();
+    await page.getByRole('heading', { name: 'Compare 2 runs' }).waitFor();
+    for (const run of [first!, second!]) {
+      const stored = (await api<RunResource>(base, 'GET', `/api/v1/runs/${run.id}`)).body.summary!;
+      expect(await page.locator(`[data-metric="p95"] [data-run="${run.id}"] [data-field="value"]`).textContent()).toBe(latency(stored.latencyMicros?.p95));
+      expect(await page.locator(`[data-metric="p99"] [data-run="${run.id}"] [data-field="value"]`).textContent()).toBe(latency(stored.latencyMicros?.p99));
+    }
+    // The second run's p95 is marked better, worse or the same as the baseline's, as its numbers say.
+    const baselineP95 = first!.summary!.latencyMicros!.p95;
+    const p95 = (await api<RunResource>(base, 'GET', `/api/v1/runs/${second!.id}`)).body.summary!.latencyMicros!.p95;
+    const expected = Math.abs(p95 - baselineP95) <= 0.01 * baselineP95 ? 'same' : p95 < baselineP95 ? 'better' : 'worse';
+    expect(await page.locator(`[data-metric="p95"] [data-run="${second!.id}"] [data-direction]`).getAttribute('data-direction')).toBe(expected);
+    expect(await page.locator('[data-chart="p95 latency, by run"]').getAttribute('data-points')).not.toBe('0');
+    await page.screenshot({ path: join(SCREENSHOTS, 'compare.png'), fullPage: true });
+  }, 60_000);
 });
