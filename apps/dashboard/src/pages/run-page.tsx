@@ -5,7 +5,8 @@ import { useParams } from 'react-router';
 import { apiRequest } from '../api/client.js';
 import { isActive, keys, useRun, useTimeline, type RunSlice } from '../api/queries.js';
 import { livePoint, mergePoints, runColumns } from '../charts/run-series.js';
-import { TimeSeriesChart, type SecondRange } from '../charts/time-series-chart.js';
+import { RunCharts } from '../charts/run-charts.js';
+import type { SecondRange } from '../charts/time-series-chart.js';
 import { RangePanel } from './range-panel.js';
 import { QueryState } from '../components/query-state.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -66,32 +67,7 @@ function RunView({ run }: { run: RunResource }) {
         <Figure name="Dropped" value={summary ? formatCount(summary.dropped) : '–'} />
       </dl>
       <SliceControls run={run} slice={slice} onChange={setSlice} />
-      <div className="grid gap-4 xl:grid-cols-2">
-        <TimeSeriesChart
-          {...chartRange}
-          title="Requests per second"
-          unit="req/s"
-          seconds={columns.seconds}
-          series={[
-            { label: 'requests/s', color: '#2563eb', values: columns.rps },
-            { label: 'dropped/s', color: '#d97706', values: columns.dropped },
-          ]}
-        />
-        <TimeSeriesChart
-          {...chartRange}
-          title="Latency"
-          unit="ms"
-          seconds={columns.seconds}
-          series={[
-            { label: 'p50', color: '#16a34a', values: columns.p50 },
-            { label: 'p90', color: '#0891b2', values: columns.p90 },
-            { label: 'p95', color: '#7c3aed', values: columns.p95 },
-            { label: 'p99', color: '#db2777', values: columns.p99 },
-            { label: 'max', color: '#6b7280', values: columns.max },
-          ]}
-        />
-        <TimeSeriesChart {...chartRange} title="Errors per second" unit="errors/s" seconds={columns.seconds} series={[{ label: 'errors/s', color: '#dc2626', values: columns.errors }]} />
-      </div>
+      <RunCharts columns={columns} {...chartRange} />
       <RangePanel runId={run.id} range={range} slice={slice} onRange={setRange} lastSecond={Math.max(0, (columns.seconds.at(-1) ?? 0) + bucketSeconds)} />
       {summary && <StepsTable run={run} />}
       <WorkersTable run={run} />
