@@ -218,4 +218,27 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     expect(await page.locator('[data-chart="p95 latency, by run"]').getAttribute('data-points')).not.toBe('0');
     await page.screenshot({ path: join(SCREENSHOTS, 'compare.png'), fullPage: true });
   }, 60_000);
+
+  it('every page fits 1280×800 and 1920×1080 without scrolling sideways, in light and dark', async () => {
+    const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items;
+    const pages = ['/runs', `/runs/${runs[0]!.id}`, `/plans/${planId}/launch`, `/compare?runs=${runs.map((r) => r.id).join(',')}`, '/workers'];
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(viewport);
+      for (const path of pages) {
+        await page.goto(`${base}${path}`);
+        await page.locator('main h1').first().waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect({ path, viewport, overflow }).toEqual({ path, viewport, overflow: 0 });
+      }
+    }
+    // The theme switch is a labelled button, reachable from the keyboard, and it is remembered.
+    await page.getByRole('button', { name: /Switch to the (dark|light) theme/ }).focus();
+    const before = await page.evaluate(() => document.documentElement.classList.contains('dark'));
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(!before);
+    await page.reload();
+    await page.locator('main h1').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(!before);
+    await page.screenshot({ path: join(SCREENSHOTS, 'workers-dark.png') });
+  }, 60_000);
 });
