@@ -1,9 +1,11 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { httpStatusOf } from '../src/http/domain-errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
+import { MasterDraining } from '../src/runs/run-errors.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { runResource } from '../src/runs/run-resource.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
@@ -482,10 +484,14 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     await orchestrator.handle(heartbeat('d1'));
     const draining = anotherMaster({ registry });
     draining.drain();
-    await expect(draining.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' })).rejects.toMatchObject({
-      statusCode: 503,
-      message: expect.stringContaining('shutting down'),
-    });
+    const refused = await draining.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(MasterDraining);
+    expect((refused as Error).message).toContain('shutting down');
+    // The API answers it with a 503.
+    expect(httpStatusOf(refused)?.statusCode).toBe(503);
     draining.close();
   });
 });
