@@ -278,7 +278,7 @@ export class RunOrchestrator {
    * from the stored run at its end. It is dropped as soon as it finds the run ended or unknown.
    */
   private supervisorOf(runId: string): RunSupervisor {
-    return this.supervisors.get(runId) ?? this.supervise(runId, {});
+    return this.supervisors.get(runId) ?? this.supervise(runId, { adopted: true });
   }
 
   private dropSupervisor(supervisor: RunSupervisor, stored: 'ended' | 'unknown'): void {

@@ -37,6 +37,11 @@ export interface RunSetup {
   recovered?: boolean;
   /** An abort that was in progress (its reason is stored while the run is active). */
   abortReason?: string;
+  /**
+   * Created for a message of a run this master neither started nor took up (a late share state of a run
+   * that has ended, a message before the take-up): it checks the run's state whenever it finds shares still open.
+   */
+  adopted?: boolean;
 }
 
 /** How many of each kind of timer a supervisor holds: for tests and diagnostics. */
@@ -214,7 +219,11 @@ export class RunSupervisor {
 
   private async finalizeIfDone(force?: string): Promise<void> {
     // With a thousand workers ending at once, most calls stop here, without loading the run and its window counts.
-    if (!force && (await this.ctx.runs.openShareCount(this.runId)) > 0) return;
+    if (!force && (await this.ctx.runs.openShareCount(this.runId)) > 0) {
+      // An adopted run may have ended with shares open (its watchdog, on a master before this one): let it go.
+      if (this.setup.adopted) await this.dropIfEnded();
+      return;
+    }
     const run = await this.ctx.runs.get(this.runId);
     if (!run || ENDED_RUN_STATES.includes(run.state)) {
       // Ended elsewhere, or never stored: nothing is left to supervise.
@@ -229,6 +238,11 @@ export class RunSupervisor {
       return;
     }
     await this.finish(run, force);
+  }
+
+  private async dropIfEnded(): Promise<void> {
+    const state = await this.ctx.runs.state(this.runId);
+    if (state === null || ENDED_RUN_STATES.includes(state)) this.onEnded(this, state === null ? 'unknown' : 'ended');
   }
 
   private scheduleFinalize(waitingFor: string[]): void {
