@@ -26,8 +26,8 @@ function collector(): () => void {
 describe('RunOrchestrator memory over many runs', () => {
   const WORKERS = 50;
   const RUNS = 10_000;
-  const WARM_UP = 1_500;
-  const RECENTLY_ENDED = 1_024;
+  const WARM_UP = 600;
+  const RECENTLY_ENDED = 512;
 
   it(`keeps nothing per run once ${RUNS} runs have ended: its heap returns to its starting size`, async () => {
     const gc = collector();
