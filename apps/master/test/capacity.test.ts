@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, PlanSchema, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { HttpError } from '../src/http/errors.js';
+import { httpStatusOf } from '../src/http/domain-errors.js';
+import { InsufficientCapacity } from '../src/runs/run-errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
@@ -63,9 +64,10 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(HttpError);
-    expect((error as HttpError).statusCode).toBe(409);
-    return (error as HttpError).message;
+    expect(error).toBeInstanceOf(InsufficientCapacity);
+    // The API answers it with a 409.
+    expect(httpStatusOf(error)?.statusCode).toBe(409);
+    return (error as InsufficientCapacity).message;
   };
 
   it('refuses a run whose peak connections exceed what the available workers hold, naming the need and the capacity', async () => {

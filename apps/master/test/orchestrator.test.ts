@@ -1,9 +1,11 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { httpStatusOf } from '../src/http/domain-errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
+import { MasterDraining } from '../src/runs/run-errors.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { runResource } from '../src/runs/run-resource.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
@@ -478,14 +480,37 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     }
   });
 
+  it('keeps nothing of a run once it has ended, even when one of its shares reports after the end (a run ended by its watchdog)', async () => {
+    const master = anotherMaster({ overdueMs: 100 });
+    try {
+      for (const w of ['e1', 'e2']) await master.handle(heartbeat(w));
+      const run = await master.startRun(planId, { connections: 2, durationSeconds: 1, gracefulStop: 0, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+      for (const w of run.workers) await master.handle(state(run.id, w.workerId, 'started'));
+      expect(master.footprint()).toMatchObject({ activeRuns: 1, runTimers: 1 });
+      await until(async () => (['pending', 'running'].includes((await runs.state(run.id)) ?? 'pending') ? undefined : true), 10_000, 'run ended by its watchdog');
+      expect((await runs.get(run.id))!.error).toBe('workers that did not report an end: e1, e2');
+      expect(master.footprint()).toMatchObject({ activeRuns: 0, runTimers: 0 });
+      // A share of the ended run reports its end late: it is recorded, and nothing of the run is kept for it.
+      await master.handle(state(run.id, run.workers[0]!.workerId, 'finished', 0));
+      expect((await runs.get(run.id))!.workers[0]!.state).toBe('finished');
+      expect(master.footprint()).toMatchObject({ activeRuns: 0, runTimers: 0 });
+    } finally {
+      master.close();
+    }
+  });
+
   it('refuses new runs with 503 once draining for shutdown', async () => {
     await orchestrator.handle(heartbeat('d1'));
     const draining = anotherMaster({ registry });
     draining.drain();
-    await expect(draining.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' })).rejects.toMatchObject({
-      statusCode: 503,
-      message: expect.stringContaining('shutting down'),
-    });
+    const refused = await draining.startRun(planId, { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(MasterDraining);
+    expect((refused as Error).message).toContain('shutting down');
+    // The API answers it with a 503.
+    expect(httpStatusOf(refused)?.statusCode).toBe(503);
     draining.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { ErrorBody, FieldIssue } from '@loadtest/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { httpStatusOf } from './domain-errors.js';
 import { HttpError } from './errors.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -42,6 +43,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof HttpError) {
       return reply.status(error.statusCode).send(body(error.statusCode, error.message, error.issues));
     }
+    const domain = httpStatusOf(error);
+    if (domain) return reply.status(domain.statusCode).send(body(domain.statusCode, error.message, domain.issues));
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.status(status).send(body(status, error.message));

@@ -3,7 +3,7 @@ import { ENDED_RUN_STATES } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import { thresholdOutcomes } from '../live/live-aggregator.js';
 import { runVerdict } from './run-outcome.js';
-import type { RunRepository } from './run-repository.js';
+import type { RunStore } from './run-store.js';
 import { parseThresholdSpecs } from './thresholds.js';
 
 /**
@@ -19,7 +19,7 @@ export class LateWindows {
   private readonly inProgress = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly runs: RunRepository,
+    private readonly runs: Pick<RunStore, 'get' | 'mergeStored' | 'updateEndedResult'>,
     private readonly logger: Logger,
     private readonly delayMs = 1000,
   ) {}
@@ -54,6 +54,11 @@ export class LateWindows {
       { runId, requestsBefore: run.summary?.requests ?? null, requests: summary.requests, windows: merged.windows, verdictBefore: run.verdict, verdict },
       'windows arrived after the run ended; its result now counts them',
     );
+  }
+
+  /** Runs with a re-merge due or in progress: none once their bursts are folded in. */
+  pendingRuns(): number {
+    return new Set([...this.due.keys(), ...this.inProgress.keys()]).size;
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import { parseThreshold, type ScopedThreshold } from '@loadtest/metrics';
 import { httpSteps, type FieldIssue, type Plan, type ThresholdSpec } from '@loadtest/protocol';
-import { badRequest } from '../http/errors.js';
+import { InvalidRunRequest } from './run-errors.js';
 
 /**
  * Parses a run's thresholds against its plan. Every malformed expression and
@@ -19,6 +19,6 @@ export function parseThresholdSpecs(specs: readonly ThresholdSpec[], plan: Plan)
     }
     if (parsed.ok) scoped.push({ threshold: parsed.threshold, ...(spec.step === undefined ? {} : { step: spec.step }) });
   });
-  if (issues.length > 0) throw badRequest(`invalid body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+  if (issues.length > 0) throw new InvalidRunRequest(`invalid body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
   return scoped;
 }

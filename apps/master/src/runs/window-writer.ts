@@ -1,4 +1,5 @@
-import type { RunRepository, ReceivedWindow } from './run-repository.js';
+import type { ReceivedWindow } from './run-repository.js';
+import type { RunStore } from './run-store.js';
 
 interface Pending {
   row: ReceivedWindow;
@@ -18,7 +19,7 @@ export class WindowWriter {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly runs: RunRepository,
+    private readonly runs: Pick<RunStore, 'insertWindows'>,
     private readonly maxBatch = 250,
     private readonly maxDelayMs = 15,
   ) {}

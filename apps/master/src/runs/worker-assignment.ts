@@ -1,10 +1,10 @@
 import { peakConcurrency, segmentShare, usableWorkers, weightedSegments, type Segment } from '@loadtest/execution';
 import type { RunLoad } from '@loadtest/protocol';
-import { conflict } from '../http/errors.js';
+import { InsufficientCapacity } from './run-errors.js';
 
 /**
  * Picks the workers of a run and their execution segments, weighted by the
- * connections each declared it can hold. Refuses (409) a run whose peak
+ * connections each declared it can hold. Refuses (InsufficientCapacity) a run whose peak
  * connections exceed what the available workers hold together. Every used
  * worker gets at least one connection of every scenario at its peak: while
  * some would not, the smallest worker is left out. With equal capacities the
@@ -23,7 +23,7 @@ export function assignWorkers(load: RunLoad, available: string[], declaredCapaci
   const total = (ids: string[]) => ids.reduce((sum, id) => sum + capacity.get(id)!, 0);
   const holding = (ids: string[], which: string) =>
     `the ${ids.length} ${which} worker${ids.length === 1 ? ' holds' : 's hold'} ${total(ids)} (${ids.map((id) => `${id} ${capacity.get(id)!}`).join(', ')})`;
-  if (judge && need > total(available)) throw conflict(`this run needs up to ${need} connections at once; ${holding(available, 'available')}`);
+  if (judge && need > total(available)) throw new InsufficientCapacity(need, `this run needs up to ${need} connections at once; ${holding(available, 'available')}`);
 
   // Left out first: the smallest capacity, and among equals the last by id (as with even segments).
   const dropOrder = [...available].sort((a, b) => capacity.get(a)! - capacity.get(b)! || b.localeCompare(a));
@@ -39,7 +39,8 @@ export function assignWorkers(load: RunLoad, available: string[], declaredCapaci
     const everyScenario = segments.every((segment) => peaks.every((peak) => segmentShare(segment, peak) >= 1));
     if (everyScenario || workerIds.length === 1) {
       if (judge && workerIds.length < available.length && need > total(workerIds)) {
-        throw conflict(
+        throw new InsufficientCapacity(
+          need,
           `this run needs up to ${need} connections at once; ${holding(workerIds, 'usable')}, as every worker of a run must get at least one connection of every scenario (the smallest has ${Math.min(...peaks)}); ${holding(available, 'available')}`,
         );
       }
