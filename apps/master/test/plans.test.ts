@@ -185,6 +185,29 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     expect(read.body).toMatchObject({ name: 'stored before v1', version: 1, steps: [{ kind: 'http', name: 'r', method: 'GET', url: '/r' }] });
   });
 
+  it('keeps a plan as written: objects come back in the key order they were sent in (body, headers, variables)', async () => {
+    // jsonb would sort these keys ({"pass","user"}); the plan is kept and answered in the order it was written.
+    const text =
+      '{"name":"key order","baseUrl":"http://127.0.0.1:1","variables":{"zeta":"z","alpha":"a"},' +
+      '"steps":[{"name":"login","method":"POST","url":"/login","headers":{"X-Zed":"1","Accept":"application/json"},"body":{"json":{"user":"u","pass":"p","nested":{"b":1,"a":2}}}}]}';
+    const inOrder = (answer: string) => {
+      expect(answer).toContain('"variables":{"zeta":"z","alpha":"a"}');
+      expect(answer).toContain('"headers":{"X-Zed":"1","Accept":"application/json"}');
+      expect(answer).toContain('"json":{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+    };
+    const created = await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: text, headers: { 'content-type': 'application/json' } });
+    expect(created.statusCode).toBe(201);
+    inOrder(created.body);
+    const id = created.json<PlanResource>().id;
+    inOrder((await master.app.inject({ method: 'GET', url: `/api/v1/plans/${id}` })).body);
+    inOrder((await master.app.inject({ method: 'GET', url: '/api/v1/plans' })).body);
+    const replaced = await master.app.inject({ method: 'PUT', url: `/api/v1/plans/${id}`, payload: text, headers: { 'content-type': 'application/json' } });
+    inOrder(replaced.body);
+    // Stored as text in that order too, not only answered so.
+    const [row] = await db.prisma.$queryRaw<{ definition: string }[]>`SELECT definition::text AS definition FROM plans WHERE id = ${id}::uuid`;
+    expect(row!.definition).toContain('{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+  });
+
   it('documents YAML in OpenAPI: the plan routes take application/yaml and say so', async () => {
     const doc = await send<{ paths: Record<string, Record<string, { description?: string; requestBody?: { content: Record<string, { schema: unknown }> } }>> }>('GET', '/api/docs/json');
     for (const operation of [doc.body.paths['/api/v1/plans']!.post!, doc.body.paths['/api/v1/plans/{id}']!.put!]) {

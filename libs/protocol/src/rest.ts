@@ -133,7 +133,9 @@ const queryText = z.string().min(1).superRefine(storedText('line')).optional();
 
 export const TimelineQuerySchema = z.object({
   /** The bucket; by default the run's own (`load.reportEvery`: 1m for a SOAK, else 1s). */
-  step: ReportBucketSchema.optional(),
+  bucket: ReportBucketSchema.optional(),
+  /** Deprecated alias of `bucket` (it collided with a plan's steps); `bucket` wins when both are given. */
+  step: ReportBucketSchema.optional().meta({ deprecated: true }),
   /** Only this named step (request) of the plan. */
   name: queryText,
   /** Only this worker. */

@@ -33,7 +33,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     schema: {
       tags,
       summary: "A run's timeline: per-second windows merged over the workers, in buckets of 1 s, 5 s or 1 min",
-      description: 'Re-aggregated exactly from the stored per-worker windows. `name` keeps one step (request) of the plan, `worker` one worker.',
+      description: 'Re-aggregated exactly from the stored per-worker windows. `bucket` is 1s, 5s or 1m (by default the run\'s own: 1m for a SOAK, else 1s); `step` is its deprecated alias. `name` keeps one step (request) of the plan, `worker` one worker.',
       params: IdParamsSchema,
       querystring: TimelineQuerySchema,
       response: { 200: TimelineSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
@@ -44,7 +44,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
       const run = await runs.get(id);
       if (!run) throw notFound('run', id);
       // By default, the bucket the run reports in: 1 min for a SOAK, 1 s otherwise.
-      const bucketSeconds = TIMELINE_BUCKETS[request.query.step ?? run.load.reportEvery];
+      const bucketSeconds = TIMELINE_BUCKETS[request.query.bucket ?? request.query.step ?? run.load.reportEvery];
       const points: TimelinePoint[] = [];
       let bucket: WorkerWindow[] = [];
       let bucketStart = -1;
