@@ -156,7 +156,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(planRoutes, { plans, runs, orchestrator });
       await api.register(runRoutes, { runs, orchestrator });
       await api.register(workerRoutes, { registry });
-      await api.register(importRoutes);
+      await api.register(importRoutes, { plans });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams });
     },
     { prefix: '/api/v1' },
