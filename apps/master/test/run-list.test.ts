@@ -58,8 +58,9 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
   beforeAll(async () => {
     db = await createTestDatabase();
     // The master's own client, logging each SQL statement it sends.
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }), log: [{ emit: 'event', level: 'query' }] });
-    prisma.$on('query', (event) => queries.push(event.query));
+    const logging = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }), log: [{ emit: 'event', level: 'query' }] });
+    logging.$on('query', (event) => queries.push(event.query));
+    prisma = logging;
     hub = new InProcessHub(silent);
     master = await buildMaster({ prisma, transport: hub, logger: silent });
     const plans = new PlanRepository(db.prisma);
