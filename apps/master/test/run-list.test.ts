@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { encodeWindowBase64, mergeWindows, summarizeMerged, WindowRecorder, decodeWindowBase64 } from '@loadtest/metrics';
 import { PlanSchema, PROTOCOL_VERSION, type ErrorBody, type RunList, type RunResource } from '@loadtest/protocol';
 import { InProcessHub } from '@loadtest/transport';
@@ -179,11 +180,24 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
     ['since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z', 'until'],
     ['planId=42', 'planId'],
     ['cursor=bm90LWEtY3Vyc29y', 'cursor'],
+    // A forged cursor: digits, a dot, then 36 dashes (not a UUID: the database must not be asked).
+    [`cursor=${Buffer.from(`1.${'-'.repeat(36)}`).toString('base64url')}`, 'cursor'],
   ])('answers ?%s with 400 naming %s', async (query, field) => {
     const response = await get<ErrorBody>(`/api/v1/runs?${query}`);
     expect(response.status).toBe(400);
     // `state[1]` names the second of a list.
     expect(response.body.issues?.some((i) => i.path === field || i.path.startsWith(`${field}[`))).toBe(true);
+  });
+
+  it('answers any query string with 200 or a 400, never a 5xx', async () => {
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '-1', '100', '1e3', 'running,finished', 'passed', '2026-01-01T00:00:00Z', 'null', ''));
+    const key = fc.constantFrom('limit', 'cursor', 'state', 'verdict', 'since', 'until', 'planId', 'other');
+    const queries = fc.sample(fc.array(fc.tuple(key, value), { maxLength: 4 }), { numRuns: 300, seed: 11 });
+    for (const pairs of queries) {
+      const query = new URLSearchParams(pairs).toString();
+      const response = await master.app.inject({ method: 'GET', url: `/api/v1/runs?${query}` });
+      expect([query, response.statusCode === 200 || response.statusCode === 400]).toEqual([query, true]);
+    }
   });
 
   it('documents the list in OpenAPI: its parameters and the answer with nextCursor', async () => {

@@ -8,7 +8,8 @@ export function encodeCursor(cursor: RunListCursor): string {
   return Buffer.from(`${cursor.createdAt.getTime()}.${cursor.id}`).toString('base64url');
 }
 
-const CURSOR = /^(\d{1,15})\.([0-9a-f-]{36})$/;
+// The id must be a UUID: the database is asked for it (a malformed one would be a database error, not a 400).
+const CURSOR = /^(\d{1,15})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export function decodeCursor(text: string): RunListCursor | null {
   const match = CURSOR.exec(Buffer.from(text, 'base64url').toString('utf8'));
