@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { ErrorBody, PlanResource } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type ErrorBody, type PlanResource } from '@loadtest/protocol';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { parse as parseYaml } from 'yaml';
 import { buildMaster, type Master } from '../src/app.js';
-import { createTestDatabase, silent, type TestDatabase } from './support.js';
+import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 const DOC = new URL('../../../docs/plan-format.md', import.meta.url);
 
@@ -206,6 +206,21 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     // Stored as text in that order too, not only answered so.
     const [row] = await db.prisma.$queryRaw<{ definition: string }[]>`SELECT definition::text AS definition FROM plans WHERE id = ${id}::uuid`;
     expect(row!.definition).toContain('{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+
+    // And sent so to the workers (the run's snapshot of the plan): a master whose worker is played by the test.
+    const transport = new RecordingTransport();
+    const sender = await buildMaster({ prisma: db.prisma, transport, logger: silent, timings: { runStartLeadMs: 0 } });
+    try {
+      await sender.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId: 'order-w1', activity: 'idle', runId: null });
+      const run = await sender.app.inject({ method: 'POST', url: `/api/v1/plans/${id}/runs`, payload: { connections: 1, durationSeconds: 1 } });
+      expect(run.statusCode).toBe(201);
+      const assign = transport.sent.find((m) => m.type === 'run.assign');
+      inOrder(JSON.stringify(assign));
+      const [snapshot] = await db.prisma.$queryRaw<{ plan: string }[]>`SELECT plan_snapshot::text AS plan FROM runs WHERE id = ${run.json<{ id: string }>().id}::uuid`;
+      expect(snapshot!.plan).toContain('{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+    } finally {
+      await sender.app.close();
+    }
   });
 
   it('documents YAML in OpenAPI: the plan routes take application/yaml and say so', async () => {
