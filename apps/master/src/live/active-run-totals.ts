@@ -40,30 +40,30 @@ interface Totals {
  * - a run is forgotten when it ends: its stored summary answers from then on.
  */
 export class ActiveRunTotals implements RunStoreListener {
-  private readonly runs = new Map<string, Totals>();
+  private readonly followed = new Map<string, Totals>();
 
   constructor(private readonly repository: RunRepository) {
     repository.listen(this);
   }
 
   created(runId: string): void {
-    if (!this.runs.has(runId)) this.runs.set(runId, { merged: emptyMerged(), seen: new Map(), ready: Promise.resolve() });
+    if (!this.followed.has(runId)) this.followed.set(runId, { merged: emptyMerged(), seen: new Map(), ready: Promise.resolve() });
   }
 
   windowsStored(rows: readonly ReceivedWindow[]): void {
     for (const { window, measured } of rows) {
-      const totals = this.runs.get(window.runId);
+      const totals = this.followed.get(window.runId);
       if (totals) count(totals, window.workerId, window.seq, measured);
     }
   }
 
   ended(runId: string): void {
-    this.runs.delete(runId);
+    this.followed.delete(runId);
   }
 
   /** Runs followed now (for tests and the memory checks: ended runs must not stay). */
   get size(): number {
-    return this.runs.size;
+    return this.followed.size;
   }
 
   /**
@@ -71,11 +71,11 @@ export class ActiveRunTotals implements RunStoreListener {
    * has not ended; the answer is the live totals themselves, to be read at once and never modified.
    */
   async mergeStored(runId: string): Promise<MergedWindows> {
-    let totals = this.runs.get(runId);
+    let totals = this.followed.get(runId);
     if (!totals) {
       const followed: Totals = { merged: emptyMerged(), seen: new Map(), ready: Promise.resolve() };
       // Followed before the stored windows are read: one committed meanwhile is either read or told, and counted once.
-      this.runs.set(runId, followed);
+      this.followed.set(runId, followed);
       followed.ready = this.repository.forEachWindow(runId, {}, (window) => count(followed, window.workerId, window.seq, window)).then(async () => {
         // Ended while being read: its `ended` may have come before it was followed; it must not stay.
         const state = await this.repository.state(runId);
@@ -89,7 +89,7 @@ export class ActiveRunTotals implements RunStoreListener {
   }
 
   private forget(runId: string, totals: Totals): void {
-    if (this.runs.get(runId) === totals) this.runs.delete(runId);
+    if (this.followed.get(runId) === totals) this.followed.delete(runId);
   }
 }
 
