@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { ActiveRunTotals } from './live/active-run-totals.js';
 import { LiveAggregator } from './live/live-aggregator.js';
 import { RawStreamHub } from './live/raw-stream.js';
 import { rawStreamRoutes } from './live/raw-stream-routes.js';
@@ -94,6 +95,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
 
   const plans = new PlanRepository(deps.prisma);
   const runs = new RunRepository(deps.prisma);
+  const totals = new ActiveRunTotals(runs);
   const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs, lostAfterMs: timings.workerLostAfterMs });
   let socket!: LiveSocketServer;
   const socketIoUpgrades = upgradeListenersAddedBy(app.server, () => {
@@ -157,10 +159,10 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
 
   await app.register(
     async (api) => {
-      await api.register(planRoutes, { plans, runs, orchestrator });
-      await api.register(runRoutes, { runs, orchestrator });
+      await api.register(planRoutes, { plans, runs, orchestrator, totals });
+      await api.register(runRoutes, { runs, orchestrator, totals });
       await api.register(workerRoutes, { registry });
-      await api.register(importRoutes);
+      await api.register(importRoutes, { plans });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams });
     },
     { prefix: '/api/v1' },

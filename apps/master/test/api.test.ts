@@ -188,12 +188,15 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     const perWorker = await Promise.all(['local-1', 'local-2', 'local-3'].map((w) => inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?worker=${w}`)));
     expect(perWorker.reduce((n, r) => n + r.body.summary.requests, 0)).toBe(run.summary!.requests);
     expect((await inject<ErrorBody>('GET', `/api/v1/runs/${run.id}/summary?from=3&to=1`)).status).toBe(400);
-    const buckets = await inject<Timeline>('GET', `/api/v1/runs/${run.id}/timeline?step=5s`);
+    const buckets = await inject<Timeline>('GET', `/api/v1/runs/${run.id}/timeline?bucket=5s`);
     expect(buckets.body.bucketSeconds).toBe(5);
     expect(buckets.body.points.map((p) => [p.second, p.requests, p.workers])).toEqual([[0, run.summary!.requests, 3]]);
-    const badBucket = await inject<ErrorBody>('GET', `/api/v1/runs/${run.id}/timeline?step=2s`);
+    const badBucket = await inject<ErrorBody>('GET', `/api/v1/runs/${run.id}/timeline?bucket=2s`);
     expect(badBucket.status).toBe(400);
-    expect(badBucket.body.issues![0]!.path).toBe('step');
+    expect(badBucket.body.issues![0]!.path).toBe('bucket');
+    // `step`, the bucket's old name, is still read (deprecated); `bucket` wins over it.
+    expect((await inject<Timeline>('GET', `/api/v1/runs/${run.id}/timeline?step=5s`)).body.bucketSeconds).toBe(5);
+    expect((await inject<Timeline>('GET', `/api/v1/runs/${run.id}/timeline?bucket=1m&step=5s`)).body.bucketSeconds).toBe(60);
 
     // Clock offsets are estimated from heartbeats: threads share the master's clock.
     expect(run.workers.every((w) => w.clockOffsetMs !== null && Math.abs(w.clockOffsetMs) < 250 && !w.clockSkewed)).toBe(true);

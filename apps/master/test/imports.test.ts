@@ -26,7 +26,9 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
     server.setSerializerCompiler(serializerCompiler);
     installErrorHandler(server);
     await registerOpenApi(server);
-    await server.register(async (api) => api.register(importRoutes), { prefix: '/api/v1' });
+    // No database here: `?save=true` is tested against PostgreSQL in imports-save.test.ts.
+    const plans = { create: () => Promise.reject(new Error('this test stores no plan')) };
+    await server.register(async (api) => api.register(importRoutes, { plans }), { prefix: '/api/v1' });
     app = server;
     await app.ready();
   }, 60_000);

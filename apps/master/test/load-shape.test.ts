@@ -112,7 +112,7 @@ describe('realised load shape, measured at the target', () => {
     expect(soakRun.body.load.reportEvery).toBe('1m');
     await until(async () => (await inject<RunResource>('GET', `/api/v1/runs/${soakRun.body.id}`)).body.state === 'finished', 15_000, 'soak finished');
     expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline`)).body.bucketSeconds).toBe(60);
-    expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline?step=1s`)).body.bucketSeconds).toBe(1);
+    expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline?bucket=1s`)).body.bucketSeconds).toBe(1);
 
     const soak = await inject<{ issues: { path: string }[] }>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 0 }] });
     expect(soak.status).toBe(400);

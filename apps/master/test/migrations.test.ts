@@ -16,7 +16,7 @@ describe('migrations (real PostgreSQL)', () => {
 
   it('bring a fresh database to the current schema, once', async () => {
     const all = (await loadMigrations(defaultMigrationsDir())).map((m) => m.name);
-    expect(all.slice(0, 4)).toEqual(['0001_init', '0002_window_encoding', '0003_thresholds', '0004_segments']);
+    expect(all.slice(0, 6)).toEqual(['0001_init', '0002_window_encoding', '0003_thresholds', '0004_segments', '0005_plans_as_written', '0006_run_list_index']);
     expect(await migrate(db.url, silent)).toEqual(all);
     expect(await migrate(db.url, silent)).toEqual([]);
     const client = new pg.Client({ connectionString: db.url });
@@ -53,6 +53,29 @@ describe('migrations (real PostgreSQL)', () => {
       await prisma.$disconnect();
     }
   });
+
+  it('keep the plans stored before plans were kept as written (0005: jsonb to json)', async () => {
+    const before = await createEmptyDatabase();
+    const dir = await mkdtemp(join(tmpdir(), 'migrations-'));
+    const client = new pg.Client({ connectionString: before.url });
+    try {
+      await cp(defaultMigrationsDir(), dir, { recursive: true });
+      for (const later of ['0005_plans_as_written', '0006_run_list_index']) await rm(join(dir, later), { recursive: true });
+      await migrate(before.url, silent, dir);
+      await client.connect();
+      const definition = '{"baseUrl": "http://x", "requests": [{"name": "r", "body": {"user": "u", "pass": "p"}}]}';
+      await client.query(`INSERT INTO plans (id, name, definition, updated_at) VALUES (gen_random_uuid(), 'old', $1::jsonb, now())`, [definition]);
+      const { rows: old } = await client.query<{ definition: string }>(`SELECT definition::text AS definition FROM plans`);
+      expect(await migrate(before.url, silent)).toEqual(['0005_plans_as_written', '0006_run_list_index']);
+      const { rows } = await client.query<{ definition: string; type: string }>(`SELECT definition::text AS definition, pg_typeof(definition)::text AS type FROM plans`);
+      // Same content (jsonb had already sorted its keys); the column now keeps text as written.
+      expect(rows).toEqual([{ definition: old[0]!.definition, type: 'json' }]);
+    } finally {
+      await client.end();
+      await rm(dir, { recursive: true, force: true });
+      await before.drop();
+    }
+  }, 60_000);
 
   it('refuse to continue when an applied migration was edited', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'migrations-'));

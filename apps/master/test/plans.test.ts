@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { ErrorBody, PlanResource } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type ErrorBody, type PlanResource } from '@loadtest/protocol';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { parse as parseYaml } from 'yaml';
 import { buildMaster, type Master } from '../src/app.js';
-import { createTestDatabase, silent, type TestDatabase } from './support.js';
+import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 const DOC = new URL('../../../docs/plan-format.md', import.meta.url);
 
@@ -183,6 +183,44 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     const read = await send<PlanResource>('GET', `/api/v1/plans/${row.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ name: 'stored before v1', version: 1, steps: [{ kind: 'http', name: 'r', method: 'GET', url: '/r' }] });
+  });
+
+  it('keeps a plan as written: objects come back in the key order they were sent in (body, headers, variables)', async () => {
+    // jsonb would sort these keys ({"pass","user"}); the plan is kept and answered in the order it was written.
+    const text =
+      '{"name":"key order","baseUrl":"http://127.0.0.1:1","variables":{"zeta":"z","alpha":"a"},' +
+      '"steps":[{"name":"login","method":"POST","url":"/login","headers":{"X-Zed":"1","Accept":"application/json"},"body":{"json":{"user":"u","pass":"p","nested":{"b":1,"a":2}}}}]}';
+    const inOrder = (answer: string) => {
+      expect(answer).toContain('"variables":{"zeta":"z","alpha":"a"}');
+      expect(answer).toContain('"headers":{"X-Zed":"1","Accept":"application/json"}');
+      expect(answer).toContain('"json":{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+    };
+    const created = await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: text, headers: { 'content-type': 'application/json' } });
+    expect(created.statusCode).toBe(201);
+    inOrder(created.body);
+    const id = created.json<PlanResource>().id;
+    inOrder((await master.app.inject({ method: 'GET', url: `/api/v1/plans/${id}` })).body);
+    inOrder((await master.app.inject({ method: 'GET', url: '/api/v1/plans' })).body);
+    const replaced = await master.app.inject({ method: 'PUT', url: `/api/v1/plans/${id}`, payload: text, headers: { 'content-type': 'application/json' } });
+    inOrder(replaced.body);
+    // Stored as text in that order too, not only answered so.
+    const [row] = await db.prisma.$queryRaw<{ definition: string }[]>`SELECT definition::text AS definition FROM plans WHERE id = ${id}::uuid`;
+    expect(row!.definition).toContain('{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+
+    // And sent so to the workers (the run's snapshot of the plan): a master whose worker is played by the test.
+    const transport = new RecordingTransport();
+    const sender = await buildMaster({ prisma: db.prisma, transport, logger: silent, timings: { runStartLeadMs: 0 } });
+    try {
+      await sender.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId: 'order-w1', activity: 'idle', runId: null });
+      const run = await sender.app.inject({ method: 'POST', url: `/api/v1/plans/${id}/runs`, payload: { connections: 1, durationSeconds: 1 } });
+      expect(run.statusCode).toBe(201);
+      const assign = transport.sent.find((m) => m.type === 'run.assign');
+      inOrder(JSON.stringify(assign));
+      const [snapshot] = await db.prisma.$queryRaw<{ plan: string }[]>`SELECT plan_snapshot::text AS plan FROM runs WHERE id = ${run.json<{ id: string }>().id}::uuid`;
+      expect(snapshot!.plan).toContain('{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
+    } finally {
+      await sender.app.close();
+    }
   });
 
   it('documents YAML in OpenAPI: the plan routes take application/yaml and say so', async () => {

@@ -46,7 +46,7 @@ describe('warm start: second 0 is measured like every other second', () => {
       'run finished',
     );
     expect(ended.workers.filter((w) => w.windows > 0).map((w) => w.workerId)).toHaveLength(3);
-    const timeline = await inject<Timeline>('GET', `/api/v1/runs/${started.body.id}/timeline?step=1s`);
+    const timeline = await inject<Timeline>('GET', `/api/v1/runs/${started.body.id}/timeline?bucket=1s`);
     // The last second is cut by the run's end (requests in flight are not answered): only the whole seconds count.
     const whole = timeline.body.points.filter((p) => p.second < ended.load.durationSeconds - 1);
     expect(whole.map((p) => p.second)).toEqual([...Array(ended.load.durationSeconds - 1).keys()]);

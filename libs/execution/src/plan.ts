@@ -19,24 +19,47 @@ export function modelDuration(model: LoadModel): number {
   }
 }
 
+/**
+ * Closed (VUs loop) or open (arrivals on a schedule), per executor. A Record keyed by every executor: a new load
+ * model does not compile until it says which it is; nor until each switch below has its case (no `default`).
+ */
+const CLOSED_MODEL: Record<LoadModel['executor'], boolean> = {
+  'constant-vus': true,
+  'ramping-vus': true,
+  'constant-arrival-rate': false,
+  'ramping-arrival-rate': false,
+};
+
 export function isClosedModel(model: LoadModel): boolean {
-  return model.executor === 'constant-vus' || model.executor === 'ramping-vus';
+  return CLOSED_MODEL[model.executor];
 }
 
 /** VUs of the whole run at `t` seconds after the run's start (0 for an open model). */
 export function plannedVus(model: LoadModel, t: number): number {
   const local = t - model.startTime;
-  if (model.executor === 'constant-vus') return constantVusAt(model, local);
-  if (model.executor === 'ramping-vus') return rampingVusAt(model, local);
-  return 0;
+  switch (model.executor) {
+    case 'constant-vus':
+      return constantVusAt(model, local);
+    case 'ramping-vus':
+      return rampingVusAt(model, local);
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
+      return 0;
+  }
 }
 
 /** Requests the whole run plans to have started by `t` seconds after the run's start (0 for a closed model). */
 export function plannedArrivals(model: LoadModel, t: number): number {
   const local = t - model.startTime;
-  if (model.executor === 'constant-arrival-rate') return constantArrivalsBy(model, local);
-  if (model.executor === 'ramping-arrival-rate') return rampingArrivalsBy(model, local);
-  return 0;
+  switch (model.executor) {
+    case 'constant-arrival-rate':
+      return constantArrivalsBy(model, local);
+    case 'ramping-arrival-rate':
+      return rampingArrivalsBy(model, local);
+    case 'constant-vus':
+    case 'ramping-vus':
+      return 0;
+  }
 }
 
 /** This segment's VUs at `t`: computed from the segment alone, and the shares of all segments add up exactly. */

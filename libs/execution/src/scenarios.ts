@@ -25,7 +25,8 @@ export function peakConcurrency(scenario: LoadModel): number {
       return scenario.vus;
     case 'ramping-vus':
       return Math.max(scenario.startVUs, ...scenario.stages.map((s) => s.target));
-    default:
+    case 'constant-arrival-rate':
+    case 'ramping-arrival-rate':
       return scenario.maxVUs;
   }
 }
@@ -37,7 +38,8 @@ function peakDemand(scenario: LoadModel): number {
       return scenario.rate;
     case 'ramping-arrival-rate':
       return Math.max(scenario.startRate, ...scenario.stages.map((s) => s.target));
-    default:
+    case 'constant-vus':
+    case 'ramping-vus':
       return peakConcurrency(scenario);
   }
 }

@@ -1,4 +1,4 @@
-import { fieldIssues, MAX_STORED_DEPTH, nestsDeeperThan, PlanSchema, type Plan, type RequestBody, type Step } from '@loadtest/protocol';
+import { fieldIssues, mapFlow, MAX_STORED_DEPTH, nestsDeeperThan, PlanSchema, type HttpStep, type Plan, type RequestBody, type Step } from '@loadtest/protocol';
 import { PlanImportError } from './errors.js';
 
 /** Longest step name a plan takes. */
@@ -217,24 +217,23 @@ const mapValues = (record: Record<string, string>): Record<string, string> => Ob
 
 /** The steps with every text the plan reads as a template (URL, query and header values, body text, form values, JSON strings) made one, see {@link templateText}. */
 function templateSteps(steps: readonly Step[]): Step[] {
-  return steps.map((step): Step => {
-    if (step.kind === 'if') return { ...step, then: templateSteps(step.then), else: templateSteps(step.else) };
-    if (step.kind === 'group') return { ...step, steps: templateSteps(step.steps) };
-    if (step.kind !== 'http') return step;
-    const body = step.body;
-    return {
-      ...step,
-      url: templateText(step.url),
-      query: mapValues(step.query),
-      headers: mapValues(step.headers),
-      ...(body === undefined
-        ? {}
-        : {
-            body:
-              body.text !== undefined ? { text: templateText(body.text) } : body.form !== undefined ? { form: mapValues(body.form) } : body.json !== undefined ? { json: templateJson(body.json) } : body,
-          }),
-    };
-  });
+  return mapFlow<Step>(steps, (step, children) => (step.kind === 'http' ? templateHttp(step) : { ...step, ...children }));
+}
+
+function templateHttp(step: HttpStep): HttpStep {
+  const body = step.body;
+  return {
+    ...step,
+    url: templateText(step.url),
+    query: mapValues(step.query),
+    headers: mapValues(step.headers),
+    ...(body === undefined
+      ? {}
+      : {
+          body:
+            body.text !== undefined ? { text: templateText(body.text) } : body.form !== undefined ? { form: mapValues(body.form) } : body.json !== undefined ? { json: templateJson(body.json) } : body,
+        }),
+  };
 }
 
 export interface PlanDraft {

@@ -108,8 +108,54 @@ export const RunResourceSchema = z
   .meta({ id: 'Run' });
 export type RunResource = z.infer<typeof RunResourceSchema>;
 
-export const RunListSchema = z.object({ items: z.array(RunResourceSchema) }).meta({ id: 'RunList' });
+export const RunListSchema = z
+  .object({
+    items: z.array(RunResourceSchema),
+    /** Pass it as `cursor` to read the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'RunList' });
 export type RunList = z.infer<typeof RunListSchema>;
+
+/** The most runs a page of a run list holds. */
+export const RUN_PAGE_MAX = 100;
+export const RUN_PAGE_DEFAULT = 20;
+
+/** A comma-separated list in a query (`state=running,pending`), or the parameter given more than once. */
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value), z.array(item).min(1));
+
+function sinceBeforeUntil(q: { since?: string | undefined; until?: string | undefined }): boolean {
+  return q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until);
+}
+
+/** Query of `GET /plans/:id/runs`: a page of a plan's runs, newest first, optionally filtered. */
+export const PlanRunListQuerySchema = z
+  .object({
+    /** Runs in one of these states: `state=running` or `state=finished,failed`. */
+    state: listOf(RunStatusSchema).optional(),
+    /** Ended runs with this verdict. */
+    verdict: VerdictSchema.optional(),
+    /** Runs created at or after this instant (ISO 8601). */
+    since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z' }).optional(),
+    /** Runs created before this instant (ISO 8601). */
+    until: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z' }).optional(),
+    /** Runs per page, 1 to 100; 20 by default. */
+    limit: z.coerce.number().int().min(1).max(RUN_PAGE_MAX).default(RUN_PAGE_DEFAULT),
+    /** `nextCursor` of the previous page. */
+    cursor: z.string().min(1).max(200).optional(),
+  })
+  .refine(sinceBeforeUntil, { message: 'since must be before until', path: ['until'] });
+export type PlanRunListQuery = z.infer<typeof PlanRunListQuerySchema>;
+
+/** Query of `GET /runs`: the same, `planId` keeping one plan's runs. */
+export const RunListQuerySchema = z
+  .object({
+    planId: z.string().uuid({ error: 'must be a UUID' }).optional(),
+    ...PlanRunListQuerySchema.shape,
+  })
+  .refine(sinceBeforeUntil, { message: 'since must be before until', path: ['until'] });
+export type RunListQuery = z.infer<typeof RunListQuerySchema>;
 
 /** One bucket of a run's timeline (1 s, 5 s or 1 min), merged over the workers. */
 export const TimelinePointSchema = z
@@ -133,7 +179,9 @@ const queryText = z.string().min(1).superRefine(storedText('line')).optional();
 
 export const TimelineQuerySchema = z.object({
   /** The bucket; by default the run's own (`load.reportEvery`: 1m for a SOAK, else 1s). */
-  step: ReportBucketSchema.optional(),
+  bucket: ReportBucketSchema.optional(),
+  /** Deprecated alias of `bucket` (it collided with a plan's steps); `bucket` wins when both are given. */
+  step: ReportBucketSchema.optional().meta({ deprecated: true }),
   /** Only this named step (request) of the plan. */
   name: queryText,
   /** Only this worker. */

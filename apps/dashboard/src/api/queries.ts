@@ -1,13 +1,20 @@
 import type { PlanList, PlanResource, RangeSummary, RunList, RunResource, Timeline, TimelineBucket, WorkerList } from '@loadtest/protocol';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
+
+const queryString = (params: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+};
 
 /** Query keys, one place: live events invalidate them by these names. */
 export const keys = {
   workers: ['workers'] as const,
   plans: ['plans'] as const,
   plan: (id: string) => ['plans', id] as const,
-  planRuns: (planId: string) => ['plans', planId, 'runs'] as const,
+  runs: ['runs'] as const,
   run: (id: string) => ['runs', id] as const,
   timeline: (id: string) => ['runs', id, 'timeline'] as const,
   summary: (id: string) => ['runs', id, 'summary'] as const,
@@ -16,8 +23,21 @@ export const keys = {
 export const useWorkers = () => useQuery({ queryKey: keys.workers, queryFn: () => apiRequest<WorkerList>('/workers') });
 export const usePlans = () => useQuery({ queryKey: keys.plans, queryFn: () => apiRequest<PlanList>('/plans') });
 export const usePlan = (id: string) => useQuery({ queryKey: keys.plan(id), queryFn: () => apiRequest<PlanResource>(`/plans/${id}`) });
-export const usePlanRuns = (planId: string) =>
-  useQuery({ queryKey: keys.planRuns(planId), queryFn: () => apiRequest<RunList>(`/plans/${planId}/runs`) });
+/** Which runs the runs list shows; empty: every run. */
+export interface RunFilter {
+  planId?: string | undefined;
+  state?: RunResource['state'] | undefined;
+  verdict?: 'passed' | 'failed' | undefined;
+}
+
+/** `GET /runs`, newest first, a page at a time (`nextCursor`). */
+export const useRunList = (filter: RunFilter, pageSize = 20) =>
+  useInfiniteQuery({
+    queryKey: [...keys.runs, filter.planId, filter.state, filter.verdict, pageSize],
+    initialPageParam: undefined as string | undefined,
+    queryFn: ({ pageParam }) => apiRequest<RunList>(`/runs${queryString({ planId: filter.planId, state: filter.state, verdict: filter.verdict, limit: pageSize, cursor: pageParam })}`),
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
 
 const ACTIVE = new Set(['pending', 'running']);
 
@@ -36,18 +56,11 @@ export interface RunSlice {
   bucket?: TimelineBucket | undefined;
 }
 
-const queryString = (params: Record<string, string | number | undefined>) => {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
-};
 
-// The timeline's bucket parameter (`?step=1s|5s|1m` in this API version).
 export const useTimeline = (id: string, slice: RunSlice = {}) =>
   useQuery({
     queryKey: [...keys.timeline(id), slice.name, slice.worker, slice.bucket],
-    queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline${queryString({ step: slice.bucket, name: slice.name, worker: slice.worker })}`),
+    queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline${queryString({ bucket: slice.bucket, name: slice.name, worker: slice.worker })}`),
   });
 
 /** The exact summary of seconds [from, to) of a run, re-merged by the master from the stored windows. */

@@ -22,7 +22,7 @@ export function ComparePage() {
   const [params] = useSearchParams();
   const ids = (params.get('runs') ?? '').split(',').filter(Boolean);
   const runs = useQueries({ queries: ids.map((id) => ({ queryKey: keys.run(id), queryFn: () => apiRequest<RunResource>(`/runs/${id}`) })) });
-  const timelines = useQueries({ queries: ids.map((id) => ({ queryKey: [...keys.timeline(id), undefined, undefined, '1s'], queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline?step=1s`) })) });
+  const timelines = useQueries({ queries: ids.map((id) => ({ queryKey: [...keys.timeline(id), undefined, undefined, '1s'], queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline?bucket=1s`) })) });
   const loaded = runs.every((r) => r.data) && timelines.every((t) => t.data);
   const failed = [...runs, ...timelines].find((q) => q.error)?.error ?? null;
 

@@ -40,7 +40,7 @@ function LaunchForm({ planId, planName, steps }: { planId: string; planName: str
   const start = useMutation({
     mutationFn: (body: unknown) => apiRequest<RunResource>(`/plans/${planId}/runs`, { method: 'POST', body: JSON.stringify(body) }),
     onSuccess: (run) => {
-      void queryClient.invalidateQueries({ queryKey: keys.planRuns(planId) });
+      void queryClient.invalidateQueries({ queryKey: keys.runs });
       void navigate(`/runs/${run.id}`);
     },
     onError: (error) => {

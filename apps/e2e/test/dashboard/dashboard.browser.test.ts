@@ -89,6 +89,7 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
   it('a run launched from the form (checked as you type, planned load drawn): live charts gain a point each second, final figures are the API’s', async () => {
     await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two idle workers');
     await page.goto(`${base}/runs`);
+    await page.getByLabel('Plan', { exact: true }).selectOption({ label: 'dashboard' });
     await page.getByRole('link', { name: 'Launch a run' }).click();
     await page.getByLabel('Executor', { exact: true }).selectOption('constant-arrival-rate');
     await page.getByLabel('Rate', { exact: true }).fill('50');
@@ -178,6 +179,11 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
       if (run.summary) expect(await row.locator('[data-field="requests"]').textContent()).toBe(count(run.summary.requests));
     }
     await page.screenshot({ path: join(SCREENSHOTS, 'runs.png') });
+    // Filtered by state: the rows are the API's answer to the same filter.
+    await page.getByLabel('State', { exact: true }).selectOption('finished');
+    const finished = (await api<{ items: RunResource[] }>(base, 'GET', '/api/v1/runs?state=finished')).body.items;
+    await until(async () => (await page.locator('[data-testid="runs-table"] tbody tr').count()) === finished.length, 10_000, 'the finished runs only');
+    for (const run of finished) await page.locator(`[data-run="${run.id}"]`).waitFor();
   });
 
   it('the stop button stops a run: the target receives nothing more once the run has stopped', async () => {

@@ -11,7 +11,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Load-testing platform API',
         version: '1.0.0',
-        description: 'Plans, runs, their exact merged measurements, and the workers that generate the load.',
+        description:
+          'Plans, runs, their exact merged measurements, and the workers that generate the load. ' +
+          'Lists of runs are paged by cursor (`limit`, then the answer\'s `nextCursor` as `cursor`), newest first. ' +
+          'Plans are stored and answered as written: an object keeps its key order. Bad input is a 400 naming each field, never a 500.',
       },
       tags: [
         { name: 'plans', description: 'Test plans' },

@@ -1,19 +1,22 @@
 import { CurlCommandsSchema, HarSchema, LegacyPlanSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
-import { ErrorBodySchema, PlanObjectSchema, type Plan } from '@loadtest/protocol';
+import { ErrorBodySchema, fieldIssues, PlanBodySchema, PlanObjectSchema, PlanResourceSchema, describeIssues, type Plan, type PlanResource } from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
+import type { PlanRepository } from '../plans/plan-repository.js';
 
 /** What every import answers: the converted plan, in v1 form, not stored. */
 export const ImportedPlanSchema = z.object({ plan: PlanObjectSchema }).meta({ id: 'ImportedPlan' });
 export type ImportedPlan = z.infer<typeof ImportedPlanSchema>;
 
 const planName = z.string().trim().min(1).max(200).optional().describe("The plan's name; by default one the import makes up");
+const save = z.stringbool().optional().describe('Stores the converted plan as POST /plans would, and answers 201 with the stored plan (its id included); default false');
 
-export const ImportQuerySchema = z.object({ name: planName });
+export const ImportQuerySchema = z.object({ name: planName, save });
 
 export const HarImportQuerySchema = z.object({
   name: planName,
+  save,
   thinkTime: z.stringbool().optional().describe('Adds a think step for each pause between two entries (their startedDateTime); default false'),
   minThinkMs: z.coerce.number().int().min(0).max(3_600_000).optional().describe('With thinkTime, shorter pauses are left out'),
   keepCookies: z.stringbool().optional().describe('Keeps the recorded cookie headers; default false'),
@@ -35,10 +38,30 @@ function converted(convert: () => Plan): ImportedPlan {
   }
 }
 
-const notStored = 'The plan is not stored: POST it to /api/v1/plans (after any edit) to keep it. 400 names what could not be converted, and where.';
+const notStored =
+  'By default the plan is not stored: the answer is `{ plan }`; POST `plan` to /api/v1/plans (after any edit) to keep it. ' +
+  'With `?save=true` it is stored at once, as POST /plans would store it, and the answer is 201 with the stored plan (`id` included). ' +
+  '400 names what could not be converted, or could not be stored, and where.';
 
-export const importRoutes: FastifyPluginAsyncZod = async (app) => {
+/** Where `?save=true` stores a converted plan. */
+export interface ImportRoutesOptions {
+  plans: Pick<PlanRepository, 'create'>;
+}
+
+export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (app, { plans }) => {
   const tags = ['imports'];
+  const responses = { 200: ImportedPlanSchema, 201: PlanResourceSchema, 400: ErrorBodySchema };
+
+  /**
+   * The answer to an import: the plan alone, or, with `save`, the plan stored. It is stored only if POST /plans
+   * would take it (every string storable), so an import never stores what the plan routes refuse.
+   */
+  const answer = async (imported: ImportedPlan, saveIt: boolean | undefined): Promise<{ status: 200; body: ImportedPlan } | { status: 201; body: PlanResource }> => {
+    if (!saveIt) return { status: 200, body: imported };
+    const storable = PlanBodySchema.safeParse(imported.plan);
+    if (!storable.success) throw badRequest(`the converted plan cannot be stored: ${describeIssues(storable.error)}`, fieldIssues(storable.error).map((i) => ({ ...i, path: i.path ? `plan.${i.path}` : 'plan' })));
+    return { status: 201, body: await plans.create(storable.data) };
+  };
 
   app.post('/imports/har', {
     bodyLimit: HAR_BODY_LIMIT,
@@ -51,11 +74,12 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         notStored,
       querystring: HarImportQuerySchema,
       body: HarSchema,
-      response: { 200: ImportedPlanSchema, 400: ErrorBodySchema, 413: ErrorBodySchema },
+      response: { ...responses, 413: ErrorBodySchema },
     },
-    handler: async (request) => {
-      const { name, thinkTime, minThinkMs, keepCookies } = request.query;
-      return converted(() => planFromHar(request.body, { name, thinkTime, minThinkMs, keepCookies }));
+    handler: async (request, reply) => {
+      const { name, thinkTime, minThinkMs, keepCookies, save: saveIt } = request.query;
+      const { status, body } = await answer(converted(() => planFromHar(request.body, { name, thinkTime, minThinkMs, keepCookies })), saveIt);
+      return reply.status(status).send(body);
     },
   });
 
@@ -71,11 +95,12 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
       consumes: ['application/json', 'text/plain'],
       querystring: ImportQuerySchema,
       body: CurlImportBodySchema,
-      response: { 200: ImportedPlanSchema, 400: ErrorBodySchema },
+      response: responses,
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const commands = typeof request.body === 'string' ? request.body : request.body.commands;
-      return converted(() => planFromCurl(commands, { name: request.query.name }));
+      const { status, body } = await answer(converted(() => planFromCurl(commands, { name: request.query.name })), request.query.save);
+      return reply.status(status).send(body);
     },
   });
 
@@ -91,8 +116,11 @@ export const importRoutes: FastifyPluginAsyncZod = async (app) => {
         notStored,
       querystring: ImportQuerySchema,
       body: LegacyPlanSchema,
-      response: { 200: ImportedPlanSchema, 400: ErrorBodySchema },
+      response: responses,
     },
-    handler: async (request) => converted(() => planFromLegacyDocument(request.body, { name: request.query.name })),
+    handler: async (request, reply) => {
+      const { status, body } = await answer(converted(() => planFromLegacyDocument(request.body, { name: request.query.name })), request.query.save);
+      return reply.status(status).send(body);
+    },
   });
 };

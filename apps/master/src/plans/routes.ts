@@ -1,10 +1,11 @@
-import { ErrorBodySchema, IdParamsSchema, PlanBodySchema, PlanListSchema, PlanResourceSchema, RunListSchema, StartRunBodySchema, RunResourceSchema } from '@loadtest/protocol';
+import { ErrorBodySchema, IdParamsSchema, PlanBodySchema, PlanListSchema, PlanResourceSchema, PlanRunListQuerySchema, RunListSchema, StartRunBodySchema, RunResourceSchema } from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflict, notFound } from '../http/errors.js';
 import type { RunOrchestrator } from '../runs/orchestrator.js';
 import type { RunRepository } from '../runs/run-repository.js';
-import { runResource } from '../runs/run-resource.js';
+import { listRuns, RUN_LIST_DESCRIPTION } from '../runs/run-list.js';
+import { runResource, type StoredWindowsMerge } from '../runs/run-resource.js';
 import type { PlanRepository } from './plan-repository.js';
 import { parseYamlBody, YAML_CONTENT_TYPES } from './yaml-body.js';
 
@@ -12,9 +13,11 @@ export interface PlanRoutesOptions {
   plans: PlanRepository;
   runs: RunRepository;
   orchestrator: RunOrchestrator;
+  /** A live run's windows merged so far (ActiveRunTotals). */
+  totals: StoredWindowsMerge;
 }
 
-export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator }) => {
+export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator, totals }) => {
   const tags = ['plans'];
   // Plans may be written in YAML: it is read into the same object as JSON, then validated alike.
   app.addContentTypeParser([...YAML_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
@@ -93,27 +96,23 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
     },
     handler: async (request, reply) => {
       const run = await orchestrator.startRun(request.params.id, request.body);
-      return reply.status(201).send(await runResource(run, runs));
+      return reply.status(201).send(await runResource(run, totals));
     },
   });
 
   app.get('/plans/:id/runs', {
     schema: {
       tags: ['runs'],
-      summary: "List a plan's runs, newest first",
+      summary: "List a plan's runs, newest first, a page at a time",
+      description: `${RUN_LIST_DESCRIPTION} The same as \`GET /runs?planId=\`, with a 404 for an unknown plan.`,
       params: IdParamsSchema,
+      querystring: PlanRunListQuerySchema,
       response: { 200: RunListSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
     handler: async (request) => {
       const { id } = request.params;
       if (!(await plans.get(id))) throw notFound('plan', id);
-      const ids = await runs.listIdsForPlan(id);
-      const items = [];
-      for (const runId of ids) {
-        const run = await runs.get(runId);
-        if (run) items.push(await runResource(run, runs, orchestrator.liveThresholdOutcomes(run.id)));
-      }
-      return { items };
+      return listRuns({ ...request.query, planId: id }, { runs, windows: totals, liveOutcomes: (runId) => orchestrator.liveThresholdOutcomes(runId) });
     },
   });
 };

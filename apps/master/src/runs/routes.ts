@@ -1,31 +1,46 @@
 import { summarizeMerged } from '@loadtest/metrics';
-import { ErrorBodySchema, IdParamsSchema, RangeSummarySchema, RunResourceSchema, SummaryQuerySchema, TIMELINE_BUCKETS, TimelineQuerySchema, TimelineSchema, type TimelinePoint } from '@loadtest/protocol';
+import { ErrorBodySchema, IdParamsSchema, RangeSummarySchema, RunListQuerySchema, RunListSchema, RunResourceSchema, SummaryQuerySchema, TIMELINE_BUCKETS, TimelineQuerySchema, TimelineSchema, type TimelinePoint } from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../http/errors.js';
 import type { RunOrchestrator } from './orchestrator.js';
 import type { RunRepository } from './run-repository.js';
-import { runResource } from './run-resource.js';
+import { listRuns, RUN_LIST_DESCRIPTION } from './run-list.js';
+import { runResource, type StoredWindowsMerge } from './run-resource.js';
 import { bucketPoint, type WorkerWindow } from './timeline.js';
 
 export interface RunRoutesOptions {
   runs: RunRepository;
   orchestrator: RunOrchestrator;
+  /** A live run's windows merged so far (ActiveRunTotals). */
+  totals: StoredWindowsMerge;
 }
 
-export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { runs, orchestrator }) => {
+export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { runs, orchestrator, totals }) => {
   const tags = ['runs'];
+
+  app.get('/runs', {
+    schema: {
+      tags,
+      summary: 'List runs, newest first, a page at a time, filtered by plan, state, verdict and creation time',
+      description: `${RUN_LIST_DESCRIPTION} \`planId\` keeps one plan's runs.`,
+      querystring: RunListQuerySchema,
+      response: { 200: RunListSchema, 400: ErrorBodySchema },
+    },
+    handler: async (request) => listRuns(request.query, { runs, windows: totals, liveOutcomes: (id) => orchestrator.liveThresholdOutcomes(id) }),
+  });
 
   app.get('/runs/:id', {
     schema: {
       tags,
       summary: 'Read a run: state, load, per-worker shares and summary',
+      description: "A live run's summary is its windows stored so far, merged as they arrive (the same figures a re-merge of them gives); an ended run's, the one recorded at its end.",
       params: IdParamsSchema,
       response: { 200: RunResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
     handler: async (request) => {
       const run = await runs.get(request.params.id);
       if (!run) throw notFound('run', request.params.id);
-      return runResource(run, runs, orchestrator.liveThresholdOutcomes(run.id));
+      return runResource(run, totals, orchestrator.liveThresholdOutcomes(run.id));
     },
   });
 
@@ -33,7 +48,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     schema: {
       tags,
       summary: "A run's timeline: per-second windows merged over the workers, in buckets of 1 s, 5 s or 1 min",
-      description: 'Re-aggregated exactly from the stored per-worker windows. `name` keeps one step (request) of the plan, `worker` one worker.',
+      description: 'Re-aggregated exactly from the stored per-worker windows. `bucket` is 1s, 5s or 1m (by default the run\'s own: 1m for a SOAK, else 1s); `step` is its deprecated alias. `name` keeps one step (request) of the plan, `worker` one worker.',
       params: IdParamsSchema,
       querystring: TimelineQuerySchema,
       response: { 200: TimelineSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
@@ -44,7 +59,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
       const run = await runs.get(id);
       if (!run) throw notFound('run', id);
       // By default, the bucket the run reports in: 1 min for a SOAK, 1 s otherwise.
-      const bucketSeconds = TIMELINE_BUCKETS[request.query.step ?? run.load.reportEvery];
+      const bucketSeconds = TIMELINE_BUCKETS[request.query.bucket ?? request.query.step ?? run.load.reportEvery];
       const points: TimelinePoint[] = [];
       let bucket: WorkerWindow[] = [];
       let bucketStart = -1;
@@ -96,7 +111,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     },
     handler: async (request, reply) => {
       const run = await orchestrator.stopRun(request.params.id);
-      return reply.status(202).send(await runResource(run, runs));
+      return reply.status(202).send(await runResource(run, totals));
     },
   });
 };

@@ -1,7 +1,7 @@
 import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
 import { ENDED_RUN_STATES, parseShareId, partIdPrefix, StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
-import type { PrismaClient } from '../persistence/prisma.js';
+import type { Prisma, PrismaClient } from '../persistence/prisma.js';
 
 export interface StoredRunWorker {
   workerId: string;
@@ -41,6 +41,23 @@ export interface StoredWindow extends Window {
 export interface ReceivedWindow {
   window: RunWindow;
   measured: Window;
+}
+
+/** What a run list keeps (GET /runs). */
+export interface RunListFilter {
+  planId?: string;
+  states?: RunStatus[];
+  verdict?: Verdict;
+  /** Created at or after. */
+  since?: Date;
+  /** Created before. */
+  until?: Date;
+}
+
+/** Where a page of a run list starts: after this run, in (createdAt, id) descending order. */
+export interface RunListCursor {
+  createdAt: Date;
+  id: string;
 }
 
 export interface WindowFilter {
@@ -94,6 +111,41 @@ function windowOf(row: WindowRow): StoredWindow {
   };
 }
 
+const WORKER_ORDER = [{ shareIndex: 'asc' as const }, { workerId: 'asc' as const }];
+
+type RunRow = Prisma.RunGetPayload<{ include: { workers: true } }>;
+
+/** A run as stored, with the number of windows stored for each of its shares. */
+function storedRunOf(row: RunRow, counts: Map<string, number>): StoredRun {
+  return {
+    id: row.id,
+    planId: row.planId,
+    state: row.state as RunStatus,
+    // Runs from before scenarios stored `{ connections, durationSeconds }`: read as one constant-vus scenario.
+    load: StoredLoadSchema.parse(row.load),
+    plan: row.planSnapshot as Plan,
+    summary: (row.summary as RunSummary | null) ?? null,
+    thresholds: row.thresholds as ThresholdSpec[],
+    thresholdResults: (row.thresholdResults as ThresholdOutcome[] | null) ?? null,
+    verdict: (row.verdict as Verdict | null) ?? null,
+    error: row.error,
+    createdAt: row.createdAt,
+    startAt: row.startAt,
+    endedAt: row.endedAt,
+    workers: row.workers.map((w) => ({
+      workerId: w.workerId,
+      index: w.shareIndex,
+      connections: w.connections,
+      segment: (w.segment as Segment | null) ?? null,
+      state: w.state as WorkerShareState,
+      windowsReported: w.windowsReported,
+      windowsStored: counts.get(w.workerId) ?? 0,
+      reason: w.reason,
+      clockOffsetMs: w.clockOffsetMs,
+    })),
+  };
+}
+
 export interface NewRun {
   planId: string;
   plan: Plan;
@@ -105,9 +157,25 @@ export interface NewRun {
 
 const ACTIVE: RunStatus[] = ['pending', 'running'];
 
+/** Told what the repository has just stored (see ActiveRunTotals, which keeps active runs' totals from it). */
+export interface RunStoreListener {
+  /** A run was created: nothing of it is stored yet. */
+  created(runId: string): void;
+  /** These windows are committed (a redelivered copy included: storage ignored it, the listener must too). */
+  windowsStored(rows: readonly ReceivedWindow[]): void;
+  /** The run moved to an ended state. */
+  ended(runId: string): void;
+}
+
 /** Runs, the share each worker ran, and every window they measured. */
 export class RunRepository {
+  private readonly listeners: RunStoreListener[] = [];
+
   constructor(private readonly prisma: PrismaClient) {}
+
+  listen(listener: RunStoreListener): void {
+    this.listeners.push(listener);
+  }
 
   async create(run: NewRun): Promise<string> {
     const row = await this.prisma.run.create({
@@ -131,50 +199,51 @@ export class RunRepository {
       },
       select: { id: true },
     });
+    for (const listener of this.listeners) listener.created(row.id);
     return row.id;
   }
 
   async get(id: string): Promise<StoredRun | null> {
-    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: [{ shareIndex: 'asc' }, { workerId: 'asc' }] } } });
+    const row = await this.prisma.run.findUnique({ where: { id }, include: { workers: { orderBy: WORKER_ORDER } } });
     if (!row) return null;
-    const counts = await this.windowCounts(id);
-    return {
-      id: row.id,
-      planId: row.planId,
-      state: row.state as RunStatus,
-      // Runs from before scenarios stored `{ connections, durationSeconds }`: read as one constant-vus scenario.
-      load: StoredLoadSchema.parse(row.load),
-      plan: row.planSnapshot as Plan,
-      summary: (row.summary as RunSummary | null) ?? null,
-      thresholds: row.thresholds as ThresholdSpec[],
-      thresholdResults: (row.thresholdResults as ThresholdOutcome[] | null) ?? null,
-      verdict: (row.verdict as Verdict | null) ?? null,
-      error: row.error,
-      createdAt: row.createdAt,
-      startAt: row.startAt,
-      endedAt: row.endedAt,
-      workers: row.workers.map((w) => ({
-        workerId: w.workerId,
-        index: w.shareIndex,
-        connections: w.connections,
-        segment: (w.segment as Segment | null) ?? null,
-        state: w.state as WorkerShareState,
-        windowsReported: w.windowsReported,
-        windowsStored: counts.get(w.workerId) ?? 0,
-        reason: w.reason,
-        clockOffsetMs: w.clockOffsetMs,
-      })),
-    };
+    return storedRunOf(row, await this.windowCounts(id));
   }
 
+  /**
+   * A page of runs, newest first (ties by id), after `after` when given. The same three SQL queries whatever the
+   * page size: the runs, their workers, and their window counts.
+   */
+  async page(filter: RunListFilter, limit: number, after?: RunListCursor): Promise<{ runs: StoredRun[]; more: boolean }> {
+    const rows = await this.prisma.run.findMany({
+      where: {
+        AND: [
+          filter.planId !== undefined ? { planId: filter.planId } : {},
+          filter.states !== undefined ? { state: { in: filter.states } } : {},
+          filter.verdict !== undefined ? { verdict: filter.verdict } : {},
+          { createdAt: { ...(filter.since ? { gte: filter.since } : {}), ...(filter.until ? { lt: filter.until } : {}) } },
+          after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
+        ],
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+      include: { workers: { orderBy: WORKER_ORDER } },
+    });
+    const more = rows.length > limit;
+    const pageRows = rows.slice(0, limit);
+    const counts = new Map<string, Map<string, number>>();
+    if (pageRows.length > 0) {
+      const groups = await this.prisma.runWindow.groupBy({ by: ['runId', 'workerId'], where: { runId: { in: pageRows.map((r) => r.id) } }, _count: { _all: true } });
+      for (const g of groups) {
+        let perWorker = counts.get(g.runId);
+        if (!perWorker) counts.set(g.runId, (perWorker = new Map()));
+        perWorker.set(g.workerId, g._count._all);
+      }
+    }
+    return { runs: pageRows.map((row) => storedRunOf(row, counts.get(row.id) ?? new Map())), more };
+  }
   async state(id: string): Promise<RunStatus | null> {
     const row = await this.prisma.run.findUnique({ where: { id }, select: { state: true } });
     return row ? (row.state as RunStatus) : null;
-  }
-
-  async listIdsForPlan(planId: string): Promise<string[]> {
-    const rows = await this.prisma.run.findMany({ where: { planId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
-    return rows.map((r) => r.id);
   }
 
   async hasActiveRun(planId: string): Promise<boolean> {
@@ -204,6 +273,7 @@ export class RunRepository {
         ...(fields.verdict ? { verdict: fields.verdict } : {}),
       },
     });
+    if (count > 0 && ENDED_RUN_STATES.includes(to)) for (const listener of this.listeners) listener.ended(id);
     return count > 0;
   }
 
@@ -314,6 +384,7 @@ export class RunRepository {
       }),
       skipDuplicates: true,
     });
+    for (const listener of this.listeners) listener.windowsStored(rows);
   }
 
   /** All of a run's stored windows (or a part), decoded; for small runs and tests — merging uses `forEachWindow`. */

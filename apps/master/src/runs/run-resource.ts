@@ -1,6 +1,14 @@
-import { summarizeMerged } from '@loadtest/metrics';
+import { summarizeMerged, type MergedWindows } from '@loadtest/metrics';
 import { ENDED_RUN_STATES, parseShareId, type RunResource, type RunSummary, type ThresholdOutcome } from '@loadtest/protocol';
-import type { RunRepository, StoredRun } from './run-repository.js';
+import type { StoredRun } from './run-repository.js';
+
+/**
+ * Where a live run's summary comes from: the master's ActiveRunTotals (kept as windows are stored), or
+ * RunRepository itself (a re-merge of every stored window; the same answer, slower).
+ */
+export interface StoredWindowsMerge {
+  mergeStored(runId: string): Promise<MergedWindows>;
+}
 
 /** A worker whose clock is further than this from the master's is flagged in the run's result. */
 export const CLOCK_SKEW_LIMIT_MS = 250;
@@ -18,11 +26,11 @@ function storedSummary(summary: Omit<RunSummary, 'dropped'> & { dropped?: number
  * outcomes computed when it ended; a live one is summarised from the windows
  * stored so far, with the thresholds as last judged live.
  */
-export async function runResource(run: StoredRun, runs: RunRepository, liveOutcomes?: ThresholdOutcome[]): Promise<RunResource> {
+export async function runResource(run: StoredRun, windows: StoredWindowsMerge, liveOutcomes?: ThresholdOutcome[]): Promise<RunResource> {
   let summary = run.summary && storedSummary(run.summary);
   const ended = ENDED_RUN_STATES.includes(run.state);
   if (!summary && !ended) {
-    const merged = await runs.mergeStored(run.id);
+    const merged = await windows.mergeStored(run.id);
     summary = merged.windows > 0 ? summarizeMerged(merged) : null;
   }
   return {

@@ -1,4 +1,4 @@
-import type { Condition, HttpMethod, HttpStep, Plan, Step } from '@loadtest/protocol';
+import { mapFlow, type Condition, type HttpMethod, type HttpStep, type Plan } from '@loadtest/protocol';
 import { compileBody, type CompiledBody } from './body.js';
 import { compileCheck, type CompiledCheck } from './checks.js';
 import { compileExtract, type CompiledExtract } from './extract.js';
@@ -92,23 +92,19 @@ function compileHttp(plan: Plan, step: HttpStep, index: number): CompiledHttp {
  */
 export function compileFlow(plan: Plan): CompiledFlow {
   const names: string[] = [];
-  const compile = (steps: readonly Step[]): CompiledStep[] =>
-    steps.map((step): CompiledStep => {
-      switch (step.kind) {
-        case 'http':
-          names.push(step.name);
-          return compileHttp(plan, step, names.length - 1);
-        case 'think':
-          return { kind: 'think', ms: step.ms, minMs: step.minMs, maxMs: step.maxMs };
-        case 'if': {
-          // Depth first, `then` before `else`: the order of httpSteps().
-          const then = compile(step.then);
-          return { kind: 'if', condition: step.condition, then, else: compile(step.else) };
-        }
-        case 'group':
-          return { kind: 'group', repeat: step.repeat, steps: compile(step.steps) };
-      }
-    });
-  const steps = compile(plan.steps);
+  // Depth first, `then` before `else` (children before their step, which numbers no name): the order of httpSteps().
+  const steps = mapFlow<CompiledStep>(plan.steps, (step, children): CompiledStep => {
+    switch (step.kind) {
+      case 'http':
+        names.push(step.name);
+        return compileHttp(plan, step, names.length - 1);
+      case 'think':
+        return { kind: 'think', ms: step.ms, minMs: step.minMs, maxMs: step.maxMs };
+      case 'if':
+        return { kind: 'if', condition: step.condition, then: children.then ?? [], else: children.else ?? [] };
+      case 'group':
+        return { kind: 'group', repeat: step.repeat, steps: children.steps ?? [] };
+    }
+  });
   return { steps, names, variables: plan.variables };
 }

@@ -1,3 +1,4 @@
+import { unknownStepKind } from '@loadtest/protocol';
 import type { CompiledFlow, CompiledHttp, CompiledStep } from './compile.js';
 import { conditionHolds } from './condition.js';
 import type { VuFeeders } from './feeders/vu-feeders.js';
@@ -104,6 +105,8 @@ export class VirtualUser {
         case 'group':
           this.stack.push({ steps: step.steps, index: 0, repeat: step.repeat });
           break;
+        default:
+          return unknownStepKind(step);
       }
     }
   }

@@ -3,6 +3,7 @@ import { bodyFromLegacy, RequestBodySchema } from './body.js';
 import { CheckSchema } from './check.js';
 import { HttpMethodSchema, requiredOr, stepName, template, variableName } from './common.js';
 import { ExtractSchema } from './extract.js';
+import { childFlowFields } from './walk.js';
 
 /**
  * An HTTP request. `url` is a path under the plan's `baseUrl` (`/users/${id}`)
@@ -145,9 +146,8 @@ export function stepsFromInput(steps: unknown): unknown {
     const step = fromLegacyHttp(withKind(input));
     if (step === null || typeof step !== 'object' || Array.isArray(step)) return step;
     const s = step as Record<string, unknown>;
-    if (s.kind === 'if') return { ...s, ...('then' in s ? { then: stepsFromInput(s.then) } : {}), ...('else' in s ? { else: stepsFromInput(s.else) } : {}) };
-    if (s.kind === 'group' && 'steps' in s) return { ...s, steps: stepsFromInput(s.steps) };
-    return s;
+    const fields = childFlowFields(s.kind).filter((field) => field in s);
+    return fields.length === 0 ? s : { ...s, ...Object.fromEntries(fields.map((field) => [field, stepsFromInput(s[field])])) };
   });
 }
 

@@ -3,6 +3,7 @@ import { formatPath } from '../issues.js';
 import { VARIABLE_NAME } from './common.js';
 import { feederFormat, FeederDataError, readFeederData } from './feeder-data.js';
 import { scanTemplate } from './template.js';
+import { walkFlow } from './walk.js';
 
 /** A path into the plan, the way zod gives it: `['steps', 2, 'extract', 0, 'jsonPath']`. */
 export type PlanPath = (string | number)[];
@@ -67,19 +68,7 @@ function urlProblem(url: string): string | undefined {
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The steps of a flow with their paths, depth first, whatever their shape (the plan may hold other errors). */
-function* flow(steps: unknown, at: PlanPath): Generator<{ step: Loose; path: PlanPath }> {
-  for (const [i, step] of list(steps).entries()) {
-    if (!isRecord(step)) continue;
-    const path = [...at, i];
-    yield { step, path };
-    if (step.kind === 'if') {
-      yield* flow(step.then, [...path, 'then']);
-      yield* flow(step.else, [...path, 'else']);
-    } else if (step.kind === 'group') {
-      yield* flow(step.steps, [...path, 'steps']);
-    }
-  }
-}
+const flow = (steps: unknown, at: PlanPath): Generator<{ step: Loose; path: PlanPath }> => walkFlow(steps, at);
 
 /** Every string value inside a JSON body, with its path (iterative: a body may nest deeply). */
 function jsonStrings(root: unknown, at: PlanPath): [PlanPath, string][] {
