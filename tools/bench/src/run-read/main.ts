@@ -19,7 +19,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { api, createDatabase, deleteBrokerObjects, freePort, randomSuffix } from '../ingest/infra.js';
+import { freePort } from '@loadtest/process';
+import { api, createDatabase, deleteBrokerObjects, randomSuffix } from '../ingest/infra.js';
 import { MasterProcess } from '../ingest/master.js';
 import { defaultProfile, WindowPool } from '../ingest/window-gen.js';
 
