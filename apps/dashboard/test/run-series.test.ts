@@ -7,6 +7,8 @@ const point = (second: number, requests: number, p50: number | null = 1000): Sec
   second,
   requests,
   errorCount: second,
+  errors: { timeout: second, refused: 0, reset: 0, other: 0, interrupted: 0 },
+  statusCodes: { '200': requests - 2, '404': 1, '503': 1 },
   latencyMicros: p50 === null ? null : latency(p50),
   dropped: 0,
   workers: 1,
@@ -34,6 +36,10 @@ describe('runColumns', () => {
     expect(columns.seconds).toEqual([0, 5]);
     expect(columns.rps).toEqual([10, 5]);
     expect(columns.errors).toEqual([0, 1]);
+    expect(columns.errorsByKind.timeout).toEqual([0, 1]);
+    expect(columns.errorsByKind.reset).toEqual([0, 0]);
+    expect(columns.status4xx).toEqual([0.2, 0.2]);
+    expect(columns.status5xx).toEqual([0.2, 0.2]);
     expect(columns.p50).toEqual([2, null]);
     expect(columns.p99).toEqual([8, null]);
     expect(columns.max).toEqual([12, null]);

@@ -1,7 +1,7 @@
-import type { LiveWindowEvent, TimelinePoint } from '@loadtest/protocol';
+import { ERROR_KINDS, type ErrorKind, type LiveWindowEvent, type TimelinePoint } from '@loadtest/protocol';
 
 /** One second (or bucket) of a run as the charts draw it: the fields both the stored timeline and the live events have. */
-export type SecondPoint = Pick<TimelinePoint, 'second' | 'requests' | 'errorCount' | 'latencyMicros' | 'dropped' | 'workers'>;
+export type SecondPoint = Pick<TimelinePoint, 'second' | 'requests' | 'errorCount' | 'errors' | 'statusCodes' | 'latencyMicros' | 'dropped' | 'workers'>;
 
 /**
  * The points of a run by second: the stored timeline first, then live seconds. A live second replaces a
@@ -20,6 +20,8 @@ export const livePoint = (event: LiveWindowEvent): SecondPoint => ({
   second: event.second,
   requests: event.requests,
   errorCount: event.errorCount,
+  errors: event.errors,
+  statusCodes: event.statusCodes,
   latencyMicros: event.latencyMicros,
   dropped: event.dropped,
   workers: event.workers,
@@ -30,6 +32,11 @@ export interface RunColumns {
   seconds: number[];
   rps: number[];
   errors: number[];
+  /** Errors per second of each kind (timeout, refused, reset, other, interrupted). */
+  errorsByKind: Record<ErrorKind, number[]>;
+  /** Responses per second with a 4xx and a 5xx status: answered, so not errors, but what a reader looks for beside them. */
+  status4xx: number[];
+  status5xx: number[];
   dropped: number[];
   /** Latency in milliseconds. */
   p50: (number | null)[];
@@ -43,12 +50,22 @@ const ms = (micros: number | undefined) => (micros === undefined ? null : micros
 
 /** Chart columns of a run's points; `bucketSeconds` turns a bucket's counts into per-second rates. */
 export function runColumns(points: readonly SecondPoint[], bucketSeconds = 1): RunColumns {
-  const columns: RunColumns = { seconds: [], rps: [], errors: [], dropped: [], p50: [], p90: [], p95: [], p99: [], max: [] };
+  const errorsByKind = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, [] as number[]])) as Record<ErrorKind, number[]>;
+  const columns: RunColumns = { seconds: [], rps: [], errors: [], errorsByKind, status4xx: [], status5xx: [], dropped: [], p50: [], p90: [], p95: [], p99: [], max: [] };
   for (const point of points) {
     const latency = point.latencyMicros ?? undefined;
     columns.seconds.push(point.second);
     columns.rps.push(point.requests / bucketSeconds);
     columns.errors.push(point.errorCount / bucketSeconds);
+    for (const kind of ERROR_KINDS) errorsByKind[kind].push((point.errors[kind] ?? 0) / bucketSeconds);
+    let status4xx = 0;
+    let status5xx = 0;
+    for (const [status, count] of Object.entries(point.statusCodes)) {
+      if (status.startsWith('4')) status4xx += count;
+      else if (status.startsWith('5')) status5xx += count;
+    }
+    columns.status4xx.push(status4xx / bucketSeconds);
+    columns.status5xx.push(status5xx / bucketSeconds);
     columns.dropped.push(point.dropped / bucketSeconds);
     columns.p50.push(ms(latency?.p50));
     columns.p90.push(ms(latency?.p90));

@@ -1,4 +1,5 @@
-import { LoadPlanError, peakConcurrency, plannedArrivals, plannedVus, resolveLoad } from '@loadtest/execution';
+import { LoadPlanError, resolveLoad } from '@loadtest/execution';
+import { plannedLoad, type PlannedLoad } from '../charts/planned-load.js';
 import { parseThreshold } from '@loadtest/metrics/threshold-parser';
 import { fieldIssues, StartRunBodySchema, type FieldIssue, type OnWorkerLoss, type RunLoad, type StartRunBody } from '@loadtest/protocol';
 
@@ -107,16 +108,6 @@ export function requestBody(draft: LaunchDraft): unknown {
   };
 }
 
-/** The planned load, one point per second: VUs of the closed models, arrivals per second of the open ones. */
-export interface PlannedLoad {
-  seconds: number[];
-  vus: number[];
-  rate: number[];
-  durationSeconds: number;
-  /** The connections the run needs from the workers together: each scenario's peak (its VUs, or maxVUs), as the master counts them. */
-  peakConnections: number;
-}
-
 export type DraftCheck = { ok: true; body: StartRunBody; load: RunLoad; planned: PlannedLoad } | { ok: false; issues: FieldIssue[] };
 
 /**
@@ -141,24 +132,4 @@ export function checkDraft(draft: LaunchDraft, planSteps: readonly string[]): Dr
     if (error instanceof LoadPlanError) return { ok: false, issues: error.issues };
     throw error;
   }
-}
-
-/** Samples the resolved load each second with the functions the workers pace by. */
-export function plannedLoad(load: RunLoad): PlannedLoad {
-  const seconds: number[] = [];
-  const vus: number[] = [];
-  const rate: number[] = [];
-  for (let t = 0; t <= load.durationSeconds; t++) {
-    seconds.push(t);
-    let vusAt = 0;
-    let arrivals = 0;
-    for (const scenario of load.scenarios) {
-      vusAt += plannedVus(scenario, t);
-      arrivals += plannedArrivals(scenario, t + 1) - plannedArrivals(scenario, t);
-    }
-    vus.push(vusAt);
-    rate.push(arrivals);
-  }
-  const peakConnections = load.scenarios.reduce((sum, scenario) => sum + peakConcurrency(scenario), 0);
-  return { seconds, vus, rate, durationSeconds: load.durationSeconds, peakConnections };
 }

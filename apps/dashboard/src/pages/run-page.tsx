@@ -5,6 +5,7 @@ import { useParams } from 'react-router';
 import { apiRequest } from '../api/client.js';
 import { isActive, keys, useRun, useTimeline, type RunSlice } from '../api/queries.js';
 import { livePoint, mergePoints, runColumns } from '../charts/run-series.js';
+import { plannedLoad } from '../charts/planned-load.js';
 import { RunCharts } from '../charts/run-charts.js';
 import type { SecondRange } from '../charts/time-series-chart.js';
 import { RangePanel } from './range-panel.js';
@@ -35,6 +36,8 @@ function RunView({ run }: { run: RunResource }) {
   const liveShown = bucketSeconds === 1 && !slice.name && !slice.worker;
   const columns = useMemo(() => runColumns(mergePoints(timeline.data?.points ?? [], liveShown ? live.map(livePoint) : []), bucketSeconds), [timeline.data, live, liveShown, bucketSeconds]);
   const chartRange = { range, onRange: setRange };
+  // Computed by libs/execution from the run's stored load, as the workers pace it.
+  const planned = useMemo(() => (bucketSeconds === 1 ? plannedLoad(run.load) : null), [run.load, bucketSeconds]);
   const summary = run.summary;
   return (
     <section aria-labelledby="run-title" className="space-y-6">
@@ -67,7 +70,7 @@ function RunView({ run }: { run: RunResource }) {
         <Figure name="Dropped" value={summary ? formatCount(summary.dropped) : '–'} />
       </dl>
       <SliceControls run={run} slice={slice} onChange={setSlice} />
-      <RunCharts columns={columns} {...chartRange} />
+      <RunCharts columns={columns} planned={planned} {...chartRange} />
       <RangePanel runId={run.id} range={range} slice={slice} onRange={setRange} lastSecond={Math.max(0, (columns.seconds.at(-1) ?? 0) + bucketSeconds)} />
       {summary && <StepsTable run={run} />}
       <WorkersTable run={run} />
