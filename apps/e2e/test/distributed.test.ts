@@ -1,4 +1,5 @@
-import { brokerNames, type LiveRunStateEvent, type LiveWindowEvent, type PlanResource, type RunResource, type Timeline, type WorkerList } from '@loadtest/protocol';
+import { type LiveRunStateEvent, type LiveWindowEvent, type PlanResource, type RunResource, type Timeline, type WorkerList } from '@loadtest/protocol';
+import { brokerNames } from '@loadtest/transport';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';

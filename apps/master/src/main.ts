@@ -1,4 +1,4 @@
-import { AmqpMasterTransport, InProcessHub, redactUrl, type MasterTransport, type TransportEvents } from '@loadtest/transport';
+import { createMasterTransport, type MasterTransport, type TransportEvents } from '@loadtest/transport';
 import { handleShutdownSignals, type ShutdownStep } from '@loadtest/process';
 import pino from 'pino';
 import { buildMaster, type Master } from './app.js';
@@ -50,7 +50,14 @@ async function closeOpened(): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const hub = config.amqpUrl ? undefined : new InProcessHub(logger.child({ component: 'transport' }));
+  const brokerEvents: TransportEvents = {};
+  // Nothing connects yet: RabbitMQ is reached when the master listens.
+  const { transport, hub, description: transportDescription } = createMasterTransport(
+    { amqpUrl: config.amqpUrl, namespace: config.amqpNamespace },
+    logger.child({ component: 'transport' }),
+    brokerEvents,
+  );
+  opened.transport = transport;
   // The local worker threads load while PostgreSQL starts: their hello waits in the in-process transport until
   // the master listens.
   if (hub && config.localWorkers > 0) {
@@ -62,9 +69,6 @@ async function main(): Promise<void> {
   );
   opened.database = database;
   const databaseMs = sinceStart();
-  const brokerEvents: TransportEvents = {};
-  const transport: MasterTransport = hub ?? new AmqpMasterTransport(config.amqpUrl!, logger.child({ component: 'transport' }), brokerEvents, config.amqpNamespace);
-  opened.transport = transport;
   const master = await buildMaster({
     prisma: database.prisma,
     transport,
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
     {
       url: `http://${config.host}:${port}`,
       database: database.embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL',
-      transport: config.amqpUrl ? `amqp ${redactUrl(config.amqpUrl)}` : 'in-process',
+      transport: transportDescription,
       localWorkers: config.localWorkers,
       ...(config.localWorkers > 0 ? { localWorkerThreads: config.localWorkerThreads } : {}),
       startupMs: sinceStart(),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeWindowBase64, summarize, summarizeMerged, WindowRecorder, type Window } from '@loadtest/metrics';
-import { brokerNames, PROTOCOL_VERSION, type MasterToWorker, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
-import { AmqpMasterTransport, AmqpWorkerTransport } from '@loadtest/transport';
+import { PROTOCOL_VERSION, type MasterToWorker, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
+import { AmqpMasterTransport, AmqpWorkerTransport, brokerNames } from '@loadtest/transport';
 import amqplib from 'amqplib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

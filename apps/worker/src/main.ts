@@ -1,5 +1,5 @@
 import { handleShutdownSignals } from '@loadtest/process';
-import { AmqpWorkerTransport, type TransportEvents } from '@loadtest/transport';
+import { createWorkerTransport, type TransportEvents, type WorkerTransport } from '@loadtest/transport';
 import { parseArgs } from 'node:util';
 import { workerIdentity, workerThreads } from './identity.js';
 import { createLogger } from './logger.js';
@@ -26,14 +26,15 @@ async function main(): Promise<void> {
     logger.fatal(`${(error as Error).message} (usage: worker [--threads N])`);
     process.exit(2);
   }
-  const url = process.env.AMQP_URL;
-  if (!url) {
-    logger.fatal('AMQP_URL is not set: a standalone worker reaches the master through RabbitMQ (the local worker is started by the master itself)');
-    process.exit(2);
-  }
   const identity = workerIdentity(process.env, { threads });
   const events: TransportEvents = {};
-  const transport = new AmqpWorkerTransport(url, logger.child({ workerId: identity.workerId }), events, process.env.AMQP_NAMESPACE || undefined);
+  let transport: WorkerTransport;
+  try {
+    transport = createWorkerTransport({ amqpUrl: process.env.AMQP_URL, namespace: process.env.AMQP_NAMESPACE || undefined }, logger.child({ workerId: identity.workerId }), events);
+  } catch (error) {
+    logger.fatal((error as Error).message);
+    process.exit(2);
+  }
   const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }), { threads, tolerance });
   events.onConnected = () => agent.sayHello();
   // The transport's connect event says hello, now and after every reconnection.

@@ -14,3 +14,5 @@ export { mergeWindows, emptyMerged, addWindow, type MergedWindows, type MergeOpt
 export { summarize, summarizeMerged, stepSummary, latencySummary } from './summarize.js';
 export { parseThreshold, formatThresholdValue, evaluateThreshold, type ParseResult, type Threshold, type ThresholdMetric, type ThresholdOp, type ThresholdData, type ThresholdResult } from './thresholds/index.js';
 export { thresholdData, evaluateOnMerged, type ScopedThreshold } from './thresholds/from-merged.js';
+export { thresholdOutcomes } from './thresholds/outcomes.js';
+export { checkThresholdSpecs } from './thresholds/specs.js';

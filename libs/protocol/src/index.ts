@@ -10,5 +10,4 @@ export * from './thresholds.js';
 export * from './messages/index.js';
 export * from './rest.js';
 export * from './socket.js';
-export * from './routing.js';
 export * from './parse.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { brokerNames, parseMasterToWorker, parseWorkerToMaster, PROTOCOL_VERSION, type RunWindow } from '../src/index.js';
+import { parseMasterToWorker, parseWorkerToMaster, PROTOCOL_VERSION, type RunWindow } from '../src/index.js';
 
 const window: RunWindow = {
   v: PROTOCOL_VERSION,
@@ -47,21 +47,5 @@ describe('broker messages', () => {
 
   it('does not accept a master → worker message from a worker, nor the reverse', () => {
     expect(parseMasterToWorker(window).ok).toBe(false);
-  });
-});
-
-describe('brokerNames', () => {
-  it('gives each worker its own queue and binding, under a namespace', () => {
-    const names = brokerNames('ns1');
-    expect(names.exchange).toBe('ns1');
-    expect(names.masterQueue).toBe('ns1.master');
-    expect(names.workerQueue('a')).toBe('ns1.worker.a');
-    expect(names.workerQueue('a')).not.toBe(names.workerQueue('b'));
-    expect(names.workerRoutingKey('a')).toBe('to-worker.a.#');
-    // The broadcast key matches the binding every worker queue has, and no single worker's.
-    expect(names.broadcastRoutingKey({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: 0, masterId: '77777777-7777-4777-8777-777777777777' })).toBe('to-workers.all.master.heartbeat');
-    expect(names.broadcastBindingKey).toBe('to-workers.all.#');
-    expect(names.workerRoutingKey('a', { v: PROTOCOL_VERSION, type: 'run.stop', sentAt: 0, runId: window.runId, workerId: 'a' })).toBe('to-worker.a.run.stop');
-    expect(() => brokerNames('bad name')).toThrow(/namespace/);
   });
 });

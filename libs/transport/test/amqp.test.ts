@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { brokerNames, PROTOCOL_VERSION } from '@loadtest/protocol';
+import { PROTOCOL_VERSION } from '@loadtest/protocol';
+import { brokerNames } from '../src/index.js';
 import amqplib from 'amqplib';
 import { describe, expect, it } from '@jest/globals';
 import { AmqpMasterTransport, AmqpWorkerTransport, type WorkerTransport } from '../src/index.js';

@@ -1,6 +1,6 @@
 import { LoadPlanError, resolveLoad } from '@loadtest/execution';
 import { plannedLoad, type PlannedLoad } from '../charts/planned-load.js';
-import { parseThreshold } from '@loadtest/metrics/threshold-parser';
+import { checkThresholdSpecs } from '@loadtest/metrics/thresholds';
 import { fieldIssues, StartRunBodySchema, type FieldIssue, type OnWorkerLoss, type RunLoad, type StartRunBody } from '@loadtest/protocol';
 
 /** What the launch form edits: numbers as typed (text), so that a half-typed field is kept, not lost. */
@@ -119,11 +119,11 @@ export type DraftCheck = { ok: true; body: StartRunBody; load: RunLoad; planned:
 export function checkDraft(draft: LaunchDraft, planSteps: readonly string[]): DraftCheck {
   const parsed = StartRunBodySchema.safeParse(requestBody(draft));
   const issues: FieldIssue[] = parsed.success ? [] : fieldIssues(parsed.error);
-  draft.thresholds.forEach((threshold, i) => {
-    const result = parseThreshold(threshold.expression);
-    if (!result.ok && !issues.some((issue) => issue.path === `thresholds[${i}].expression`)) issues.push({ path: `thresholds[${i}].expression`, message: result.error });
-    if (threshold.step && !planSteps.includes(threshold.step)) issues.push({ path: `thresholds[${i}].step`, message: `unknown step "${threshold.step}" (the plan's steps: ${planSteps.join(', ')})` });
-  });
+  // The master's own check (libs/metrics): malformed expressions and steps the plan does not have.
+  const specs = draft.thresholds.map((t) => ({ expression: t.expression, ...(t.step ? { step: t.step } : {}) }));
+  for (const issue of checkThresholdSpecs(specs, planSteps).issues) {
+    if (!issues.some((known) => known.path === issue.path)) issues.push(issue);
+  }
   if (!parsed.success || issues.length > 0) return { ok: false, issues };
   try {
     const load = resolveLoad(parsed.data);

@@ -1,4 +1,4 @@
-import { addWindow, emptyMerged, evaluateOnMerged, formatThresholdValue, type MergedWindows, type ScopedThreshold } from '@loadtest/metrics';
+import { addWindow, emptyMerged, thresholdOutcomes, type MergedWindows, type ScopedThreshold } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type LiveWindowEvent, type ThresholdOutcome } from '@loadtest/protocol';
 import { bucketPoint, type WorkerWindow } from '../runs/timeline.js';
 
@@ -29,16 +29,6 @@ export interface LiveAggregatorOptions {
   now?: () => number;
 }
 
-/** Judges thresholds on merged data and words each outcome for the API. */
-export function thresholdOutcomes(thresholds: readonly ScopedThreshold[], merged: MergedWindows): ThresholdOutcome[] {
-  return evaluateOnMerged(thresholds, merged).map((result, i) => ({
-    expression: result.expression,
-    step: thresholds[i]!.step ?? null,
-    ok: result.ok,
-    value: result.value,
-    display: formatThresholdValue(thresholds[i]!.threshold, result.value),
-  }));
-}
 
 /**
  * Merges the windows of a run's workers into one event per second, in order.

@@ -1,7 +1,7 @@
 import type { MergedWindows } from '../merge.js';
 import { emptyStep as emptyStepMetrics, errorTotal, type StepMetrics } from '../window.js';
 import { evaluateThreshold, type ThresholdData, type ThresholdResult } from './evaluate.js';
-import type { Threshold } from './types.js';
+import type { ScopedThreshold } from './types.js';
 
 /** The figures a threshold is judged on, read from one step's (or the total's) merged metrics. */
 export function thresholdData(step: StepMetrics, durationSeconds: number): ThresholdData {
@@ -20,11 +20,7 @@ export function thresholdData(step: StepMetrics, durationSeconds: number): Thres
   };
 }
 
-/** A threshold of a run, for the whole run or for one named step. */
-export interface ScopedThreshold {
-  threshold: Threshold;
-  step?: string;
-}
+export type { ScopedThreshold } from './types.js';
 
 /**
  * Judges thresholds on merged data — never per worker. A step threshold whose

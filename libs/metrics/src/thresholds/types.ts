@@ -20,3 +20,9 @@ export interface Threshold {
 }
 
 export type ParseResult = { ok: true; threshold: Threshold } | { ok: false; error: string };
+
+/** A threshold of a run, for the whole run or for one named step. */
+export interface ScopedThreshold {
+  threshold: Threshold;
+  step?: string;
+}

@@ -1,4 +1,5 @@
-import { brokerNames, parseWorkerToMaster, type BrokerNames, type MasterHeartbeat, type MasterToOneWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { parseWorkerToMaster, type MasterHeartbeat, type MasterToOneWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { brokerNames, type BrokerNames } from './broker-names.js';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';

@@ -1,4 +1,5 @@
-import { WORKER_TO_MASTER_TYPES, type BrokerNames } from '@loadtest/protocol';
+import { WORKER_TO_MASTER_TYPES } from '@loadtest/protocol';
+import { type BrokerNames } from './broker-names.js';
 import type { ConfirmChannel, Options } from 'amqplib';
 
 /**

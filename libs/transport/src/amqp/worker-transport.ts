@@ -1,4 +1,5 @@
-import { brokerNames, parseMasterToWorker, type BrokerNames, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { parseMasterToWorker, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { brokerNames, type BrokerNames } from './broker-names.js';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';

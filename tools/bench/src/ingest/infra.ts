@@ -1,4 +1,4 @@
-import { brokerNames } from '@loadtest/protocol';
+import { brokerNames } from '@loadtest/transport';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';

@@ -7,15 +7,14 @@
  * tells the benchmark when each second's windows went out.
  */
 import {
-  brokerNames,
   parseMasterToWorker,
   PROTOCOL_VERSION,
-  type BrokerNames,
   type MasterToWorker,
   type RunAssign,
   type WorkerRunState,
   type WorkerToMaster,
 } from '@loadtest/protocol';
+import { brokerNames, type BrokerNames } from '@loadtest/transport';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { once } from 'node:events';
 import { hostname } from 'node:os';

@@ -11,7 +11,8 @@
  *   npm run bench:run-read -- --workers 5 --seconds 60 --out /tmp/r.json    a smoke run
  */
 import { connect, type ConfirmChannel } from 'amqplib';
-import { brokerNames, PROTOCOL_VERSION, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type WorkerToMaster } from '@loadtest/protocol';
+import { brokerNames } from '@loadtest/transport';
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg } from 'node:os';

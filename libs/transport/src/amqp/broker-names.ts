@@ -1,4 +1,4 @@
-import type { MasterHeartbeat, MasterToOneWorker, WorkerToMaster } from './messages/index.js';
+import type { MasterHeartbeat, MasterToOneWorker, WorkerToMaster } from '@loadtest/protocol';
 
 /**
  * Names of the broker objects. Everything lives under one namespace (default
