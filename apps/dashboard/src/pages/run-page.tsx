@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { apiRequest } from '../api/client.js';
-import { isActive, keys, useRun, useTimeline, type RunSlice } from '../api/queries.js';
+import { isActive, keys, useRun, useTimeline, useWorkers, type RunSlice } from '../api/queries.js';
 import { livePoint, mergePoints, runColumns } from '../charts/run-series.js';
 import { plannedLoad } from '../charts/planned-load.js';
 import { RunCharts } from '../charts/run-charts.js';
@@ -196,6 +196,9 @@ function StepsTable({ run }: { run: RunResource }) {
 }
 
 function WorkersTable({ run }: { run: RunResource }) {
+  // The workers' own state (online, busy, missing, lost) beside their share's: a share still `started` on a `missing` worker is the one to watch.
+  const workers = useWorkers();
+  const workerState = new Map((workers.data?.items ?? []).map((w) => [w.id, w.state]));
   return (
     <section aria-labelledby="shares-title">
       <h2 id="shares-title" className="mb-2 font-semibold">
@@ -205,7 +208,8 @@ function WorkersTable({ run }: { run: RunResource }) {
         <thead>
           <tr className="border-b border-gray-300 dark:border-gray-700">
             <th className="py-1">Share</th>
-            <th>State</th>
+            <th>Share state</th>
+            <th>Worker state</th>
             <th>Segment</th>
             <th>Connections</th>
             <th>Windows</th>
@@ -219,6 +223,9 @@ function WorkersTable({ run }: { run: RunResource }) {
               <td className="py-1 font-mono">{share.shareId}</td>
               <td>
                 <StateBadge state={share.state} />
+              </td>
+              <td data-field="worker-state">
+                <StateBadge state={workerState.get(share.workerId) ?? null} />
               </td>
               <td className="font-mono">{share.segment ? `[${share.segment.from.num}/${share.segment.from.den}, ${share.segment.to.num}/${share.segment.to.den})` : '–'}</td>
               <td>{share.connections}</td>
