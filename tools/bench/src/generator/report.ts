@@ -1,5 +1,5 @@
 import type { ProfileDigest } from '../ingest/profile.js';
-import type { Tool } from './ipc.js';
+import { TOOLS, type Tool } from './ipc.js';
 import type { QuietCheck } from './proc.js';
 import { max, median, ratio, round, spread } from './stats.js';
 
@@ -260,7 +260,9 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
     },
     nginxCpuCores: runs.map((r) => ({ round: r.round, tool: r.tool, cores: r.nginxCpuCores })),
     flow,
-    limits: describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }) + (flow ? ` ${describeFlow(flow)}` : ''),
+    limits: [runs.some((r) => TOOLS.includes(r.tool)) ? describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }) : '', flow ? describeFlow(flow) : '']
+      .filter((text) => text !== '')
+      .join(' '),
     tools: summaries,
     rounds: groupByRound(runs),
     target: ctx.target,
