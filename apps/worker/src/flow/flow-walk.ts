@@ -40,6 +40,7 @@ export class FlowWalk implements IterationWalk {
     private readonly vu: VirtualUser,
     private readonly options: FlowWalkOptions,
   ) {
+    client.useOwnRequests();
     client.onBody((chunk) => {
       this.bodyBytes += chunk.length;
       this.chunks?.push(chunk);

@@ -109,6 +109,9 @@ export function checkAutocannonClient(client: unknown, version: () => string = a
   if (missing.length > 0) throw new UnsupportedAutocannon(version(), missing);
 }
 
+/** How many times a client's own request is listed in its sequence (see `send`). */
+const OWN_REQUEST_COPIES = 64;
+
 /** http-parser-js hands the headers-complete handler one info object (its default mode), or the fields one by one. */
 interface HeadersInfo {
   headers?: string[];
@@ -168,15 +171,26 @@ export class AutocannonClient {
 
   /** Sends these bytes, with this timeout (ms; autocannon re-arms its timer with it at each send). */
   send(bytes: Uint8Array, timeoutMs: number): void {
-    if (this.request === undefined) {
-      // One request of its own, whose bytes each send replaces; the requests given to autocannon are not used.
-      this.request = { method: 'GET', path: '/' };
-      this.raw.setRequests([this.request]);
-    }
+    this.request ??= this.ownRequest();
     this.request.requestBuffer = bytes;
     this.raw.timeout = timeoutMs;
     this.wrapParser();
     this.ownSend.call(this.raw);
+  }
+
+  /**
+   * Prepares `send` (from `setupClient`, so that the first send does not pay for it): the client's sequence becomes
+   * one request of its own, whose bytes each send replaces; the requests given to autocannon are not used.
+   */
+  useOwnRequests(): void {
+    this.request ??= this.ownRequest();
+  }
+
+  private ownRequest(): { method: string; path: string; requestBuffer?: Uint8Array } {
+    const request = { method: 'GET', path: '/' };
+    // Listed many times: autocannon deep-clones its context each time its iterator goes round the list.
+    this.raw.setRequests(new Array<object>(OWN_REQUEST_COPIES).fill(request));
+    return request;
   }
 
   /**
