@@ -216,9 +216,11 @@ export class AutocannonClient {
     const skip = this.skipBody;
     const key = (this.raw.parser.constructor as unknown as { kOnHeadersComplete: number }).kOnHeadersComplete;
     const own = this.raw.parser[key] as (...args: unknown[]) => unknown;
-    this.raw.parser[key] = (...args: unknown[]) => {
-      const statusCode = args.length === 1 ? (args[0] as HeadersInfo).statusCode : (args[5] as number | undefined);
-      own(...args);
+    // Fixed parameters rather than a rest array: this runs for every response. http-parser-js passes one info object
+    // (its default), or the fields one by one (versionMajor, versionMinor, headers, method, url, statusCode, …).
+    this.raw.parser[key] = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown) => {
+      const statusCode = typeof a === 'object' && a !== null ? (a as HeadersInfo).statusCode : (f as number | undefined);
+      own(a, b, c, d, e, f, g, h, i);
       return skip(statusCode ?? 0) ? 1 : undefined;
     };
   }
