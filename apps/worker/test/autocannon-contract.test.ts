@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { AUTOCANNON_CLIENT_INTERNALS, autocannonClientProblems } from '../src/load/autocannon-contract.js';
+import { AUTOCANNON_CLIENT_INTERNALS, AutocannonClient, autocannonClientProblems, autocannonVersion, checkAutocannonClient, UnsupportedAutocannon } from '../src/load/autocannon/adapter.js';
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
 const installed = String(json('../../../node_modules/autocannon/package.json').version);
@@ -72,6 +72,66 @@ describe('autocannon contract (the internals the worker relies on)', () => {
   it('names the part that is missing', () => {
     expect(autocannonClientProblems({})).toEqual([...AUTOCANNON_CLIENT_INTERNALS.slice(0, 6), ...AUTOCANNON_CLIENT_INTERNALS.slice(7)]);
   });
+
+  it('fails a client that lacks an internal with a message naming the installed version and the part', async () => {
+    const { client } = await observe({ url: target.url, amount: 1 });
+    expect(() => checkAutocannonClient(client)).not.toThrow();
+    expect(autocannonVersion()).toBe(installed);
+    // An autocannon whose iterator moved: what an upgrade could do.
+    const moved = Object.assign(Object.create(Object.getPrototypeOf(client) as object) as object, client, { requestIterator: {} });
+    let thrown: unknown;
+    try {
+      checkAutocannonClient(moved);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(UnsupportedAutocannon);
+    expect((thrown as Error).message).toContain(`autocannon ${installed} is not supported`);
+    expect((thrown as Error).message).toContain('requestIterator.currentRequestIndex');
+  });
+
+  it('through the adapter: headers, response, then ready for the next send; a connection error before ready, a timeout after it', async () => {
+    /** One connection taken over by the adapter, sending `path` at each ready; records what the adapter reports. */
+    const adapted = (url: string, path: string, timeoutMs: number, ms: number) =>
+      new Promise<string[]>((resolve, reject) => {
+        const events: string[] = [];
+        const bytes = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+        const instance = autocannon(
+          {
+            url,
+            connections: 1,
+            duration: 30,
+            requests: [{ method: 'GET', path: '/' }],
+            skipAggregateResult: true,
+            setupClient: (raw: unknown) => {
+              const client = new AutocannonClient(raw);
+              let sends = 0;
+              client.takeOver(() => {
+                events.push('ready');
+                // Bounded: a few sends are enough to see the order.
+                if (sends++ < 3) client.send(bytes, timeoutMs);
+              });
+              client.onHeaders((status) => events.push(`headers ${status}`));
+              client.onResponse((status) => events.push(`response ${status}`));
+              client.onConnectionError(() => events.push('connError'));
+              client.onTimeout(() => events.push('timeout'));
+            },
+          },
+          (error: Error | null) => (error ? reject(error) : resolve(events)),
+        );
+        setTimeout(() => instance.stop(), ms);
+      });
+    const answered = await adapted(target.url, '/', 10_000, 500);
+    withMessage(`autocannon ${installed}: a response through the adapter`, () => expect(answered.slice(0, 4)).toEqual(['ready', 'headers 200', 'response 200', 'ready']));
+    const timedOut = await adapted(target.url, '/delay/5000', 300, 1500);
+    withMessage(`autocannon ${installed}: a timeout through the adapter (${timedOut.join(',')})`, () => expect(timedOut.slice(0, 3)).toEqual(['ready', 'ready', 'timeout']));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = await adapted(`http://127.0.0.1:${port}`, '/', 10_000, 300);
+    withMessage(`autocannon ${installed}: a connection error through the adapter`, () => expect(refused.slice(0, 3)).toEqual(['ready', 'connError', 'ready']));
+  }, 15_000);
 
   it('emits headers, then response while the answered request is still current, then calls _doRequest for the next', async () => {
     const { events } = await observe({ url: target.url, amount: 2, requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/echo-never-used' }] });

@@ -10,6 +10,7 @@ describe('generator benchmark command line', () => {
       connections: 50,
       duration: 10,
       rounds: 3,
+      cases: ['get', 'flow'],
       generatorCpu: 0,
       targetCpu: 1,
       quietCores: 0.3,
@@ -25,6 +26,9 @@ describe('generator benchmark command line', () => {
     const parsed = parseCommandLine(['--connections', '100', '--duration', '5', '--rounds', '1', '--out', 'x.json.tmp', '--no-install', '--profile-duration', '0', '--generator-cpu', '1', '--target-cpu', '0']);
     expect(!parsed.help && parsed.options).toMatchObject({ connections: 100, duration: 5, rounds: 1, out: 'x.json.tmp', install: false, profileDuration: 0, generatorCpu: 1, targetCpu: 0 });
     expect(parseCommandLine(['--help'])).toEqual({ help: true });
+    expect(!parsed.help && parsed.options.cases).toEqual(['get', 'flow']);
+    const flowOnly = parseCommandLine(['--cases', 'flow']);
+    expect(!flowOnly.help && flowOnly.options.cases).toEqual(['flow']);
   });
 
   it('names a bad value and refuses unknown flags', () => {
@@ -33,5 +37,6 @@ describe('generator benchmark command line', () => {
     expect(() => parseCommandLine(['--rounds', '1.5'])).toThrow(/rounds/);
     expect(() => parseCommandLine(['--target-cpu', '0'])).toThrow(/different CPUs/);
     expect(() => parseCommandLine(['--conections', '5'])).toThrow();
+    expect(() => parseCommandLine(['--cases', 'get,post'])).toThrow(/cases/);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ProfileDigest } from '../src/ingest/profile.js';
 import type { Tool } from '../src/generator/ipc.js';
-import { buildReport, describeLimits, formatTable, pairedRatios, profiledRun, summarizeTool, type RunRecord } from '../src/generator/report.js';
+import { buildReport, describeLimits, flowSummary, formatTable, pairedRatios, profiledRun, summarizeTool, type RunRecord } from '../src/generator/report.js';
 
 function run(tool: Tool, round: number, rps: number | null, extra: Partial<RunRecord> = {}): RunRecord {
   return {
     round,
-    order: (round - 1) * 3 + ['worker', 'autocannon', 'wrk'].indexOf(tool) + 1,
+    order: (round - 1) * 5 + ['worker', 'autocannon', 'wrk', 'worker-flow', 'autocannon-flow'].indexOf(tool) + 1,
     tool,
     startedAt: '2026-01-01T00:00:00.000Z',
     rps,
@@ -58,6 +58,22 @@ describe('generator benchmark report', () => {
     ]);
     expect(report.nginxCpuCores).toHaveLength(9);
     expect(report).toMatchObject({ benchmark: 'generator', date: CTX.date, machine: CTX.machine, code: CTX.code, parameters: CTX.parameters, target: CTX.target });
+  });
+
+  it('sets the flow case apart: worker-flow against autocannon-flow, round by round, with its own 0.9 goal', () => {
+    const flowRuns = [run('worker-flow', 1, 40000), run('autocannon-flow', 1, 50000), run('worker-flow', 2, 46000), run('autocannon-flow', 2, 50000)];
+    const flow = flowSummary(flowRuns);
+    expect(flow).toMatchObject({ workerRps: 43000, autocannonRps: 50000, ratioToAutocannon: 0.86, goal: { ratioToAutocannon: 0.9 }, meetsGoal: false });
+    expect(flow.pairedRatios).toEqual({ perRound: [0.8, 0.92], median: 0.86 });
+    const report = buildReport([...RUNS, ...flowRuns], CTX);
+    expect(report.flow).toMatchObject({ ratioToAutocannon: 0.86, meetsGoal: false });
+    // The get case's figures are those of its own tools only.
+    expect(report.ratioToAutocannon).toBe(0.9697);
+    expect(String(report.limits)).toMatch(/Flow case .* worker ÷ autocannon 0\.860 \(goal ≥ 0\.9: NOT met\)/);
+    expect(formatTable([...RUNS, ...flowRuns], 3)).toMatch(/worker-flow +40000 +46000/);
+    const flowOnly = buildReport(flowRuns, CTX);
+    expect(String(flowOnly.limits)).toMatch(/^Flow case/);
+    expect(buildReport(RUNS, CTX).flow).toBeNull();
   });
 
   it('misses the goal below 0.95 and says so', () => {

@@ -5,6 +5,8 @@ import { compileTemplate, renderTemplate, type Lookup, type Template } from './t
 export interface CompiledBody {
   /** Set unless the step's or the plan's headers give one. */
   readonly contentType: string | undefined;
+  /** True when it renders the same for every virtual user (no template): a request holding it can be rendered once. */
+  readonly constant: boolean;
   render(lookup: Lookup): string | Buffer;
 }
 
@@ -44,12 +46,13 @@ function renderJson(shape: JsonShape, lookup: Lookup): unknown {
 export function compileBody(body: RequestBody, attachments: readonly Attachment[]): CompiledBody {
   if (body.text !== undefined) {
     const template = compileTemplate(body.text);
-    return { contentType: undefined, render: (lookup) => renderTemplate(template, lookup) };
+    return { contentType: undefined, constant: template.constant !== undefined, render: (lookup) => renderTemplate(template, lookup) };
   }
   if (body.form !== undefined) {
     const fields = Object.entries(body.form).map(([name, value]) => [name, compileTemplate(value)] as const);
     return {
       contentType: 'application/x-www-form-urlencoded',
+      constant: fields.every(([, template]) => template.constant !== undefined),
       render: (lookup) => new URLSearchParams(fields.map(([name, template]): [string, string] => [name, renderTemplate(template, lookup)])).toString(),
     };
   }
@@ -57,9 +60,9 @@ export function compileBody(body: RequestBody, attachments: readonly Attachment[
     const attachment = attachments.find((a) => a.name === body.file);
     if (!attachment) throw new Error(`attachment "${body.file}" is not in the plan`);
     const content = attachment.text ?? Buffer.from(attachment.base64 ?? '', 'base64');
-    return { contentType: attachment.contentType, render: () => content };
+    return { contentType: attachment.contentType, constant: true, render: () => content };
   }
   const shape = jsonShape(body.json);
   const constant = 'constant' in shape ? JSON.stringify(shape.constant) : undefined;
-  return { contentType: 'application/json', render: (lookup) => constant ?? JSON.stringify(renderJson(shape, lookup)) };
+  return { contentType: 'application/json', constant: constant !== undefined, render: (lookup) => constant ?? JSON.stringify(renderJson(shape, lookup)) };
 }

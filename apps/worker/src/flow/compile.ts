@@ -21,6 +21,8 @@ export interface CompiledHttp {
   readonly checks: readonly CompiledCheck[];
   /** Whether an extraction or a check reads the body: only then is it kept. */
   readonly needsBody: boolean;
+  /** True when no part of its request is templated: its bytes are the same for every virtual user (requestBytes). */
+  readonly constant: boolean;
 }
 
 export interface CompiledThink {
@@ -70,19 +72,24 @@ function compileHttp(plan: Plan, step: HttpStep, index: number): CompiledHttp {
   if (body?.contentType !== undefined && !headers.some(([name]) => name.toLowerCase() === 'content-type')) headers.push(['content-type', body.contentType]);
   const extract = step.extract.map((e) => compileExtract(e, step.name));
   const checks = step.checks.map((c, i) => compileCheck(c, step.name, i));
+  const url = compileTemplate(step.url);
+  const query = Object.entries(step.query).map(([name, value]) => [name, compileTemplate(value)] as const);
+  const compiledHeaders = headers.map(([name, value]) => [name, compileTemplate(value)] as const);
+  const fixed = (template: Template) => template.constant !== undefined;
   return {
     kind: 'http',
     index,
     name: step.name,
     method: step.method,
-    url: compileTemplate(step.url),
-    query: Object.entries(step.query).map(([name, value]) => [name, compileTemplate(value)] as const),
-    headers: headers.map(([name, value]) => [name, compileTemplate(value)] as const),
+    url,
+    query,
+    headers: compiledHeaders,
     body,
     timeoutMs: step.timeoutSeconds === undefined ? undefined : step.timeoutSeconds * 1000,
     extract,
     checks,
     needsBody: extract.some((e) => e.needsBody) || checks.some((c) => c.needsBody),
+    constant: fixed(url) && query.every(([, value]) => fixed(value)) && compiledHeaders.every(([, value]) => fixed(value)) && (body === undefined || body.constant),
   };
 }
 

@@ -86,3 +86,17 @@ export function renderRequest(step: CompiledHttp, lookup: Lookup, target: Reques
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
   return body === undefined || body.length === 0 ? head : Buffer.concat([head, body]);
 }
+
+/** The bytes of steps with no template at all (CompiledHttp.constant), rendered once: the same for every virtual user. */
+const constantRequests = new WeakMap<CompiledHttp, Buffer>();
+
+/** renderRequest, once only for a step with no template (its bytes are then shared; nothing writes to them). */
+export function requestBytes(step: CompiledHttp, lookup: Lookup, target: RequestTarget): Buffer {
+  if (!step.constant) return renderRequest(step, lookup, target);
+  let bytes = constantRequests.get(step);
+  if (bytes === undefined) {
+    bytes = renderRequest(step, lookup, target);
+    constantRequests.set(step, bytes);
+  }
+  return bytes;
+}

@@ -27,27 +27,29 @@
  * check too (a miss fails it and leaves the variable unset). A failed check
  * never stops the flow, unless it has `stopOnFail`: that ends the iteration.
  *
- * Driven from the generator's gate (flowGate). autocannon calls each client's
- * `_doRequest` on connect, after every response, and on reconnecting after an
- * error or a timeout. The flow gate takes it over: there the VU advances to its
- * next HTTP step, renders the request (url, query, headers and body templated;
- * HTTP/1.1 bytes as autocannon builds them, renderRequest), sets it as the
- * client's only request (`requestIterator.setRequests([own])`, its
- * `requestBuffer` replaced per send), sets `client.timeout` to the step's
- * `timeoutSeconds` or the run's (autocannon re-arms its timer with it on each
- * send: per-step timeouts are honoured), and sends through autocannon's own
- * `_doRequest` (same write, same latency clock). The response comes back by the
- * client's `response` event (status, bytes, duration), the headers from its
- * parser's headers-complete callback (wrapped; it also skips the body of HEAD,
- * 204 and 304 answers), and the body through `pipelinedRequests.addBody`,
- * replaced so that body bytes are only counted (for `size`) unless the step
- * has an extraction or check that reads the body: bodies are kept only then.
- * A think time parks the connection — idle and connected, as a pacer's wait —
- * and a timer resumes the walk; a reconnect while parked sends nothing. At the
- * end of the flow the iteration ends and the scenario's pacer decides, as for
- * the fast path: a closed model's VU goes on at once, an open model's waits for
- * its next arrival (so an arrival is a whole flow, thinks included). The
- * lateness of a paced start is added to the iteration's first request.
+ * Driven by the generator's gated connection (load/gated-connection.ts), the
+ * one state machine of paced and flow connections, through the autocannon
+ * adapter (load/autocannon/adapter.ts), the only module that touches
+ * autocannon's internals. autocannon calls for a send on connect, after every
+ * response, and on reconnecting after an error or a timeout; the connection
+ * then asks its walk (FlowWalk) to go on: the VU advances to its next HTTP step,
+ * the request is rendered (url, query, headers and body templated; HTTP/1.1
+ * bytes as autocannon builds them, renderRequest; a step with no template at
+ * all is rendered once) and sent with the step's `timeoutSeconds` or the run's
+ * (the adapter's `send`: the bytes become the client's only request, set with
+ * autocannon's public `setRequests`, and autocannon's own send writes them,
+ * with the same latency clock and its timer re-armed with that timeout). The
+ * response comes back by the client's `response` event (status, bytes,
+ * duration), the headers by its public `headers` event, and the body as chunks
+ * that are only counted (for `size`) unless the step has an extraction or check
+ * that reads the body: bodies are kept only then. No body is waited for after a
+ * HEAD, a 204 or a 304. A think time parks the connection — idle and
+ * connected, as a pacer's wait — and a timer resumes the walk; a reconnect
+ * while parked sends nothing. At the end of the flow the iteration ends and the
+ * scenario's pacer decides, as for the fast path: a closed model's VU goes on
+ * at once, an open model's waits for its next arrival (so an arrival is a whole
+ * flow, thinks included). The lateness of a paced start is added to the
+ * iteration's first request.
  *
  * Failures. A request that gets no answer (connection error, timeout, server
  * closing) is counted as an error of its step as before, and to the flow it is
@@ -84,7 +86,7 @@
 export { compileFlow, type CompiledFlow, type CompiledHttp, type CompiledStep } from './compile.js';
 export { isPlainSequence } from './fast-path.js';
 export { FlowProgram } from './flow-program.js';
-export { flowGate, type FlowClient, type FlowGateOptions } from './flow-gate.js';
+export { FlowWalk, type FlowWalkOptions } from './flow-walk.js';
 export { VirtualUser, type FlowAction } from './virtual-user.js';
 export { FlowResponse } from './response.js';
 export { compileTemplate, renderTemplate, type Template } from './template.js';

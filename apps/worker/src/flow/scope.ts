@@ -18,17 +18,19 @@ export function asText(value: unknown): string {
  */
 export class Scope {
   private readonly initial: ReadonlyMap<string, string>;
-  private vars = new Map<string, string>();
+  private readonly vars = new Map<string, string>();
   private readonly rows = new Map<string, Row>();
 
   constructor(variables: Readonly<Record<string, string | number | boolean>>) {
     this.initial = new Map(Object.entries(variables).map(([name, value]) => [name, String(value)]));
-    this.vars = new Map(this.initial);
+    for (const [name, value] of this.initial) this.vars.set(name, value);
   }
 
   /** Back to the plan's variables, with these feeder rows. */
   reset(rows: ReadonlyMap<string, Row>): void {
-    this.vars = new Map(this.initial);
+    // Refilled rather than replaced: once per iteration, on the flow's hot path.
+    this.vars.clear();
+    for (const [name, value] of this.initial) this.vars.set(name, value);
     this.rows.clear();
     for (const [name, row] of rows) this.rows.set(name, row);
   }

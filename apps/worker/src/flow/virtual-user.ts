@@ -3,13 +3,16 @@ import type { CompiledFlow, CompiledHttp, CompiledStep } from './compile.js';
 import { conditionHolds } from './condition.js';
 import type { VuFeeders } from './feeders/vu-feeders.js';
 import type { FlowResponse } from './response.js';
-import { Scope } from './scope.js';
+import { Scope, type Row } from './scope.js';
 import { thinkMs } from './think.js';
 
 /** What a virtual user does next: send a step's request, pause, or end its iteration. */
 export type FlowAction = { readonly kind: 'request'; readonly step: CompiledHttp } | { readonly kind: 'think'; readonly ms: number } | { readonly kind: 'end' };
 
 const END: FlowAction = { kind: 'end' };
+
+/** A VU without feeders has no rows. */
+const NO_ROWS: ReadonlyMap<string, Row> = new Map();
 
 /** An extraction or check that throws (a JSONPath on a pathological document) counts as a miss or a failure. */
 function attempt<T>(run: () => T, otherwise: T): T {
@@ -36,7 +39,8 @@ interface Frame {
  */
 export class VirtualUser {
   readonly scope: Scope;
-  private stack: Frame[] = [];
+  private readonly stack: Frame[] = [];
+  private readonly root: Frame;
   /** The step whose response is awaited. */
   private pending: CompiledHttp | undefined;
   /** The iteration's last response, for `if` on status, latency or size. */
@@ -52,6 +56,7 @@ export class VirtualUser {
     private readonly random: () => number = Math.random,
   ) {
     this.scope = new Scope(flow.variables);
+    this.root = { steps: flow.steps, index: 0, repeat: 1 };
   }
 
   /** True once a feeder had no row left for it: it starts no more iterations. */
@@ -67,8 +72,12 @@ export class VirtualUser {
       this.exhausted = true;
       return false;
     }
-    this.scope.reset(rows ?? new Map());
-    this.stack = [{ steps: this.flow.steps, index: 0, repeat: 1 }];
+    this.scope.reset(rows ?? NO_ROWS);
+    // The root frame is reused: a new iteration is on the flow's hot path.
+    this.root.index = 0;
+    this.root.repeat = 1;
+    this.stack.length = 0;
+    this.stack.push(this.root);
     this.pending = undefined;
     this.last = undefined;
     this.stopIteration = false;
@@ -131,7 +140,13 @@ export class VirtualUser {
       if (extract.default === undefined) this.onCheck(step.index, value !== undefined);
     }
     for (const check of step.checks) {
-      const passed = attempt(() => check.passes(response), false);
+      let passed: boolean;
+      // Not through attempt(): no closure per check on the flow's hot path.
+      try {
+        passed = check.passes(response);
+      } catch {
+        passed = false;
+      }
       this.onCheck(step.index, passed);
       if (!passed && check.stopOnFail) this.stopIteration = true;
     }

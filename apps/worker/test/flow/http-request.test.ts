@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileFlow, type CompiledHttp } from '../../src/flow/compile.js';
 import { isPlainSequence } from '../../src/flow/fast-path.js';
-import { renderRequest, requestTarget, UnsendableRequest } from '../../src/flow/http-request.js';
+import { renderRequest, requestBytes, requestTarget, UnsendableRequest } from '../../src/flow/http-request.js';
 import { Scope } from '../../src/flow/scope.js';
 import { plan } from './helpers.js';
 
@@ -14,6 +14,31 @@ function render(step: Record<string, unknown>, rest: Record<string, unknown> = {
 }
 
 describe('rendering a step request', () => {
+  it('renders a step with no template once, the same bytes for every user; a templated step for each user', () => {
+    const p = plan(
+      [
+        { name: 'fixed', method: 'POST', url: '/login', headers: { 'x-a': 'b' }, body: { json: { user: 'u', pass: 'p' } } },
+        { name: 'mine', method: 'POST', url: '/login', body: { json: { user: '${name}' } } },
+        { name: 'escaped', method: 'GET', url: '/a', query: { q: '$${x}' } },
+      ],
+      { variables: { name: 'x' } },
+    );
+    const [fixed, mine, escaped] = compileFlow(p).steps as CompiledHttp[];
+    // An escape is resolved when compiled: still the same bytes for everyone.
+    expect([fixed!.constant, mine!.constant, escaped!.constant]).toEqual([true, false, true]);
+    expect(requestBytes(escaped!, new Scope(p.variables).lookup, requestTarget(p.baseUrl)).toString()).toContain('GET /api/a?q=%24%7Bx%7D HTTP/1.1');
+    const target = requestTarget(p.baseUrl);
+    const ann = new Scope(p.variables);
+    ann.set('name', 'Ann');
+    const bob = new Scope(p.variables);
+    bob.set('name', 'Bob');
+    const first = requestBytes(fixed!, ann.lookup, target);
+    expect(requestBytes(fixed!, bob.lookup, target)).toBe(first);
+    expect(first.equals(renderRequest(fixed!, ann.lookup, target))).toBe(true);
+    expect(requestBytes(mine!, ann.lookup, target).toString()).toContain('{"user":"Ann"}');
+    expect(requestBytes(mine!, bob.lookup, target).toString()).toContain('{"user":"Bob"}');
+  });
+
   it('templates the URL under the base path, the query, the headers (the step over the plan, any case) and a JSON body', () => {
     const text = render(
       {

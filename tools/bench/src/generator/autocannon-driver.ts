@@ -1,7 +1,7 @@
 /**
  * Raw autocannon, alone in its own process (the benchmark pins it to one
  * core): the package's API with its defaults, the same connections, duration
- * and request (GET /) as the worker. autocannon is resolved from apps/worker,
+ * and requests as the worker (GET /; or, for the flow case, GET / then POST / with JSON: FLOW_CASE). autocannon is resolved from apps/worker,
  * so it is the very copy (and version) the worker runs.
  *
  * Started by main.ts: node --import tsx tools/bench/src/generator/autocannon-driver.ts
@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { readDriverConfig, RESULT_PREFIX, type DriverResult } from './ipc.js';
+import { FLOW_CASE, readDriverConfig, RESULT_PREFIX, type DriverResult } from './ipc.js';
 import { IntervalProfiler } from './profiler.js';
 
 /** The fields of autocannon's result this driver reads (see autocannon's lib/run.js and lib/aggregateResult.js). */
@@ -25,7 +25,7 @@ interface AutocannonResult {
 }
 
 type Autocannon = (
-  options: { url: string; connections: number; duration: number; requests: { method: string; path: string }[] },
+  options: { url: string; connections: number; duration: number; requests: readonly { method: string; path: string; headers?: Record<string, string>; body?: string }[] },
   callback: (error: Error | null, result: AutocannonResult) => void,
 ) => unknown;
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const requireFromWorker = createRequire(join(config.repoRoot, 'apps/worker/package.json'));
   const autocannon = requireFromWorker('autocannon') as Autocannon;
   const version = (requireFromWorker('autocannon/package.json') as { version: string }).version;
+  const flow = config.case === 'flow';
   const profiler = config.profilePath ? new IntervalProfiler() : undefined;
   await profiler?.start();
 
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const cpuAtStart = process.cpuUsage();
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
     autocannon(
-      { url: config.baseUrl, connections: config.connections, duration: config.durationSeconds, requests: [{ method: 'GET', path: '/' }] },
+      { url: config.baseUrl, connections: config.connections, duration: config.durationSeconds, requests: flow ? FLOW_CASE.autocannonRequests : [{ method: 'GET', path: '/' }] },
       (error, r) => (error ? reject(error) : resolve(r)),
     );
   });
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   if (profiler) await profiler.stopTo(config.profilePath!);
 
   const out: DriverResult = {
-    tool: 'autocannon',
+    tool: flow ? 'autocannon-flow' : 'autocannon',
     responses: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,

@@ -1,8 +1,38 @@
 /** What the benchmark and its generator processes (the drivers) exchange. */
 
 export type NodeTool = 'worker' | 'autocannon';
-export type Tool = NodeTool | 'wrk';
+/** The 2-step flow case (see FLOW_CASE): the worker's flow path vs autocannon's own 2-request sequence. */
+export type FlowTool = 'worker-flow' | 'autocannon-flow';
+export type Tool = NodeTool | 'wrk' | FlowTool;
 export const TOOLS: readonly Tool[] = ['worker', 'autocannon', 'wrk'];
+export const FLOW_TOOLS: readonly FlowTool[] = ['worker-flow', 'autocannon-flow'];
+
+/** What each generator sends: `get` one GET / per iteration; `flow` GET / then POST / with a JSON body (see FLOW_CASE). */
+export type BenchCase = 'get' | 'flow';
+
+/**
+ * The flow case: one iteration is GET /, then POST / with a JSON body. The worker runs it as a flow (its status
+ * check takes it off the fast path: apps/worker/src/flow/fast-path.ts); autocannon runs the same two requests as its
+ * own `requests` sequence (no check: it has none).
+ */
+const FLOW_BODY = { user: 'bench', pass: 'secret' };
+export const FLOW_CASE = {
+  workerSteps: [
+    { name: 'home', method: 'GET', url: '/' },
+    { name: 'login', method: 'POST', url: '/', body: { json: FLOW_BODY }, checks: [{ status: [200] }] },
+  ],
+  autocannonRequests: [
+    { method: 'GET', path: '/' },
+    { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: JSON.stringify(FLOW_BODY) },
+  ],
+} as const;
+
+/** The driver and the case of a tool. */
+export function toolRun(tool: NodeTool | FlowTool): { driver: NodeTool; case: BenchCase } {
+  if (tool === 'worker-flow') return { driver: 'worker', case: 'flow' };
+  if (tool === 'autocannon-flow') return { driver: 'autocannon', case: 'flow' };
+  return { driver: tool, case: 'get' };
+}
 
 /** Name of the environment variable that carries the JSON `DriverConfig`. */
 export const DRIVER_CONFIG_ENV = 'BENCH_GENERATOR_CONFIG';
@@ -13,6 +43,8 @@ export interface DriverConfig {
   connections: number;
   durationSeconds: number;
   repoRoot: string;
+  /** What to send; `get` when absent. */
+  case?: BenchCase;
   /** When set, the driver profiles its measured interval (V8 CPU profiler) and writes the profile there. */
   profilePath?: string;
 }
@@ -21,7 +53,7 @@ export interface DriverConfig {
 export const RESULT_PREFIX = 'BENCH_GENERATOR_RESULT ';
 
 export interface DriverResult {
-  tool: NodeTool;
+  tool: NodeTool | FlowTool;
   /** Responses received over the measured interval (any status). */
   responses: number;
   /** Responses whose status was not 2xx. */

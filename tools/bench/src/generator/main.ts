@@ -15,11 +15,11 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { digestCpuProfile, type CpuProfile } from '../ingest/profile.js';
-import { TOOLS, type DriverConfig, type Tool } from './ipc.js';
+import { FLOW_CASE, FLOW_TOOLS, TOOLS, type DriverConfig, type FlowTool, type NodeTool, type Tool } from './ipc.js';
 import { nginxConfig, startNginx, type RunningNginx } from './nginx.js';
 import { parseCommandLine, USAGE, type GeneratorBenchOptions } from './options.js';
 import { CpuSampler, waitForQuiet, type QuietCheck } from './proc.js';
-import { buildReport, formatTable, GOAL, profiledRun, type ProfiledRun, type RunRecord } from './report.js';
+import { buildReport, FLOW_GOAL, formatTable, GOAL, profiledRun, type FlowSummary, type ProfiledRun, type RunRecord } from './report.js';
 import { allowedCpus, ensureTools, nginxVersion, wrkVersion } from './setup.js';
 import { round } from './stats.js';
 import { active, runNodeTool, runWrk, wrkArgs } from './tools.js';
@@ -103,7 +103,7 @@ async function measure(env: Env, tool: Tool, roundNo: number, order: number, qui
       });
     } else {
       const config: DriverConfig = { baseUrl: nginx.url.replace(/\/$/, ''), connections: o.connections, durationSeconds: o.duration, repoRoot: REPO_ROOT };
-      const { result } = await runNodeTool(tool, o.generatorCpu, config, logPath);
+      const { result } = await runNodeTool(tool as NodeTool | FlowTool, o.generatorCpu, config, logPath);
       fromMs = result.startedAt;
       toMs = result.endedAt;
       const seconds = result.elapsedMs / 1000;
@@ -147,7 +147,8 @@ async function quietBeforeRun(o: GeneratorBenchOptions, what: string): Promise<Q
 async function profileRuns(env: Env): Promise<ProfiledRun[]> {
   const { o, nginx } = env;
   const out: ProfiledRun[] = [];
-  for (const tool of ['worker', 'autocannon'] as const) {
+  const tools: (NodeTool | FlowTool)[] = [...(o.cases.includes('get') ? (['worker', 'autocannon'] as const) : []), ...(o.cases.includes('flow') ? FLOW_TOOLS : [])];
+  for (const tool of tools) {
     await quietBeforeRun(o, `the profiled ${tool} run`);
     const profilePath = join(env.logDir, `profile-${tool}.cpuprofile`);
     const config: DriverConfig = { baseUrl: nginx.url.replace(/\/$/, ''), connections: o.connections, durationSeconds: o.profileDuration, repoRoot: REPO_ROOT, profilePath };
@@ -161,6 +162,11 @@ async function profileRuns(env: Env): Promise<ProfiledRun[]> {
     }
   }
   return out;
+}
+
+/** The tools of one round, in their order: the get case's, then the flow case's. */
+function toolsOf(o: GeneratorBenchOptions): Tool[] {
+  return [...(o.cases.includes('get') ? TOOLS : []), ...(o.cases.includes('flow') ? FLOW_TOOLS : [])];
 }
 
 async function main(): Promise<void> {
@@ -199,8 +205,10 @@ async function main(): Promise<void> {
     connections: o.connections,
     durationSeconds: o.duration,
     rounds: o.rounds,
-    order: `${TOOLS.join(', ')} in every round`,
+    cases: o.cases,
+    order: `${toolsOf(o).join(', ')} in every round`,
     request: 'GET / (nginx answers 200 "ok", keep-alive)',
+    flowCase: { worker: { steps: FLOW_CASE.workerSteps }, autocannon: { requests: FLOW_CASE.autocannonRequests }, note: 'nginx answers 200 "ok" to both' },
     generatorCpu: o.generatorCpu,
     targetCpu: o.targetCpu,
     worker: 'apps/worker/src/load/share-run.ts ShareRun, one-request plan, timeoutSeconds 10; its generator runs autocannon with sampleInt 100 and skipAggregateResult (apps/worker/src/load/generator.ts); windows kept, decoded after the run',
@@ -251,7 +259,7 @@ async function main(): Promise<void> {
     await runWrk(o.generatorCpu, o.connections, 2, nginx.url, REPO_ROOT, join(logDir, 'warmup-wrk.log')).catch((error: unknown) => logger.warn({ err: error }, 'warm-up failed'));
     let order = 0;
     for (let r = 1; r <= o.rounds && !interrupted; r++) {
-      for (const tool of TOOLS) {
+      for (const tool of toolsOf(o)) {
         if (interrupted) break;
         const quiet = await quietBeforeRun(o, `${tool} round ${r}`);
         if (interrupted) break;
@@ -282,6 +290,9 @@ async function main(): Promise<void> {
     `\nGenerator benchmark (${o.connections} connections, ${o.duration} s per run, ${o.rounds} rounds; generators on CPU ${o.generatorCpu}, nginx on CPU ${o.targetCpu})\n\n` +
       `${formatTable(runs, o.rounds)}\n\n` +
       `worker ÷ autocannon: ${f(report.ratioToAutocannon, 3)} (goal ≥ ${GOAL.ratioToAutocannon}: ${report.meetsGoal ? 'met' : 'NOT met'})   worker ÷ wrk: ${f(report.ratioToWrk, 3)}\n\n` +
+      (report.flow
+        ? `flow case, worker ÷ autocannon: ${f((report.flow as FlowSummary).ratioToAutocannon, 3)} (goal ≥ ${FLOW_GOAL.ratioToAutocannon}: ${(report.flow as FlowSummary).meetsGoal ? 'met' : 'NOT met'}; paired median ${f((report.flow as FlowSummary).pairedRatios.median, 3)})\n\n`
+        : '') +
       `limits: ${String(report.limits)}\n\nwritten to ${relative(REPO_ROOT, out)} (process logs in ${relative(REPO_ROOT, logDir)})\n`,
   );
   if (runs.every((r) => r.failure !== null)) process.exitCode = 1;

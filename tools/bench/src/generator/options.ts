@@ -11,7 +11,10 @@ against nginx pinned to another core; rounds in interleaved order.
 Options
   --connections <n>       connections of every generator (default 50)
   --duration <s>          seconds per run (default 10)
-  --rounds <n>            rounds of worker, autocannon, wrk, one after another (default 3)
+  --rounds <n>            rounds of worker, autocannon, wrk (and worker-flow, autocannon-flow), one after another (default 3)
+  --cases <list>          what to measure, comma-separated (default get,flow): get = one GET / per iteration, worker vs
+                          autocannon vs wrk; flow = GET / then POST / with JSON, the worker's flow path (a status check)
+                          vs autocannon's own 2-request sequence
   --generator-cpu <n>     CPU every generator is pinned to (default 0)
   --target-cpu <n>        CPU nginx is pinned to (default 1)
   --quiet-cores <n>       before each run, wait until fewer than this many cores are busy (over 2 s) … (default 0.3)
@@ -28,6 +31,10 @@ const OptionsSchema = z
     connections: z.coerce.number().int().min(1).max(10_000),
     duration: z.coerce.number().int().min(1).max(600),
     rounds: z.coerce.number().int().min(1).max(20),
+    cases: z
+      .string()
+      .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))])
+      .pipe(z.array(z.enum(['get', 'flow'])).min(1)),
     generatorCpu: z.coerce.number().int().min(0).max(1023),
     targetCpu: z.coerce.number().int().min(0).max(1023),
     quietCores: z.coerce.number().positive().max(1024),
@@ -53,6 +60,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       connections: { type: 'string' },
       duration: { type: 'string' },
       rounds: { type: 'string' },
+      cases: { type: 'string' },
       'generator-cpu': { type: 'string' },
       'target-cpu': { type: 'string' },
       'quiet-cores': { type: 'string' },
@@ -69,6 +77,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     connections: values.connections ?? '50',
     duration: values.duration ?? '10',
     rounds: values.rounds ?? '3',
+    cases: values.cases ?? 'get,flow',
     generatorCpu: values['generator-cpu'] ?? '0',
     targetCpu: values['target-cpu'] ?? '1',
     quietCores: values['quiet-cores'] ?? '0.3',

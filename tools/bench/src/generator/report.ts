@@ -1,5 +1,5 @@
 import type { ProfileDigest } from '../ingest/profile.js';
-import type { Tool } from './ipc.js';
+import { TOOLS, type Tool } from './ipc.js';
 import type { QuietCheck } from './proc.js';
 import { max, median, ratio, round, spread } from './stats.js';
 
@@ -52,6 +52,9 @@ export interface ToolSummary {
 
 export const GOAL = { ratioToAutocannon: 0.95 } as const;
 
+/** The flow case's goal (issue 11): the worker's 2-step flow at ≥ 0.9× autocannon's own 2-request sequence. */
+export const FLOW_GOAL = { ratioToAutocannon: 0.9 } as const;
+
 /** nginx at or above this share of its core means the target may be what limits a run. */
 export const NGINX_BUSY_LIMIT = 0.9;
 
@@ -78,11 +81,11 @@ export function summarizeTool(runs: readonly RunRecord[], tool: Tool): ToolSumma
   };
 }
 
-/** Worker ÷ other tool within each round (the runs next to each other in time), and their median. */
-export function pairedRatios(runs: readonly RunRecord[], other: Tool): { perRound: (number | null)[]; median: number | null } {
-  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
+/** Worker (or `mine`) ÷ other tool within each round (the runs next to each other in time), and their median. */
+export function pairedRatios(runs: readonly RunRecord[], other: Tool, mine: Tool = 'worker'): { perRound: (number | null)[]; median: number | null } {
+  const rounds = [...new Set(runs.filter((r) => r.tool === mine || r.tool === other).map((r) => r.round))].sort((a, b) => a - b);
   const perRound = rounds.map((round_) => {
-    const w = runs.find((r) => r.round === round_ && r.tool === 'worker');
+    const w = runs.find((r) => r.round === round_ && r.tool === mine);
     const o = runs.find((r) => r.round === round_ && r.tool === other);
     return round(ratio(w?.failure === null ? w.rps : null, o?.failure === null ? o.rps : null), 4);
   });
@@ -91,7 +94,7 @@ export function pairedRatios(runs: readonly RunRecord[], other: Tool): { perRoun
 
 /** An extra run under the CPU profiler (not counted in the figures above). */
 export interface ProfiledRun {
-  tool: 'worker' | 'autocannon';
+  tool: 'worker' | 'autocannon' | 'worker-flow' | 'autocannon-flow';
   durationSeconds: number;
   responses: number;
   rps: number;
@@ -109,7 +112,7 @@ export interface ProfiledRun {
   profileFile: string;
 }
 
-export function profiledRun(tool: 'worker' | 'autocannon', durationSeconds: number, responses: number, elapsedMs: number, digest: ProfileDigest, profileFile: string): ProfiledRun {
+export function profiledRun(tool: ProfiledRun['tool'], durationSeconds: number, responses: number, elapsedMs: number, digest: ProfileDigest, profileFile: string): ProfiledRun {
   const perResponse = (ms: number) => (responses > 0 ? round((ms * 1000) / responses, 3) : null);
   const appMs = digest.byAppFunction.filter((f) => f.where !== '').reduce((sum, f) => sum + f.totalMs, 0);
   return {
@@ -136,7 +139,7 @@ function pct(value: number | null): string {
 
 export interface LimitsInput {
   runs: readonly RunRecord[];
-  summaries: Record<Tool, ToolSummary>;
+  summaries: Record<'worker' | 'autocannon' | 'wrk', ToolSummary>;
   ratioToAutocannon: number | null;
   ratioToWrk: number | null;
   paired: { autocannon: { perRound: (number | null)[]; median: number | null }; wrk: { perRound: (number | null)[]; median: number | null } };
@@ -237,6 +240,7 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
   const ratioToAutocannon = round(ratio(workerRps, autocannonRps), 4);
   const ratioToWrk = round(ratio(workerRps, wrkRps), 4);
   const paired = { autocannon: pairedRatios(runs, 'autocannon'), wrk: pairedRatios(runs, 'wrk') };
+  const flow = runs.some((r) => r.tool === 'worker-flow' || r.tool === 'autocannon-flow') ? flowSummary(runs) : null;
   return {
     benchmark: 'generator',
     date: ctx.date,
@@ -255,7 +259,10 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
       ratioToAutocannon: round(ratio(summaries.worker.responsesPerCpuSecondMedian, summaries.autocannon.responsesPerCpuSecondMedian), 4),
     },
     nginxCpuCores: runs.map((r) => ({ round: r.round, tool: r.tool, cores: r.nginxCpuCores })),
-    limits: describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }),
+    flow,
+    limits: [runs.some((r) => TOOLS.includes(r.tool)) ? describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }) : '', flow ? describeFlow(flow) : '']
+      .filter((text) => text !== '')
+      .join(' '),
     tools: summaries,
     rounds: groupByRound(runs),
     target: ctx.target,
@@ -275,6 +282,46 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
   };
 }
 
+export interface FlowSummary {
+  case: string;
+  workerRps: number | null;
+  autocannonRps: number | null;
+  /** workerRps ÷ autocannonRps (medians). */
+  ratioToAutocannon: number | null;
+  pairedRatios: { perRound: (number | null)[]; median: number | null };
+  goal: typeof FLOW_GOAL;
+  meetsGoal: boolean;
+  /** Responses per CPU-second, worker ÷ autocannon (medians). */
+  efficiencyRatio: number | null;
+  tools: { worker: ToolSummary; autocannon: ToolSummary };
+}
+
+/** The flow case: the worker's flow path (worker-flow) against autocannon's own 2-request sequence (autocannon-flow). */
+export function flowSummary(runs: readonly RunRecord[]): FlowSummary {
+  const worker = summarizeTool(runs, 'worker-flow');
+  const autocannon = summarizeTool(runs, 'autocannon-flow');
+  const ratioToAutocannon = round(ratio(worker.rpsMedian, autocannon.rpsMedian), 4);
+  return {
+    case: 'per iteration GET / then POST / with a JSON body; the worker checks the POST status (a flow), autocannon sends its requests sequence',
+    workerRps: worker.rpsMedian,
+    autocannonRps: autocannon.rpsMedian,
+    ratioToAutocannon,
+    pairedRatios: pairedRatios(runs, 'autocannon-flow', 'worker-flow'),
+    goal: FLOW_GOAL,
+    meetsGoal: ratioToAutocannon !== null && ratioToAutocannon >= FLOW_GOAL.ratioToAutocannon,
+    efficiencyRatio: round(ratio(worker.responsesPerCpuSecondMedian, autocannon.responsesPerCpuSecondMedian), 4),
+    tools: { worker, autocannon },
+  };
+}
+
+export function describeFlow(f: FlowSummary): string {
+  return (
+    `Flow case (GET / then POST JSON, the worker's flow path with a status check vs autocannon's own 2-request sequence): worker ${fmt(f.workerRps, 0)} responses/s, autocannon ${fmt(f.autocannonRps, 0)}; ` +
+    `worker ÷ autocannon ${fmt(f.ratioToAutocannon, 3)} (goal ≥ ${FLOW_GOAL.ratioToAutocannon}: ${f.ratioToAutocannon === null ? 'unknown' : f.meetsGoal ? 'met' : 'NOT met'}), ` +
+    `paired per round ${f.pairedRatios.perRound.map((v) => fmt(v, 3)).join(', ')} (median ${fmt(f.pairedRatios.median, 3)}), per CPU-second ${fmt(f.efficiencyRatio, 3)}.`
+  );
+}
+
 function groupByRound(runs: readonly RunRecord[]): { round: number; runs: RunRecord[] }[] {
   const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
   return rounds.map((n) => ({ round: n, runs: runs.filter((r) => r.round === n).sort((a, b) => a.order - b.order) }));
@@ -288,14 +335,15 @@ function cell(value: number | string | null | undefined, width: number, digits =
 /** A plain-text table of the runs, for the terminal. */
 export function formatTable(runs: readonly RunRecord[], rounds: number): string {
   const roundHeads = Array.from({ length: rounds }, (_, i) => cell(`round ${i + 1}`, 9)).join(' ');
-  const head = `${'tool'.padEnd(10)} ${roundHeads} ${cell('median', 9)} ${cell('CPU', 5)} ${cell('resp/CPU-s', 10)} ${cell('nginx CPU', 9)}`;
-  const rows = (['worker', 'autocannon', 'wrk'] as const).map((tool) => {
+  const head = `${'tool'.padEnd(15)} ${roundHeads} ${cell('median', 9)} ${cell('CPU', 5)} ${cell('resp/CPU-s', 10)} ${cell('nginx CPU', 9)}`;
+  const present = (['worker', 'autocannon', 'wrk', 'worker-flow', 'autocannon-flow'] as const).filter((tool) => runs.some((r) => r.tool === tool));
+  const rows = present.map((tool) => {
     const s = summarizeTool(runs, tool);
     const perRound = Array.from({ length: rounds }, (_, i) => {
       const r = runs.find((x) => x.tool === tool && x.round === i + 1);
       return cell(r ? (r.failure === null ? r.rps : 'failed') : null, 9);
     }).join(' ');
-    return `${tool.padEnd(10)} ${perRound} ${cell(s.rpsMedian, 9)} ${cell(s.generatorCpuCoresMedian, 5, 2)} ${cell(s.responsesPerCpuSecondMedian, 10)} ${cell(s.nginxCpuCoresMedian, 9, 2)}`;
+    return `${tool.padEnd(15)} ${perRound} ${cell(s.rpsMedian, 9)} ${cell(s.generatorCpuCoresMedian, 5, 2)} ${cell(s.responsesPerCpuSecondMedian, 10)} ${cell(s.nginxCpuCoresMedian, 9, 2)}`;
   });
   return [head, ...rows].join('\n');
 }

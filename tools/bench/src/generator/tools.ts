@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DRIVER_CONFIG_ENV, parseDriverOutput, type DriverConfig, type DriverResult, type NodeTool } from './ipc.js';
+import { DRIVER_CONFIG_ENV, parseDriverOutput, toolRun, type DriverConfig, type DriverResult, type FlowTool, type NodeTool } from './ipc.js';
 import { CPU_TIME_FORMAT, parseCpuTimeLine, parseWrkOutput, type WrkResult } from './wrk.js';
 
 /** Runs each generator as its own process, pinned to one CPU with taskset. */
@@ -85,11 +85,12 @@ export interface NodeToolRun {
   process: ProcessOutcome;
 }
 
-/** One run of a Node generator (worker or autocannon) in its own process pinned to `cpu`. */
-export async function runNodeTool(tool: NodeTool, cpu: number, config: DriverConfig, logPath?: string): Promise<NodeToolRun> {
-  const outcome = await runProcess('taskset', ['-c', String(cpu), process.execPath, '--import', 'tsx', DRIVERS[tool]], {
+/** One run of a Node generator (worker or autocannon, on the case the tool names) in its own process pinned to `cpu`. */
+export async function runNodeTool(tool: NodeTool | FlowTool, cpu: number, config: DriverConfig, logPath?: string): Promise<NodeToolRun> {
+  const run = toolRun(tool);
+  const outcome = await runProcess('taskset', ['-c', String(cpu), process.execPath, '--import', 'tsx', DRIVERS[run.driver]], {
     cwd: config.repoRoot,
-    env: { ...process.env, [DRIVER_CONFIG_ENV]: JSON.stringify(config), LOG_LEVEL: 'warn' },
+    env: { ...process.env, [DRIVER_CONFIG_ENV]: JSON.stringify({ ...config, case: run.case } satisfies DriverConfig), LOG_LEVEL: 'warn' },
     timeoutMs: (config.durationSeconds + 60) * 1000,
     ...(logPath ? { logPath } : {}),
   });

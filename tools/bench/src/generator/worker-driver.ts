@@ -1,7 +1,7 @@
 /**
  * One worker's load path, alone in its own process (the benchmark pins it to
  * one core): the platform's `ShareRun` (apps/worker/src/load/share-run.ts) runs
- * a one-request plan (GET /) as a master would assign it, records every
+ * a one-request plan (GET /), or the flow case's 2-step flow (FLOW_CASE), as a master would assign it, records every
  * response's latency into per-second windows and encodes each window — the
  * overhead being measured. There is no master: `publishWindow` only keeps the
  * window; the windows are decoded and summed after the measured interval, so
@@ -22,7 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino, { type Logger } from 'pino';
-import { readDriverConfig, RESULT_PREFIX, type DriverResult } from './ipc.js';
+import { FLOW_CASE, readDriverConfig, RESULT_PREFIX, type DriverResult } from './ipc.js';
 import { IntervalProfiler } from './profiler.js';
 
 /** The worker's module under test, relative to the repository root. */
@@ -48,13 +48,16 @@ async function main(): Promise<void> {
   if (typeof module.ShareRun !== 'function') throw new Error(`${SHARE_RUN_MODULE} exports no ShareRun class`);
   const ShareRun = module.ShareRun as ShareRunClass;
 
+  const flow = config.case === 'flow';
   const assignment: RunAssign = RunAssignSchema.parse({
     v: PROTOCOL_VERSION,
     type: 'run.assign',
     sentAt: Date.now(),
     runId: randomUUID(),
     workerId: 'bench-generator',
-    plan: { name: 'generator benchmark', baseUrl: config.baseUrl, requests: [{ name: 'home', method: 'GET', path: '/' }] },
+    plan: flow
+      ? { name: 'generator benchmark (flow)', baseUrl: config.baseUrl, steps: FLOW_CASE.workerSteps }
+      : { name: 'generator benchmark', baseUrl: config.baseUrl, requests: [{ name: 'home', method: 'GET', path: '/' }] },
     scenarios: [{ name: 'default', executor: 'constant-vus', vus: config.connections, duration: config.durationSeconds }],
     durationSeconds: config.durationSeconds,
     timeoutSeconds: 10,
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     perSecond.push({ second: window.second, durationMs: window.durationMs, responses: totals.requests });
   }
   const result: DriverResult = {
-    tool: 'worker',
+    tool: flow ? 'worker-flow' : 'worker',
     responses,
     non2xx,
     errors,
