@@ -55,3 +55,25 @@ export function mergeWindows(windows: Iterable<Window>, options: MergeOptions = 
   for (const window of windows) addWindow(merged, window, options);
   return merged;
 }
+
+/**
+ * Windows of one and the same second (a worker's engine threads) as one window: steps added exactly, dropped
+ * summed, the longest duration (the threads ran side by side).
+ */
+export function mergeSameSecond(second: number, windows: readonly Window[]): Window {
+  const merged: Window = { second, durationMs: 0, dropped: 0, steps: new Map() };
+  for (const window of windows) {
+    if (window.second !== second) throw new Error(`mergeSameSecond: a window of second ${window.second} among those of second ${second}`);
+    merged.durationMs = Math.max(merged.durationMs, window.durationMs);
+    merged.dropped += window.dropped;
+    for (const [name, step] of window.steps) {
+      let into = merged.steps.get(name);
+      if (!into) {
+        into = emptyStep();
+        merged.steps.set(name, into);
+      }
+      addStep(into, step);
+    }
+  }
+  return merged;
+}

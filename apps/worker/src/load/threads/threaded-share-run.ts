@@ -1,5 +1,5 @@
 import { drainEndSeconds, splitSegment } from '@loadtest/execution';
-import { addStep, decodeWindowBase64, emptyStep, encodeWindowBase64, type Window } from '@loadtest/metrics';
+import { decodeWindowBase64, encodeWindowBase64, mergeSameSecond, type Window } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Worker } from 'node:worker_threads';
 import type { ShareOutcome, ShareRunDeps } from '../share-run.js';
@@ -206,7 +206,7 @@ export class ThreadedShareRun {
       if (running.some((t) => t.lastSecond < second)) return;
       const windows = this.pending.get(second)!;
       this.pending.delete(second);
-      this.publish(mergeSecond(second, windows));
+      this.publish(mergeSameSecond(second, windows));
     }
   }
 
@@ -228,22 +228,4 @@ export class ThreadedShareRun {
     this.sends.add(send);
     void send.finally(() => this.sends.delete(send));
   }
-}
-
-/** The threads' windows of one second as one: steps added exactly, dropped summed, the longest duration. */
-export function mergeSecond(second: number, windows: readonly Window[]): Window {
-  const merged: Window = { second, durationMs: 0, dropped: 0, steps: new Map() };
-  for (const window of windows) {
-    merged.durationMs = Math.max(merged.durationMs, window.durationMs);
-    merged.dropped += window.dropped;
-    for (const [name, step] of window.steps) {
-      let into = merged.steps.get(name);
-      if (!into) {
-        into = emptyStep();
-        merged.steps.set(name, into);
-      }
-      addStep(into, step);
-    }
-  }
-  return merged;
 }
