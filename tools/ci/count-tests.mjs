@@ -16,7 +16,9 @@ let failed = 0;
 let skipped = 0;
 const failures = [];
 const retried = [];
-const reported = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+const reported = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length));
 for (const project of [...new Set([...expected, ...reported])]) {
   const file = join(dir, `${project}.json`);
   if (!existsSync(file)) {
@@ -34,7 +36,12 @@ for (const project of [...new Set([...expected, ...reported])]) {
       const firstLine = (message) => {
         const lines = stripAnsi(String(message ?? '')).split('\n');
         const stack = lines.findIndex((line) => /^\s+at /.test(line));
-        return lines.slice(0, stack === -1 ? undefined : stack).map((line) => line.trim()).filter((line) => line !== '').join(' | ').slice(0, 500);
+        return lines
+          .slice(0, stack === -1 ? undefined : stack)
+          .map((line) => line.trim())
+          .filter((line) => line !== '')
+          .join(' | ')
+          .slice(0, 500);
       };
       const where = `${project}: ${file.name?.split('/').slice(-2).join('/') ?? '?'} > ${test.fullName}`;
       if (test.status === 'failed') failures.push(`${where}\n    ${firstLine(test.failureMessages?.[0])}`);
@@ -43,7 +50,11 @@ for (const project of [...new Set([...expected, ...reported])]) {
       }
     }
     if (file.status === 'failed' && (file.assertionResults ?? []).every((test) => test.status !== 'failed')) {
-      failures.push(`${project}: ${file.name ?? '?'} failed outside its tests: ${stripAnsi(String(file.message ?? '')).trim().slice(0, 500)}`);
+      failures.push(
+        `${project}: ${file.name ?? '?'} failed outside its tests: ${stripAnsi(String(file.message ?? ''))
+          .trim()
+          .slice(0, 500)}`,
+      );
     }
   }
   // A suite that could not load (numRuntimeErrorTestSuites) fails the run without failing a test.

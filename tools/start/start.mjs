@@ -28,7 +28,12 @@ const MASTER = join(OUT, 'master/main.js');
 
 /** Every file whose change must rebuild the bundles. */
 function inputs() {
-  const files = [join(ROOT, 'package-lock.json'), fileURLToPath(import.meta.url), join(ROOT, 'apps/master/package.json'), join(ROOT, 'apps/worker/package.json')];
+  const files = [
+    join(ROOT, 'package-lock.json'),
+    fileURLToPath(import.meta.url),
+    join(ROOT, 'apps/master/package.json'),
+    join(ROOT, 'apps/worker/package.json'),
+  ];
   walkFiles(join(ROOT, 'apps/master/src'), files);
   walkFiles(join(ROOT, 'apps/worker/src'), files);
   for (const lib of readdirSync(join(ROOT, 'libs'))) {
@@ -54,7 +59,12 @@ const DASHBOARD_OUT = join(ROOT, 'dist/apps/dashboard');
 const DASHBOARD_STAMP = join(ROOT, 'dist/.dashboard-sources.sha256');
 
 function dashboardInputs() {
-  const files = walkFiles(join(DASHBOARD, 'src'), [join(ROOT, 'package-lock.json'), join(DASHBOARD, 'index.html'), join(DASHBOARD, 'vite.config.ts'), join(DASHBOARD, 'package.json')]);
+  const files = walkFiles(join(DASHBOARD, 'src'), [
+    join(ROOT, 'package-lock.json'),
+    join(DASHBOARD, 'index.html'),
+    join(DASHBOARD, 'vite.config.ts'),
+    join(DASHBOARD, 'package.json'),
+  ]);
   return files.filter((file) => existsSync(file)).sort();
 }
 
@@ -69,7 +79,11 @@ async function buildDashboardIfStale() {
   const vite = [join(DASHBOARD, 'node_modules/vite/bin/vite.js'), join(ROOT, 'node_modules/vite/bin/vite.js')].find((bin) => existsSync(bin));
   if (!vite) throw new Error('cannot build the dashboard: vite is not installed (run npm ci)');
   // A production build whatever NODE_ENV says (a test runner's `test` would give React's development build).
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: DASHBOARD, stdio: ['ignore', 2, 2], env: { ...process.env, NODE_ENV: 'production' } });
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: DASHBOARD,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   writeFileSync(DASHBOARD_STAMP, `${hash}\n`);
   process.stderr.write(`start: built the dashboard in ${Math.round(performance.now() - began)} ms (${relative(ROOT, DASHBOARD_OUT)})\n`);
 }
@@ -101,7 +115,11 @@ async function build(hash) {
   try {
     await Promise.all([
       esbuild({ ...common, entryPoints: [join(ROOT, 'apps/master/src/main.ts')], outdir: join(tmp, 'master') }),
-      esbuild({ ...common, entryPoints: [join(ROOT, 'apps/worker/src/thread.ts'), join(ROOT, 'apps/worker/src/engine-thread.ts')], outdir: join(tmp, 'worker') }),
+      esbuild({
+        ...common,
+        entryPoints: [join(ROOT, 'apps/worker/src/thread.ts'), join(ROOT, 'apps/worker/src/engine-thread.ts')],
+        outdir: join(tmp, 'worker'),
+      }),
     ]);
     writeFileSync(join(tmp, 'sources.sha256'), `${hash}\n`);
     rmSync(OUT, { recursive: true, force: true });

@@ -15,7 +15,16 @@ const latency = (second: number): LatencySummary => {
   const p50 = 1000 + (second % 17) * 40;
   return { min: 200, mean: p50 * 1.1, stdev: 300, p50, p75: p50 * 1.3, p90: p50 * 1.8, p95: p50 * 2.2, p99: p50 * 4, p999: p50 * 6, max: p50 * 9 };
 };
-const point = (second: number): SecondPoint => ({ second, requests: 900 + (second % 13) * 10, errorCount: second % 29 === 0 ? 3 : 0, errors: { timeout: second % 29 === 0 ? 3 : 0, refused: 0, reset: 0, other: 0, interrupted: 0 }, statusCodes: { '200': 900, '503': second % 7 }, latencyMicros: latency(second), dropped: 0, workers: 4 });
+const point = (second: number): SecondPoint => ({
+  second,
+  requests: 900 + (second % 13) * 10,
+  errorCount: second % 29 === 0 ? 3 : 0,
+  errors: { timeout: second % 29 === 0 ? 3 : 0, refused: 0, reset: 0, other: 0, interrupted: 0 },
+  statusCodes: { '200': 900, '503': second % 7 },
+  latencyMicros: latency(second),
+  dropped: 0,
+  workers: 4,
+});
 
 let applyLive: ((points: SecondPoint[]) => void) | null = null;
 

@@ -10,7 +10,9 @@ const INITIAL_JS_BUDGET_GZIP = 300 * 1024;
 
 /** The scripts index.html loads at once (its module entry and the chunks it preloads), not lazily loaded ones. */
 function initialScripts(html: string): string[] {
-  const sources = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const sources = [...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g)].map(
+    (m) => m[1]!,
+  );
   return [...new Set(sources)];
 }
 

@@ -42,11 +42,28 @@ const summary = (p95: number, rps: number): RunSummary => ({
 });
 
 const run = (id: string, s: RunSummary): RunResource =>
-  ({ id, planId: 'p', state: 'finished', summary: s, workers: [], thresholds: [], thresholdResults: [], verdict: 'passed', createdAt: '2026-12-03T00:00:00.000Z', startAt: null, endedAt: null, error: null }) as unknown as RunResource;
+  ({
+    id,
+    planId: 'p',
+    state: 'finished',
+    summary: s,
+    workers: [],
+    thresholds: [],
+    thresholdResults: [],
+    verdict: 'passed',
+    createdAt: '2026-12-03T00:00:00.000Z',
+    startAt: null,
+    endedAt: null,
+    error: null,
+  }) as unknown as RunResource;
 
 describe('QueryState', () => {
   it("shows the API's refusal with its status, as an alert", () => {
-    const html = renderToStaticMarkup(<QueryState isPending={false} error={new ApiError(409, { statusCode: 409, error: 'Conflict', message: 'no idle worker' }, '/x')}>{() => 'content'}</QueryState>);
+    const html = renderToStaticMarkup(
+      <QueryState isPending={false} error={new ApiError(409, { statusCode: 409, error: 'Conflict', message: 'no idle worker' }, '/x')}>
+        {() => 'content'}
+      </QueryState>,
+    );
     expect(html).toContain('role="alert"');
     expect(html).toContain('409: no idle worker');
     expect(html).not.toContain('content');
@@ -76,9 +93,28 @@ describe('ComparePage', () => {
 
 describe('LaunchPage', () => {
   it('starts with a valid constant-VUs draft: labelled fields, its planned load and the idle workers’ capacity', () => {
-    const plan = { id: 'p1', name: 'checkout', baseUrl: 'http://127.0.0.1:1', steps: [{ kind: 'http', name: 'root', method: 'GET', path: '/' }], createdAt: '', updatedAt: '' } as unknown as PlanResource;
+    const plan = {
+      id: 'p1',
+      name: 'checkout',
+      baseUrl: 'http://127.0.0.1:1',
+      steps: [{ kind: 'http', name: 'root', method: 'GET', path: '/' }],
+      createdAt: '',
+      updatedAt: '',
+    } as unknown as PlanResource;
     const workers: WorkerList = {
-      items: [{ id: 'w1', host: 'h', version: '1', state: 'online', lastHeartbeatAt: null, lastSeenAt: '2026-12-03T00:00:00.000Z', capabilities: { cores: 2, memoryBytes: 1, maxConnections: 500 }, clockOffsetMs: 0, runId: null }],
+      items: [
+        {
+          id: 'w1',
+          host: 'h',
+          version: '1',
+          state: 'online',
+          lastHeartbeatAt: null,
+          lastSeenAt: '2026-12-03T00:00:00.000Z',
+          capabilities: { cores: 2, memoryBytes: 1, maxConnections: 500 },
+          clockOffsetMs: 0,
+          runId: null,
+        },
+      ],
     };
     const html = render('/plans/p1/launch', '/plans/:id/launch', <LaunchPage />, [
       [keys.plan('p1'), plan],
@@ -86,7 +122,8 @@ describe('LaunchPage', () => {
     ]);
     expect(html).toContain('Launch a run of');
     expect(html).toContain('checkout');
-    for (const label of ['Name', 'Executor', 'Start after', 'VUs', 'Duration', 'When a worker is lost', 'Request timeout']) expect(html).toMatch(new RegExp(`<label[^>]*>${label}</label>`));
+    for (const label of ['Name', 'Executor', 'Start after', 'VUs', 'Duration', 'When a worker is lost', 'Request timeout'])
+      expect(html).toMatch(new RegExp(`<label[^>]*>${label}</label>`));
     expect(html).toContain('aria-label="Planned load"');
     expect(html).toContain('1 idle worker, 500 connections together');
     expect(html).toContain('this run needs 10');

@@ -35,7 +35,10 @@ describe('checkDraft: the master’s own checks, in the form', () => {
   it('expands a preset as the master does (stages of VUs), and adds up several scenarios', () => {
     const check = checkDraft(
       draftWith((d) => {
-        d.scenarios = [{ ...newScenario(0, 'preset'), preset: 'SPIKE', vus: '100', duration: '60' }, { ...newScenario(1, 'constant-vus'), vus: '5', duration: '60' }];
+        d.scenarios = [
+          { ...newScenario(0, 'preset'), preset: 'SPIKE', vus: '100', duration: '60' },
+          { ...newScenario(1, 'constant-vus'), vus: '5', duration: '60' },
+        ];
       }),
       STEPS,
     );
@@ -73,7 +76,18 @@ describe('checkDraft: the master’s own checks, in the form', () => {
   });
 
   it('sends only the fields of the chosen executor', () => {
-    const body = requestBody(draftWith((d) => (d.scenarios = [{ ...newScenario(0, 'ramping-vus'), startVUs: '2' }]))) as { scenarios: Record<string, unknown>[] };
-    expect(body.scenarios[0]).toEqual({ name: 'default', startTime: 0, executor: 'ramping-vus', startVUs: 2, stages: [{ duration: 10, target: 20 }, { duration: 20, target: 20 }] });
+    const body = requestBody(draftWith((d) => (d.scenarios = [{ ...newScenario(0, 'ramping-vus'), startVUs: '2' }]))) as {
+      scenarios: Record<string, unknown>[];
+    };
+    expect(body.scenarios[0]).toEqual({
+      name: 'default',
+      startTime: 0,
+      executor: 'ramping-vus',
+      startVUs: 2,
+      stages: [
+        { duration: 10, target: 20 },
+        { duration: 20, target: 20 },
+      ],
+    });
   });
 });

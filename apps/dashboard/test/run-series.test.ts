@@ -2,7 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import type { LatencySummary } from '@loadtest/protocol';
 import { mergePoints, runColumns, type SecondPoint } from '../src/charts/run-series.js';
 
-const latency = (p50: number): LatencySummary => ({ min: p50 / 2, mean: p50, stdev: 1, p50, p75: p50 * 1.5, p90: p50 * 2, p95: p50 * 3, p99: p50 * 4, p999: p50 * 5, max: p50 * 6 });
+const latency = (p50: number): LatencySummary => ({
+  min: p50 / 2,
+  mean: p50,
+  stdev: 1,
+  p50,
+  p75: p50 * 1.5,
+  p90: p50 * 2,
+  p95: p50 * 3,
+  p99: p50 * 4,
+  p999: p50 * 5,
+  max: p50 * 6,
+});
 const point = (second: number, requests: number, p50: number | null = 1000): SecondPoint => ({
   second,
   requests,

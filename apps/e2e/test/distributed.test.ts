@@ -24,7 +24,9 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
   /** Waits until both workers are online and free (a run that just ended may still hold them a moment). */
   const bothIdle = () =>
     until(
-      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online' && w.capabilities && w.lastHeartbeatAt).length === 2,
+      async () =>
+        (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online' && w.capabilities && w.lastHeartbeatAt).length ===
+        2,
       20_000,
       'two workers online and idle',
     );
@@ -39,7 +41,11 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     await master.waitForLog((r) => r.msg === 'master ready');
     for (const id of ['e2e-w1', 'e2e-w2']) workers.push(startTs(id, 'apps/worker/src/main.ts', { ...env, WORKER_ID: id }));
     await bothIdle();
-    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', { name: 'e2e', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
+    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
+      name: 'e2e',
+      baseUrl: target.url,
+      requests: [{ name: 'root', method: 'GET', path: '/' }],
+    });
     planId = plan.body.id;
   });
 
@@ -124,7 +130,9 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     const served = target.stats().served;
     const reported = run.summary!.requests;
     // eslint-disable-next-line no-console -- the figures the issue asks for, in the test output
-    console.log(`e2e distributed: reported ${reported} requests, target served ${served}, difference ${served - reported}, interrupted ${run.summary!.errors.interrupted} (20 connections)`);
+    console.log(
+      `e2e distributed: reported ${reported} requests, target served ${served}, difference ${served - reported}, interrupted ${run.summary!.errors.interrupted} (20 connections)`,
+    );
     expect(reported).toBeGreaterThan(1000);
     // The requests in flight at the end finish within the gracefulStop and are counted: every one the target served.
     expect(reported).toBe(served);
@@ -194,7 +202,9 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     const answered = run.summary!.requests;
     const interrupted = run.summary!.errors.interrupted;
     // eslint-disable-next-line no-console -- the figures the issue asks for
-    console.log(`e2e stop: the run ended stopped ${endedAfterMs} ms after POST /stop; answered ${answered}, interrupted ${interrupted}, target served ${served}`);
+    console.log(
+      `e2e stop: the run ended stopped ${endedAfterMs} ms after POST /stop; answered ${answered}, interrupted ${interrupted}, target served ${served}`,
+    );
     expect(run.workers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
     expect(answered).toBeGreaterThan(0);
     // A stop does not wait for the requests in flight: they count as interrupted, and the target may have served them.

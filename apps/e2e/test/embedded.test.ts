@@ -15,7 +15,11 @@ const npmStartEnv = (port: number, dataDir: string) => ({ PORT: String(port), LO
  * very start: returns the first answer it gave (the local worker must already
  * be in it, online).
  */
-async function startNpm(name: string, port: number, dataDir: string): Promise<{ proc: RunningProcess; readyMs: number; ready: LogRecord; firstAnswer: WorkerList }> {
+async function startNpm(
+  name: string,
+  port: number,
+  dataDir: string,
+): Promise<{ proc: RunningProcess; readyMs: number; ready: LogRecord; firstAnswer: WorkerList }> {
   const began = Date.now();
   const proc = startCommand(name, 'npm', ['start'], npmStartEnv(port, dataDir));
   let firstAnswer: WorkerList | undefined;
@@ -135,7 +139,9 @@ describe('embedded default: npm start', () => {
     const stats = target.stats();
     const reported = run.summary!.requests;
     // eslint-disable-next-line no-console -- the figures the issue asks for, in the test output
-    console.log(`e2e embedded: npm start ready in ${first.readyMs} ms (master's own start-up ${String(first.ready.startupMs)} ms); reported ${reported} requests, target served ${stats.served}, difference ${stats.served - reported} (10 connections)`);
+    console.log(
+      `e2e embedded: npm start ready in ${first.readyMs} ms (master's own start-up ${String(first.ready.startupMs)} ms); reported ${reported} requests, target served ${stats.served}, difference ${stats.served - reported} (10 connections)`,
+    );
     expect(reported).toBeGreaterThan(500);
     // The requests in flight at the end finish within the gracefulStop and are counted: every one the target served.
     expect(reported).toBe(stats.served);
@@ -167,7 +173,12 @@ describe('embedded default: npm start', () => {
   (process.getuid?.() !== 0 ? it.skip : it)('as root, refuses a data folder the postgres user cannot reach, and says how to fix it', async () => {
     const hidden = await mkdtemp(join(tmpdir(), 'loadtest-private-'));
     try {
-      const proc = startCommand('embedded-private', 'npm', ['start'], { PORT: String(await freePort()), LOADTEST_DATA_DIR: join(hidden, 'data'), DATABASE_URL: '', AMQP_URL: '' });
+      const proc = startCommand('embedded-private', 'npm', ['start'], {
+        PORT: String(await freePort()),
+        LOADTEST_DATA_DIR: join(hidden, 'data'),
+        DATABASE_URL: '',
+        AMQP_URL: '',
+      });
       const failed = await proc.waitForLog((r) => r.msg === 'master failed to start', 60_000).catch((error: unknown) => ({ err: { message: String(error) } }));
       await proc.stop();
       expect(JSON.stringify(failed)).toContain(`cannot reach the data folder`);
@@ -227,7 +238,11 @@ describe('embedded default: npm start stops cleanly', () => {
       for (const runId of drainedRuns) expect((await api<RunResource>(base, 'GET', `/api/v1/runs/${runId}`)).body.state).toBe('finished');
 
       if (!planId) {
-        const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', { name: 'signals', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
+        const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
+          name: 'signals',
+          baseUrl: target.url,
+          requests: [{ name: 'root', method: 'GET', path: '/' }],
+        });
         planId = plan.body.id;
       }
       const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, { connections: 2, durationSeconds: 4 });

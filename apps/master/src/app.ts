@@ -139,9 +139,15 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const workerSweep = setInterval(() => {
     for (const change of registry.sweep()) {
       const level = change.state === 'missing' || change.state === 'lost' ? 'warn' : 'info';
-      deps.logger[level]({ workerId: change.workerId, state: change.state, previousState: change.previousState, lastSeenAt: new Date(change.lastSeenAt) }, 'worker state changed');
+      deps.logger[level](
+        { workerId: change.workerId, state: change.state, previousState: change.previousState, lastSeenAt: new Date(change.lastSeenAt) },
+        'worker state changed',
+      );
       socket.emitWorkerState(change);
-      if (change.state === 'lost') void orchestrator.onWorkerLost(change.workerId).catch((error: unknown) => deps.logger.error({ err: error, workerId: change.workerId }, 'cannot apply the worker-loss policy'));
+      if (change.state === 'lost')
+        void orchestrator
+          .onWorkerLost(change.workerId)
+          .catch((error: unknown) => deps.logger.error({ err: error, workerId: change.workerId }, 'cannot apply the worker-loss policy'));
     }
   }, timings.workerSweepMs);
   workerSweep.unref();

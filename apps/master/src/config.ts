@@ -10,37 +10,42 @@ const optionalUrl = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-const EnvSchema = z.object({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: port.default(8080),
-  /** PostgreSQL to use; when unset, an embedded PostgreSQL is started under LOADTEST_DATA_DIR. */
-  DATABASE_URL: optionalUrl,
-  /** RabbitMQ to reach the workers through; when unset, the in-process transport and a local worker are used. */
-  AMQP_URL: optionalUrl,
-  /** Prefix of every exchange and queue name, so that installations (or tests) can share a broker. */
-  AMQP_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, _ and -').default('loadtest'),
-  LOADTEST_DATA_DIR: z.string().default('.data'),
-  /** Port of the embedded PostgreSQL; 0 picks a free one. */
-  LOADTEST_EMBEDDED_PG_PORT: port.default(0),
-  /** Local worker threads to start with the in-process transport. */
-  LOCAL_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
-  /** Engine threads each local worker generates load on (one load engine per thread); every core by default. */
-  LOCAL_WORKER_THREADS: z.coerce.number().int().min(1).max(1024).default(availableParallelism()),
-  /** A worker not heard from for this long is `missing` (3 heartbeats). */
-  WORKER_MISSING_AFTER_MS: z.coerce.number().int().min(100).default(3000),
-  /** A worker not heard from for this long is `lost` (10 heartbeats more); must be more than WORKER_MISSING_AFTER_MS. */
-  WORKER_LOST_AFTER_MS: z.coerce.number().int().min(100).default(13_000),
-  /** Time from assignment to the common start instant of a run: the workers receive their shares and open their connections meanwhile. */
-  RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1500),
-  /** On SIGTERM/SIGINT, how long the runs in progress may take to finish before the master closes and leaves them to the next one. */
-  MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
-  /** How often the master tells the workers it is alive; keep it well under the workers' WORKER_MASTER_GRACE_MS. */
-  MASTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
-  path: ['WORKER_LOST_AFTER_MS'],
-  message: 'must be more than WORKER_MISSING_AFTER_MS',
-});
+const EnvSchema = z
+  .object({
+    HOST: z.string().default('127.0.0.1'),
+    PORT: port.default(8080),
+    /** PostgreSQL to use; when unset, an embedded PostgreSQL is started under LOADTEST_DATA_DIR. */
+    DATABASE_URL: optionalUrl,
+    /** RabbitMQ to reach the workers through; when unset, the in-process transport and a local worker are used. */
+    AMQP_URL: optionalUrl,
+    /** Prefix of every exchange and queue name, so that installations (or tests) can share a broker. */
+    AMQP_NAMESPACE: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'may hold only letters, digits, _ and -')
+      .default('loadtest'),
+    LOADTEST_DATA_DIR: z.string().default('.data'),
+    /** Port of the embedded PostgreSQL; 0 picks a free one. */
+    LOADTEST_EMBEDDED_PG_PORT: port.default(0),
+    /** Local worker threads to start with the in-process transport. */
+    LOCAL_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+    /** Engine threads each local worker generates load on (one load engine per thread); every core by default. */
+    LOCAL_WORKER_THREADS: z.coerce.number().int().min(1).max(1024).default(availableParallelism()),
+    /** A worker not heard from for this long is `missing` (3 heartbeats). */
+    WORKER_MISSING_AFTER_MS: z.coerce.number().int().min(100).default(3000),
+    /** A worker not heard from for this long is `lost` (10 heartbeats more); must be more than WORKER_MISSING_AFTER_MS. */
+    WORKER_LOST_AFTER_MS: z.coerce.number().int().min(100).default(13_000),
+    /** Time from assignment to the common start instant of a run: the workers receive their shares and open their connections meanwhile. */
+    RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1500),
+    /** On SIGTERM/SIGINT, how long the runs in progress may take to finish before the master closes and leaves them to the next one. */
+    MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+    /** How often the master tells the workers it is alive; keep it well under the workers' WORKER_MASTER_GRACE_MS. */
+    MASTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
+    path: ['WORKER_LOST_AFTER_MS'],
+    message: 'must be more than WORKER_MISSING_AFTER_MS',
+  });
 
 export interface MasterConfig {
   host: string;

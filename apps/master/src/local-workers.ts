@@ -11,7 +11,10 @@ import type { Logger } from 'pino';
 function workerEntry(): string {
   const override = process.env.LOADTEST_WORKER_ENTRY;
   if (override) return override;
-  return firstExistingEntry([new URL('../../worker/src/thread.ts', import.meta.url), new URL('../worker/thread.js', import.meta.url)], 'local worker entry (set LOADTEST_WORKER_ENTRY)');
+  return firstExistingEntry(
+    [new URL('../../worker/src/thread.ts', import.meta.url), new URL('../worker/thread.js', import.meta.url)],
+    'local worker entry (set LOADTEST_WORKER_ENTRY)',
+  );
 }
 
 export interface LocalWorkers {

@@ -52,11 +52,11 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const brokerEvents: TransportEvents = {};
   // Nothing connects yet: RabbitMQ is reached when the master listens.
-  const { transport, hub, description: transportDescription } = createMasterTransport(
-    { amqpUrl: config.amqpUrl, namespace: config.amqpNamespace },
-    logger.child({ component: 'transport' }),
-    brokerEvents,
-  );
+  const {
+    transport,
+    hub,
+    description: transportDescription,
+  } = createMasterTransport({ amqpUrl: config.amqpUrl, namespace: config.amqpNamespace }, logger.child({ component: 'transport' }), brokerEvents);
   opened.transport = transport;
   // The local worker threads load while PostgreSQL starts: their hello waits in the in-process transport until
   // the master listens.
@@ -73,7 +73,12 @@ async function main(): Promise<void> {
     prisma: database.prisma,
     transport,
     logger,
-    timings: { workerMissingAfterMs: config.workerMissingAfterMs, workerLostAfterMs: config.workerLostAfterMs, runStartLeadMs: config.runStartLeadMs, masterHeartbeatMs: config.masterHeartbeatMs },
+    timings: {
+      workerMissingAfterMs: config.workerMissingAfterMs,
+      workerLostAfterMs: config.workerLostAfterMs,
+      runStartLeadMs: config.runStartLeadMs,
+      masterHeartbeatMs: config.masterHeartbeatMs,
+    },
   });
   opened.master = master;
   brokerEvents.onDisconnected = () => master.brokerDown();
@@ -128,7 +133,8 @@ function closeSteps(graceMs: number, master: Master, transport: MasterTransport,
     run: async ({ signal, hurry }) => {
       master.orchestrator.drain();
       let active = await activeRuns();
-      if (active.length > 0) logger.info({ signal, activeRuns: active, graceMs }, 'shutting down: waiting for the runs in progress (signal again to close now)');
+      if (active.length > 0)
+        logger.info({ signal, activeRuns: active, graceMs }, 'shutting down: waiting for the runs in progress (signal again to close now)');
       const deadline = Date.now() + graceMs;
       while (active.length > 0 && Date.now() < deadline && !hurry.aborted) {
         await new Promise((resolve) => setTimeout(resolve, 250));

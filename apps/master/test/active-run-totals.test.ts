@@ -33,7 +33,18 @@ describe("a live run's GET /runs/:id: its running totals, equal to a re-merge of
   beforeAll(async () => {
     db = await createTestDatabase();
     master = await buildMaster({ prisma: db.prisma, transport: new RecordingTransport(), logger: silent, timings: { runStartLeadMs: 0 } });
-    planId = (await new PlanRepository(db.prisma).create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'login', method: 'POST', url: '/' }, { name: 'home', method: 'GET', url: '/' }] }))).id;
+    planId = (
+      await new PlanRepository(db.prisma).create(
+        PlanSchema.parse({
+          name: 'p',
+          baseUrl: 'http://127.0.0.1:1',
+          steps: [
+            { name: 'login', method: 'POST', url: '/' },
+            { name: 'home', method: 'GET', url: '/' },
+          ],
+        }),
+      )
+    ).id;
   }, 60_000);
 
   afterAll(async () => {
@@ -43,14 +54,17 @@ describe("a live run's GET /runs/:id: its running totals, equal to a re-merge of
   }, 60_000);
 
   it('answers the same summary as the re-merge, exactly, as windows arrive out of order, twice, and late; after a restart too', async () => {
-    for (const workerId of WORKERS) await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+    for (const workerId of WORKERS)
+      await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
     const started = await master.app.inject({ method: 'POST', url: `/api/v1/plans/${planId}/runs`, payload: { connections: 3, durationSeconds: 30 } });
     expect(started.statusCode).toBe(201);
     const id = started.json<RunResource>().id;
     expect((await get(master, id)).summary).toBeNull();
 
     // Seconds 0..9 from every worker, shuffled, some sent twice (a redelivery), seconds 4 and 5 of w3 held back.
-    const messages = WORKERS.flatMap((w) => Array.from({ length: 10 }, (_, seq) => ({ w, seq }))).filter(({ w, seq }) => !(w === 'w3' && (seq === 4 || seq === 5)));
+    const messages = WORKERS.flatMap((w) => Array.from({ length: 10 }, (_, seq) => ({ w, seq }))).filter(
+      ({ w, seq }) => !(w === 'w3' && (seq === 4 || seq === 5)),
+    );
     messages.sort((a, b) => ((a.seq * 37 + a.w.charCodeAt(1) * 11) % 17) - ((b.seq * 37 + b.w.charCodeAt(1) * 11) % 17));
     for (const [i, { w, seq }] of messages.entries()) {
       await master.orchestrator.handle(window(id, w, seq));
@@ -77,12 +91,24 @@ describe("a live run's GET /runs/:id: its running totals, equal to a re-merge of
 
     // At its end, the recorded summary is the same merge.
     for (const workerId of WORKERS) {
-      await restarted.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: id, workerId, state: 'finished', windows: workerId === 'w1' ? 11 : 10 });
+      await restarted.orchestrator.handle({
+        v: PROTOCOL_VERSION,
+        type: 'run.state',
+        sentAt: Date.now(),
+        runId: id,
+        workerId,
+        state: 'finished',
+        windows: workerId === 'w1' ? 11 : 10,
+      });
     }
-    const ended = await until(async () => {
-      const run = await get(restarted!, id);
-      return run.state === 'finished' ? run : undefined;
-    }, 10_000, 'run finished');
+    const ended = await until(
+      async () => {
+        const run = await get(restarted!, id);
+        return run.state === 'finished' ? run : undefined;
+      },
+      10_000,
+      'run finished',
+    );
     expect(ended.summary).toEqual(await reMerged(id));
   });
 
@@ -96,7 +122,11 @@ describe("a live run's GET /runs/:id: its running totals, equal to a re-merge of
         await runs.create({
           planId,
           plan,
-          load: { scenarios: [{ name: 'default', executor: 'constant-vus', vus: 1, duration: 1, startTime: 0, gracefulStop: 0 }], durationSeconds: 1, reportEvery: '1s' } as never,
+          load: {
+            scenarios: [{ name: 'default', executor: 'constant-vus', vus: 1, duration: 1, startTime: 0, gracefulStop: 0 }],
+            durationSeconds: 1,
+            reportEvery: '1s',
+          } as never,
           thresholds: [],
           startAt: new Date(),
           workers: [{ workerId: 'w1', index: 0, connections: 1, segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } }, clockOffsetMs: 0 }],

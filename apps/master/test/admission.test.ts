@@ -10,15 +10,36 @@ const plan: PlanResource = {
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
-const body = (fields: Partial<StartRunBody> = {}): StartRunBody => ({ connections: 10, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance', ...fields });
+const body = (fields: Partial<StartRunBody> = {}): StartRunBody => ({
+  connections: 10,
+  durationSeconds: 1,
+  timeoutSeconds: 5,
+  thresholds: [],
+  onWorkerLoss: 'rebalance',
+  ...fields,
+});
 
 /** An admission over a registry that has heard from `workers` (id → declared connections). */
 function admissionWith(workers: Record<string, number>, nowMs = 1_000_000) {
   const registry = new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 });
   for (const [workerId, maxConnections] of Object.entries(workers)) {
-    registry.onHello({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host: 'h', version: '1', capabilities: { cores: 2, memoryBytes: 1024, maxConnections } });
+    registry.onHello({
+      v: PROTOCOL_VERSION,
+      type: 'worker.hello',
+      sentAt: Date.now(),
+      workerId,
+      host: 'h',
+      version: '1',
+      capabilities: { cores: 2, memoryBytes: 1024, maxConnections },
+    });
   }
-  return new RunAdmission({ plans: { get: async (id) => (id === plan.id ? plan : null) }, registry, startLeadMs: 500, startLeadPerWorkerMs: 10, now: () => nowMs });
+  return new RunAdmission({
+    plans: { get: async (id) => (id === plan.id ? plan : null) },
+    registry,
+    startLeadMs: 500,
+    startLeadPerWorkerMs: 10,
+    now: () => nowMs,
+  });
 }
 
 const refusal = (admit: Promise<unknown>) =>
@@ -45,7 +66,9 @@ describe('RunAdmission', () => {
     const badLoad = await refusal(admissionWith({ a: 10 }).admit(plan.id, scenarios));
     expect(badLoad).toBeInstanceOf(InvalidRunRequest);
     expect((badLoad as InvalidRunRequest).issues).toEqual([{ path: 'scenarios[0].stages', message: 'every target is 0: the scenario would send nothing' }]);
-    const badThreshold = await refusal(admissionWith({ a: 10 }).admit(plan.id, body({ thresholds: [{ expression: 'p(95) < 1s', step: 'other', abortOnFail: false, abortGraceSeconds: 0 }] })));
+    const badThreshold = await refusal(
+      admissionWith({ a: 10 }).admit(plan.id, body({ thresholds: [{ expression: 'p(95) < 1s', step: 'other', abortOnFail: false, abortGraceSeconds: 0 }] })),
+    );
     expect((badThreshold as InvalidRunRequest).issues).toEqual([{ path: 'thresholds[0].step', message: 'unknown step "other" (the plan\'s steps: r)' }]);
     const none = await refusal(admissionWith({}).admit(plan.id, body()));
     expect(none).toBeInstanceOf(NoWorkersAvailable);

@@ -80,7 +80,10 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     expect(badLoad.status).toBe(400);
     expect(badLoad.body.issues!.map((i) => i.path).sort()).toEqual(['connections', 'durationSeconds']);
     const badGrace = await inject<ErrorBody>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
-      scenarios: [{ name: 'a', executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 601 }, { name: 'b', executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: -1 }],
+      scenarios: [
+        { name: 'a', executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 601 },
+        { name: 'b', executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: -1 },
+      ],
     });
     expect(badGrace.status).toBe(400);
     expect(badGrace.body.issues).toEqual([
@@ -122,7 +125,15 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     const doc = await inject<{ paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } }>('GET', '/api/docs/json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths).sort()).toEqual(
-      expect.arrayContaining(['/api/v1/plans', '/api/v1/plans/{id}', '/api/v1/plans/{id}/runs', '/api/v1/runs/{id}', '/api/v1/runs/{id}/timeline', '/api/v1/runs/{id}/stop', '/api/v1/workers']),
+      expect.arrayContaining([
+        '/api/v1/plans',
+        '/api/v1/plans/{id}',
+        '/api/v1/plans/{id}/runs',
+        '/api/v1/runs/{id}',
+        '/api/v1/runs/{id}/timeline',
+        '/api/v1/runs/{id}/stop',
+        '/api/v1/workers',
+      ]),
     );
     expect(Object.keys(doc.body.paths['/api/v1/runs/{id}/stop']!)).toEqual(['post']);
     expect(doc.body.components.schemas).toHaveProperty('Plan');
@@ -185,7 +196,9 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     expect(whole.body.summary).toEqual(run.summary);
     const step = await inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?name=root`);
     expect(step.body.summary.requests).toBe(run.summary!.requests);
-    const perWorker = await Promise.all(['local-1', 'local-2', 'local-3'].map((w) => inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?worker=${w}`)));
+    const perWorker = await Promise.all(
+      ['local-1', 'local-2', 'local-3'].map((w) => inject<RangeSummary>('GET', `/api/v1/runs/${run.id}/summary?worker=${w}`)),
+    );
     expect(perWorker.reduce((n, r) => n + r.body.summary.requests, 0)).toBe(run.summary!.requests);
     expect((await inject<ErrorBody>('GET', `/api/v1/runs/${run.id}/summary?from=3&to=1`)).status).toBe(400);
     const buckets = await inject<Timeline>('GET', `/api/v1/runs/${run.id}/timeline?bucket=5s`);

@@ -18,7 +18,14 @@ const hello = (workerId: string, maxConnections: number): WorkerToMaster => ({
   version: '1',
   capabilities: { cores: 2, memoryBytes: 1024, maxConnections },
 });
-const heartbeat = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+const heartbeat = (workerId: string): WorkerToMaster => ({
+  v: PROTOCOL_VERSION,
+  type: 'worker.heartbeat',
+  sentAt: Date.now(),
+  workerId,
+  activity: 'idle',
+  runId: null,
+});
 const constant = (connections: number): StartRunBody => ({ connections, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
 const vus = (name: string, count: number) => ({ name, executor: 'constant-vus' as const, vus: count, duration: 1, startTime: 0 });
 
@@ -76,9 +83,9 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
       'this run needs up to 12000 connections at once; the 2 available workers hold 10000 (worker-1 5000, worker-2 5000)',
     );
     // The peak is the sum over the scenarios, whether or not they overlap.
-    expect(await refusal(o.startRun(planId, { scenarios: [vus('a', 6000), vus('b', 4001)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }))).toMatch(
-      /^this run needs up to 10001 connections at once; the 2 available workers hold 10000/,
-    );
+    expect(
+      await refusal(o.startRun(planId, { scenarios: [vus('a', 6000), vus('b', 4001)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' })),
+    ).toMatch(/^this run needs up to 10001 connections at once; the 2 available workers hold 10000/);
     expect(transport.sent).toEqual([]);
     // Exactly the capacity is fine.
     const run = await o.startRun(planId, constant(10_000));
@@ -131,7 +138,9 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
 
   it('refuses a run that only fits if spread over workers its smallest scenario cannot reach', async () => {
     const o = await withWorkers({ a: 6000, b: 6000 });
-    const message = await refusal(o.startRun(planId, { scenarios: [vus('one', 1), vus('bulk', 11_000)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }));
+    const message = await refusal(
+      o.startRun(planId, { scenarios: [vus('one', 1), vus('bulk', 11_000)], timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' }),
+    );
     expect(message).toBe(
       'this run needs up to 11001 connections at once; the 1 usable worker holds 6000 (a 6000), as every worker of a run must get at least one connection of every scenario (the smallest has 1); the 2 available workers hold 12000 (a 6000, b 6000)',
     );

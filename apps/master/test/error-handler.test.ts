@@ -21,6 +21,10 @@ describe('error handler', () => {
   it('names 503 in the body: a client shown the error reads "Service Unavailable", not a bare "Error"', async () => {
     const response = await app.inject({ method: 'POST', url: '/runs' });
     expect(response.statusCode).toBe(503);
-    expect(response.json<ErrorBody>()).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'the master is shutting down; no new run is accepted' });
+    expect(response.json<ErrorBody>()).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'the master is shutting down; no new run is accepted',
+    });
   });
 });

@@ -125,7 +125,9 @@ describe('multi-step flows, end to end', () => {
     const counts = Object.values(rows);
     const row = step(done, 'row');
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.info(`unique CSV on ${used(done)} workers, 6 VUs: ${Object.keys(rows).length} distinct rows, ${counts.reduce((a, b) => a + b, 0)} uses, most uses of one row ${Math.max(...counts)}; run requests ${row.requests}`);
+    console.info(
+      `unique CSV on ${used(done)} workers, 6 VUs: ${Object.keys(rows).length} distinct rows, ${counts.reduce((a, b) => a + b, 0)} uses, most uses of one row ${Math.max(...counts)}; run requests ${row.requests}`,
+    );
     expect(used(done)).toBe(3);
     expect(Object.keys(rows).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 100 }, (_, i) => String(i + 1)));
     expect(counts.every((n) => n === 1)).toBe(true);
@@ -157,7 +159,9 @@ describe('multi-step flows, end to end', () => {
     const probed200 = probe.statusCodes['200'] ?? 0;
     const probed500 = probe.statusCodes['500'] ?? 0;
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.info(`if on status: probe answered 200 ×${probed200}, 500 ×${probed500}; then-branch ${ok.requests} (${JSON.stringify(ok.statusCodes)}), else-branch ${error.requests} (${JSON.stringify(error.statusCodes)})`);
+    console.info(
+      `if on status: probe answered 200 ×${probed200}, 500 ×${probed500}; then-branch ${ok.requests} (${JSON.stringify(ok.statusCodes)}), else-branch ${error.requests} (${JSON.stringify(error.statusCodes)})`,
+    );
     expect(probed200).toBeGreaterThan(100);
     expect(probed500).toBeGreaterThan(100);
     expect(ok.statusCodes).toEqual({ '202': ok.requests });
@@ -172,7 +176,13 @@ describe('multi-step flows, end to end', () => {
   it('random think 50–150 ms with 10 VUs: the request rate is 10 / (0.1 s + latency) within ±15%', async () => {
     const seconds = 4;
     const done = await run(
-      { name: 'think', steps: [{ name: 'ping', method: 'GET', url: '/' }, { kind: 'think', minMs: 50, maxMs: 150 }] },
+      {
+        name: 'think',
+        steps: [
+          { name: 'ping', method: 'GET', url: '/' },
+          { kind: 'think', minMs: 50, maxMs: 150 },
+        ],
+      },
       { scenarios: [{ name: 'vus', executor: 'constant-vus', vus: 10, duration: seconds }] },
     );
     const ping = step(done, 'ping');
@@ -180,7 +190,9 @@ describe('multi-step flows, end to end', () => {
     const expected = 10 / (0.1 + latency);
     const rate = ping.requests / seconds;
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.info(`think 50–150 ms, 10 VUs on ${used(done)} workers: ${rate.toFixed(1)} req/s measured, ${expected.toFixed(1)} expected (mean latency ${(latency * 1000).toFixed(2)} ms), error ${(((rate - expected) / expected) * 100).toFixed(1)}%`);
+    console.info(
+      `think 50–150 ms, 10 VUs on ${used(done)} workers: ${rate.toFixed(1)} req/s measured, ${expected.toFixed(1)} expected (mean latency ${(latency * 1000).toFixed(2)} ms), error ${(((rate - expected) / expected) * 100).toFixed(1)}%`,
+    );
     expect(Math.abs(rate - expected) / expected).toBeLessThanOrEqual(0.15);
   });
 
@@ -188,13 +200,22 @@ describe('multi-step flows, end to end', () => {
     const done = await run(
       {
         name: 'failing',
-        steps: [{ name: 'unavailable', method: 'GET', url: '/status/503', checks: [{ status: [200] }, { status: [503] }, { bodyContains: 'status 503' }, { latencyBelowMs: 5000 }] }],
+        steps: [
+          {
+            name: 'unavailable',
+            method: 'GET',
+            url: '/status/503',
+            checks: [{ status: [200] }, { status: [503] }, { bodyContains: 'status 503' }, { latencyBelowMs: 5000 }],
+          },
+        ],
       },
       { scenarios: [{ name: 'vus', executor: 'constant-vus', vus: 3, duration: 2 }] },
     );
     const failing = step(done, 'unavailable');
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.info(`/status/503 with 4 checks: ${failing.requests} requests, ${failing.checks.passed} checks passed, ${failing.checks.failed} failed; errors ${failing.errorCount}`);
+    console.info(
+      `/status/503 with 4 checks: ${failing.requests} requests, ${failing.checks.passed} checks passed, ${failing.checks.failed} failed; errors ${failing.errorCount}`,
+    );
     expect(failing.requests).toBeGreaterThan(100);
     expect(failing.statusCodes).toEqual({ '503': failing.requests });
     expect(failing.checks).toEqual({ passed: 3 * failing.requests, failed: failing.requests });

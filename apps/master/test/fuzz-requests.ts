@@ -48,7 +48,10 @@ export const validPlan = (): Json => ({
       headers: { 'content-type': 'application/json' },
       body: { json: { user: '${users.user}', pass: '${users.pass}', nested: [1, { k: 'v' }] } },
       timeoutSeconds: 5,
-      extract: [{ var: 'sid', jsonPath: '$.sid', default: 'none' }, { var: 'code', regex: 'id=(\\w+)' }],
+      extract: [
+        { var: 'sid', jsonPath: '$.sid', default: 'none' },
+        { var: 'code', regex: 'id=(\\w+)' },
+      ],
       checks: [{ status: [200, 201] }, { name: 'has sid', jsonPath: '$.sid', equals: 'x' }, { header: 'content-type', matches: 'json' }],
     },
     { kind: 'think', minMs: 1, maxMs: 5 },
@@ -63,7 +66,11 @@ export const validPlan = (): Json => ({
 });
 
 /** A plan written before v1: `requests` with `path` and a bare body. */
-const legacyPlan = (): Json => ({ name: 'legacy', baseUrl: 'http://127.0.0.1:9', requests: [{ name: 'r', method: 'POST', path: '/x', body: { a: 'b' }, headers: { h: 'v' } }] });
+const legacyPlan = (): Json => ({
+  name: 'legacy',
+  baseUrl: 'http://127.0.0.1:9',
+  requests: [{ name: 'r', method: 'POST', path: '/x', body: { a: 'b' }, headers: { h: 'v' } }],
+});
 
 const startRun = (): Json => ({
   scenarios: [
@@ -89,7 +96,10 @@ const ALL_BASES = Object.values(BASES).flat();
 
 /** The bodies a route takes: by the last word of its path that names some (`/plans/{id}/runs` → runs). */
 function basesFor(path: string): (() => Json)[] {
-  const word = path.split('/').reverse().find((segment) => segment in BASES);
+  const word = path
+    .split('/')
+    .reverse()
+    .find((segment) => segment in BASES);
   return word === undefined ? ALL_BASES : BASES[word]!;
 }
 
@@ -105,7 +115,26 @@ const nastyString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 20 }), weight: 2 },
   { arbitrary: fc.string({ unit: 'binary-ascii', maxLength: 20 }), weight: 2 },
   {
-    arbitrary: fc.constantFrom('', ' ', '\u0000', '${', '${}', '${x', '${a.b.c}', '$.', '[', '(', '-1', '1e400', 'NaN', 'null', '../..', "'; DROP TABLE plans; --", 'x'.repeat(70_000), 'é'.repeat(300)),
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '\u0000',
+      '${',
+      '${}',
+      '${x',
+      '${a.b.c}',
+      '$.',
+      '[',
+      '(',
+      '-1',
+      '1e400',
+      'NaN',
+      'null',
+      '../..',
+      "'; DROP TABLE plans; --",
+      'x'.repeat(70_000),
+      'é'.repeat(300),
+    ),
     weight: 2,
   },
 );
@@ -165,7 +194,10 @@ function mutate(node: Json, m: Mutation, depth = 0): Json {
 const mutatedBody = (path: string): fc.Arbitrary<Json> => {
   const own = basesFor(path);
   return fc
-    .tuple(fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 4 }, { arbitrary: fc.constantFrom(...ALL_BASES), weight: 1 }), fc.array(mutation, { minLength: 1, maxLength: 2 }))
+    .tuple(
+      fc.oneof({ arbitrary: fc.constantFrom(...own), weight: 4 }, { arbitrary: fc.constantFrom(...ALL_BASES), weight: 1 }),
+      fc.array(mutation, { minLength: 1, maxLength: 2 }),
+    )
     .map(([base, mutations]) => mutations.reduce((body, m) => mutate(body, m), base()));
 };
 
@@ -198,7 +230,8 @@ const contentType: fc.Arbitrary<string | undefined> = fc.oneof(
 );
 
 /** A plan whose JSON body nests `depth` arrays deep (written by hand: JSON.stringify would run out of stack). */
-const deepPlan = (depth: number) => `{"name":"deep","baseUrl":"http://127.0.0.1:9","steps":[{"name":"d","method":"POST","url":"/","body":{"json":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
+const deepPlan = (depth: number) =>
+  `{"name":"deep","baseUrl":"http://127.0.0.1:9","steps":[{"name":"d","method":"POST","url":"/","body":{"json":${'['.repeat(depth)}${']'.repeat(depth)}}}]}`;
 
 /** How the body is written: well-formed in the content type, or broken. */
 const payload = (path: string, type: string | undefined): fc.Arbitrary<string | undefined> => {
@@ -249,7 +282,23 @@ const payload = (path: string, type: string | undefined): fc.Arbitrary<string | 
 const pathParam: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom('{plan}', '{run}'), weight: 10 },
   { arbitrary: fc.uuid().map((id) => id), weight: 2 },
-  { arbitrary: fc.constantFrom('00000000-0000-0000-0000-000000000000', 'not-a-uuid', '%00', '%', '%zz', '..', '%2F', 'x'.repeat(2000), '1', '-1', "'", '%E0%A4%A'), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      '00000000-0000-0000-0000-000000000000',
+      'not-a-uuid',
+      '%00',
+      '%',
+      '%zz',
+      '..',
+      '%2F',
+      'x'.repeat(2000),
+      '1',
+      '-1',
+      "'",
+      '%E0%A4%A',
+    ),
+    weight: 2,
+  },
   { arbitrary: nastyString.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, ''))), weight: 1 },
 );
 
@@ -263,7 +312,13 @@ const query = (names: string[]): fc.Arbitrary<string> =>
     { arbitrary: fc.constant(''), weight: 3 },
     {
       arbitrary: fc
-        .array(fc.tuple(names.length > 0 ? fc.oneof(fc.constantFrom(...names), fc.constantFrom('x', '__proto__', '')) : fc.constantFrom('x', '__proto__', ''), queryValue), { minLength: 1, maxLength: 4 })
+        .array(
+          fc.tuple(
+            names.length > 0 ? fc.oneof(fc.constantFrom(...names), fc.constantFrom('x', '__proto__', '')) : fc.constantFrom('x', '__proto__', ''),
+            queryValue,
+          ),
+          { minLength: 1, maxLength: 4 },
+        )
         .map((pairs) => `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}`),
       weight: 4,
     },

@@ -63,103 +63,103 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
     await db?.drop();
   }, 60_000);
 
-  it(
-    `answers no fuzzed request with a 5xx (${REQUESTS} requests, seed ${SEED}), and the master stays up`,
-    async () => {
-      const routes = writeRoutes(master);
-      // The routes this test was written with must be among them; others found are fuzzed too.
-      expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-        expect.arrayContaining([
-          'POST /api/v1/plans',
-          'PUT /api/v1/plans/{id}',
-          'DELETE /api/v1/plans/{id}',
-          'POST /api/v1/plans/{id}/runs',
-          'POST /api/v1/runs/{id}/stop',
-          'POST /api/v1/imports/har',
-          'POST /api/v1/imports/curl',
-          'POST /api/v1/imports/legacy',
-        ]),
-      );
-      const requests = fc.sample(fuzzRequests(routes), { numRuns: REQUESTS, seed: SEED });
-      // Some ids that exist, for the `{plan}` and `{run}` placeholders; runs the fuzzing starts are added.
-      const planIds: string[] = [];
-      const runIds: string[] = ['00000000-0000-4000-8000-000000000000'];
-      const newPlan = async () => {
-        const created = await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: validPlan() as object });
-        expect(created.statusCode).toBe(201);
-        planIds.push(created.json<PlanResource>().id);
-      };
-      for (let i = 0; i < 3; i++) await newPlan();
-      for (const workerId of ['fuzz-w1', 'fuzz-w2', 'fuzz-w3', 'fuzz-w4']) {
-        await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
-      }
+  it(`answers no fuzzed request with a 5xx (${REQUESTS} requests, seed ${SEED}), and the master stays up`, async () => {
+    const routes = writeRoutes(master);
+    // The routes this test was written with must be among them; others found are fuzzed too.
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/plans',
+        'PUT /api/v1/plans/{id}',
+        'DELETE /api/v1/plans/{id}',
+        'POST /api/v1/plans/{id}/runs',
+        'POST /api/v1/runs/{id}/stop',
+        'POST /api/v1/imports/har',
+        'POST /api/v1/imports/curl',
+        'POST /api/v1/imports/legacy',
+      ]),
+    );
+    const requests = fc.sample(fuzzRequests(routes), { numRuns: REQUESTS, seed: SEED });
+    // Some ids that exist, for the `{plan}` and `{run}` placeholders; runs the fuzzing starts are added.
+    const planIds: string[] = [];
+    const runIds: string[] = ['00000000-0000-4000-8000-000000000000'];
+    const newPlan = async () => {
+      const created = await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: validPlan() as object });
+      expect(created.statusCode).toBe(201);
+      planIds.push(created.json<PlanResource>().id);
+    };
+    for (let i = 0; i < 3; i++) await newPlan();
+    for (const workerId of ['fuzz-w1', 'fuzz-w2', 'fuzz-w3', 'fuzz-w4']) {
+      await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+    }
 
-      report(`fuzz: ${requests.length} requests over ${routes.length} write routes, FUZZ_SEED=${SEED}`);
-      const failures: string[] = [];
-      const statuses = new Map<number, number>();
-      const byRoute = new Map<string, Record<number, number>>();
-      for (const [i, request] of requests.entries()) {
-        const url = request.url.replaceAll('{plan}', planIds[i % planIds.length]!).replaceAll('{run}', runIds[i % runIds.length]!);
-        const t0 = Date.now();
-        // FUZZ_SHOW=n prints request n before it is sent (one that never gets an answer, say).
-        if (process.env.FUZZ_SHOW === String(i)) report(`fuzz: #${i}: ${describeRequest(request, url)}`);
-        const response = await master.app.inject({
-          method: request.method,
-          url,
-          headers: request.contentType === undefined ? {} : { 'content-type': request.contentType },
-          ...(request.payload === undefined ? {} : { payload: request.payload }),
-        });
-        if (process.env.FUZZ_SLOW && Date.now() - t0 > Number(process.env.FUZZ_SLOW)) report(`slow #${i} ${Date.now() - t0} ms ${describeRequest(request, url).slice(0, 300)}`);
-        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
-        const route = `${request.method} ${url.split('?')[0]!.replace(/[0-9a-f-]{36}/, '{id}')}`;
-        byRoute.set(route, { ...byRoute.get(route), [response.statusCode]: (byRoute.get(route)?.[response.statusCode] ?? 0) + 1 });
-        if (response.statusCode >= 500) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\n${describeRequest(request, url)}`);
-        if (response.statusCode === 201 && url.endsWith('/runs')) runIds.push(response.json<{ id: string }>().id);
-        // A deleted plan is replaced, so that `{plan}` mostly names one that exists.
-        if (response.statusCode === 204 && request.method === 'DELETE') {
-          planIds.splice(planIds.indexOf(url.split('/').at(-1)!.split('?')[0]!), 1);
-          await newPlan();
-        }
+    report(`fuzz: ${requests.length} requests over ${routes.length} write routes, FUZZ_SEED=${SEED}`);
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    const byRoute = new Map<string, Record<number, number>>();
+    for (const [i, request] of requests.entries()) {
+      const url = request.url.replaceAll('{plan}', planIds[i % planIds.length]!).replaceAll('{run}', runIds[i % runIds.length]!);
+      const t0 = Date.now();
+      // FUZZ_SHOW=n prints request n before it is sent (one that never gets an answer, say).
+      if (process.env.FUZZ_SHOW === String(i)) report(`fuzz: #${i}: ${describeRequest(request, url)}`);
+      const response = await master.app.inject({
+        method: request.method,
+        url,
+        headers: request.contentType === undefined ? {} : { 'content-type': request.contentType },
+        ...(request.payload === undefined ? {} : { payload: request.payload }),
+      });
+      if (process.env.FUZZ_SLOW && Date.now() - t0 > Number(process.env.FUZZ_SLOW))
+        report(`slow #${i} ${Date.now() - t0} ms ${describeRequest(request, url).slice(0, 300)}`);
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      const route = `${request.method} ${url.split('?')[0]!.replace(/[0-9a-f-]{36}/, '{id}')}`;
+      byRoute.set(route, { ...byRoute.get(route), [response.statusCode]: (byRoute.get(route)?.[response.statusCode] ?? 0) + 1 });
+      if (response.statusCode >= 500) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\n${describeRequest(request, url)}`);
+      if (response.statusCode === 201 && url.endsWith('/runs')) runIds.push(response.json<{ id: string }>().id);
+      // A deleted plan is replaced, so that `{plan}` mostly names one that exists.
+      if (response.statusCode === 204 && request.method === 'DELETE') {
+        planIds.splice(planIds.indexOf(url.split('/').at(-1)!.split('?')[0]!), 1);
+        await newPlan();
       }
-      report(`fuzz: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
-      report(`fuzz: by route ${JSON.stringify(Object.fromEntries([...byRoute].filter(([, counts]) => Object.values(counts).reduce((a, b) => a + b) > 20)), null, 1)}`);
-      if (failures.length > 0) report(`fuzz: ${failures.length} answers >= 500 (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
-      withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures.length).toBe(0));
-      // Most requests must get past the body parser and into the routes' checks, or the fuzzing proves little.
-      expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 3);
+    }
+    report(`fuzz: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+    report(
+      `fuzz: by route ${JSON.stringify(Object.fromEntries([...byRoute].filter(([, counts]) => Object.values(counts).reduce((a, b) => a + b) > 20)), null, 1)}`,
+    );
+    if (failures.length > 0) report(`fuzz: ${failures.length} answers >= 500 (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
+    withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures.length).toBe(0));
+    // Most requests must get past the body parser and into the routes' checks, or the fuzzing proves little.
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(REQUESTS / 3);
 
-      // Still alive, and still writing to its database.
-      expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-      await newPlan();
-    },
-    300_000,
-  );
-  it(
-    `answers no fuzzed path or query of a read route with a 5xx (${READ_REQUESTS} requests, seed ${SEED})`,
-    async () => {
-      // The run and the plans the first test left are there to be read; the socket and docs routes take no query.
-      const routes = writeRoutes(master, ['get']).filter((route) => route.path.startsWith('/api/v1/') && !route.path.endsWith('/stream'));
-      expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/runs/{id}/timeline', '/api/v1/runs/{id}/summary', '/api/v1/plans/{id}']));
-      const plans = (await master.app.inject({ method: 'GET', url: '/api/v1/plans' })).json<{ items: PlanResource[] }>().items;
-      const runs = (await Promise.all(plans.map(async (plan) => (await master.app.inject({ method: 'GET', url: `/api/v1/plans/${plan.id}/runs` })).json<{ items: { id: string }[] }>().items))).flat();
-      const planIds = plans.map((plan) => plan.id);
-      const runIds = [...runs.map((run) => run.id), '00000000-0000-4000-8000-000000000000'];
-      const failures: string[] = [];
-      for (const [i, request] of fc.sample(fuzzRequests(routes), { numRuns: READ_REQUESTS, seed: SEED }).entries()) {
-        const url = request.url.replaceAll('{plan}', planIds[i % planIds.length]!).replaceAll('{run}', runIds[i % runIds.length]!);
-        const response = await master.app.inject({ method: 'GET', url });
-        if (response.statusCode >= 500) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\nGET ${url}`);
-      }
-      if (failures.length > 0) report(`fuzz: ${failures.length} answers >= 500 to reads (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
-      withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures.length).toBe(0));
-      // A name the database is asked for, with a NUL in it, of a run that exists: a 400 naming the field.
-      for (const path of ['timeline', 'summary']) {
-        const response = await master.app.inject({ method: 'GET', url: `/api/v1/runs/${runIds[0]!}/${path}?worker=w%00&name=a` });
-        withMessage(response.body, () => expect(response.statusCode).toBe(400));
-        expect(response.json<{ issues: unknown[] }>().issues).toEqual([{ path: 'worker', message: 'must not contain control characters (U+0000 at 1)' }]);
-      }
-      expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-    },
-    120_000,
-  );
+    // Still alive, and still writing to its database.
+    expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    await newPlan();
+  }, 300_000);
+  it(`answers no fuzzed path or query of a read route with a 5xx (${READ_REQUESTS} requests, seed ${SEED})`, async () => {
+    // The run and the plans the first test left are there to be read; the socket and docs routes take no query.
+    const routes = writeRoutes(master, ['get']).filter((route) => route.path.startsWith('/api/v1/') && !route.path.endsWith('/stream'));
+    expect(routes.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/v1/runs/{id}/timeline', '/api/v1/runs/{id}/summary', '/api/v1/plans/{id}']));
+    const plans = (await master.app.inject({ method: 'GET', url: '/api/v1/plans' })).json<{ items: PlanResource[] }>().items;
+    const runs = (
+      await Promise.all(
+        plans.map(async (plan) => (await master.app.inject({ method: 'GET', url: `/api/v1/plans/${plan.id}/runs` })).json<{ items: { id: string }[] }>().items),
+      )
+    ).flat();
+    const planIds = plans.map((plan) => plan.id);
+    const runIds = [...runs.map((run) => run.id), '00000000-0000-4000-8000-000000000000'];
+    const failures: string[] = [];
+    for (const [i, request] of fc.sample(fuzzRequests(routes), { numRuns: READ_REQUESTS, seed: SEED }).entries()) {
+      const url = request.url.replaceAll('{plan}', planIds[i % planIds.length]!).replaceAll('{run}', runIds[i % runIds.length]!);
+      const response = await master.app.inject({ method: 'GET', url });
+      if (response.statusCode >= 500) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\nGET ${url}`);
+    }
+    if (failures.length > 0)
+      report(`fuzz: ${failures.length} answers >= 500 to reads (FUZZ_SEED=${SEED}); the first ones:\n\n${failures.slice(0, 10).join('\n\n')}`);
+    withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures.length).toBe(0));
+    // A name the database is asked for, with a NUL in it, of a run that exists: a 400 naming the field.
+    for (const path of ['timeline', 'summary']) {
+      const response = await master.app.inject({ method: 'GET', url: `/api/v1/runs/${runIds[0]!}/${path}?worker=w%00&name=a` });
+      withMessage(response.body, () => expect(response.statusCode).toBe(400));
+      expect(response.json<{ issues: unknown[] }>().issues).toEqual([{ path: 'worker', message: 'must not contain control characters (U+0000 at 1)' }]);
+    }
+    expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  }, 120_000);
 });

@@ -37,28 +37,35 @@ describe('imports saved as they are: ?save=true (real PostgreSQL)', () => {
 
   const imports = [
     { kind: 'har', payload: fixture('shop-session.har'), contentType: 'application/json' },
-    { kind: 'curl', payload: "curl http://127.0.0.1:1/users -H 'Accept: application/json'\ncurl -X POST http://127.0.0.1:1/users --json '{\"name\":\"Ada\",\"age\":36}'", contentType: 'text/plain' },
+    {
+      kind: 'curl',
+      payload: 'curl http://127.0.0.1:1/users -H \'Accept: application/json\'\ncurl -X POST http://127.0.0.1:1/users --json \'{"name":"Ada","age":36}\'',
+      contentType: 'text/plain',
+    },
     { kind: 'legacy', payload: fixture('legacy-saved-plan.json'), contentType: 'application/json' },
   ];
 
-  it.each(imports)('$kind: stores the converted plan and answers 201 with it, the same plan POST /plans stores from the plain answer', async ({ kind, payload, contentType }) => {
-    const plain = await send<{ plan: Plan }>('POST', `/api/v1/imports/${kind}?name=Imported%20${kind}`, payload, contentType);
-    expect(plain.status).toBe(200);
-    const before = (await send<PlanList>('GET', '/api/v1/plans')).body.items.length;
+  it.each(imports)(
+    '$kind: stores the converted plan and answers 201 with it, the same plan POST /plans stores from the plain answer',
+    async ({ kind, payload, contentType }) => {
+      const plain = await send<{ plan: Plan }>('POST', `/api/v1/imports/${kind}?name=Imported%20${kind}`, payload, contentType);
+      expect(plain.status).toBe(200);
+      const before = (await send<PlanList>('GET', '/api/v1/plans')).body.items.length;
 
-    const saved = await send<PlanResource>('POST', `/api/v1/imports/${kind}?name=Imported%20${kind}&save=true`, payload, contentType);
-    expect(saved.status).toBe(201);
-    expect(saved.body.id).toEqual(expect.any(String));
-    expect(planOf(saved.body)).toEqual(plain.body.plan);
-    // Stored: it reads back, and the plan list has one more.
-    expect((await send<PlanResource>('GET', `/api/v1/plans/${saved.body.id}`)).body).toEqual(saved.body);
-    expect((await send<PlanList>('GET', '/api/v1/plans')).body.items.length).toBe(before + 1);
+      const saved = await send<PlanResource>('POST', `/api/v1/imports/${kind}?name=Imported%20${kind}&save=true`, payload, contentType);
+      expect(saved.status).toBe(201);
+      expect(saved.body.id).toEqual(expect.any(String));
+      expect(planOf(saved.body)).toEqual(plain.body.plan);
+      // Stored: it reads back, and the plan list has one more.
+      expect((await send<PlanResource>('GET', `/api/v1/plans/${saved.body.id}`)).body).toEqual(saved.body);
+      expect((await send<PlanList>('GET', '/api/v1/plans')).body.items.length).toBe(before + 1);
 
-    // The plain answer's `plan`, POSTed, is the same plan (the two-step way keeps working).
-    const posted = await send<PlanResource>('POST', '/api/v1/plans', JSON.stringify(plain.body.plan));
-    expect(posted.status).toBe(201);
-    expect(planOf(posted.body)).toEqual(planOf(saved.body));
-  });
+      // The plain answer's `plan`, POSTed, is the same plan (the two-step way keeps working).
+      const posted = await send<PlanResource>('POST', '/api/v1/plans', JSON.stringify(plain.body.plan));
+      expect(posted.status).toBe(201);
+      expect(planOf(posted.body)).toEqual(planOf(saved.body));
+    },
+  );
 
   it('stores nothing without save (or with save=false), and refuses a save value that is not a boolean', async () => {
     const before = (await send<PlanList>('GET', '/api/v1/plans')).body.items.length;

@@ -38,7 +38,12 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
   }, 60_000);
 
   const post = async <T>(url: string, payload: unknown, contentType = 'application/json') => {
-    const response = await app.inject({ method: 'POST', url, headers: { 'content-type': contentType }, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+    const response = await app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': contentType },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
     return { status: response.statusCode, body: response.json<T>() };
   };
 
@@ -72,7 +77,8 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
   });
 
   it('converts curl commands given as JSON or as text/plain', async () => {
-    const commands = "curl https://api.example.com/v1/users -H 'Accept: application/json'\ncurl -X POST https://api.example.com/v1/users --json '{\"name\":\"Ada\"}'";
+    const commands =
+      'curl https://api.example.com/v1/users -H \'Accept: application/json\'\ncurl -X POST https://api.example.com/v1/users --json \'{"name":"Ada"}\'';
     const asJson = await post<{ plan: Plan }>('/api/v1/imports/curl?name=Users', { commands });
     expect(asJson.status).toBe(200);
     expect(asJson.body.plan).toEqual(planFromCurl(commands, { name: 'Users' }));
@@ -129,7 +135,9 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
   });
 
   it('documents the imports in the OpenAPI document', async () => {
-    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json<{ paths: Record<string, { post: { tags: string[]; requestBody: { content: Record<string, unknown> } } }> }>();
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json<{
+      paths: Record<string, { post: { tags: string[]; requestBody: { content: Record<string, unknown> } } }>;
+    }>();
     for (const kind of ['har', 'curl', 'legacy']) expect(doc.paths[`/api/v1/imports/${kind}`]?.post.tags).toEqual(['imports']);
     expect(Object.keys(doc.paths['/api/v1/imports/curl']!.post.requestBody.content)).toEqual(['application/json', 'text/plain']);
   });

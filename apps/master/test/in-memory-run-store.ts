@@ -110,7 +110,10 @@ export class InMemoryRunStore implements RunStore {
     return this.runs.get(runId)?.run.workers.some((w) => OPEN.includes(w.state) && parseShareId(w.workerId).workerId === workerId) ?? false;
   }
 
-  async addTakeover(runId: string, share: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null; reason: string }): Promise<void> {
+  async addTakeover(
+    runId: string,
+    share: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null; reason: string },
+  ): Promise<void> {
     this.runs.get(runId)?.run.workers.push({ ...share, state: 'assigned', windowsReported: null, windowsStored: 0 });
   }
 

@@ -14,7 +14,8 @@ export const DB_PROPERTY_RUNS = 15;
 
 function randomWindow(second: number, seed: number): Window {
   const recorder = new WindowRecorder();
-  for (let i = 0; i < 50 + (seed % 50); i++) recorder.recordResponse(i % 3 === 0 ? 'a' : 'b', i % 10 === 0 ? 500 : 200, 100, 20, 500 + ((seed * 7919 + i * 104729) % 200_000));
+  for (let i = 0; i < 50 + (seed % 50); i++)
+    recorder.recordResponse(i % 3 === 0 ? 'a' : 'b', i % 10 === 0 ? 500 : 200, 100, 20, 500 + ((seed * 7919 + i * 104729) % 200_000));
   if (seed % 4 === 0) recorder.recordError('b', 'timeout');
   return recorder.take(second, 1000);
 }
@@ -47,7 +48,15 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
       }
       await worker.sendToMaster({ ...base, type: 'run.state', state: 'finished', windows: 4 });
     });
-    await worker.sendToMaster({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId: 'dup-worker', host: 'test', version: 't', capabilities: { cores: 1, memoryBytes: 1, maxConnections: 10 } });
+    await worker.sendToMaster({
+      v: PROTOCOL_VERSION,
+      type: 'worker.hello',
+      sentAt: Date.now(),
+      workerId: 'dup-worker',
+      host: 'test',
+      version: 't',
+      capabilities: { cores: 1, memoryBytes: 1, maxConnections: 10 },
+    });
     await until(() => master.registry.available().includes('dup-worker'), 10_000, 'worker registered');
   }, 60_000);
 
@@ -66,8 +75,23 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
   }, 60_000);
 
   it('acknowledges and ignores duplicate windows: every window published twice, totals unchanged', async () => {
-    const plan = await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: { name: 'p', baseUrl: 'http://127.0.0.1:9', requests: [{ name: 'a', method: 'GET', path: '/' }, { name: 'b', method: 'GET', path: '/b' }] } });
-    const started = await master.app.inject({ method: 'POST', url: `/api/v1/plans/${plan.json<{ id: string }>().id}/runs`, payload: { connections: 1, durationSeconds: 4 } });
+    const plan = await master.app.inject({
+      method: 'POST',
+      url: '/api/v1/plans',
+      payload: {
+        name: 'p',
+        baseUrl: 'http://127.0.0.1:9',
+        requests: [
+          { name: 'a', method: 'GET', path: '/' },
+          { name: 'b', method: 'GET', path: '/b' },
+        ],
+      },
+    });
+    const started = await master.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${plan.json<{ id: string }>().id}/runs`,
+      payload: { connections: 1, durationSeconds: 4 },
+    });
     expect(started.statusCode).toBe(201);
     const runId = started.json<RunResource>().id;
     const run = await until(
@@ -99,7 +123,9 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
           const seq = seqs.get(worker) ?? 0;
           seqs.set(worker, seq + 1);
           const data = encodeWindowBase64(window);
-          await repository.insertWindows([{ window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: run.id, workerId: `w${worker}`, seq, second, data }, measured: window }]);
+          await repository.insertWindows([
+            { window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: run.id, workerId: `w${worker}`, seq, second, data }, measured: window },
+          ]);
           live.push(window);
         }
         expect(summarize(await repository.windows(run.id))).toEqual(summarize(live));

@@ -43,7 +43,9 @@ describe("the old tool's saved plan, imported and run against the target", () =>
     target.resetStats();
     // 10 iterations a second for 4 s: each is 5 requests (4 on the false branch) and 20–50 ms of delays; on a busy
     // machine a cold first run answers slowly, and iterations in flight at the end are cut: a few seconds leave whole ones.
-    const started = await inject<RunResource>('POST', `/api/v1/plans/${stored.body.id}/runs`, { scenarios: [{ name: 'legacy', executor: 'constant-arrival-rate', rate: 10, duration: 4, maxVUs: 20 }] });
+    const started = await inject<RunResource>('POST', `/api/v1/plans/${stored.body.id}/runs`, {
+      scenarios: [{ name: 'legacy', executor: 'constant-arrival-rate', rate: 10, duration: 4, maxVUs: 20 }],
+    });
     withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     const done = await until(
       async () => {
@@ -92,10 +94,18 @@ describe("the old tool's saved plan, imported and run against the target", () =>
 
   it('as saved: the condition holds, the true branch runs and then the if’s children; every request node of that path reaches the target', async () => {
     const { done, served, unauthorized } = await importAndRun('/status/200');
-    const steps = Object.fromEntries(['Log in', 'Check status', 'Save note', 'Delete item', 'Home', 'Report failure'].map((name) => [name, requestsOf(done, name)]));
+    const steps = Object.fromEntries(
+      ['Log in', 'Check status', 'Save note', 'Delete item', 'Home', 'Report failure'].map((name) => [name, requestsOf(done, name)]),
+    );
     // eslint-disable-next-line no-console -- the measured figures, in the test output
     console.info(`legacy plan, true branch: steps ${JSON.stringify(steps)}; target ${JSON.stringify(served)}; dropped ${done.summary?.dropped}`);
-    expectServed(served, steps, { 'Log in': 'POST /login', 'Check status': 'GET /status/:code', 'Save note': 'PUT /echo', 'Delete item': 'DELETE /items/:id', Home: 'GET /' });
+    expectServed(served, steps, {
+      'Log in': 'POST /login',
+      'Check status': 'GET /status/:code',
+      'Save note': 'PUT /echo',
+      'Delete item': 'DELETE /items/:id',
+      Home: 'GET /',
+    });
     // The JSON body logged in (a wrong or missing password is a 401 or a 400 at the target).
     expect(unauthorized).toBe(0);
     expect(done.summary?.steps['Log in']?.statusCodes).toEqual({ '200': steps['Log in'] });
@@ -109,7 +119,9 @@ describe("the old tool's saved plan, imported and run against the target", () =>
 
   it('with the status route answering 500: the false branch runs and its stopNode ends the iteration', async () => {
     const { done, served } = await importAndRun('/status/500');
-    const steps = Object.fromEntries(['Log in', 'Check status', 'Report failure', 'Save note', 'Delete item', 'Home'].map((name) => [name, requestsOf(done, name)]));
+    const steps = Object.fromEntries(
+      ['Log in', 'Check status', 'Report failure', 'Save note', 'Delete item', 'Home'].map((name) => [name, requestsOf(done, name)]),
+    );
     // eslint-disable-next-line no-console -- the measured figures, in the test output
     console.info(`legacy plan, false branch: steps ${JSON.stringify(steps)}; target ${JSON.stringify(served)}; dropped ${done.summary?.dropped}`);
     // Nothing of the true branch reached the target, nor the if's children (Home) after the stop.

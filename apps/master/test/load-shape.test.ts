@@ -45,7 +45,8 @@ describe('realised load shape, measured at the target', () => {
   }
 
   /** Epoch seconds entirely inside [fromMs, toMs). */
-  const fullSeconds = (seconds: ArrivalSecond[], fromMs: number, toMs: number) => seconds.filter((s) => s.second * 1000 >= fromMs && (s.second + 1) * 1000 <= toMs);
+  const fullSeconds = (seconds: ArrivalSecond[], fromMs: number, toMs: number) =>
+    seconds.filter((s) => s.second * 1000 >= fromMs && (s.second + 1) * 1000 <= toMs);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -84,14 +85,22 @@ describe('realised load shape, measured at the target', () => {
       errors.push(`${planned.toFixed(1)}→${s.meanInFlight.toFixed(1)} (${(error * 100).toFixed(1)}%)`);
     }
     // eslint-disable-next-line no-console -- the measured figures the issue asks for, in the test output
-    console.info(`ramp 0→60 VUs/12 s on ${used.length} workers, planned→measured mean VUs in progress per second: ${errors.join(', ')}; worst ${(worst * 100).toFixed(1)}%`);
+    console.info(
+      `ramp 0→60 VUs/12 s on ${used.length} workers, planned→measured mean VUs in progress per second: ${errors.join(', ')}; worst ${(worst * 100).toFixed(1)}%`,
+    );
     expect(errors.length).toBeGreaterThanOrEqual(9);
     expect(worst).toBeLessThanOrEqual(0.1);
   });
 
   it('a preset is expanded into stages, shown in the response and kept in the run record; one that cannot fit is a 400 naming the field', async () => {
-    const plan = await inject<PlanResource>('POST', '/api/v1/plans', { name: 'presets', baseUrl: target.url, requests: [{ name: 'call', method: 'GET', path: '/' }] });
-    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ name: 'spike', executor: 'preset', preset: 'SPIKE', vus: 3, duration: 30 }] });
+    const plan = await inject<PlanResource>('POST', '/api/v1/plans', {
+      name: 'presets',
+      baseUrl: target.url,
+      requests: [{ name: 'call', method: 'GET', path: '/' }],
+    });
+    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      scenarios: [{ name: 'spike', executor: 'preset', preset: 'SPIKE', vus: 3, duration: 30 }],
+    });
     expect(started.status).toBe(201);
     const scenario = started.body.load.scenarios[0]!;
     expect(scenario).toMatchObject({ name: 'spike', executor: 'ramping-vus', preset: { preset: 'SPIKE', vus: 3, duration: 30 } });
@@ -108,13 +117,17 @@ describe('realised load shape, measured at the target', () => {
     expect(tooShort.status).toBe(400);
     expect(tooShort.body.issues).toEqual([{ path: 'scenarios[0].duration', message: 'STRESS with these settings needs at least 11 s (one per stage), got 5' }]);
     // A SOAK is reported by the minute unless asked otherwise.
-    const soakRun = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 1, duration: 3 }] });
+    const soakRun = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 1, duration: 3 }],
+    });
     expect(soakRun.body.load.reportEvery).toBe('1m');
     await until(async () => (await inject<RunResource>('GET', `/api/v1/runs/${soakRun.body.id}`)).body.state === 'finished', 15_000, 'soak finished');
     expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline`)).body.bucketSeconds).toBe(60);
     expect((await inject<{ bucketSeconds: number }>('GET', `/api/v1/runs/${soakRun.body.id}/timeline?bucket=1s`)).body.bucketSeconds).toBe(1);
 
-    const soak = await inject<{ issues: { path: string }[] }>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 0 }] });
+    const soak = await inject<{ issues: { path: string }[] }>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      scenarios: [{ executor: 'preset', preset: 'SOAK', vus: 0 }],
+    });
     expect(soak.status).toBe(400);
     expect(soak.body.issues.map((i) => i.path)).toEqual(['scenarios[0].vus']);
   });
@@ -142,7 +155,11 @@ describe('realised load shape, measured at the target', () => {
   });
 
   it('two scenarios at once, the second starting 2 s later: their rates add up from its start', async () => {
-    const { run: done, seconds, startMs } = await run('/', [
+    const {
+      run: done,
+      seconds,
+      startMs,
+    } = await run('/', [
       { name: 'base', executor: 'constant-arrival-rate', rate: 100, duration: 5, maxVUs: 20 },
       { name: 'extra', executor: 'constant-arrival-rate', rate: 100, duration: 3, maxVUs: 20, startTime: 2 },
     ]);
@@ -159,16 +176,22 @@ describe('realised load shape, measured at the target', () => {
   });
 
   it('open model through a 1 s stall at 100 rps: p50 stays 50 ±5 ms and the stall shows in the high percentiles', async () => {
-    const { run: done } = await run('/delay/50', [{ name: 'open', executor: 'constant-arrival-rate', rate: 100, duration: 8, maxVUs: 300 }], async (started) => {
-      // Stall once, mid-run: every answer due in the next second waits until it ends.
-      const startMs = Date.parse(started.startAt!);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, startMs + 3000 - Date.now())));
-      target.pause(1000);
-    });
+    const { run: done } = await run(
+      '/delay/50',
+      [{ name: 'open', executor: 'constant-arrival-rate', rate: 100, duration: 8, maxVUs: 300 }],
+      async (started) => {
+        // Stall once, mid-run: every answer due in the next second waits until it ends.
+        const startMs = Date.parse(started.startAt!);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, startMs + 3000 - Date.now())));
+        target.pause(1000);
+      },
+    );
     const latency = done.summary!.latencyMicros!;
     const ms = (micros: number) => (micros / 1000).toFixed(1);
     // eslint-disable-next-line no-console -- the measured figures the issue asks for, in the test output
-    console.info(`100 rps, fixed 50 ms, one 1 s stall: p50 ${ms(latency.p50)} ms, p90 ${ms(latency.p90)} ms, p95 ${ms(latency.p95)} ms, p99 ${ms(latency.p99)} ms, max ${ms(latency.max)} ms, requests ${done.summary!.requests}, dropped ${done.summary!.dropped}`);
+    console.info(
+      `100 rps, fixed 50 ms, one 1 s stall: p50 ${ms(latency.p50)} ms, p90 ${ms(latency.p90)} ms, p95 ${ms(latency.p95)} ms, p99 ${ms(latency.p99)} ms, max ${ms(latency.max)} ms, requests ${done.summary!.requests}, dropped ${done.summary!.dropped}`,
+    );
     expect(latency.p50).toBeGreaterThanOrEqual(45_000);
     expect(latency.p50).toBeLessThanOrEqual(55_000);
     // About 100 of the 800 iterations were due during the stall: each waited out the rest of it.

@@ -2,8 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { FAST_START_HEARTBEATS, startMasterHeartbeat } from '../src/workers/master-heartbeat.js';
 
 describe('master heartbeat schedule', () => {
-  beforeEach(() => { jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] }); }, 60_000);
-  afterEach(() => { jest.useRealTimers(); }, 60_000);
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'] });
+  }, 60_000);
+  afterEach(() => {
+    jest.useRealTimers();
+  }, 60_000);
 
   it('beats each second for the first ten after a start, then at its interval; none while the broker is away', () => {
     const sentAt: number[] = [];

@@ -37,10 +37,27 @@ describe('migrations (real PostgreSQL)', () => {
     try {
       const plan = await prisma.plan.create({ data: { name: 'p', definition: { baseUrl: 'http://x', requests: [] } } });
       const run = await prisma.run.create({
-        data: { planId: plan.id, state: 'pending', load: {}, planSnapshot: {}, workers: { create: [{ workerId: 'w', shareIndex: 0, connections: 1, state: 'assigned' }] } },
+        data: {
+          planId: plan.id,
+          state: 'pending',
+          load: {},
+          planSnapshot: {},
+          workers: { create: [{ workerId: 'w', shareIndex: 0, connections: 1, state: 'assigned' }] },
+        },
       });
       await prisma.runWindow.create({
-        data: { runId: run.id, workerId: 'w', seq: 0, second: 0, durationMs: 1000, requests: 5, bytes: 2n ** 40n, statusCodes: { '200': 5 }, errors: {}, histogram: Buffer.from([1, 2, 3]) },
+        data: {
+          runId: run.id,
+          workerId: 'w',
+          seq: 0,
+          second: 0,
+          durationMs: 1000,
+          requests: 5,
+          bytes: 2n ** 40n,
+          statusCodes: { '200': 5 },
+          errors: {},
+          histogram: Buffer.from([1, 2, 3]),
+        },
       });
       const back = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { workers: true, windows: true } });
       expect(back.workers).toHaveLength(1);
@@ -67,7 +84,9 @@ describe('migrations (real PostgreSQL)', () => {
       await client.query(`INSERT INTO plans (id, name, definition, updated_at) VALUES (gen_random_uuid(), 'old', $1::jsonb, now())`, [definition]);
       const { rows: old } = await client.query<{ definition: string }>(`SELECT definition::text AS definition FROM plans`);
       expect(await migrate(before.url, silent)).toEqual(['0005_plans_as_written', '0006_run_list_index']);
-      const { rows } = await client.query<{ definition: string; type: string }>(`SELECT definition::text AS definition, pg_typeof(definition)::text AS type FROM plans`);
+      const { rows } = await client.query<{ definition: string; type: string }>(
+        `SELECT definition::text AS definition, pg_typeof(definition)::text AS type FROM plans`,
+      );
       // Same content (jsonb had already sorted its keys); the column now keeps text as written.
       expect(rows).toEqual([{ definition: old[0]!.definition, type: 'json' }]);
     } finally {

@@ -37,8 +37,17 @@ describe('RunOrchestrator memory over many runs', () => {
     const ended = new Map<RunStatus, number>();
     // eslint-disable-next-line prefer-const -- assigned once the orchestrator exists: the aggregator calls it.
     let orchestrator: RunOrchestrator;
-    const live = new LiveAggregator({ emit: () => undefined, graceMs: 1000, onThresholds: (runId, second, outcomes) => orchestrator.onThresholds(runId, second, outcomes) });
-    const plan: PlanResource = { id: 'plan-1', ...PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }), createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() };
+    const live = new LiveAggregator({
+      emit: () => undefined,
+      graceMs: 1000,
+      onThresholds: (runId, second, outcomes) => orchestrator.onThresholds(runId, second, outcomes),
+    });
+    const plan: PlanResource = {
+      id: 'plan-1',
+      ...PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }),
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    };
     orchestrator = new RunOrchestrator({
       runs: store,
       plans: { get: async (id) => (id === plan.id ? plan : null) },
@@ -56,11 +65,20 @@ describe('RunOrchestrator memory over many runs', () => {
       overdueMs: 60_000,
       recentlyEndedRuns: RECENTLY_ENDED,
     });
-    const body: StartRunBody = { connections: 1, durationSeconds: 1, timeoutSeconds: 5, thresholds: [{ expression: 'p(95) < 5s', abortOnFail: true, abortGraceSeconds: 0 }], onWorkerLoss: 'rebalance' };
-    const message = <T extends WorkerToMaster['type']>(type: T, fields: object) => ({ v: PROTOCOL_VERSION, type, sentAt: Date.now(), ...fields }) as WorkerToMaster;
+    const body: StartRunBody = {
+      connections: 1,
+      durationSeconds: 1,
+      timeoutSeconds: 5,
+      thresholds: [{ expression: 'p(95) < 5s', abortOnFail: true, abortGraceSeconds: 0 }],
+      onWorkerLoss: 'rebalance',
+    };
+    const message = <T extends WorkerToMaster['type']>(type: T, fields: object) =>
+      ({ v: PROTOCOL_VERSION, type, sentAt: Date.now(), ...fields }) as WorkerToMaster;
     const workerIds = Array.from({ length: WORKERS }, (_, i) => `w${i}`);
     for (const workerId of workerIds) {
-      await orchestrator.handle(message('worker.hello', { workerId, host: 'h', version: '1', capabilities: { cores: 2, memoryBytes: 1024, maxConnections: 100 } }));
+      await orchestrator.handle(
+        message('worker.hello', { workerId, host: 'h', version: '1', capabilities: { cores: 2, memoryBytes: 1024, maxConnections: 100 } }),
+      );
     }
     const recorder = new WindowRecorder();
     recorder.recordResponse('r', 200, 10, 5, 1000);
@@ -94,7 +112,9 @@ describe('RunOrchestrator memory over many runs', () => {
     await runMany(RUNS);
     const after = heapUsed();
     // eslint-disable-next-line no-console -- the measured figures the issue asks for, in the test output
-    console.info(`orchestrator heap: ${(before / 2 ** 20).toFixed(1)} MiB before, ${(after / 2 ** 20).toFixed(1)} MiB after ${RUNS} runs (${(((after - before) / before) * 100).toFixed(1)} %)`);
+    console.info(
+      `orchestrator heap: ${(before / 2 ** 20).toFixed(1)} MiB before, ${(after / 2 ** 20).toFixed(1)} MiB after ${RUNS} runs (${(((after - before) / before) * 100).toFixed(1)} %)`,
+    );
 
     expect(ended.get('finished')).toBe(WARM_UP + RUNS);
     expect(store.endedRuns).toBe(WARM_UP + RUNS);

@@ -55,7 +55,14 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     await db.drop();
   }, 60_000);
 
-  const heartbeat = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+  const heartbeat = (workerId: string): WorkerToMaster => ({
+    v: PROTOCOL_VERSION,
+    type: 'worker.heartbeat',
+    sentAt: Date.now(),
+    workerId,
+    activity: 'idle',
+    runId: null,
+  });
   const state = (runId: string, workerId: string, s: 'started' | 'finished', windows?: number): WorkerToMaster => ({
     v: PROTOCOL_VERSION,
     type: 'run.state',
@@ -68,7 +75,16 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
   const window = (runId: string, workerId: string, seq: number): WorkerToMaster => {
     const recorder = new WindowRecorder();
     recorder.recordResponse('r', 200, 10, 5, 1000 + seq);
-    return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, second: seq, data: encodeWindowBase64(recorder.take(seq, 1000)) };
+    return {
+      v: PROTOCOL_VERSION,
+      type: 'run.window',
+      sentAt: Date.now(),
+      runId,
+      workerId,
+      seq,
+      second: seq,
+      data: encodeWindowBase64(recorder.take(seq, 1000)),
+    };
   };
 
   /** Another master over the same database (a restart): it knows only what is stored. */
@@ -108,7 +124,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     expect(states.filter(([, s]) => s === 'finished')).toHaveLength(8);
   });
 
-  it('stores each worker clock offset, flags skew over 250 ms, and sends the start instant in the worker\'s clock', async () => {
+  it("stores each worker clock offset, flags skew over 250 ms, and sends the start instant in the worker's clock", async () => {
     await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now() + 600, workerId: 'skewed', activity: 'idle', runId: null });
     const before = transport.sent.length;
     const run = await orchestrator.startRun(planId, { connections: 4, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
@@ -174,16 +190,35 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     // Windows it never counted, from a worker cut off until after the end (here: the same worker, later seconds).
     await orchestrator.handle(window(run.id, workerId, 2));
     await orchestrator.handle(window(run.id, workerId, 3));
-    const refreshed = await until(async () => {
-      const r = await runs.get(run.id);
-      return r?.summary?.requests === 4 ? r : undefined;
-    }, 5000, 'late windows in the summary');
+    const refreshed = await until(
+      async () => {
+        const r = await runs.get(run.id);
+        return r?.summary?.requests === 4 ? r : undefined;
+      },
+      5000,
+      'late windows in the summary',
+    );
     expect([refreshed.state, refreshed.verdict, refreshed.thresholdResults!.map((t) => [t.ok, t.value])]).toEqual(['finished', 'failed', [[false, 4]]]);
   });
 
   describe('a worker lost mid-run, by onWorkerLoss policy', () => {
-    const busyHeartbeat = (workerId: string, runId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'busy', runId });
-    const ended = (runId: string, workerId: string, s: 'stopped' | 'finished'): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId, workerId, state: s, windows: 0 });
+    const busyHeartbeat = (workerId: string, runId: string): WorkerToMaster => ({
+      v: PROTOCOL_VERSION,
+      type: 'worker.heartbeat',
+      sentAt: Date.now(),
+      workerId,
+      activity: 'busy',
+      runId,
+    });
+    const ended = (runId: string, workerId: string, s: 'stopped' | 'finished'): WorkerToMaster => ({
+      v: PROTOCOL_VERSION,
+      type: 'run.state',
+      sentAt: Date.now(),
+      runId,
+      workerId,
+      state: s,
+      windows: 0,
+    });
     const startTwo = async (onWorkerLoss: 'rebalance' | 'abort' | 'continue') => {
       for (const w of ['x1', 'x2', 'x3', 'x4']) await orchestrator.handle(heartbeat(w));
       const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 30, timeoutSeconds: 5, thresholds: [], onWorkerLoss });
@@ -224,7 +259,15 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       await orchestrator.onWorkerLost(lost.workerId);
       await orchestrator.handle(busyHeartbeat(lost.workerId, run.id));
       // Stopped, it reports the 2 windows it published; they come after its state.
-      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: lost.workerId, state: 'stopped', windows: 2 });
+      await orchestrator.handle({
+        v: PROTOCOL_VERSION,
+        type: 'run.state',
+        sentAt: Date.now(),
+        runId: run.id,
+        workerId: lost.workerId,
+        state: 'stopped',
+        windows: 2,
+      });
       await orchestrator.handle(ended(run.id, kept.workerId, 'finished'));
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(await runs.state(run.id)).toBe('running');
@@ -287,7 +330,16 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       expect((await runs.get(run.id))!.error).toMatch(/^every worker of the run was lost or left: /);
     });
 
-    const left = (runId: string, workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId, workerId, state: 'left', windows: 3, reason: 'the worker shut down (SIGTERM)' });
+    const left = (runId: string, workerId: string): WorkerToMaster => ({
+      v: PROTOCOL_VERSION,
+      type: 'run.state',
+      sentAt: Date.now(),
+      runId,
+      workerId,
+      state: 'left',
+      windows: 3,
+      reason: 'the worker shut down (SIGTERM)',
+    });
 
     it('a worker that leaves (SIGTERM) gets the policy at once: rebalance hands its segment on, its windows count kept', async () => {
       const { run, kept, lost, sentBefore } = await startTwo('rebalance');
@@ -308,11 +360,29 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     });
 
     describe('with every worker busy (no idle one)', () => {
-      const hello = (workerId: string): WorkerToMaster => ({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host: 'h', version: '1', capabilities: { cores: 1, memoryBytes: 1, maxConnections: 40 } });
+      const hello = (workerId: string): WorkerToMaster => ({
+        v: PROTOCOL_VERSION,
+        type: 'worker.hello',
+        sentAt: Date.now(),
+        workerId,
+        host: 'h',
+        version: '1',
+        capabilities: { cores: 1, memoryBytes: 1, maxConnections: 40 },
+      });
       const partWindow = (runId: string, workerId: string, part: number, seq: number, second: number): WorkerToMaster => {
         const recorder = new WindowRecorder();
         recorder.recordResponse('r', 200, 10, 5, 1000 + seq);
-        return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId, workerId, seq, second, part, data: encodeWindowBase64(recorder.take(second, 1000)) };
+        return {
+          v: PROTOCOL_VERSION,
+          type: 'run.window',
+          sentAt: Date.now(),
+          runId,
+          workerId,
+          seq,
+          second,
+          part,
+          data: encodeWindowBase64(recorder.take(second, 1000)),
+        };
       };
       /** A master of its own, whose only workers are the 3 of its run: none is idle when one is lost. */
       const startThree = async (onWorkerLoss: 'rebalance' | 'continue', tag: string) => {
@@ -324,7 +394,10 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
           await master.handle(hello(id));
           await master.handle(heartbeat(id));
         }
-        const run = await master.startRun(planId, StartRunBodySchema.parse({ scenarios: [{ executor: 'constant-arrival-rate', rate: 300, duration: 30, maxVUs: 30 }], onWorkerLoss }));
+        const run = await master.startRun(
+          planId,
+          StartRunBodySchema.parse({ scenarios: [{ executor: 'constant-arrival-rate', rate: 300, duration: 30, maxVUs: 30 }], onWorkerLoss }),
+        );
         expect(run.workers.map((w) => w.workerId)).toEqual(ids);
         for (const id of ids) {
           await master.handle(state(run.id, id, 'started'));
@@ -353,20 +426,34 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
             [ids[2], ids[2], null, 2, 'lost'],
           ]);
           expect(resource.workers[4]!.reason).toMatch(
-            new RegExp(`^lost at second \\d+; its segment \\[2/3, 1/1\\) was split among the run's busy workers: ${ids[0]}~1 took \\[2/3, 5/6\\), ${ids[1]}~1 took \\[5/6, 1/1\\)$`),
+            new RegExp(
+              `^lost at second \\d+; its segment \\[2/3, 1/1\\) was split among the run's busy workers: ${ids[0]}~1 took \\[2/3, 5/6\\), ${ids[1]}~1 took \\[5/6, 1/1\\)$`,
+            ),
           );
-          expect(resource.workers[2]!.reason).toMatch(new RegExp(`^took \\[2/3, 5/6\\) of ${ids[2]}'s segment \\[2/3, 1/1\\) \\(part 1 of 2\\) at second \\d+$`));
+          expect(resource.workers[2]!.reason).toMatch(
+            new RegExp(`^took \\[2/3, 5/6\\) of ${ids[2]}'s segment \\[2/3, 1/1\\) \\(part 1 of 2\\) at second \\d+$`),
+          );
           // A part's windows and states come with its part: stored under the part's share id, beside the worker's own.
           for (const id of ids.slice(0, 2)) {
             await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'started', part: 1 });
             await master.handle(window(run.id, id, 0));
             await master.handle(partWindow(run.id, id, 1, 0, 0));
             await master.handle(partWindow(run.id, id, 1, 1, 1));
-            await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'finished', windows: 2, part: 1 });
+            await master.handle({
+              v: PROTOCOL_VERSION,
+              type: 'run.state',
+              sentAt: Date.now(),
+              runId: run.id,
+              workerId: id,
+              state: 'finished',
+              windows: 2,
+              part: 1,
+            });
           }
           // A part ended, its worker's own share not: the worker stays busy with the run.
           expect(workers.workerState(ids[0]!)).toBe('busy');
-          for (const id of ids.slice(0, 2)) await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'finished', windows: 1 });
+          for (const id of ids.slice(0, 2))
+            await master.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: id, state: 'finished', windows: 1 });
           await until(async () => ((await runs.state(run.id)) === 'finished' ? true : undefined), 3000, 'run finished');
           const stored = (await runs.get(run.id))!;
           expect(stored.error).toBeNull();
@@ -394,7 +481,12 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
             [ids[0], 3],
           ]);
           const stored = (await runs.get(run.id))!;
-          expect(stored.workers.filter((w) => w.state === 'lost').map((w) => w.workerId).sort()).toEqual([ids[1], `${ids[1]}~1`, ids[2]]);
+          expect(
+            stored.workers
+              .filter((w) => w.state === 'lost')
+              .map((w) => w.workerId)
+              .sort(),
+          ).toEqual([ids[1], `${ids[1]}~1`, ids[2]]);
         } finally {
           master.close();
         }
@@ -402,7 +494,9 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
         try {
           await cont.master.onWorkerLost(cont.ids[2]!);
           expect(cont.own.sent.slice(cont.sentBefore).filter((m) => m.type === 'run.assign')).toEqual([]);
-          expect((await runs.get(cont.run.id))!.workers.find((w) => w.workerId === cont.ids[2])!.reason).toMatch(/^lost at second \d+; the run went on with less load \(onWorkerLoss: continue\)$/);
+          expect((await runs.get(cont.run.id))!.workers.find((w) => w.workerId === cont.ids[2])!.reason).toMatch(
+            /^lost at second \d+; the run went on with less load \(onWorkerLoss: continue\)$/,
+          );
         } finally {
           cont.master.close();
         }
@@ -415,7 +509,9 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
       await orchestrator.handle(ended(run.id, kept.workerId, 'stopped'));
       for (const seq of [0, 1, 2]) await orchestrator.handle(window(run.id, lost.workerId, seq));
       await until(async () => ((await runs.state(run.id)) === 'failed' ? true : undefined), 3000, 'run failed');
-      expect((await runs.get(run.id))!.error).toMatch(new RegExp(`aborted: worker ${lost.workerId} left \\(shut down\\) at second \\d+ \\(onWorkerLoss: abort\\)`));
+      expect((await runs.get(run.id))!.error).toMatch(
+        new RegExp(`aborted: worker ${lost.workerId} left \\(shut down\\) at second \\d+ \\(onWorkerLoss: abort\\)`),
+      );
     });
   });
 
@@ -425,7 +521,16 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     for (const w of run.workers) {
       await orchestrator.handle(state(run.id, w.workerId, 'started'));
       await orchestrator.handle(window(run.id, w.workerId, 0));
-      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: w.workerId, state: 'interrupted', windows: 1, reason: 'no word from the master for 31 s (grace 30000 ms)' });
+      await orchestrator.handle({
+        v: PROTOCOL_VERSION,
+        type: 'run.state',
+        sentAt: Date.now(),
+        runId: run.id,
+        workerId: w.workerId,
+        state: 'interrupted',
+        windows: 1,
+        reason: 'no word from the master for 31 s (grace 30000 ms)',
+      });
     }
     await until(async () => ((await runs.state(run.id)) === 'interrupted' ? true : undefined), 3000, 'run interrupted');
     const stored = (await runs.get(run.id))!;
@@ -435,7 +540,13 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
 
   it('a restarted master takes up a run in progress from the database and ends it when its workers do', async () => {
     for (const w of ['r1', 'r2']) await orchestrator.handle(heartbeat(w));
-    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 30, timeoutSeconds: 5, thresholds: [{ expression: 'p(95) < 5s', abortOnFail: false, abortGraceSeconds: 0 }], onWorkerLoss: 'rebalance' });
+    const run = await orchestrator.startRun(planId, {
+      connections: 2,
+      durationSeconds: 30,
+      timeoutSeconds: 5,
+      thresholds: [{ expression: 'p(95) < 5s', abortOnFail: false, abortGraceSeconds: 0 }],
+      onWorkerLoss: 'rebalance',
+    });
     for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
     const [a, b] = run.workers.map((w) => w.workerId) as [string, string];
     await orchestrator.handle(window(run.id, a, 0));
@@ -462,7 +573,14 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
 
   it('after a restart, a run whose workers never report again (they went down with the master) ends interrupted at its watchdog, after its gracefulStop', async () => {
     for (const w of ['c1', 'c2']) await orchestrator.handle(heartbeat(w));
-    const run = await orchestrator.startRun(planId, { connections: 2, durationSeconds: 1, gracefulStop: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+    const run = await orchestrator.startRun(planId, {
+      connections: 2,
+      durationSeconds: 1,
+      gracefulStop: 1,
+      timeoutSeconds: 5,
+      thresholds: [],
+      onWorkerLoss: 'rebalance',
+    });
     for (const w of run.workers) await orchestrator.handle(state(run.id, w.workerId, 'started'));
     await orchestrator.handle(window(run.id, run.workers[0]!.workerId, 0));
     const restarted = anotherMaster({ overdueMs: 200 });
@@ -484,10 +602,21 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     const master = anotherMaster({ overdueMs: 100 });
     try {
       for (const w of ['e1', 'e2']) await master.handle(heartbeat(w));
-      const run = await master.startRun(planId, { connections: 2, durationSeconds: 1, gracefulStop: 0, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+      const run = await master.startRun(planId, {
+        connections: 2,
+        durationSeconds: 1,
+        gracefulStop: 0,
+        timeoutSeconds: 5,
+        thresholds: [],
+        onWorkerLoss: 'rebalance',
+      });
       for (const w of run.workers) await master.handle(state(run.id, w.workerId, 'started'));
       expect(master.footprint()).toMatchObject({ activeRuns: 1, runTimers: 1 });
-      await until(async () => (['pending', 'running'].includes((await runs.state(run.id)) ?? 'pending') ? undefined : true), 10_000, 'run ended by its watchdog');
+      await until(
+        async () => (['pending', 'running'].includes((await runs.state(run.id)) ?? 'pending') ? undefined : true),
+        10_000,
+        'run ended by its watchdog',
+      );
       expect((await runs.get(run.id))!.error).toBe('workers that did not report an end: e1, e2');
       expect(master.footprint()).toMatchObject({ activeRuns: 0, runTimers: 0 });
       // A share of the ended run reports its end late: it is recorded, and nothing of the run is kept for it.

@@ -12,7 +12,11 @@ const DOC = new URL('../../../docs/plan-format.md', import.meta.url);
 /** The complete plans of docs/plan-format.md: each fenced block right after `<!-- plan: NAME -->`. */
 function docExamples(): { name: string; format: 'yaml' | 'json'; text: string }[] {
   const markdown = readFileSync(DOC, 'utf8');
-  return [...markdown.matchAll(/<!-- plan: ([\w-]+) -->\n```(yaml|json)\n([\s\S]*?)\n```/g)].map((m) => ({ name: m[1]!, format: m[2] as 'yaml' | 'json', text: m[3]! }));
+  return [...markdown.matchAll(/<!-- plan: ([\w-]+) -->\n```(yaml|json)\n([\s\S]*?)\n```/g)].map((m) => ({
+    name: m[1]!,
+    format: m[2] as 'yaml' | 'json',
+    text: m[3]!,
+  }));
 }
 
 /** A plan as answered, without what the server adds. */
@@ -88,9 +92,28 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
       attachments: [],
       feeders: [],
       steps: [
-        { kind: 'http', name: 'login', method: 'POST', url: '/login', query: {}, headers: {}, body: { json: { user: '${user}' } }, extract: [{ var: 'token', jsonPath: '$.token' }], checks: [] },
+        {
+          kind: 'http',
+          name: 'login',
+          method: 'POST',
+          url: '/login',
+          query: {},
+          headers: {},
+          body: { json: { user: '${user}' } },
+          extract: [{ var: 'token', jsonPath: '$.token' }],
+          checks: [],
+        },
         { kind: 'think', minMs: 100, maxMs: 200 },
-        { kind: 'http', name: 'me', method: 'GET', url: '/me', query: {}, headers: { Authorization: 'Bearer ${token}' }, extract: [], checks: [{ status: [200], stopOnFail: false }] },
+        {
+          kind: 'http',
+          name: 'me',
+          method: 'GET',
+          url: '/me',
+          query: {},
+          headers: { Authorization: 'Bearer ${token}' },
+          extract: [],
+          checks: [{ status: [200], stopOnFail: false }],
+        },
       ],
     });
     const read = await send<PlanResource>('GET', `/api/v1/plans/${created.body.id}`);
@@ -104,7 +127,12 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
       await withMessage(type, async () => expect((await send('POST', '/api/v1/plans', YAML_PLAN, type)).status).toBe(201));
     }
     const created = await send<PlanResource>('POST', '/api/v1/plans', YAML_PLAN, 'application/yaml');
-    const replaced = await send<PlanResource>('PUT', `/api/v1/plans/${created.body.id}`, YAML_PLAN.replace('name: login flow', 'name: renamed'), 'application/yaml');
+    const replaced = await send<PlanResource>(
+      'PUT',
+      `/api/v1/plans/${created.body.id}`,
+      YAML_PLAN.replace('name: login flow', 'name: renamed'),
+      'application/yaml',
+    );
     expect(replaced.status).toBe(200);
     expect(replaced.body.name).toBe('renamed');
     expect((await send<PlanResource>('GET', `/api/v1/plans/${created.body.id}`)).body.name).toBe('renamed');
@@ -179,7 +207,9 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     expect(bad.body.issues).toEqual([{ path: 'requests[0].path', message: 'must start with "/" or be an absolute http(s) URL' }]);
 
     // A row written before v1, as the master stored plans then.
-    const row = await db.prisma.plan.create({ data: { name: 'stored before v1', definition: { baseUrl: 'http://127.0.0.1:1', requests: [{ name: 'r', method: 'GET', path: '/r', headers: {} }] } } });
+    const row = await db.prisma.plan.create({
+      data: { name: 'stored before v1', definition: { baseUrl: 'http://127.0.0.1:1', requests: [{ name: 'r', method: 'GET', path: '/r', headers: {} }] } },
+    });
     const read = await send<PlanResource>('GET', `/api/v1/plans/${row.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ name: 'stored before v1', version: 1, steps: [{ kind: 'http', name: 'r', method: 'GET', url: '/r' }] });
@@ -211,12 +241,21 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     const transport = new RecordingTransport();
     const sender = await buildMaster({ prisma: db.prisma, transport, logger: silent, timings: { runStartLeadMs: 0 } });
     try {
-      await sender.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId: 'order-w1', activity: 'idle', runId: null });
+      await sender.orchestrator.handle({
+        v: PROTOCOL_VERSION,
+        type: 'worker.heartbeat',
+        sentAt: Date.now(),
+        workerId: 'order-w1',
+        activity: 'idle',
+        runId: null,
+      });
       const run = await sender.app.inject({ method: 'POST', url: `/api/v1/plans/${id}/runs`, payload: { connections: 1, durationSeconds: 1 } });
       expect(run.statusCode).toBe(201);
       const assign = transport.sent.find((m) => m.type === 'run.assign');
       inOrder(JSON.stringify(assign));
-      const [snapshot] = await db.prisma.$queryRaw<{ plan: string }[]>`SELECT plan_snapshot::text AS plan FROM runs WHERE id = ${run.json<{ id: string }>().id}::uuid`;
+      const [snapshot] = await db.prisma.$queryRaw<
+        { plan: string }[]
+      >`SELECT plan_snapshot::text AS plan FROM runs WHERE id = ${run.json<{ id: string }>().id}::uuid`;
       expect(snapshot!.plan).toContain('{"user":"u","pass":"p","nested":{"b":1,"a":2}}');
     } finally {
       await sender.app.close();
@@ -224,7 +263,10 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
   });
 
   it('documents YAML in OpenAPI: the plan routes take application/yaml and say so', async () => {
-    const doc = await send<{ paths: Record<string, Record<string, { description?: string; requestBody?: { content: Record<string, { schema: unknown }> } }>> }>('GET', '/api/docs/json');
+    const doc = await send<{ paths: Record<string, Record<string, { description?: string; requestBody?: { content: Record<string, { schema: unknown }> } }>> }>(
+      'GET',
+      '/api/docs/json',
+    );
     for (const operation of [doc.body.paths['/api/v1/plans']!.post!, doc.body.paths['/api/v1/plans/{id}']!.put!]) {
       expect(Object.keys(operation.requestBody!.content)).toEqual(['application/json', 'application/yaml', 'text/yaml', 'application/x-yaml']);
       expect(operation.requestBody!.content['application/yaml']!.schema).toEqual(operation.requestBody!.content['application/json']!.schema);
@@ -237,8 +279,15 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     expect(examples.length).toBeGreaterThanOrEqual(13);
     const plans = new Map<string, unknown>();
     for (const example of examples) {
-      const response = await send<PlanResource & ErrorBody>('POST', '/api/v1/plans', example.text, example.format === 'yaml' ? 'application/yaml' : 'application/json');
-      withMessage(`${example.name} (${example.format}): ${JSON.stringify(response.body.issues ?? response.body.message)}`, () => expect(response.status).toBe(201));
+      const response = await send<PlanResource & ErrorBody>(
+        'POST',
+        '/api/v1/plans',
+        example.text,
+        example.format === 'yaml' ? 'application/yaml' : 'application/json',
+      );
+      withMessage(`${example.name} (${example.format}): ${JSON.stringify(response.body.issues ?? response.body.message)}`, () =>
+        expect(response.status).toBe(201),
+      );
       const plan = planOf(response.body);
       if (plans.has(example.name)) withMessage(`${example.name} (${example.format})`, () => expect(plan).toEqual(plans.get(example.name)));
       else plans.set(example.name, plan);

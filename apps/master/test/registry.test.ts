@@ -81,7 +81,8 @@ describe('WorkerRegistry missing and lost workers', () => {
       version: '1',
       capabilities: { cores: 2, memoryBytes: 8, maxConnections: 500 },
     }) as const;
-  const heartbeat = (workerId: string, sentAt: number) => ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt, workerId, activity: 'idle', runId: null }) as const;
+  const heartbeat = (workerId: string, sentAt: number) =>
+    ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt, workerId, activity: 'idle', runId: null }) as const;
 
   it('marks a worker missing after missingAfterMs and lost after lostAfterMs, keeps it listed, and takes it back on its next heartbeat', () => {
     let now = 50_000;
@@ -150,7 +151,7 @@ describe('WorkerRegistry missing and lost workers', () => {
 });
 
 describe('WorkerRegistry while the master cannot reach the broker', () => {
-  it('does not count the time it hears nothing as the workers\' silence', () => {
+  it("does not count the time it hears nothing as the workers' silence", () => {
     let now = 50_000;
     const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
     registry.onHeartbeat({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: now, workerId: 'w', activity: 'busy', runId: null });

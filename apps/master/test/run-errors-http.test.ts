@@ -27,10 +27,17 @@ describe('domain errors answered over HTTP', () => {
     [
       'NoWorkersAvailable',
       new NoWorkersAvailable('p1', { online: 0, busy: 1, missing: 2, lost: 3 }),
-      conflict('no live worker is available to run plan p1 (workers known: 0 online, 1 busy, 2 missing, 3 lost); start a worker or wait for the current run to end'),
+      conflict(
+        'no live worker is available to run plan p1 (workers known: 0 online, 1 busy, 2 missing, 3 lost); start a worker or wait for the current run to end',
+      ),
       409,
     ],
-    ['InsufficientCapacity', new InsufficientCapacity(12, 'this run needs up to 12 connections at once'), conflict('this run needs up to 12 connections at once'), 409],
+    [
+      'InsufficientCapacity',
+      new InsufficientCapacity(12, 'this run needs up to 12 connections at once'),
+      conflict('this run needs up to 12 connections at once'),
+      409,
+    ],
     ['InvalidRunRequest', new InvalidRunRequest('the load cannot be run', issues), badRequest('the load cannot be run', issues), 400],
     ['MasterDraining', new MasterDraining(), unavailable('the master is shutting down and accepts no new run; start it on the next master'), 503],
   ];

@@ -79,13 +79,32 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
       const id = await runs.create({
         planId,
         plan: plan(planId === planA ? 'a' : 'b'),
-        load: { scenarios: [{ name: 'default', executor: 'constant-vus', vus: 2, duration: 3, startTime: 0, gracefulStop: 0 }], durationSeconds: 3, reportEvery: '1s' } as never,
+        load: {
+          scenarios: [{ name: 'default', executor: 'constant-vus', vus: 2, duration: 3, startTime: 0, gracefulStop: 0 }],
+          durationSeconds: 3,
+          reportEvery: '1s',
+        } as never,
         thresholds: [],
         startAt: new Date(start),
-        workers: ['w1', 'w2'].map((workerId, index) => ({ workerId, index, connections: 1, segment: { from: { num: index, den: 2 }, to: { num: index + 1, den: 2 } }, clockOffsetMs: 0 })),
+        workers: ['w1', 'w2'].map((workerId, index) => ({
+          workerId,
+          index,
+          connections: 1,
+          segment: { from: { num: index, den: 2 }, to: { num: index + 1, den: 2 } },
+          clockOffsetMs: 0,
+        })),
       });
       const windows = ['w1', 'w2'].flatMap((workerId) =>
-        [0, 1, 2].map((seq) => ({ v: PROTOCOL_VERSION, type: 'run.window' as const, sentAt: 0, runId: id, workerId, seq, second: seq, data: windowData(seq, 3 + ((i + seq) % 4)) })),
+        [0, 1, 2].map((seq) => ({
+          v: PROTOCOL_VERSION,
+          type: 'run.window' as const,
+          sentAt: 0,
+          runId: id,
+          workerId,
+          seq,
+          second: seq,
+          data: windowData(seq, 3 + ((i + seq) % 4)),
+        })),
       );
       await runs.insertWindows(windows.map((window) => ({ window, measured: decodeWindowBase64(window.data) })));
       const createdAt = new Date(start + (i === 20 ? 19 : i) * 60_000);
@@ -93,7 +112,11 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
       const summary = summarizeMerged(mergeWindows(windows.map((w) => decodeWindowBase64(w.data))));
       await db.prisma.run.update({
         where: { id },
-        data: { createdAt, state, ...(active ? {} : { verdict, summary: summary as object, thresholdResults: [], endedAt: new Date(createdAt.getTime() + 5000) }) },
+        data: {
+          createdAt,
+          state,
+          ...(active ? {} : { verdict, summary: summary as object, thresholdResults: [], endedAt: new Date(createdAt.getTime() + 5000) }),
+        },
       });
       seeded.push({ id, planId, state, verdict, createdAt });
     }
@@ -190,7 +213,10 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
   });
 
   it('answers any query string with 200 or a 400, never a 5xx', async () => {
-    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('0', '-1', '100', '1e3', 'running,finished', 'passed', '2026-01-01T00:00:00Z', 'null', ''));
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('0', '-1', '100', '1e3', 'running,finished', 'passed', '2026-01-01T00:00:00Z', 'null', ''),
+    );
     const key = fc.constantFrom('limit', 'cursor', 'state', 'verdict', 'since', 'until', 'planId', 'other');
     const queries = fc.sample(fc.array(fc.tuple(key, value), { maxLength: 4 }), { numRuns: 300, seed: 11 });
     for (const pairs of queries) {

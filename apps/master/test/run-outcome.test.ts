@@ -62,7 +62,10 @@ describe('runOutcome', () => {
   });
 
   it('failed on an abort or a worker failure, which win over every other end', () => {
-    const aborted = runOutcome([share('a', 0, 'lost', 'lost at second 2; the run was aborted'), share('b', 1, 'stopped')], { ...plain, aborted: 'aborted: worker a was lost at second 2 (onWorkerLoss: abort)' });
+    const aborted = runOutcome([share('a', 0, 'lost', 'lost at second 2; the run was aborted'), share('b', 1, 'stopped')], {
+      ...plain,
+      aborted: 'aborted: worker a was lost at second 2 (onWorkerLoss: abort)',
+    });
     expect(aborted).toEqual({ state: 'failed', reasons: ['aborted: worker a was lost at second 2 (onWorkerLoss: abort)'] });
     expect(runOutcome([share('a', 0, 'failed', 'cannot publish window 3'), share('b', 1, 'interrupted', 'no word')], plain)).toEqual({
       state: 'failed',

@@ -1,4 +1,13 @@
-import { fieldIssues, PlanBodySchema, PlanSchema, planTextKind, StartRunBodySchema, storedText, storedTextProblem, storedTextProblems } from '@loadtest/protocol';
+import {
+  fieldIssues,
+  PlanBodySchema,
+  PlanSchema,
+  planTextKind,
+  StartRunBodySchema,
+  storedText,
+  storedTextProblem,
+  storedTextProblems,
+} from '@loadtest/protocol';
 import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { z } from 'zod';
@@ -50,8 +59,12 @@ describe('stored text rules', () => {
   it('refuses every control character in one line, only tab, LF and CR being allowed in text, and all but NUL in data', () => {
     for (let code = 1; code < 0x20; code++) {
       const c = String.fromCharCode(code);
-      withMessage(`line, U+${code}`, () => expect(storedTextProblem(`x${c}`, 'line')).toMatch(/^must not contain control characters \(U\+00[01][0-9A-F] at 1\)$/));
-      withMessage(`text, U+${code}`, () => expect(storedTextProblem(`x${c}`, 'text')).toBe(['\t', '\n', '\r'].includes(c) ? undefined : storedTextProblem(`x${c}`, 'line')));
+      withMessage(`line, U+${code}`, () =>
+        expect(storedTextProblem(`x${c}`, 'line')).toMatch(/^must not contain control characters \(U\+00[01][0-9A-F] at 1\)$/),
+      );
+      withMessage(`text, U+${code}`, () =>
+        expect(storedTextProblem(`x${c}`, 'text')).toBe(['\t', '\n', '\r'].includes(c) ? undefined : storedTextProblem(`x${c}`, 'line')),
+      );
       withMessage(`data, U+${code}`, () => expect(storedTextProblem(`x${c}`, 'data')).toBeUndefined());
     }
     expect(storedTextProblem('a\u007f', 'line')).toBe('must not contain control characters (U+007F at 1)');
@@ -122,7 +135,11 @@ describe('stored text rules', () => {
   });
 
   it('names the fields of a plan written before v1 as written, and tells each field once', () => {
-    const legacy = { name: 'old', baseUrl: 'http://127.0.0.1:9', requests: [{ name: 'r', method: 'GET', path: '/a\u0000', headers: { h: 'v\u0000' }, body: { k: 'v\u0000' } }] };
+    const legacy = {
+      name: 'old',
+      baseUrl: 'http://127.0.0.1:9',
+      requests: [{ name: 'r', method: 'GET', path: '/a\u0000', headers: { h: 'v\u0000' }, body: { k: 'v\u0000' } }],
+    };
     expect(issues(legacy)).toEqual([
       { path: 'requests[0].path', message: 'must not contain control characters (U+0000 at 2)' },
       { path: 'requests[0].headers.h', message: 'must not contain control characters (U+0000 at 1)' },

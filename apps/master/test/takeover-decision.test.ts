@@ -4,7 +4,16 @@ import { describe, expect, it } from '@jest/globals';
 import type { StoredRunWorker } from '../src/runs/run-repository.js';
 import { decideTakeover, segmentText, type TakeoverContext } from '../src/runs/takeover-decision.js';
 
-const scenario = { executor: 'constant-arrival-rate', name: 'rate', rate: 300, duration: 20, timeUnit: 1, maxVUs: 60, preAllocatedVUs: 60, startTime: 0 } as LoadModel;
+const scenario = {
+  executor: 'constant-arrival-rate',
+  name: 'rate',
+  rate: 300,
+  duration: 20,
+  timeUnit: 1,
+  maxVUs: 60,
+  preAllocatedVUs: 60,
+  startTime: 0,
+} as LoadModel;
 const thirds = evenSegments(3);
 const share = (workerId: string, index: number, state: StoredRunWorker['state'] = 'started'): StoredRunWorker => ({
   workerId,
@@ -21,7 +30,11 @@ const START = 1_000_000;
 
 function context(over: Partial<TakeoverContext> = {}, states: Record<string, WorkerState> = {}): TakeoverContext {
   return {
-    run: { workers: [share('w1', 0), share('w2', 1), share('w3', 2, 'lost')], load: { scenarios: [scenario], durationSeconds: 20 } as TakeoverContext['run']['load'], startAt: new Date(START) },
+    run: {
+      workers: [share('w1', 0), share('w2', 1), share('w3', 2, 'lost')],
+      load: { scenarios: [scenario], durationSeconds: 20 } as TakeoverContext['run']['load'],
+      startAt: new Date(START),
+    },
     lost: { shareId: 'w3', index: 2, connections: 20, segment: thirds[2]! },
     idle: [],
     workerState: (id) => states[id] ?? (id === 'w3' ? 'lost' : 'busy'),

@@ -66,7 +66,9 @@ describe('warm start: second 0 is measured like every other second', () => {
     const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
     const bound = Math.max(2 * median, median + 2);
     // eslint-disable-next-line no-console -- the measured figures the issue asks for, in the test output
-    console.info(`${what}: p99 per second (ms) ${p99s.map((p) => p.toFixed(2)).join(', ')}; second 0 ${first!.toFixed(2)} ms vs median of the others ${median.toFixed(2)} ms (bound ${bound.toFixed(2)} ms)`);
+    console.info(
+      `${what}: p99 per second (ms) ${p99s.map((p) => p.toFixed(2)).join(', ')}; second 0 ${first!.toFixed(2)} ms vs median of the others ${median.toFixed(2)} ms (bound ${bound.toFixed(2)} ms)`,
+    );
     expect(rest.length).toBeGreaterThanOrEqual(4);
     expect(first!).toBeLessThanOrEqual(bound);
   }
@@ -94,7 +96,10 @@ describe('warm start: second 0 is measured like every other second', () => {
   }, 60_000);
 
   it('constant-arrival-rate 300/s on 3 workers: second 0 p99 within 2× the median of the others', async () => {
-    expectWarm('constant-arrival-rate 300/s, 3 workers', await p99PerSecond('/', { name: 'open', executor: 'constant-arrival-rate', rate: 300, duration: 7, maxVUs: 60 }));
+    expectWarm(
+      'constant-arrival-rate 300/s, 3 workers',
+      await p99PerSecond('/', { name: 'open', executor: 'constant-arrival-rate', rate: 300, duration: 7, maxVUs: 60 }),
+    );
   }, 90_000);
 
   it('constant-vus 30 on 3 workers: second 0 p99 within 2× the median of the others', async () => {

@@ -6,7 +6,17 @@ import { decodeRunWindow } from '../src/runs/window-ingest.js';
 const windowMessage = (fields: Partial<RunWindow> = {}, dataSecond = 3): RunWindow => {
   const recorder = new WindowRecorder();
   recorder.recordResponse('r', 200, 10, 5, 1000);
-  return { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: 'run-1', workerId: 'w1', seq: 3, second: 3, data: encodeWindowBase64(recorder.take(dataSecond, 1000)), ...fields };
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'run.window',
+    sentAt: 0,
+    runId: 'run-1',
+    workerId: 'w1',
+    seq: 3,
+    second: 3,
+    data: encodeWindowBase64(recorder.take(dataSecond, 1000)),
+    ...fields,
+  };
 };
 
 describe('decodeRunWindow', () => {

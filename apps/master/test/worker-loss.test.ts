@@ -30,7 +30,12 @@ describe('a worker lost mid-run (rebalance)', () => {
     target = await startTarget();
     hub = new InProcessHub(silent);
     // Heartbeats come every second: missing after 1.5 s of silence, lost after 3 s.
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 500, workerMissingAfterMs: 1500, workerLostAfterMs: 3000, workerSweepMs: 200 } });
+    master = await buildMaster({
+      prisma: db.prisma,
+      transport: hub,
+      logger: silent,
+      timings: { runStartLeadMs: 500, workerMissingAfterMs: 1500, workerLostAfterMs: 3000, workerSweepMs: 200 },
+    });
     await master.listenToWorkers();
     groups.push(startLocalWorkers(hub, 1, silent, { firstIndex: 1 }), startLocalWorkers(hub, 1, silent, { firstIndex: 2 }));
     await until(() => master.registry.available().length === 2, 20_000, '2 workers online');
@@ -45,9 +50,15 @@ describe('a worker lost mid-run (rebalance)', () => {
   }, 60_000);
 
   it('gives the lost segment to an idle worker within 5 s, restores the planned rate, and records who and when', async () => {
-    const plan = await inject<PlanResource>('POST', '/api/v1/plans', { name: 'loss', baseUrl: target.url, steps: [{ name: 'call', method: 'GET', url: '/delay/5' }] });
+    const plan = await inject<PlanResource>('POST', '/api/v1/plans', {
+      name: 'loss',
+      baseUrl: target.url,
+      steps: [{ name: 'call', method: 'GET', url: '/delay/5' }],
+    });
     target.resetStats();
-    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, { scenarios: [{ executor: 'constant-arrival-rate', rate: 200, duration: 16, maxVUs: 40 }] });
+    const started = await inject<RunResource>('POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      scenarios: [{ executor: 'constant-arrival-rate', rate: 200, duration: 16, maxVUs: 40 }],
+    });
     withMessage(JSON.stringify(started.body), () => expect(started.status).toBe(201));
     expect(started.body.workers.map((w) => w.workerId)).toEqual(['local-1', 'local-2']);
     const startMs = Date.parse(started.body.startAt!);

@@ -85,7 +85,11 @@ describe('workers: capacity, missing and lost (real PostgreSQL, worker threads, 
   });
 
   it('refuses a run the workers cannot hold (409 naming need and capacity), and weighs a run that fits by capacity', async () => {
-    const plan = await inject<PlanResource>('POST', '/api/v1/plans', { name: 'cap', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
+    const plan = await inject<PlanResource>('POST', '/api/v1/plans', {
+      name: 'cap',
+      baseUrl: target.url,
+      requests: [{ name: 'root', method: 'GET', path: '/' }],
+    });
     const refused = await inject<ErrorBody>('POST', `/api/v1/plans/${plan.body.id}/runs`, { connections: 5000, durationSeconds: 1 });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toBe('this run needs up to 5000 connections at once; the 2 available workers hold 4000 (local-1 3000, local-2 1000)');

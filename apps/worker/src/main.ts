@@ -30,7 +30,11 @@ async function main(): Promise<void> {
   const events: TransportEvents = {};
   let transport: WorkerTransport;
   try {
-    transport = createWorkerTransport({ amqpUrl: process.env.AMQP_URL, namespace: process.env.AMQP_NAMESPACE || undefined }, logger.child({ workerId: identity.workerId }), events);
+    transport = createWorkerTransport(
+      { amqpUrl: process.env.AMQP_URL, namespace: process.env.AMQP_NAMESPACE || undefined },
+      logger.child({ workerId: identity.workerId }),
+      events,
+    );
   } catch (error) {
     logger.fatal((error as Error).message);
     process.exit(2);

@@ -99,7 +99,15 @@ export class WorkerAgent {
     if (!this.ready) return;
     const { workerId, host, version, capabilities } = this.identity;
     // The cores it offers are the engine threads it runs shares on.
-    this.send({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host, version, capabilities: { ...capabilities, cores: this.threads } });
+    this.send({
+      v: PROTOCOL_VERSION,
+      type: 'worker.hello',
+      sentAt: Date.now(),
+      workerId,
+      host,
+      version,
+      capabilities: { ...capabilities, cores: this.threads },
+    });
   }
 
   /**
@@ -144,7 +152,10 @@ export class WorkerAgent {
   private checkMaster(): void {
     const silentMs = Date.now() - this.lastHeardFromMaster;
     if (this.running.size > 0 && silentMs > this.tolerance.masterGraceMs) {
-      this.endAllEarly({ state: 'interrupted', reason: `no word from the master for ${Math.round(silentMs / 1000)} s (grace ${this.tolerance.masterGraceMs} ms)` });
+      this.endAllEarly({
+        state: 'interrupted',
+        reason: `no word from the master for ${Math.round(silentMs / 1000)} s (grace ${this.tolerance.masterGraceMs} ms)`,
+      });
     }
   }
 
@@ -223,7 +234,10 @@ export class WorkerAgent {
     this.running.set(key, share);
     // A share begins with the master just heard (it sent the assignment); its grace counts from here.
     this.lastHeardFromMaster = Date.now();
-    this.logger.info({ runId, part, connections: assignment.share.connections, threads, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt }, 'run assigned');
+    this.logger.info(
+      { runId, part, connections: assignment.share.connections, threads, durationSeconds: assignment.durationSeconds, startAt: assignment.startAt },
+      'run assigned',
+    );
     share.done = runner.run().then(async (ran) => {
       this.running.delete(key);
       // A share this agent stopped early reports why; one that ended by itself meanwhile reports that.

@@ -4,7 +4,14 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { AUTOCANNON_CLIENT_INTERNALS, AutocannonClient, autocannonClientProblems, autocannonVersion, checkAutocannonClient, UnsupportedAutocannon } from '../src/load/autocannon/adapter.js';
+import {
+  AUTOCANNON_CLIENT_INTERNALS,
+  AutocannonClient,
+  autocannonClientProblems,
+  autocannonVersion,
+  checkAutocannonClient,
+  UnsupportedAutocannon,
+} from '../src/load/autocannon/adapter.js';
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
 const installed = String(json('../../../node_modules/autocannon/package.json').version);
@@ -32,7 +39,11 @@ function observe(options: { url: string; amount?: number; ms?: number; timeout?:
         skipAggregateResult: true,
         setupClient: (raw: unknown) => {
           observed.client = raw;
-          const client = raw as { _doRequest(): void; on(event: string, listener: (...args: unknown[]) => void): void; requestIterator: { currentRequestIndex: number } };
+          const client = raw as {
+            _doRequest(): void;
+            on(event: string, listener: (...args: unknown[]) => void): void;
+            requestIterator: { currentRequestIndex: number };
+          };
           const send = Object.getPrototypeOf(client)._doRequest as () => void;
           client._doRequest = () => {
             observed.events.push(`doRequest@${client.requestIterator.currentRequestIndex}`);
@@ -122,9 +133,13 @@ describe('autocannon contract (the internals the worker relies on)', () => {
         setTimeout(() => instance.stop(), ms);
       });
     const answered = await adapted(target.url, '/', 10_000, 500);
-    withMessage(`autocannon ${installed}: a response through the adapter`, () => expect(answered.slice(0, 4)).toEqual(['ready', 'headers 200', 'response 200', 'ready']));
+    withMessage(`autocannon ${installed}: a response through the adapter`, () =>
+      expect(answered.slice(0, 4)).toEqual(['ready', 'headers 200', 'response 200', 'ready']),
+    );
     const timedOut = await adapted(target.url, '/delay/5000', 300, 1500);
-    withMessage(`autocannon ${installed}: a timeout through the adapter (${timedOut.join(',')})`, () => expect(timedOut.slice(0, 3)).toEqual(['ready', 'ready', 'timeout']));
+    withMessage(`autocannon ${installed}: a timeout through the adapter (${timedOut.join(',')})`, () =>
+      expect(timedOut.slice(0, 3)).toEqual(['ready', 'ready', 'timeout']),
+    );
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as { port: number };
@@ -134,8 +149,17 @@ describe('autocannon contract (the internals the worker relies on)', () => {
   }, 15_000);
 
   it('emits headers, then response while the answered request is still current, then calls _doRequest for the next', async () => {
-    const { events } = await observe({ url: target.url, amount: 2, requests: [{ method: 'GET', path: '/' }, { method: 'GET', path: '/echo-never-used' }] });
-    withMessage(`autocannon ${installed}: event order of a response`, () => expect(events.slice(0, 4)).toEqual(['doRequest@0', 'headers@0', 'response@0', 'doRequest@0']));
+    const { events } = await observe({
+      url: target.url,
+      amount: 2,
+      requests: [
+        { method: 'GET', path: '/' },
+        { method: 'GET', path: '/echo-never-used' },
+      ],
+    });
+    withMessage(`autocannon ${installed}: event order of a response`, () =>
+      expect(events.slice(0, 4)).toEqual(['doRequest@0', 'headers@0', 'response@0', 'doRequest@0']),
+    );
     // The next _doRequest advances the iterator: the second response is of request 1.
     expect(events.slice(4, 6)).toEqual(['headers@1', 'response@1']);
   });
@@ -144,7 +168,9 @@ describe('autocannon contract (the internals the worker relies on)', () => {
     const { events } = await observe({ url: `${target.url}`, timeout: 1, ms: 1600, requests: [{ method: 'GET', path: '/delay/5000' }] });
     const first = events.indexOf('timeout@0');
     withMessage(`autocannon ${installed}: no timeout seen in ${events.join(',')}`, () => expect(first).toBeGreaterThan(0));
-    withMessage(`autocannon ${installed}: event order of a timeout`, () => expect(events.slice(0, first + 1)).toEqual(['doRequest@0', 'doRequest@0', 'timeout@0']));
+    withMessage(`autocannon ${installed}: event order of a timeout`, () =>
+      expect(events.slice(0, first + 1)).toEqual(['doRequest@0', 'doRequest@0', 'timeout@0']),
+    );
   });
 
   it('calls _doRequest from _connect with the socket set and not yet connected; the socket then emits connect', async () => {
@@ -183,6 +209,8 @@ describe('autocannon contract (the internals the worker relies on)', () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const { events } = await observe({ url: `http://127.0.0.1:${port}`, ms: 300 });
     expect(events.length).toBeGreaterThanOrEqual(3);
-    withMessage(`autocannon ${installed}: event order of a connection error`, () => expect(events.slice(0, 3)).toEqual(['doRequest@0', 'connError@0', 'doRequest@0']));
+    withMessage(`autocannon ${installed}: event order of a connection error`, () =>
+      expect(events.slice(0, 3)).toEqual(['doRequest@0', 'connError@0', 'doRequest@0']),
+    );
   });
 });

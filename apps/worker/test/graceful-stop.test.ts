@@ -67,7 +67,9 @@ describe('gracefulStop: the end of a scenario', () => {
     await sleep(100);
     const served = target.stats().served;
     // eslint-disable-next-line no-console -- the figures the issue asks for
-    console.info(`graceful end (closed, default 10 s): reported ${r.summary.requests}, served ${served}, interrupted ${r.summary.errors.interrupted}, ended ${r.endedAt - r.plannedEnd} ms after the planned end`);
+    console.info(
+      `graceful end (closed, default 10 s): reported ${r.summary.requests}, served ${served}, interrupted ${r.summary.errors.interrupted}, ended ${r.endedAt - r.plannedEnd} ms after the planned end`,
+    );
     expect(r.outcome).toEqual({ state: 'finished', windows: 2 });
     expect(r.summary.errors.interrupted).toBe(0);
     expect(r.summary.errorCount).toBe(0);
@@ -84,7 +86,9 @@ describe('gracefulStop: the end of a scenario', () => {
     await sleep(1000);
     const served = target.stats().served;
     // eslint-disable-next-line no-console -- the figures the issue asks for
-    console.info(`gracefulStop 0: answered ${r.summary.requests}, interrupted ${r.summary.errors.interrupted}, served ${served}, ended ${r.endedAt - r.plannedEnd} ms after the planned end`);
+    console.info(
+      `gracefulStop 0: answered ${r.summary.requests}, interrupted ${r.summary.errors.interrupted}, served ${served}, ended ${r.endedAt - r.plannedEnd} ms after the planned end`,
+    );
     expect(r.outcome.state).toBe('finished');
     // Each of the 4 VUs is always waiting for an 800 ms answer: each had one in flight at the end.
     expect(r.summary.errors.interrupted).toBe(4);
@@ -102,7 +106,9 @@ describe('gracefulStop: the end of a scenario', () => {
     await sleep(100);
     const served = target.stats().served;
     // eslint-disable-next-line no-console -- the figures the issue asks for
-    console.info(`graceful end (open, 40/s): reported ${r.summary.requests}, served ${served}, dropped ${r.summary.dropped}, interrupted ${r.summary.errors.interrupted}`);
+    console.info(
+      `graceful end (open, 40/s): reported ${r.summary.requests}, served ${served}, dropped ${r.summary.dropped}, interrupted ${r.summary.errors.interrupted}`,
+    );
     expect(r.summary.errors.interrupted).toBe(0);
     expect(r.summary.requests).toBe(served);
     expect(r.summary.requests + r.summary.dropped).toBe(80);
@@ -120,7 +126,9 @@ describe('gracefulStop: the end of a scenario', () => {
     await sleep(100);
     const served = target.stats().served;
     // eslint-disable-next-line no-console -- the figures the issue asks for
-    console.info(`graceful end (flow): reported ${r.summary.requests} (first ${r.summary.steps.first?.requests}, second ${r.summary.steps.second?.requests}), served ${served}`);
+    console.info(
+      `graceful end (flow): reported ${r.summary.requests} (first ${r.summary.steps.first?.requests}, second ${r.summary.steps.second?.requests}), served ${served}`,
+    );
     expect(r.summary.errors.interrupted).toBe(0);
     expect(r.summary.requests).toBe(served);
     // Whole iterations only: every iteration that started sent both steps.
@@ -132,7 +140,12 @@ describe('gracefulStop: the end of a scenario', () => {
     const windows: RunWindow[] = [];
     // Engine threads load the sources first: a longer lead, for a busy machine.
     const share = { ...assignment(target, vus(undefined), [{ name: 'slow', method: 'GET', url: '/delay/300' }], 2), startAt: Date.now() + 4000 };
-    const outcome = await new ThreadedShareRun(share, { logger, threads: 2, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined }).run();
+    const outcome = await new ThreadedShareRun(share, {
+      logger,
+      threads: 2,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => undefined,
+    }).run();
     await sleep(100);
     const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
     const served = target.stats().served;
@@ -165,7 +178,9 @@ describe('gracefulStop: the end of a scenario', () => {
     const windows: RunWindow[] = [];
     const r = await runShare(assignment(target, vus(1), [{ name: 'slower', method: 'GET', url: '/delay/4000' }], 2), windows);
     // eslint-disable-next-line no-console -- the figures the issue asks for
-    console.info(`gracefulStop 1 s, 4 s answers: answered ${r.summary.requests}, interrupted ${r.summary.errors.interrupted}, ended ${r.endedAt - r.plannedEnd} ms after the planned end`);
+    console.info(
+      `gracefulStop 1 s, 4 s answers: answered ${r.summary.requests}, interrupted ${r.summary.errors.interrupted}, ended ${r.endedAt - r.plannedEnd} ms after the planned end`,
+    );
     expect(r.summary.requests).toBe(0);
     expect(r.summary.errors.interrupted).toBe(4);
     expect(r.endedAt - r.plannedEnd).toBeGreaterThanOrEqual(950);

@@ -77,7 +77,11 @@ describe('ShareRun', () => {
       ],
     });
     const windows: RunWindow[] = [];
-    const share = new ShareRun(assignment(target, { plan, connections: 2, durationSeconds: 3, timeoutSeconds: 1 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });
+    const share = new ShareRun(assignment(target, { plan, connections: 2, durationSeconds: 3, timeoutSeconds: 1 }), {
+      logger,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => undefined,
+    });
     await share.run();
     const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
     expect(summary.steps.slow!.errors.timeout).toBeGreaterThanOrEqual(2);
@@ -88,7 +92,11 @@ describe('ShareRun', () => {
   it('answers HEAD requests of a plain plan (they run on the flow path, which expects no body)', async () => {
     const plan = PlanSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ name: 'head', method: 'HEAD', url: '/' }] });
     const windows: RunWindow[] = [];
-    const share = new ShareRun(assignment(target, { plan, connections: 2, durationSeconds: 1 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });
+    const share = new ShareRun(assignment(target, { plan, connections: 2, durationSeconds: 1 }), {
+      logger,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => undefined,
+    });
     await share.run();
     const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
     expect(summary.requests).toBeGreaterThan(50);
@@ -97,7 +105,11 @@ describe('ShareRun', () => {
 
   it('stops within a second of stop() and reports the partial window', async () => {
     const windows: RunWindow[] = [];
-    const share = new ShareRun(assignment(target, { durationSeconds: 30 }), { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => undefined });
+    const share = new ShareRun(assignment(target, { durationSeconds: 30 }), {
+      logger,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => undefined,
+    });
     const running = share.run();
     await new Promise((resolve) => setTimeout(resolve, 1700));
     const stopAt = Date.now();
@@ -117,11 +129,14 @@ describe('ShareRun', () => {
     const url = closed.url;
     await closed.close();
     const windows: RunWindow[] = [];
-    const share = new ShareRun(assignment(target, { durationSeconds: 1, plan: PlanSchema.parse({ name: 'p', baseUrl: url, steps: [{ name: 'r', method: 'GET', url: '/' }] }) }), {
-      logger,
-      publishWindow: async (w) => void windows.push(w),
-      onStarted: () => undefined,
-    });
+    const share = new ShareRun(
+      assignment(target, { durationSeconds: 1, plan: PlanSchema.parse({ name: 'p', baseUrl: url, steps: [{ name: 'r', method: 'GET', url: '/' }] }) }),
+      {
+        logger,
+        publishWindow: async (w) => void windows.push(w),
+        onStarted: () => undefined,
+      },
+    );
     const outcome = await share.run();
     expect(outcome.state).toBe('finished');
     const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
@@ -204,12 +219,23 @@ describe('ShareRun warm start', () => {
   const cases: { what: string; connections: number; overrides: Partial<RunAssign> }[] = [
     // Unpaced: autocannon would send on connect; the connections are held until the start instant.
     { what: 'constant-vus (unpaced)', connections: 4, overrides: {} },
-    { what: 'constant-arrival-rate (paced)', connections: 6, overrides: { scenarios: [{ name: 'open', executor: 'constant-arrival-rate', rate: 100, duration: 1, maxVUs: 6, startTime: 0 }] } },
+    {
+      what: 'constant-arrival-rate (paced)',
+      connections: 6,
+      overrides: { scenarios: [{ name: 'open', executor: 'constant-arrival-rate', rate: 100, duration: 1, maxVUs: 6, startTime: 0 }] },
+    },
     {
       what: 'a flow (ramping-vus)',
       connections: 3,
       overrides: {
-        plan: PlanSchema.parse({ name: 'p', baseUrl: 'http://placeholder', steps: [{ name: 'r', method: 'GET', url: '/' }, { kind: 'think', ms: 5 }] }),
+        plan: PlanSchema.parse({
+          name: 'p',
+          baseUrl: 'http://placeholder',
+          steps: [
+            { name: 'r', method: 'GET', url: '/' },
+            { kind: 'think', ms: 5 },
+          ],
+        }),
         scenarios: [{ name: 'ramp', executor: 'ramping-vus', startVUs: 3, stages: [{ duration: 1, target: 3 }], startTime: 0 }],
       },
     },
@@ -219,7 +245,10 @@ describe('ShareRun warm start', () => {
     it(`${what}: every connection is open before the start instant, and no request is sent before it`, async () => {
       reset();
       const plan = overrides.plan ? { ...overrides.plan, baseUrl: url } : undefined;
-      const a = assignment({ url }, { connections, durationSeconds: 1, startAt: Date.now() + 800, ...overrides, ...(plan ? { plan } : {}), share: { index: 0, count: 1, connections } });
+      const a = assignment(
+        { url },
+        { connections, durationSeconds: 1, startAt: Date.now() + 800, ...overrides, ...(plan ? { plan } : {}), share: { index: 0, count: 1, connections } },
+      );
       const windows: RunWindow[] = [];
       let startedAt = 0;
       const outcome = await new ShareRun(a, { logger, publishWindow: async (w) => void windows.push(w), onStarted: () => (startedAt = Date.now()) }).run();

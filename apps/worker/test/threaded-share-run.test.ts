@@ -13,7 +13,14 @@ import { ThreadedShareRun } from '../src/load/threads/threaded-share-run.js';
 const logger = pino({ level: 'silent' });
 const whole = { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } };
 const vus = (n: number, duration = 2): Scenario => ({ name: 'vus', executor: 'constant-vus', vus: n, duration, startTime: 0 });
-const rate = (rps: number, maxVUs: number, duration = 2): Scenario => ({ name: 'rate', executor: 'constant-arrival-rate', rate: rps, duration, maxVUs, startTime: 0 });
+const rate = (rps: number, maxVUs: number, duration = 2): Scenario => ({
+  name: 'rate',
+  executor: 'constant-arrival-rate',
+  rate: rps,
+  duration,
+  maxVUs,
+  startTime: 0,
+});
 function assignment(target: TargetServer, scenarios: Scenario[], durationSeconds = 2, startLeadMs = 300): RunAssign {
   return {
     v: PROTOCOL_VERSION,
@@ -135,13 +142,21 @@ describe('ThreadedShareRun on 2 engine threads', () => {
     expect(served - requests).toBeGreaterThanOrEqual(0);
     expect(served - requests).toBeLessThanOrEqual(8);
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.log(`2 threads, 8 VUs, 2 s: ${published.length} windows (seconds ${seconds.join(',')}), ${handed.length} thread windows, ${requests} requests merged, ${served} served`);
+    console.log(
+      `2 threads, 8 VUs, 2 s: ${published.length} windows (seconds ${seconds.join(',')}), ${handed.length} thread windows, ${requests} requests merged, ${served} served`,
+    );
   });
 
   it('splits an arrival rate exactly: 200 rps for 2 s reach the target as ~400 arrivals', async () => {
     target.resetStats();
     const published: RunWindow[] = [];
-    const share = new ThreadedShareRun(assignment(target, [rate(200, 20)]), { logger, threads: 2, pool, publishWindow: async (w) => void published.push(w), onStarted: () => undefined });
+    const share = new ThreadedShareRun(assignment(target, [rate(200, 20)]), {
+      logger,
+      threads: 2,
+      pool,
+      publishWindow: async (w) => void published.push(w),
+      onStarted: () => undefined,
+    });
     const outcome = await share.run();
     expect(outcome.state).toBe('finished');
     const summary = summarize(published.map((w) => decodeWindowBase64(w.data)));
@@ -151,13 +166,21 @@ describe('ThreadedShareRun on 2 engine threads', () => {
     expect(arrivals).toBeLessThanOrEqual(420);
     expect(summary.requests).toBeLessThanOrEqual(arrivals);
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.log(`2 threads, 200 rps, 2 s: ${arrivals} arrivals at the target, ${summary.requests} responses, ${summary.dropped} dropped, ${published.length} windows`);
+    console.log(
+      `2 threads, 200 rps, 2 s: ${arrivals} arrivals at the target, ${summary.requests} responses, ${summary.dropped} dropped, ${published.length} windows`,
+    );
   });
 
   it('stops every thread within a second of stop()', async () => {
     const published: RunWindow[] = [];
     let started = false;
-    const share = new ThreadedShareRun(assignment(target, [vus(4, 30)], 30), { logger, threads: 2, pool, publishWindow: async (w) => void published.push(w), onStarted: () => (started = true) });
+    const share = new ThreadedShareRun(assignment(target, [vus(4, 30)], 30), {
+      logger,
+      threads: 2,
+      pool,
+      publishWindow: async (w) => void published.push(w),
+      onStarted: () => (started = true),
+    });
     const running = share.run();
     const deadline = Date.now() + 5000;
     while (!started && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -180,7 +203,12 @@ describe('ThreadedShareRun without a pool', () => {
     const target = { url: 'http://127.0.0.1:9' } as TargetServer;
     let started = false;
     // The start instant is after the threads have loaded (through tsx: over a second here): they get the stop while waiting for it.
-    const share = new ThreadedShareRun(assignment(target, [vus(4, 30)], 30, 4000), { logger, threads: 2, publishWindow: async () => undefined, onStarted: () => (started = true) });
+    const share = new ThreadedShareRun(assignment(target, [vus(4, 30)], 30, 4000), {
+      logger,
+      threads: 2,
+      publishWindow: async () => undefined,
+      onStarted: () => (started = true),
+    });
     const at = Date.now();
     const running = share.run();
     share.stop();

@@ -90,7 +90,13 @@ describe('WorkerAgent over the in-process transport', () => {
     await hub.sendToWorker(own);
     // One second in, the other half of the run (a lost worker's) is given to it as part 1; delivered twice, run once.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, own.startAt + 1100 - Date.now())));
-    const part: RunAssign = { ...own, sentAt: Date.now(), share: { index: 1, count: 2, connections: 1 }, segment: { from: { num: 1, den: 2 }, to: { num: 1, den: 1 } }, part: 1 };
+    const part: RunAssign = {
+      ...own,
+      sentAt: Date.now(),
+      share: { index: 1, count: 2, connections: 1 },
+      segment: { from: { num: 1, den: 2 }, to: { num: 1, den: 1 } },
+      part: 1,
+    };
     await hub.sendToWorker(part);
     await hub.sendToWorker(part);
     const ended = (p: number | undefined) => received.some((m) => m.type === 'run.state' && m.runId === runC && m.part === p && m.state === 'finished');

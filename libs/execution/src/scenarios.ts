@@ -67,7 +67,10 @@ function expand(input: ScenarioInput, index: number, issues: FieldIssue[]): Scen
   const duration = preset.duration ?? PRESET_DEFAULT_DURATION[preset.preset];
   const minimum = presetMinimumDuration(preset);
   if (duration < minimum) {
-    issues.push({ path: `scenarios[${index}].duration`, message: `${preset.preset} with these settings needs at least ${minimum} s (one per stage), got ${duration}` });
+    issues.push({
+      path: `scenarios[${index}].duration`,
+      message: `${preset.preset} with these settings needs at least ${minimum} s (one per stage), got ${duration}`,
+    });
   }
   if (duration < minimum) return { ...expandPreset({ ...preset, duration: minimum }), name, startTime, gracefulStop };
   return { ...expandPreset(preset), name, startTime, gracefulStop };
@@ -94,7 +97,13 @@ export function resolveLoad(request: LoadRequest): RunLoad {
   if (issues.length > 0) throw new LoadPlanError(issues);
   const soak = request.scenarios.some((s) => s.executor === 'preset' && s.preset === 'SOAK');
   const reportEvery: ReportBucket = soak ? '1m' : '1s';
-  return { scenarios, durationSeconds: Math.max(...scenarios.map(scenarioEnd)), timeoutSeconds: request.timeoutSeconds, reportEvery, onWorkerLoss: request.onWorkerLoss };
+  return {
+    scenarios,
+    durationSeconds: Math.max(...scenarios.map(scenarioEnd)),
+    timeoutSeconds: request.timeoutSeconds,
+    reportEvery,
+    onWorkerLoss: request.onWorkerLoss,
+  };
 }
 
 /** How many workers a run can use: every worker must get at least one connection of every scenario. */

@@ -41,7 +41,9 @@ export function planTakeoverSplit(segment: Segment, scenarios: readonly LoadMode
   const need = connectionsOf(segment, scenarios);
   const peaks = scenarios.map(peakConcurrency);
   // Most room first; among equals by id, so the plan is the same whoever computes it.
-  let candidates = takers.filter((t) => Number.isSafeInteger(t.spare) && t.spare >= 1).sort((a, b) => b.spare - a.spare || a.workerId.localeCompare(b.workerId));
+  let candidates = takers
+    .filter((t) => Number.isSafeInteger(t.spare) && t.spare >= 1)
+    .sort((a, b) => b.spare - a.spare || a.workerId.localeCompare(b.workerId));
   while (candidates.length > 0) {
     const split = fitWithin(segment, scenarios, candidates, need);
     if (split && split.parts.every((part) => peaks.every((peak) => segmentShare(part.segment, peak) >= 1))) return split;

@@ -2,7 +2,19 @@ import type { LoadRequest, Segment } from '@loadtest/protocol';
 import { LoadRequestSchema } from '@loadtest/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_GRACEFUL_STOP_SECONDS, drainEndSeconds, evenSegments, gracefulStopSeconds, LoadPlanError, plannedVus, resolveLoad, segmentConnections, segmentShare, usableWorkers, vusShare } from '../src/index.js';
+import {
+  DEFAULT_GRACEFUL_STOP_SECONDS,
+  drainEndSeconds,
+  evenSegments,
+  gracefulStopSeconds,
+  LoadPlanError,
+  plannedVus,
+  resolveLoad,
+  segmentConnections,
+  segmentShare,
+  usableWorkers,
+  vusShare,
+} from '../src/index.js';
 
 const request = (input: unknown): LoadRequest => LoadRequestSchema.parse(input);
 
@@ -43,7 +55,7 @@ describe('resolveLoad', () => {
     expect(plannedVus(load.scenarios[1]!, 15 + 3)).toBe(20);
   });
 
-  it('states each scenario\'s gracefulStop (10 s unless given), and the run\'s last instant with it', () => {
+  it("states each scenario's gracefulStop (10 s unless given), and the run's last instant with it", () => {
     const load = resolveLoad(
       request({
         scenarios: [
@@ -62,8 +74,12 @@ describe('resolveLoad', () => {
   it('refuses a gracefulStop out of bounds, or beside scenarios at the top level, naming the field', () => {
     const paths = (input: unknown) => LoadRequestSchema.safeParse(input).error?.issues.map((i) => [i.path.join('.'), i.message]);
     expect(paths({ connections: 1, durationSeconds: 3, gracefulStop: -1 })).toEqual([['gracefulStop', 'must be at least 0 seconds']]);
-    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 601 }] })).toEqual([['scenarios.0.gracefulStop', 'must be at most 600 seconds']]);
-    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 1.5 }] })).toEqual([['scenarios.0.gracefulStop', 'must be a whole number of seconds']]);
+    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 601 }] })).toEqual([
+      ['scenarios.0.gracefulStop', 'must be at most 600 seconds'],
+    ]);
+    expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1, gracefulStop: 1.5 }] })).toEqual([
+      ['scenarios.0.gracefulStop', 'must be a whole number of seconds'],
+    ]);
     expect(paths({ scenarios: [{ executor: 'constant-vus', vus: 1, duration: 1 }], gracefulStop: 1 })?.[0]?.[0]).toBe('gracefulStop');
   });
 
@@ -113,13 +129,29 @@ describe('connections per segment', () => {
   });
 
   it('uses no more workers than the smallest scenario has connections, so none gets zero', () => {
-    const load = resolveLoad(request({ scenarios: [{ executor: 'constant-vus', vus: 50, duration: 1 }, { name: 'b', executor: 'constant-arrival-rate', rate: 5, duration: 1, maxVUs: 3 }] }));
+    const load = resolveLoad(
+      request({
+        scenarios: [
+          { executor: 'constant-vus', vus: 50, duration: 1 },
+          { name: 'b', executor: 'constant-arrival-rate', rate: 5, duration: 1, maxVUs: 3 },
+        ],
+      }),
+    );
     expect(usableWorkers(load, 10)).toBe(3);
     for (const segment of evenSegments(3)) for (const scenario of load.scenarios) expect(segmentConnections(segment, scenario)).toBeGreaterThan(0);
   });
 
   it('100 VUs over 3 workers is 34/33/33 at every moment of a ramp that reaches 100', () => {
-    const model = { name: 's', executor: 'ramping-vus' as const, startVUs: 0, stages: [{ duration: 10, target: 100 }, { duration: 10, target: 100 }], startTime: 0 };
+    const model = {
+      name: 's',
+      executor: 'ramping-vus' as const,
+      startVUs: 0,
+      stages: [
+        { duration: 10, target: 100 },
+        { duration: 10, target: 100 },
+      ],
+      startTime: 0,
+    };
     for (let t = 10; t < 20; t += 0.1) expect(evenSegments(3).map((s) => vusShare(s, model, t))).toEqual([34, 33, 33]);
   });
 });

@@ -5,8 +5,20 @@ import { arrivalsShare, evenSegments, modelDuration, plannedArrivals, plannedVus
 
 const stage = fc.record({ duration: fc.integer({ min: 1, max: 20 }), target: fc.integer({ min: 0, max: 500 }) });
 const closedModel: fc.Arbitrary<LoadModel> = fc.oneof(
-  fc.record({ name: fc.constant('s'), executor: fc.constant('constant-vus' as const), vus: fc.integer({ min: 1, max: 1000 }), duration: fc.integer({ min: 1, max: 30 }), startTime: fc.integer({ min: 0, max: 5 }) }),
-  fc.record({ name: fc.constant('s'), executor: fc.constant('ramping-vus' as const), startVUs: fc.integer({ min: 0, max: 200 }), stages: fc.array(stage, { minLength: 1, maxLength: 5 }), startTime: fc.integer({ min: 0, max: 5 }) }),
+  fc.record({
+    name: fc.constant('s'),
+    executor: fc.constant('constant-vus' as const),
+    vus: fc.integer({ min: 1, max: 1000 }),
+    duration: fc.integer({ min: 1, max: 30 }),
+    startTime: fc.integer({ min: 0, max: 5 }),
+  }),
+  fc.record({
+    name: fc.constant('s'),
+    executor: fc.constant('ramping-vus' as const),
+    startVUs: fc.integer({ min: 0, max: 200 }),
+    stages: fc.array(stage, { minLength: 1, maxLength: 5 }),
+    startTime: fc.integer({ min: 0, max: 5 }),
+  }),
 );
 const openModel: fc.Arbitrary<LoadModel> = fc.oneof(
   fc.record({

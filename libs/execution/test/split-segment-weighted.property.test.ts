@@ -9,7 +9,10 @@ type Fraction = Segment['from'];
 const same = (a: Fraction, b: Fraction) => BigInt(a.num) * BigInt(b.den) === BigInt(b.num) * BigInt(a.den);
 const before = (a: Fraction, b: Fraction) => BigInt(a.num) * BigInt(b.den) < BigInt(b.num) * BigInt(a.den);
 /** (to − from) as an unreduced BigInt fraction. */
-const length = (s: Segment) => ({ num: BigInt(s.to.num) * BigInt(s.from.den) - BigInt(s.from.num) * BigInt(s.to.den), den: BigInt(s.from.den) * BigInt(s.to.den) });
+const length = (s: Segment) => ({
+  num: BigInt(s.to.num) * BigInt(s.from.den) - BigInt(s.from.num) * BigInt(s.to.den),
+  den: BigInt(s.from.den) * BigInt(s.to.den),
+});
 
 /** A segment of an even split over 1..64 workers, and 1..8 weights of 1..1000. */
 const segmentAndWeights = fc.integer({ min: 1, max: 64 }).chain((workers) =>

@@ -12,7 +12,9 @@ const same = (a: Fraction, b: Fraction) => a.num * b.den === b.num * a.den;
 /** A segment of an even split over 1..64 workers, and a number of parts 1..16. */
 const evenSegmentAndParts = fc
   .integer({ min: 1, max: 64 })
-  .chain((workers) => fc.record({ segment: fc.integer({ min: 0, max: workers - 1 }).map((i) => evenSegments(workers)[i]!), parts: fc.integer({ min: 1, max: 16 }) }));
+  .chain((workers) =>
+    fc.record({ segment: fc.integer({ min: 0, max: workers - 1 }).map((i) => evenSegments(workers)[i]!), parts: fc.integer({ min: 1, max: 16 }) }),
+  );
 
 describe('splitSegment', () => {
   it('splits [1/4, 1/2) in three as reduced fractions', () => {

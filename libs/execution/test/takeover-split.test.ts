@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
 import { arrivalsShare, evenSegments, planTakeoverSplit, segmentConnections, segmentShare } from '../src/index.js';
 
-const rate = (rate: number, maxVUs: number): LoadModel => ({ executor: 'constant-arrival-rate', name: 'rate', rate, duration: 10, timeUnit: 1, maxVUs, preAllocatedVUs: maxVUs, startTime: 0 }) as LoadModel;
+const rate = (rate: number, maxVUs: number): LoadModel =>
+  ({ executor: 'constant-arrival-rate', name: 'rate', rate, duration: 10, timeUnit: 1, maxVUs, preAllocatedVUs: maxVUs, startTime: 0 }) as LoadModel;
 const connections = (segment: Segment, scenarios: LoadModel[]) => scenarios.reduce((sum, s) => sum + segmentConnections(segment, s), 0);
 /** Exact comparison of two fractions. */
 const same = (a: Segment['from'], b: Segment['from']) => a.num * b.den === b.num * a.den;
@@ -30,27 +31,44 @@ describe('planTakeoverSplit', () => {
   });
 
   it('takes only what fits when the takers are short of room, and says what is left', () => {
-    const split = planTakeoverSplit(third, [rate(300, 60)], [
-      { workerId: 'w1', spare: 5 },
-      { workerId: 'w2', spare: 5 },
-    ]);
+    const split = planTakeoverSplit(
+      third,
+      [rate(300, 60)],
+      [
+        { workerId: 'w1', spare: 5 },
+        { workerId: 'w2', spare: 5 },
+      ],
+    );
     expect(split.parts.map((p) => p.connections)).toEqual([5, 5]);
     expect(split.uncovered).toEqual({ from: { num: 5, den: 6 }, to: { num: 1, den: 1 } });
   });
 
   it('leaves out a taker without room, and takes nothing when no one has any', () => {
-    expect(planTakeoverSplit(third, [rate(300, 60)], [{ workerId: 'w1', spare: 0 }, { workerId: 'w2', spare: 40 }]).parts.map((p) => p.workerId)).toEqual(['w2']);
+    expect(
+      planTakeoverSplit(
+        third,
+        [rate(300, 60)],
+        [
+          { workerId: 'w1', spare: 0 },
+          { workerId: 'w2', spare: 40 },
+        ],
+      ).parts.map((p) => p.workerId),
+    ).toEqual(['w2']);
     expect(planTakeoverSplit(third, [rate(300, 60)], [{ workerId: 'w1', spare: 0 }])).toEqual({ parts: [], uncovered: third });
     expect(planTakeoverSplit(third, [rate(300, 60)], [])).toEqual({ parts: [], uncovered: third });
   });
 
   it('gives every part a connection of every scenario, leaving out the smallest taker if need be', () => {
     // 2 connections of the lost third: three takers cannot each get one.
-    const split = planTakeoverSplit(third, [rate(30, 6)], [
-      { workerId: 'a', spare: 10 },
-      { workerId: 'b', spare: 10 },
-      { workerId: 'c', spare: 1 },
-    ]);
+    const split = planTakeoverSplit(
+      third,
+      [rate(30, 6)],
+      [
+        { workerId: 'a', spare: 10 },
+        { workerId: 'b', spare: 10 },
+        { workerId: 'c', spare: 1 },
+      ],
+    );
     expect(split.parts.map((p) => p.workerId)).toEqual(['a', 'b']);
     for (const part of split.parts) expect(part.connections).toBeGreaterThanOrEqual(1);
   });

@@ -12,7 +12,17 @@ export { WindowRecorder } from './recorder.js';
 export { encodeWindow, decodeWindow, encodeWindowBase64, decodeWindowBase64 } from './codec.js';
 export { mergeWindows, mergeSameSecond, emptyMerged, addWindow, type MergedWindows, type MergeOptions } from './merge.js';
 export { summarize, summarizeMerged, stepSummary, latencySummary } from './summarize.js';
-export { parseThreshold, formatThresholdValue, evaluateThreshold, type ParseResult, type Threshold, type ThresholdMetric, type ThresholdOp, type ThresholdData, type ThresholdResult } from './thresholds/index.js';
+export {
+  parseThreshold,
+  formatThresholdValue,
+  evaluateThreshold,
+  type ParseResult,
+  type Threshold,
+  type ThresholdMetric,
+  type ThresholdOp,
+  type ThresholdData,
+  type ThresholdResult,
+} from './thresholds/index.js';
 export { thresholdData, evaluateOnMerged, type ScopedThreshold } from './thresholds/from-merged.js';
 export { thresholdOutcomes } from './thresholds/outcomes.js';
 export { checkThresholdSpecs } from './thresholds/specs.js';

@@ -46,7 +46,15 @@ export function emptyErrorCounts(): ErrorCounts {
 }
 
 export function emptyStep(): StepMetrics {
-  return { requests: 0, bytesIn: 0, bytesOut: 0, statusCodes: {}, errors: emptyErrorCounts(), checks: { passed: 0, failed: 0 }, latency: createLatencyHistogram() };
+  return {
+    requests: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    statusCodes: {},
+    errors: emptyErrorCounts(),
+    checks: { passed: 0, failed: 0 },
+    latency: createLatencyHistogram(),
+  };
 }
 
 export function errorTotal(errors: ErrorCounts): number {

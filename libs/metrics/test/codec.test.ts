@@ -4,7 +4,7 @@ import { decodeWindow, encodeWindow, summarize, WindowRecorder } from '../src/in
 /** A typical window: one second of one worker at ~2000 rps over two steps, with a log-normal-ish latency spread. */
 export function typicalWindow(seed = 1) {
   let s = seed;
-  const random = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const recorder = new WindowRecorder();
   for (let i = 0; i < 2000; i++) {
     const micros = Math.round(800 * Math.exp(0.6 * Math.sqrt(-2 * Math.log(random() || 1e-9)) * Math.cos(2 * Math.PI * random())));

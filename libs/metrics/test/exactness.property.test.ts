@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { addWindow, createLatencyHistogram, decodeWindow, emptyMerged, encodeWindow, latencySummary, mergeWindows, recordLatency, summarize, WindowRecorder, type Window } from '../src/index.js';
+import {
+  addWindow,
+  createLatencyHistogram,
+  decodeWindow,
+  emptyMerged,
+  encodeWindow,
+  latencySummary,
+  mergeWindows,
+  recordLatency,
+  summarize,
+  WindowRecorder,
+  type Window,
+} from '../src/index.js';
 
 /** Latencies spread as real ones do: from 1 µs to an hour, log-uniformly. */
 const latency = fc.double({ min: 0, max: Math.log10(3_600_000_000), noNaN: true }).map((e) => Math.max(1, Math.round(10 ** e)));
@@ -25,45 +37,50 @@ export const PROPERTY_RUNS = 200;
 describe('exactness (property tests)', () => {
   it(`merging any split of samples over 1..50 workers and any windows equals one histogram of all samples (${PROPERTY_RUNS} runs)`, () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.array(sample, { minLength: 1, maxLength: 400 }), fc.array(dropped, { maxLength: 100 }), (workers, samples, drops) => {
-        // Each simulated worker records its own samples into its own windows, per second.
-        const recorders = new Map<string, WindowRecorder>();
-        const recorder = (worker: number, second: number) => {
-          const key = `${worker % workers}/${second}`;
-          let r = recorders.get(key);
-          if (!r) recorders.set(key, (r = new WindowRecorder()));
-          return r;
-        };
-        const reference = createLatencyHistogram();
-        for (const s of samples) {
-          recorder(s.worker, s.second).recordResponse(s.step, s.status, 100, 10, s.micros);
-          recordLatency(reference, s.micros);
-        }
-        for (const d of drops) recorder(d.worker, d.second).recordDropped(d.count);
-        const droppedTotal = drops.reduce((sum, d) => sum + d.count, 0);
-        // Windows travel encoded, as they do from a worker to the master and into storage.
-        const windows: Window[] = [...recorders.entries()].map(([key, r]) => decodeWindow(encodeWindow(r.take(Number(key.split('/')[1]), 1000))));
-        const summary = summarize(windows);
-        expect(summary.requests).toBe(samples.length);
-        // Dropped requests are counted per window, apart from the steps, and summed exactly.
-        expect(summary.dropped).toBe(droppedTotal);
-        expect(mergeWindows(windows).dropped).toBe(droppedTotal);
-        const merged = emptyMerged();
-        for (const w of windows) addWindow(merged, w);
-        expect(merged.dropped).toBe(droppedTotal);
-        expect(summarize(windows, { step: 'login' }).dropped).toBe(droppedTotal);
-        expect(summary.latencyMicros).toEqual(latencySummary(reference));
-        for (const step of ['login', 'search', 'checkout']) {
-          const own = samples.filter((s) => s.step === step);
-          if (own.length === 0) continue;
-          const stepReference = createLatencyHistogram();
-          for (const s of own) recordLatency(stepReference, s.micros);
-          expect(summary.steps[step]!.requests).toBe(own.length);
-          expect(summary.steps[step]!.latencyMicros).toEqual(latencySummary(stepReference));
-        }
-        const statuses = samples.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.status]: (acc[String(s.status)] ?? 0) + 1 }), {});
-        expect(summary.statusCodes).toEqual(statuses);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(sample, { minLength: 1, maxLength: 400 }),
+        fc.array(dropped, { maxLength: 100 }),
+        (workers, samples, drops) => {
+          // Each simulated worker records its own samples into its own windows, per second.
+          const recorders = new Map<string, WindowRecorder>();
+          const recorder = (worker: number, second: number) => {
+            const key = `${worker % workers}/${second}`;
+            let r = recorders.get(key);
+            if (!r) recorders.set(key, (r = new WindowRecorder()));
+            return r;
+          };
+          const reference = createLatencyHistogram();
+          for (const s of samples) {
+            recorder(s.worker, s.second).recordResponse(s.step, s.status, 100, 10, s.micros);
+            recordLatency(reference, s.micros);
+          }
+          for (const d of drops) recorder(d.worker, d.second).recordDropped(d.count);
+          const droppedTotal = drops.reduce((sum, d) => sum + d.count, 0);
+          // Windows travel encoded, as they do from a worker to the master and into storage.
+          const windows: Window[] = [...recorders.entries()].map(([key, r]) => decodeWindow(encodeWindow(r.take(Number(key.split('/')[1]), 1000))));
+          const summary = summarize(windows);
+          expect(summary.requests).toBe(samples.length);
+          // Dropped requests are counted per window, apart from the steps, and summed exactly.
+          expect(summary.dropped).toBe(droppedTotal);
+          expect(mergeWindows(windows).dropped).toBe(droppedTotal);
+          const merged = emptyMerged();
+          for (const w of windows) addWindow(merged, w);
+          expect(merged.dropped).toBe(droppedTotal);
+          expect(summarize(windows, { step: 'login' }).dropped).toBe(droppedTotal);
+          expect(summary.latencyMicros).toEqual(latencySummary(reference));
+          for (const step of ['login', 'search', 'checkout']) {
+            const own = samples.filter((s) => s.step === step);
+            if (own.length === 0) continue;
+            const stepReference = createLatencyHistogram();
+            for (const s of own) recordLatency(stepReference, s.micros);
+            expect(summary.steps[step]!.requests).toBe(own.length);
+            expect(summary.steps[step]!.latencyMicros).toEqual(latencySummary(stepReference));
+          }
+          const statuses = samples.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.status]: (acc[String(s.status)] ?? 0) + 1 }), {});
+          expect(summary.statusCodes).toEqual(statuses);
+        },
+      ),
       { numRuns: PROPERTY_RUNS },
     );
   });
@@ -72,7 +89,13 @@ describe('exactness (property tests)', () => {
     fc.assert(
       fc.property(
         fc.array(sample, { maxLength: 200 }),
-        fc.array(fc.record({ step: fc.string({ minLength: 1, maxLength: 20 }), kind: fc.constantFrom('timeout', 'refused', 'reset', 'other', 'interrupted' as const) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            step: fc.string({ minLength: 1, maxLength: 20 }),
+            kind: fc.constantFrom('timeout', 'refused', 'reset', 'other', 'interrupted' as const),
+          }),
+          { maxLength: 20 },
+        ),
         fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 20 }), fc.boolean()), { maxLength: 20 }),
         fc.nat({ max: 100_000 }),
         fc.integer({ min: 0, max: 1000 }),

@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { addWindow, createLatencyHistogram, decodeHistogram, emptyMerged, encodeHistogram, latencySummary, mergeWindows, recordLatency, summarize, summarizeMerged, WindowRecorder } from '../src/index.js';
+import {
+  addWindow,
+  createLatencyHistogram,
+  decodeHistogram,
+  emptyMerged,
+  encodeHistogram,
+  latencySummary,
+  mergeWindows,
+  recordLatency,
+  summarize,
+  summarizeMerged,
+  WindowRecorder,
+} from '../src/index.js';
 
 describe('mergeWindows / summarize', () => {
   it('keeps microsecond resolution below one millisecond', () => {

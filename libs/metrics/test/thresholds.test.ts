@@ -308,7 +308,11 @@ describe('evaluateThreshold', () => {
 
     it('a rate computed from counts equals the percentage written', () => {
       // 7 / 100 and 7% both round to the same double; 1.1ms is exactly 1100 µs.
-      expect(evaluateThreshold(parsed('error_rate == 7%'), data({ requests: 93, errors: 7 }))).toEqual({ expression: 'error_rate == 7%', ok: true, value: 0.07 });
+      expect(evaluateThreshold(parsed('error_rate == 7%'), data({ requests: 93, errors: 7 }))).toEqual({
+        expression: 'error_rate == 7%',
+        ok: true,
+        value: 0.07,
+      });
       expect(evaluateThreshold(parsed('error_rate < 7%'), data({ requests: 93, errors: 7 })).ok).toBe(false);
       expect(evaluateThreshold(parsed('p(95) < 1.1ms'), data({ percentileMicros: () => 1_100 })).ok).toBe(false);
     });

@@ -15,7 +15,18 @@ export const MAX_STEPS = 200;
  * - `accept-encoding`: the generator reads bodies as they come, so checks on a compressed body would fail.
  * HAR imports also leave out `cookie` unless asked to keep it (see {@link HarImportOptions.keepCookies}).
  */
-export const DROPPED_HEADERS: readonly string[] = ['host', 'content-length', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'accept-encoding'];
+export const DROPPED_HEADERS: readonly string[] = [
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'accept-encoding',
+];
 
 export function isDroppedHeader(name: string): boolean {
   const lower = name.toLowerCase();
@@ -213,7 +224,8 @@ function templateJson(value: unknown): unknown {
   return value;
 }
 
-const mapValues = (record: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(record).map(([key, value]) => [key, templateText(value)]));
+const mapValues = (record: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, templateText(value)]));
 
 /** The steps with every text the plan reads as a template (URL, query and header values, body text, form values, JSON strings) made one, see {@link templateText}. */
 function templateSteps(steps: readonly Step[]): Step[] {
@@ -231,7 +243,13 @@ function templateHttp(step: HttpStep): HttpStep {
       ? {}
       : {
           body:
-            body.text !== undefined ? { text: templateText(body.text) } : body.form !== undefined ? { form: mapValues(body.form) } : body.json !== undefined ? { json: templateJson(body.json) } : body,
+            body.text !== undefined
+              ? { text: templateText(body.text) }
+              : body.form !== undefined
+                ? { form: mapValues(body.form) }
+                : body.json !== undefined
+                  ? { json: templateJson(body.json) }
+                  : body,
         }),
   };
 }

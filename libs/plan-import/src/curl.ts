@@ -110,7 +110,9 @@ function splitCommands(input: string, firstNumber: number, where: (n: number, li
   }
   if (quote !== undefined) {
     const n = firstNumber + commands.length;
-    throw PlanImportError.fromIssues('invalid curl command', [{ path: where(n, start), message: `unterminated ${quote === '"' ? 'double' : 'single'} quote (opened on line ${quoteLine})` }]);
+    throw PlanImportError.fromIssues('invalid curl command', [
+      { path: where(n, start), message: `unterminated ${quote === '"' ? 'double' : 'single'} quote (opened on line ${quoteLine})` },
+    ]);
   }
   finish();
   return commands;
@@ -151,7 +153,8 @@ const WITH_VALUE: Record<string, Apply | undefined> = {
     r.json = true;
   },
   user: (r, v, option) => {
-    if (v.includes(VARIABLE_OPEN)) throw new CommandError(`${option} with a variable cannot be imported (the header is encoded once, here): give -H "Authorization: Basic …" instead`);
+    if (v.includes(VARIABLE_OPEN))
+      throw new CommandError(`${option} with a variable cannot be imported (the header is encoded once, here): give -H "Authorization: Basic …" instead`);
     r.user = v;
   },
   'user-agent': (r, v) => {
@@ -161,7 +164,8 @@ const WITH_VALUE: Record<string, Apply | undefined> = {
     r.referer = v.replace(/;auto$/, '');
   },
   cookie: (r, v, option) => {
-    if (!v.includes('=')) throw new CommandError(`${option} "${v}" names a cookie file, which an import cannot read: give the cookies as "name=value; name2=value2"`);
+    if (!v.includes('='))
+      throw new CommandError(`${option} "${v}" names a cookie file, which an import cannot read: give the cookies as "name=value; name2=value2"`);
     r.cookies.push(v);
   },
   url: (r, v) => {
@@ -259,7 +263,8 @@ const UNSUPPORTED: Record<string, string> = {
 const SHORT_UNSUPPORTED: Record<string, string> = { F: 'form', T: 'upload-file' };
 
 function header(r: CurlRequest, value: string, option: string): void {
-  if (value.startsWith('@')) throw new CommandError(`${option} ${value} reads headers from a file, which an import cannot do: give each header with -H "Name: value"`);
+  if (value.startsWith('@'))
+    throw new CommandError(`${option} ${value} reads headers from a file, which an import cannot do: give each header with -H "Name: value"`);
   const colon = value.indexOf(':');
   const semicolon = value.indexOf(';');
   if (colon > 0) {
@@ -275,7 +280,8 @@ function header(r: CurlRequest, value: string, option: string): void {
 }
 
 function fileless(value: string, option: string): string {
-  if (value.startsWith('@')) throw new CommandError(`${option} ${value} reads a file, which an import cannot do: paste the content instead (or use --data-raw)`);
+  if (value.startsWith('@'))
+    throw new CommandError(`${option} ${value} reads a file, which an import cannot do: paste the content instead (or use --data-raw)`);
   return value;
 }
 
@@ -382,7 +388,8 @@ function readRequest(args: readonly string[]): CurlRequest {
 function methodOf(r: CurlRequest): HttpMethod {
   if (r.method !== undefined) {
     const method = r.method.toUpperCase();
-    if (!(HTTP_METHODS as readonly string[]).includes(method)) throw new CommandError(`method "${r.method}" is not supported (use one of ${HTTP_METHODS.join(', ')})`);
+    if (!(HTTP_METHODS as readonly string[]).includes(method))
+      throw new CommandError(`method "${r.method}" is not supported (use one of ${HTTP_METHODS.join(', ')})`);
     return method as HttpMethod;
   }
   if (r.head) return 'HEAD';
@@ -396,7 +403,8 @@ function absoluteUrl(r: CurlRequest): string {
   const raw = r.urls[0]!;
   // curl takes a URL without a scheme as http.
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
-  if (/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*\uE000/i.test(url)) throw new CommandError(`"${raw}" has a variable in its origin: write the origin out (the plan's base URL is taken from the first URL)`);
+  if (/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*\uE000/i.test(url))
+    throw new CommandError(`"${raw}" has a variable in its origin: write the origin out (the plan's base URL is taken from the first URL)`);
   if (!isHttpUrl(url)) throw new CommandError(`"${raw}" is not an http:// or https:// URL`);
   return url;
 }
@@ -467,7 +475,8 @@ export function planFromCurl(commands: string | readonly string[], options: Curl
   const all: CommandText[] = [];
   for (const text of texts) all.push(...splitCommands(text, all.length + 1, where));
   if (all.length === 0) throw PlanImportError.fromIssues('no curl command', [{ path: '', message: 'no curl command found' }]);
-  if (all.length > MAX_STEPS) throw PlanImportError.fromIssues('too many curl commands', [{ path: '', message: `${all.length} commands, and a plan holds at most ${MAX_STEPS} steps` }]);
+  if (all.length > MAX_STEPS)
+    throw PlanImportError.fromIssues('too many curl commands', [{ path: '', message: `${all.length} commands, and a plan holds at most ${MAX_STEPS} steps` }]);
 
   const names = new StepNames();
   const variables = new Set<string>();
@@ -490,5 +499,14 @@ export function planFromCurl(commands: string | readonly string[], options: Curl
   });
   if (issues.length > 0) throw PlanImportError.fromIssues('invalid curl command', issues);
   const host = new URL(baseOrigin!).host;
-  return finishPlan({ name: options.name ?? `curl import (${host})`, baseUrl: baseOrigin!, variables: Object.fromEntries([...variables].map((name) => [name, ''])), steps, sources }, 'curl commands');
+  return finishPlan(
+    {
+      name: options.name ?? `curl import (${host})`,
+      baseUrl: baseOrigin!,
+      variables: Object.fromEntries([...variables].map((name) => [name, ''])),
+      steps,
+      sources,
+    },
+    'curl commands',
+  );
 }

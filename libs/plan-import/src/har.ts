@@ -44,7 +44,9 @@ export const HarSchema = z
                 time: z.number().optional(),
                 request: z
                   .object({
-                    method: z.string().refine((method) => (HTTP_METHODS as readonly string[]).includes(method.toUpperCase()), `must be one of ${HTTP_METHODS.join(', ')}`),
+                    method: z
+                      .string()
+                      .refine((method) => (HTTP_METHODS as readonly string[]).includes(method.toUpperCase()), `must be one of ${HTTP_METHODS.join(', ')}`),
                     url: z.string().refine(isHttpUrl, 'must be an absolute http:// or https:// URL'),
                     headers: z.array(NameValueSchema).default([]),
                     queryString: z.array(NameValueSchema).default([]),
@@ -52,7 +54,13 @@ export const HarSchema = z
                       .object({
                         mimeType: z.string().default(''),
                         text: z.string().optional(),
-                        params: z.array(z.object({ name: z.string(), value: z.string().optional(), fileName: z.string().optional(), contentType: z.string().optional() }).loose()).optional(),
+                        params: z
+                          .array(
+                            z
+                              .object({ name: z.string(), value: z.string().optional(), fileName: z.string().optional(), contentType: z.string().optional() })
+                              .loose(),
+                          )
+                          .optional(),
                       })
                       .loose()
                       .optional(),
@@ -128,7 +136,10 @@ export function planFromHar(har: unknown, options: HarImportOptions = {}): Plan 
   if (issues.length > 0) throw PlanImportError.fromIssues('invalid HAR', issues);
   if (steps.length > MAX_STEPS) {
     throw PlanImportError.fromIssues('HAR too large', [
-      { path: 'log.entries', message: `makes ${steps.length} steps, and a plan holds at most ${MAX_STEPS}: export fewer requests (e.g. only Fetch/XHR)${options.thinkTime ? ', or raise minThinkMs' : ''}` },
+      {
+        path: 'log.entries',
+        message: `makes ${steps.length} steps, and a plan holds at most ${MAX_STEPS}: export fewer requests (e.g. only Fetch/XHR)${options.thinkTime ? ', or raise minThinkMs' : ''}`,
+      },
     ]);
   }
   return finishPlan({ name: options.name ?? log.pages?.[0]?.title ?? `HAR import (${first.host})`, baseUrl: first.origin, steps, sources }, 'HAR');
@@ -143,7 +154,9 @@ function entryStep(entry: HarEntry, index: number, baseOrigin: string, names: St
   if (fromUrl === '' && query === undefined && request.queryString.length > 0) {
     split.url += `?${new URLSearchParams(request.queryString.map((q): [string, string] => [q.name, q.value])).toString()}`;
   }
-  const headers = headersFrom(request.headers.filter((h) => !isDroppedHeader(h.name) && (options.keepCookies || h.name.toLowerCase() !== 'cookie')).map((h) => [h.name, h.value]));
+  const headers = headersFrom(
+    request.headers.filter((h) => !isDroppedHeader(h.name) && (options.keepCookies || h.name.toLowerCase() !== 'cookie')).map((h) => [h.name, h.value]),
+  );
   if (split.credentials !== undefined && headerName(headers, 'authorization') === undefined) headers.authorization = basicAuthorization(split.credentials);
 
   const post = request.postData;
@@ -157,13 +170,23 @@ function entryStep(entry: HarEntry, index: number, baseOrigin: string, names: St
     if (converted.defaultContentType && key !== undefined) delete headers[key];
     else if (key === undefined && contentType !== undefined && !converted.defaultContentType) headers['content-type'] = contentType;
   }
-  return httpStep({ name: names.take(`${method} ${split.label}`), method, url: split.url, query: split.query, headers, ...(body === undefined ? {} : { body }) });
+  return httpStep({
+    name: names.take(`${method} ${split.label}`),
+    method,
+    url: split.url,
+    query: split.query,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
 }
 
 /** The body's text: `text` when there is one, else the form `params` encoded (only a URL-encoded form can be rebuilt from them). */
 function bodyText(post: NonNullable<HarEntry['request']['postData']>, contentType: string | undefined, path: string): string | undefined {
   if (post.text !== undefined && post.text !== '') return post.text;
   if (post.params === undefined || post.params.length === 0) return undefined;
-  if (mediaType(contentType) !== FORM_TYPE) throw PlanImportError.fromIssues('invalid HAR', [{ path: `${path}.text`, message: `required: a ${mediaType(contentType) || 'body'} cannot be rebuilt from params` }]);
+  if (mediaType(contentType) !== FORM_TYPE)
+    throw PlanImportError.fromIssues('invalid HAR', [
+      { path: `${path}.text`, message: `required: a ${mediaType(contentType) || 'body'} cannot be rebuilt from params` },
+    ]);
   return new URLSearchParams(post.params.map((p): [string, string] => [p.name, p.value ?? ''])).toString();
 }

@@ -25,7 +25,10 @@ import { httpStep, thinkStep } from './steps.js';
  * The tree runs depth first: a node, then its children in order (each with its own children first).
  */
 
-export const LEGACY_REQUEST_TYPES = { getRequest: 'GET', postRequest: 'POST', putRequest: 'PUT', deleteRequest: 'DELETE' } as const satisfies Record<string, HttpMethod>;
+export const LEGACY_REQUEST_TYPES = { getRequest: 'GET', postRequest: 'POST', putRequest: 'PUT', deleteRequest: 'DELETE' } as const satisfies Record<
+  string,
+  HttpMethod
+>;
 type RequestType = keyof typeof LEGACY_REQUEST_TYPES;
 export const LEGACY_NODE_TYPES = ['startNode', 'stopNode', ...(Object.keys(LEGACY_REQUEST_TYPES) as RequestType[]), 'ifCondition', 'delayNode'] as const;
 
@@ -62,7 +65,12 @@ export type LegacyTreeNode =
       children: LegacyTreeNode[];
       conditions: { trueChildren: LegacyTreeNode[]; falseChildren: LegacyTreeNode[] };
     }
-  | { type: 'delayNode'; name?: string | null; data: { delayType: 'FIXED'; fixedDelay: number } | { delayType: 'RANDOM'; randomDelay: { min: number; max: number } }; children: LegacyTreeNode[] };
+  | {
+      type: 'delayNode';
+      name?: string | null;
+      data: { delayType: 'FIXED'; fixedDelay: number } | { delayType: 'RANDOM'; randomDelay: { min: number; max: number } };
+      children: LegacyTreeNode[];
+    };
 
 const nodes = z.lazy(() => z.array(LegacyTreeNodeSchema).default([]));
 
@@ -75,7 +83,10 @@ const requestData = z
 /** GET and DELETE send no body: one left in `data` (the front end keeps it when the type changes) is ignored. */
 const bodilessData = requestData.omit({ body: true });
 
-const requestNode = (type: RequestType) => z.object({ type: z.literal(type), name: nodeName, data: type === 'postRequest' || type === 'putRequest' ? requestData : bodilessData, children: nodes }).loose();
+const requestNode = (type: RequestType) =>
+  z
+    .object({ type: z.literal(type), name: nodeName, data: type === 'postRequest' || type === 'putRequest' ? requestData : bodilessData, children: nodes })
+    .loose();
 
 export const LegacyTreeNodeSchema: z.ZodType<LegacyTreeNode, unknown> = z
   .discriminatedUnion(
@@ -111,7 +122,13 @@ export const LegacyTreeNodeSchema: z.ZodType<LegacyTreeNode, unknown> = z
             [
               z.object({ delayType: z.literal('FIXED'), fixedDelay: delayMs }).loose(),
               z
-                .object({ delayType: z.literal('RANDOM'), randomDelay: z.object({ min: delayMs, max: delayMs }).loose().refine((d) => d.min <= d.max, { path: ['max'], message: 'must be at least min' }) })
+                .object({
+                  delayType: z.literal('RANDOM'),
+                  randomDelay: z
+                    .object({ min: delayMs, max: delayMs })
+                    .loose()
+                    .refine((d) => d.min <= d.max, { path: ['max'], message: 'must be at least min' }),
+                })
                 .loose(),
             ],
             { error: 'delayType must be FIXED (with fixedDelay) or RANDOM (with randomDelay: { min, max })' },
@@ -122,7 +139,7 @@ export const LegacyTreeNodeSchema: z.ZodType<LegacyTreeNode, unknown> = z
     ],
     { error: (issue) => unknownType(issue.input) },
   )
-  .meta({ id: 'LegacyTreeNode', description: 'A node of the old tool\'s tree: `{ name, type, data, children, conditions? }`.' });
+  .meta({ id: 'LegacyTreeNode', description: "A node of the old tool's tree: `{ name, type, data, children, conditions? }`." });
 
 function unknownType(input: unknown): string {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return 'must be a node: an object with a type';
@@ -149,7 +166,8 @@ function checkSize(testPlan: unknown, ctx: z.RefinementCtx): void {
       if (node === null || typeof node !== 'object') continue;
       const { children, conditions } = node as { children?: unknown; conditions?: { trueChildren?: unknown; falseChildren?: unknown } | null };
       pending.push({ value: children, depth: depth + 1 });
-      if (conditions !== null && typeof conditions === 'object') pending.push({ value: conditions.trueChildren, depth: depth + 1 }, { value: conditions.falseChildren, depth: depth + 1 });
+      if (conditions !== null && typeof conditions === 'object')
+        pending.push({ value: conditions.trueChildren, depth: depth + 1 }, { value: conditions.falseChildren, depth: depth + 1 });
     }
   }
 }
@@ -161,7 +179,8 @@ function checkTree(testPlan: readonly LegacyTreeNode[], ctx: z.RefinementCtx): v
     ctx.addIssue({ code: 'custom', path: ['testPlan'], message: 'no startNode: the tree starts at a node of type startNode' });
     return;
   }
-  for (const i of starts.slice(1)) ctx.addIssue({ code: 'custom', path: ['testPlan', i, 'type'], message: `a second startNode (the first is testPlan[${starts[0]}])` });
+  for (const i of starts.slice(1))
+    ctx.addIssue({ code: 'custom', path: ['testPlan', i, 'type'], message: `a second startNode (the first is testPlan[${starts[0]}])` });
   let requests = 0;
   const visit = (node: LegacyTreeNode, path: PropertyKey[], root: boolean) => {
     if (node.type === 'startNode' && !root) ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: 'a startNode is only at the root of the tree' });
@@ -173,7 +192,12 @@ function checkTree(testPlan: readonly LegacyTreeNode[], ctx: z.RefinementCtx): v
     }
   };
   visit(testPlan[starts[0]!]!, ['testPlan', starts[0]!], true);
-  if (requests === 0) ctx.addIssue({ code: 'custom', path: ['testPlan', starts[0]!], message: 'no request node (getRequest, postRequest, putRequest, deleteRequest) under the startNode' });
+  if (requests === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['testPlan', starts[0]!],
+      message: 'no request node (getRequest, postRequest, putRequest, deleteRequest) under the startNode',
+    });
 }
 
 const documentShape = z
@@ -190,11 +214,14 @@ const documentShape = z
  * `testPlan[0]…` either way).
  */
 export const LegacyPlanSchema = z
-  .preprocess((input, ctx) => {
-    const document = Array.isArray(input) ? { testPlan: input } : input;
-    if (document !== null && typeof document === 'object') checkSize((document as { testPlan?: unknown }).testPlan, ctx);
-    return document;
-  }, documentShape.superRefine((document, ctx) => checkTree(document.testPlan, ctx)))
+  .preprocess(
+    (input, ctx) => {
+      const document = Array.isArray(input) ? { testPlan: input } : input;
+      if (document !== null && typeof document === 'object') checkSize((document as { testPlan?: unknown }).testPlan, ctx);
+      return document;
+    },
+    documentShape.superRefine((document, ctx) => checkTree(document.testPlan, ctx)),
+  )
   .meta({
     id: 'LegacyPlan',
     description:
@@ -209,13 +236,19 @@ export interface LegacyImportOptions {
 }
 
 const FIELDS = { response_code: 'status', response_time: 'latencyMs', response_size: 'size' } as const satisfies Record<string, Condition['on']>;
-const OPS = { equals: 'equals', not_equals: 'notEquals', greater_than: 'greaterThan', less_than: 'lessThan' } as const satisfies Record<string, Condition['op']>;
+const OPS = { equals: 'equals', not_equals: 'notEquals', greater_than: 'greaterThan', less_than: 'lessThan' } as const satisfies Record<
+  string,
+  Condition['op']
+>;
 
 /**
  * The flow as the tree walks it, before stopNodes are resolved: steps, stops,
  * and ifs whose branches are flows too. `source` is the node's path.
  */
-type Entry = { kind: 'step'; step: Step; source: string } | { kind: 'stop' } | { kind: 'if'; name?: string; condition: Condition; then: Entry[]; else: Entry[]; source: string };
+type Entry =
+  | { kind: 'step'; step: Step; source: string }
+  | { kind: 'stop' }
+  | { kind: 'if'; name?: string; condition: Condition; then: Entry[]; else: Entry[]; source: string };
 
 /**
  * A plan the old tool saved, as a plan: the tree is walked depth first from
@@ -266,7 +299,10 @@ export function planFromLegacyDocument(input: unknown, options: LegacyImportOpti
       }
       case 'ifCondition': {
         const condition: Condition = { on: FIELDS[node.data.field], op: OPS[node.data.condition], value: node.data.value };
-        const branches = { then: walk(node.conditions.trueChildren, `${path}.conditions.trueChildren`), else: walk(node.conditions.falseChildren, `${path}.conditions.falseChildren`) };
+        const branches = {
+          then: walk(node.conditions.trueChildren, `${path}.conditions.trueChildren`),
+          else: walk(node.conditions.falseChildren, `${path}.conditions.falseChildren`),
+        };
         return [{ kind: 'if', ...(label === undefined ? {} : { name: label }), condition, ...branches, source: path }, ...following];
       }
       default: {
@@ -293,8 +329,17 @@ export function planFromLegacyDocument(input: unknown, options: LegacyImportOpti
   const resolve = (entries: readonly Entry[], at: string): Step[] => {
     const steps: Step[] = [];
     const push = (step: Step, source: string) => {
-      if (++emitted > MAX_COPIED_STEPS) throw PlanImportError.fromIssues('invalid legacy plan', [{ path: 'testPlan', message: `copying the steps that follow an ifCondition with a stopNode into its branches makes more than ${MAX_COPIED_STEPS} steps` }]);
-      if (steps.length === MAX_STEPS) throw PlanImportError.fromIssues('invalid legacy plan', [{ path: at, message: `makes more than ${MAX_STEPS} steps in one list (from ${source} on), and a plan's list holds at most ${MAX_STEPS}` }]);
+      if (++emitted > MAX_COPIED_STEPS)
+        throw PlanImportError.fromIssues('invalid legacy plan', [
+          {
+            path: 'testPlan',
+            message: `copying the steps that follow an ifCondition with a stopNode into its branches makes more than ${MAX_COPIED_STEPS} steps`,
+          },
+        ]);
+      if (steps.length === MAX_STEPS)
+        throw PlanImportError.fromIssues('invalid legacy plan', [
+          { path: at, message: `makes more than ${MAX_STEPS} steps in one list (from ${source} on), and a plan's list holds at most ${MAX_STEPS}` },
+        ]);
       sources.set(`${at}[${steps.length}]`, source);
       steps.push(step);
     };

@@ -44,7 +44,7 @@ describe('planFromCurl', () => {
       "  -H 'content-type: application/json' \\",
       "  -b 'session=8f2c1e; theme=dark' \\",
       "  -H 'origin: https://shop.example.com' \\",
-      "  -H 'sec-ch-ua: \"Chromium\";v=\"131\", \"Not_A Brand\";v=\"24\"' \\",
+      '  -H \'sec-ch-ua: "Chromium";v="131", "Not_A Brand";v="24"\' \\',
       "  -H 'user-agent: Mozilla/5.0' \\",
       `  --data-raw $'{"sku":"SHOE-42","note":"it\\'s a gift"}'`,
     ].join('\n');
@@ -85,7 +85,11 @@ describe('planFromCurl', () => {
     expect(step('curl --request delete https://a.test/x')).toMatchObject({ method: 'DELETE', name: 'DELETE /x' });
     expect(step('curl -I https://a.test/x')).toMatchObject({ method: 'HEAD' });
     expect(step('curl --head https://a.test/x')).toMatchObject({ method: 'HEAD' });
-    expect(step(`curl https://a.test/x -H 'X-One: 1' --header "X-Two:2" -H 'X-One: 3' -H 'X-Empty;' -H 'Host: a.test' -H 'Content-Length: 9' -H 'Connection: close'`)).toMatchObject({
+    expect(
+      step(
+        `curl https://a.test/x -H 'X-One: 1' --header "X-Two:2" -H 'X-One: 3' -H 'X-Empty;' -H 'Host: a.test' -H 'Content-Length: 9' -H 'Connection: close'`,
+      ),
+    ).toMatchObject({
       headers: { 'X-One': '1, 3', 'X-Two': '2', 'X-Empty': '' },
     });
     // A Host header other than the URL's picks a virtual host: it stays.
@@ -105,7 +109,11 @@ describe('planFromCurl', () => {
   });
 
   it('keeps data that is not name=value pairs as text, with the form content type curl sends', () => {
-    expect(step(`curl https://a.test/t -d '{"oops": true}'`)).toMatchObject({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { text: '{"oops": true}' } });
+    expect(step(`curl https://a.test/t -d '{"oops": true}'`)).toMatchObject({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: { text: '{"oops": true}' },
+    });
   });
 
   it('reads the content type from the headers: JSON, text, or a form with a charset', () => {
@@ -113,20 +121,36 @@ describe('planFromCurl', () => {
       headers: { 'content-type': 'application/json; charset=utf-8' },
       body: { json: { a: [1, 2] } },
     });
-    expect(step(`curl https://a.test/t -H 'Content-Type: text/csv' --data-binary $'a,b\\n1,2'`)).toMatchObject({ headers: { 'Content-Type': 'text/csv' }, body: { text: 'a,b\n1,2' } });
-    expect(step(`curl https://a.test/f -H 'Content-Type: application/x-www-form-urlencoded' -d x=1`)).toMatchObject({ headers: {}, body: { form: { x: '1' } } });
+    expect(step(`curl https://a.test/t -H 'Content-Type: text/csv' --data-binary $'a,b\\n1,2'`)).toMatchObject({
+      headers: { 'Content-Type': 'text/csv' },
+      body: { text: 'a,b\n1,2' },
+    });
+    expect(step(`curl https://a.test/f -H 'Content-Type: application/x-www-form-urlencoded' -d x=1`)).toMatchObject({
+      headers: {},
+      body: { form: { x: '1' } },
+    });
   });
 
   it('reads --json: POST, JSON content type and accept', () => {
     expect(step(`curl --json '{"sku":"A1",' --json '"qty":2}' https://a.test/cart`)).toEqual(
-      plan({ name: 'x', baseUrl: 'https://a.test', steps: [{ kind: 'http', name: 'POST /cart', method: 'POST', url: '/cart', headers: { accept: 'application/json' }, body: { json: { sku: 'A1', qty: 2 } } }] }).steps[0],
+      plan({
+        name: 'x',
+        baseUrl: 'https://a.test',
+        steps: [
+          { kind: 'http', name: 'POST /cart', method: 'POST', url: '/cart', headers: { accept: 'application/json' }, body: { json: { sku: 'A1', qty: 2 } } },
+        ],
+      }).steps[0],
     );
     expect(step(`curl --json '[1]' -H 'Accept: text/plain' https://a.test/x`)).toMatchObject({ headers: { Accept: 'text/plain' }, body: { json: [1] } });
   });
 
   it('reads -G/--get: the data goes to the query', () => {
     expect(step(`curl -G https://a.test/search?lang=en -d q=red --data-urlencode 'sort=price desc'`)).toEqual(
-      plan({ name: 'x', baseUrl: 'https://a.test', steps: [{ kind: 'http', name: 'GET /search', method: 'GET', url: '/search', query: { lang: 'en', q: 'red', sort: 'price desc' } }] }).steps[0],
+      plan({
+        name: 'x',
+        baseUrl: 'https://a.test',
+        steps: [{ kind: 'http', name: 'GET /search', method: 'GET', url: '/search', query: { lang: 'en', q: 'red', sort: 'price desc' } }],
+      }).steps[0],
     );
     expect(step('curl --get -d a=1 -d a=2 https://a.test/s')).toMatchObject({ url: '/s?a=1&a=2', query: {} });
   });
@@ -150,14 +174,18 @@ describe('planFromCurl', () => {
     expect(step('curl --user ada https://a.test/')).toMatchObject({ headers: { authorization: basic('ada:') } });
     expect(step('curl --user-agent ua --referer r https://a.test/')).toMatchObject({ headers: { 'user-agent': 'ua', referer: 'r' } });
     // An explicit header wins over the option, as with curl.
-    expect(step(`curl -u a:b -H 'Authorization: Bearer t' -A ua -H 'User-Agent: mine' https://a.test/`)).toMatchObject({ headers: { Authorization: 'Bearer t', 'User-Agent': 'mine' } });
+    expect(step(`curl -u a:b -H 'Authorization: Bearer t' -A ua -H 'User-Agent: mine' https://a.test/`)).toMatchObject({
+      headers: { Authorization: 'Bearer t', 'User-Agent': 'mine' },
+    });
     expect(step('curl https://ada:pw@a.test/')).toMatchObject({ url: '/', headers: { authorization: basic('ada:pw') } });
   });
 
   it('ignores options that do not change the request, and reads -m/--max-time as the timeout', () => {
     const command =
       'curl -sSLkvi --compressed -o out.json --output=x -w "%{http_code}" -D - --connect-timeout 3 --retry 2 -f --fail-with-body --http1.1 --no-progress-meter -N -g -4 -m 2.5 https://a.test/x';
-    expect(step(command)).toEqual(plan({ name: 'x', baseUrl: 'https://a.test', steps: [{ kind: 'http', name: 'GET /x', method: 'GET', url: '/x', timeoutSeconds: 3 }] }).steps[0]);
+    expect(step(command)).toEqual(
+      plan({ name: 'x', baseUrl: 'https://a.test', steps: [{ kind: 'http', name: 'GET /x', method: 'GET', url: '/x', timeoutSeconds: 3 }] }).steps[0],
+    );
     expect(step('curl --max-time 5000 https://a.test/x')).toMatchObject({ timeoutSeconds: 600 });
   });
 
@@ -168,11 +196,22 @@ describe('planFromCurl', () => {
   it('makes shell variables plan variables, and escapes text that only looks like a reference', () => {
     const result = planFromCurl(`curl -H "Authorization: Bearer $TOKEN" "https://a.test/users/\${USER_ID}" -d 'note=\${kept}'`);
     expect(result.variables).toEqual({ TOKEN: '', USER_ID: '' });
-    expect(result.steps[0]).toMatchObject({ name: 'POST /users/${USER_ID}', url: '/users/${USER_ID}', headers: { Authorization: 'Bearer ${TOKEN}' }, body: { form: { note: '$${kept}' } } });
-    const more = planFromCurl(['curl https://a.test/j --json "{\\"id\\": \\"$ID\\", \\"q\\": \\"\\${not}\\"}"', 'curl -G https://a.test/q --data-urlencode "when=$WHEN"']);
+    expect(result.steps[0]).toMatchObject({
+      name: 'POST /users/${USER_ID}',
+      url: '/users/${USER_ID}',
+      headers: { Authorization: 'Bearer ${TOKEN}' },
+      body: { form: { note: '$${kept}' } },
+    });
+    const more = planFromCurl([
+      'curl https://a.test/j --json "{\\"id\\": \\"$ID\\", \\"q\\": \\"\\${not}\\"}"',
+      'curl -G https://a.test/q --data-urlencode "when=$WHEN"',
+    ]);
     expect(more).toMatchObject({ variables: { ID: '', WHEN: '' }, steps: [{ body: { json: { id: '${ID}', q: '$${not}' } } }, { query: { when: '${WHEN}' } }] });
     expect(importIssues(() => planFromCurl('curl https://a.test/\ncurl "https://api-$ENV.a.test/"'))).toEqual([
-      { path: 'command 2 (line 2)', message: `"https://api-\${ENV}.a.test/" has a variable in its origin: write the origin out (the plan's base URL is taken from the first URL)` },
+      {
+        path: 'command 2 (line 2)',
+        message: `"https://api-\${ENV}.a.test/" has a variable in its origin: write the origin out (the plan's base URL is taken from the first URL)`,
+      },
     ]);
     expect(importIssues(() => planFromCurl('curl $BASE_URL/api'))).toEqual([
       { path: 'command 1', message: `"\${BASE_URL}/api" has a variable in its origin: write the origin out (the plan's base URL is taken from the first URL)` },
@@ -185,13 +224,21 @@ describe('planFromCurl', () => {
       { path: 'command 2 (line 2)', message: 'unknown option "--frobnicate"' },
       { path: 'command 3 (line 3)', message: 'unknown option "-z" (in "-sz")' },
     ]);
-    expect(importIssues(() => planFromCurl(['curl https://a.test/', 'curl -Q https://a.test/']))).toEqual([{ path: 'command 2', message: 'unknown option "-Q"' }]);
-    expect(importIssues(() => planFromCurl('curl --constructor x https://a.test/'))).toEqual([{ path: 'command 1', message: 'unknown option "--constructor"' }]);
+    expect(importIssues(() => planFromCurl(['curl https://a.test/', 'curl -Q https://a.test/']))).toEqual([
+      { path: 'command 2', message: 'unknown option "-Q"' },
+    ]);
+    expect(importIssues(() => planFromCurl('curl --constructor x https://a.test/'))).toEqual([
+      { path: 'command 1', message: 'unknown option "--constructor"' },
+    ]);
   });
 
   it('names the command with an unterminated quote', () => {
-    expect(importIssues(() => planFromCurl(`curl https://a.test/\ncurl -H 'X: 1 https://a.test/`))).toEqual([{ path: 'command 2 (line 2)', message: 'unterminated single quote (opened on line 2)' }]);
-    expect(importIssues(() => planFromCurl('curl -d "a=1 https://a.test/'))).toEqual([{ path: 'command 1', message: 'unterminated double quote (opened on line 1)' }]);
+    expect(importIssues(() => planFromCurl(`curl https://a.test/\ncurl -H 'X: 1 https://a.test/`))).toEqual([
+      { path: 'command 2 (line 2)', message: 'unterminated single quote (opened on line 2)' },
+    ]);
+    expect(importIssues(() => planFromCurl('curl -d "a=1 https://a.test/'))).toEqual([
+      { path: 'command 1', message: 'unterminated double quote (opened on line 1)' },
+    ]);
     const error = (() => {
       try {
         planFromCurl(`curl --data $'oops https://a.test/`);
@@ -211,18 +258,28 @@ describe('planFromCurl', () => {
       ['curl -X PROPFIND https://a.test/', 'method "PROPFIND" is not supported (use one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)'],
       ['curl https://a.test/ -H', '-H needs a value'],
       ['curl https://a.test/ -d @body.json', '-d @body.json reads a file, which an import cannot do: paste the content instead (or use --data-raw)'],
-      ['curl https://a.test/ --data-urlencode name@file.txt', '--data-urlencode name@file.txt reads a file, which an import cannot do: paste the content instead'],
-      ['curl https://a.test/ -b cookies.txt', '-b "cookies.txt" names a cookie file, which an import cannot read: give the cookies as "name=value; name2=value2"'],
+      [
+        'curl https://a.test/ --data-urlencode name@file.txt',
+        '--data-urlencode name@file.txt reads a file, which an import cannot do: paste the content instead',
+      ],
+      [
+        'curl https://a.test/ -b cookies.txt',
+        '-b "cookies.txt" names a cookie file, which an import cannot read: give the cookies as "name=value; name2=value2"',
+      ],
       ['curl https://a.test/ -H @headers.txt', '-H @headers.txt reads headers from a file, which an import cannot do: give each header with -H "Name: value"'],
       ['curl https://a.test/ -H NoColon', '-H "NoColon" is not a header: write it "Name: value"'],
       ['curl https://a.test/ -F file=@a.png', 'multipart forms (-F/--form) are not supported: give the body with --data-binary and a content-type header'],
       ['curl -I -d a=1 https://a.test/', '-I/--head sends no body: drop the data or -I'],
       ['curl -m soon https://a.test/', '-m needs a positive number of seconds, got "soon"'],
-      ['curl -u "ada:$PASSWORD" https://a.test/', '-u with a variable cannot be imported (the header is encoded once, here): give -H "Authorization: Basic …" instead'],
+      [
+        'curl -u "ada:$PASSWORD" https://a.test/',
+        '-u with a variable cannot be imported (the header is encoded once, here): give -H "Authorization: Basic …" instead',
+      ],
       ['curl https://a.test/?a=1&b=2', 'unquoted "&": the shell would cut the command there; quote the URL or the data'],
       ['curl https://a.test/ && curl https://a.test/2', 'shell operator "&&" is not supported: put each curl command on its own line'],
     ];
-    for (const [command, message] of cases) withMessage(command, () => expect(importIssues(() => planFromCurl(command))).toEqual([{ path: 'command 1', message }]));
+    for (const [command, message] of cases)
+      withMessage(command, () => expect(importIssues(() => planFromCurl(command))).toEqual([{ path: 'command 1', message }]));
     expect(importIssues(() => planFromCurl('  \n# nothing\n'))).toEqual([{ path: '', message: 'no curl command found' }]);
   });
 

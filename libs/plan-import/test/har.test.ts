@@ -49,7 +49,14 @@ const sessionSteps = [
     headers: { accept: 'application/json', 'x-csrf-token': 'b9e7a1', 'user-agent': UA },
     body: { json: { sku: 'SHOE-42', qty: 2, gift: false } },
   },
-  { kind: 'http', name: 'GET /api/products (2)', method: 'GET', url: '/api/products', query: { category: 'shoes', page: '3' }, headers: { accept: 'application/json' } },
+  {
+    kind: 'http',
+    name: 'GET /api/products (2)',
+    method: 'GET',
+    url: '/api/products',
+    query: { category: 'shoes', page: '3' },
+    headers: { accept: 'application/json' },
+  },
   {
     kind: 'http',
     name: 'POST /api/events',
@@ -69,7 +76,17 @@ function har(...requests: Record<string, unknown>[]) {
       entries: requests.map((request, i) => ({
         startedDateTime: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString(),
         time: 10,
-        request: { method: 'GET', url: 'https://app.test/', httpVersion: 'HTTP/1.1', headers: [], queryString: [], cookies: [], headersSize: -1, bodySize: -1, ...request },
+        request: {
+          method: 'GET',
+          url: 'https://app.test/',
+          httpVersion: 'HTTP/1.1',
+          headers: [],
+          queryString: [],
+          cookies: [],
+          headersSize: -1,
+          bodySize: -1,
+          ...request,
+        },
         response: {},
       })),
     },
@@ -104,8 +121,17 @@ describe('planFromHar', () => {
     const { steps } = planFromHar(
       har(
         { method: 'POST', url: 'https://app.test/a', postData: { mimeType: 'application/json', text: '{not json' } },
-        { method: 'POST', url: 'https://app.test/b', postData: { mimeType: 'multipart/form-data; boundary=XyZ', text: '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XyZ--\r\n' } },
-        { method: 'POST', url: 'https://app.test/c', headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }], postData: { mimeType: 'application/x-www-form-urlencoded', text: 'tag=a&tag=b' } },
+        {
+          method: 'POST',
+          url: 'https://app.test/b',
+          postData: { mimeType: 'multipart/form-data; boundary=XyZ', text: '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XyZ--\r\n' },
+        },
+        {
+          method: 'POST',
+          url: 'https://app.test/c',
+          headers: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }],
+          postData: { mimeType: 'application/x-www-form-urlencoded', text: 'tag=a&tag=b' },
+        },
         { method: 'PUT', url: 'https://app.test/d', postData: { mimeType: 'application/vnd.api+json', text: '{"data":{"id":"1"}}' } },
       ),
     );
@@ -123,24 +149,62 @@ describe('planFromHar', () => {
             headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
             body: { text: '--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--XyZ--\r\n' },
           },
-          { kind: 'http', name: 'POST /c', method: 'POST', url: '/c', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: { text: 'tag=a&tag=b' } },
-          { kind: 'http', name: 'PUT /d', method: 'PUT', url: '/d', headers: { 'content-type': 'application/vnd.api+json' }, body: { json: { data: { id: '1' } } } },
+          {
+            kind: 'http',
+            name: 'POST /c',
+            method: 'POST',
+            url: '/c',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: { text: 'tag=a&tag=b' },
+          },
+          {
+            kind: 'http',
+            name: 'PUT /d',
+            method: 'PUT',
+            url: '/d',
+            headers: { 'content-type': 'application/vnd.api+json' },
+            body: { json: { data: { id: '1' } } },
+          },
         ],
       }).steps,
     );
   });
 
   it('rebuilds a form from its params when the text is missing', () => {
-    const { steps } = planFromHar(har({ method: 'POST', url: 'https://app.test/login', postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'user', value: 'ada' }, { name: 'pw', value: 'a b' }] } }));
+    const { steps } = planFromHar(
+      har({
+        method: 'POST',
+        url: 'https://app.test/login',
+        postData: {
+          mimeType: 'application/x-www-form-urlencoded',
+          params: [
+            { name: 'user', value: 'ada' },
+            { name: 'pw', value: 'a b' },
+          ],
+        },
+      }),
+    );
     expect(steps[0]).toMatchObject({ body: { form: { user: 'ada', pw: 'a b' } }, headers: {} });
   });
 
   it('reads the query from the URL, from queryString when the URL has none, and leaves a repeated name in the URL', () => {
     const { steps } = planFromHar(
       har(
-        { url: 'https://app.test/search?q=red+shoes&size=42', queryString: [{ name: 'q', value: 'red+shoes' }, { name: 'size', value: '42' }] },
+        {
+          url: 'https://app.test/search?q=red+shoes&size=42',
+          queryString: [
+            { name: 'q', value: 'red+shoes' },
+            { name: 'size', value: '42' },
+          ],
+        },
         { url: 'https://app.test/list', queryString: [{ name: 'page', value: '2' }] },
-        { url: 'https://app.test/tags?t=a&t=b', queryString: [{ name: 't', value: 'a' }, { name: 't', value: 'b' }] },
+        {
+          url: 'https://app.test/tags?t=a&t=b',
+          queryString: [
+            { name: 't', value: 'a' },
+            { name: 't', value: 'b' },
+          ],
+        },
       ),
     );
     expect(steps.map((s) => s.kind === 'http' && [s.url, s.query])).toEqual([
@@ -158,7 +222,12 @@ describe('planFromHar', () => {
   it('escapes recorded text that looks like a reference, so that the request goes out as recorded', () => {
     const result = planFromHar(
       har(
-        { method: 'POST', url: 'https://app.test/tpl?q=${x}', headers: [{ name: 'x-tpl', value: '${a} $${b}' }], postData: { mimeType: 'text/plain', text: 'Hello ${name}' } },
+        {
+          method: 'POST',
+          url: 'https://app.test/tpl?q=${x}',
+          headers: [{ name: 'x-tpl', value: '${a} $${b}' }],
+          postData: { mimeType: 'text/plain', text: 'Hello ${name}' },
+        },
         { method: 'POST', url: 'https://app.test/json', postData: { mimeType: 'application/json', text: '{"${key}":["${v}"]}' } },
       ),
     );
@@ -171,14 +240,22 @@ describe('planFromHar', () => {
   });
 
   it('names the entry a step that the plan refuses comes from', () => {
-    const issues = importIssues(() => planFromHar(har({ url: 'https://app.test/a' }, { url: 'https://app.test/b', headers: [{ name: 'bad header', value: '1' }] }), { thinkTime: true }));
-    expect(issues).toEqual([{ path: 'steps[2].headers.bad header', message: expect.stringMatching(/^invalid header name .*\(in the step from log\.entries\[1\]\)$/) }]);
+    const issues = importIssues(() =>
+      planFromHar(har({ url: 'https://app.test/a' }, { url: 'https://app.test/b', headers: [{ name: 'bad header', value: '1' }] }), { thinkTime: true }),
+    );
+    expect(issues).toEqual([
+      { path: 'steps[2].headers.bad header', message: expect.stringMatching(/^invalid header name .*\(in the step from log\.entries\[1\]\)$/) },
+    ]);
   });
 
   it('names the path of what is wrong in the HAR', () => {
     expect(importIssues(() => planFromHar({ entries: [] }))).toEqual([{ path: 'log', message: expect.stringContaining('expected object') }]);
     expect(importIssues(() => planFromHar({ log: { entries: [] } }))).toEqual([{ path: 'log.entries', message: 'has no entries' }]);
-    const bad = har({ url: 'https://app.test/ok' }, { url: 'ftp://app.test/file', method: 'CONNECT' }, { url: 'https://app.test/x', headers: [{ name: 'accept' }] });
+    const bad = har(
+      { url: 'https://app.test/ok' },
+      { url: 'ftp://app.test/file', method: 'CONNECT' },
+      { url: 'https://app.test/x', headers: [{ name: 'accept' }] },
+    );
     expect(importIssues(() => planFromHar(bad))).toEqual([
       { path: 'log.entries[1].request.method', message: 'must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS' },
       { path: 'log.entries[1].request.url', message: 'must be an absolute http:// or https:// URL' },
@@ -187,10 +264,12 @@ describe('planFromHar', () => {
     const undated = har({ url: 'https://app.test/a' }, { url: 'https://app.test/b' });
     delete (undated.log.entries[1] as { startedDateTime?: string }).startedDateTime;
     expect(() => planFromHar(undated)).not.toThrow();
-    expect(importIssues(() => planFromHar(undated, { thinkTime: true }))).toEqual([{ path: 'log.entries[1].startedDateTime', message: 'required for think times' }]);
-    expect(importIssues(() => planFromHar(har({ method: 'POST', postData: { mimeType: 'multipart/form-data', params: [{ name: 'f', fileName: 'a.png' }] } })))).toEqual([
-      { path: 'log.entries[0].request.postData.text', message: 'required: a multipart/form-data cannot be rebuilt from params' },
+    expect(importIssues(() => planFromHar(undated, { thinkTime: true }))).toEqual([
+      { path: 'log.entries[1].startedDateTime', message: 'required for think times' },
     ]);
+    expect(
+      importIssues(() => planFromHar(har({ method: 'POST', postData: { mimeType: 'multipart/form-data', params: [{ name: 'f', fileName: 'a.png' }] } }))),
+    ).toEqual([{ path: 'log.entries[0].request.postData.text', message: 'required: a multipart/form-data cannot be rebuilt from params' }]);
   });
 
   it('says so when the HAR holds more requests than a plan', () => {
@@ -203,7 +282,9 @@ describe('planFromHar', () => {
       }
     })();
     expect(error).toBeInstanceOf(PlanImportError);
-    expect((error as PlanImportError).message).toBe('HAR too large: log.entries: makes 201 steps, and a plan holds at most 200: export fewer requests (e.g. only Fetch/XHR)');
+    expect((error as PlanImportError).message).toBe(
+      'HAR too large: log.entries: makes 201 steps, and a plan holds at most 200: export fewer requests (e.g. only Fetch/XHR)',
+    );
   });
 
   it('exports the schema of its input', () => {

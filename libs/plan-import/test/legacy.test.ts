@@ -13,10 +13,16 @@ const get = (url: string, children: Node[] = [], name = '') => node('getRequest'
 const post = (url: string, body: string, children: Node[] = [], name = '') => node('postRequest', { url, body }, children, name);
 const stop = (): Node => node('stopNode', {});
 const delay = (ms: number, children: Node[] = []) => node('delayNode', { delayType: 'FIXED', fixedDelay: ms, randomDelay: { min: 0, max: 0 } }, children);
-const ifNode = (data: Record<string, unknown>, trueChildren: Node[], falseChildren: Node[], children: Node[] = []): Node => ({ ...node('ifCondition', data, children), conditions: { trueChildren, falseChildren } });
+const ifNode = (data: Record<string, unknown>, trueChildren: Node[], falseChildren: Node[], children: Node[] = []): Node => ({
+  ...node('ifCondition', data, children),
+  conditions: { trueChildren, falseChildren },
+});
 const status200 = { field: 'response_code', condition: 'equals', value: '200' };
 /** The document the front end saves, with the tree under a startNode. */
-const doc = (...children: Node[]) => ({ testPlan: [node('startNode', {}, children, 'Start')], reactFlow: { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } } });
+const doc = (...children: Node[]) => ({
+  testPlan: [node('startNode', {}, children, 'Start')],
+  reactFlow: { nodes: [], edges: [], viewport: { x: 0, y: 0, zoom: 1 } },
+});
 const http = (name: string, method: string, url: string, extra: Record<string, unknown> = {}) => ({ kind: 'http', name, method, url, ...extra });
 
 describe('planFromLegacyDocument', () => {
@@ -59,10 +65,22 @@ describe('planFromLegacyDocument', () => {
 
   it('maps every field and comparison of an ifCondition; its value is a number saved as text', () => {
     const cases = [
-      [{ field: 'response_code', condition: 'not_equals', value: '404' }, { on: 'status', op: 'notEquals', value: 404 }],
-      [{ field: 'response_time', condition: 'greater_than', value: '250' }, { on: 'latencyMs', op: 'greaterThan', value: 250 }],
-      [{ field: 'response_size', condition: 'less_than', value: ' 1024 ' }, { on: 'size', op: 'lessThan', value: 1024 }],
-      [{ field: 'response_time', condition: 'equals', value: 12.5 }, { on: 'latencyMs', op: 'equals', value: 12.5 }],
+      [
+        { field: 'response_code', condition: 'not_equals', value: '404' },
+        { on: 'status', op: 'notEquals', value: 404 },
+      ],
+      [
+        { field: 'response_time', condition: 'greater_than', value: '250' },
+        { on: 'latencyMs', op: 'greaterThan', value: 250 },
+      ],
+      [
+        { field: 'response_size', condition: 'less_than', value: ' 1024 ' },
+        { on: 'size', op: 'lessThan', value: 1024 },
+      ],
+      [
+        { field: 'response_time', condition: 'equals', value: 12.5 },
+        { on: 'latencyMs', op: 'equals', value: 12.5 },
+      ],
     ] as const;
     for (const [data, condition] of cases) {
       const steps = planFromLegacyDocument(doc(get('http://a.test/'), ifNode(data, [get('http://a.test/yes')], []))).steps;
@@ -72,12 +90,19 @@ describe('planFromLegacyDocument', () => {
 
   describe('stopNode: nothing after it runs', () => {
     it('drops the rest of its list, its own children, and what would follow', () => {
-      const tree = doc(get('http://a.test/1', [node('stopNode', {}, [get('http://a.test/never')]), get('http://a.test/after-stop')]), get('http://a.test/later'));
+      const tree = doc(
+        get('http://a.test/1', [node('stopNode', {}, [get('http://a.test/never')]), get('http://a.test/after-stop')]),
+        get('http://a.test/later'),
+      );
       expect(planFromLegacyDocument(tree).steps).toEqual([expect.objectContaining({ url: '/1' })]);
     });
 
     it('keeps what follows an if without a stop after the if, whichever branch ran', () => {
-      const tree = doc(get('http://a.test/1'), ifNode(status200, [get('http://a.test/t')], [get('http://a.test/f')], [get('http://a.test/next')]), get('http://a.test/last'));
+      const tree = doc(
+        get('http://a.test/1'),
+        ifNode(status200, [get('http://a.test/t')], [get('http://a.test/f')], [get('http://a.test/next')]),
+        get('http://a.test/last'),
+      );
       expect(planFromLegacyDocument(tree).steps.map((s) => (s.kind === 'http' ? s.url : s.kind))).toEqual(['/1', 'if', '/next', '/last']);
     });
 
@@ -101,13 +126,22 @@ describe('planFromLegacyDocument', () => {
     it('copies what follows into each branch that can reach it, the copies of requests named (2)', () => {
       // The true branch stops only when a nested if holds: the rest runs at the end of its else, and of the outer else.
       const nested = ifNode({ field: 'response_time', condition: 'greater_than', value: '1000' }, [stop()], []);
-      const tree = doc(get('http://a.test/1'), ifNode(status200, [get('http://a.test/t'), nested], [get('http://a.test/f')]), get('http://a.test/next', [delay(5)]));
+      const tree = doc(
+        get('http://a.test/1'),
+        ifNode(status200, [get('http://a.test/t'), nested], [get('http://a.test/f')]),
+        get('http://a.test/next', [delay(5)]),
+      );
       expect(planFromLegacyDocument(tree).steps[1]).toEqual({
         kind: 'if',
         condition: { on: 'status', op: 'equals', value: 200 },
         then: [
           expect.objectContaining({ url: '/t' }),
-          { kind: 'if', condition: { on: 'latencyMs', op: 'greaterThan', value: 1000 }, then: [], else: [expect.objectContaining({ name: 'GET /next', url: '/next' }), { kind: 'think', ms: 5 }] },
+          {
+            kind: 'if',
+            condition: { on: 'latencyMs', op: 'greaterThan', value: 1000 },
+            then: [],
+            else: [expect.objectContaining({ name: 'GET /next', url: '/next' }), { kind: 'think', ms: 5 }],
+          },
         ],
         else: [expect.objectContaining({ url: '/f' }), expect.objectContaining({ name: 'GET /next (2)', url: '/next' }), { kind: 'think', ms: 5 }],
       });
@@ -158,28 +192,64 @@ describe('planFromLegacyDocument', () => {
   it('names each problem at its path in the document', () => {
     const at = (path: string, message: string | ReturnType<typeof expect.stringContaining>) => [{ path, message }];
     const cases: [unknown, { path: string; message: unknown }[]][] = [
-      [doc(get('http://a.test/', [node('loopNode', { times: 3 })])), at('testPlan[0].children[0].children[0].type', 'unknown node type "loopNode" (expected startNode, stopNode, getRequest, postRequest, putRequest, deleteRequest, ifCondition, delayNode)')],
+      [
+        doc(get('http://a.test/', [node('loopNode', { times: 3 })])),
+        at(
+          'testPlan[0].children[0].children[0].type',
+          'unknown node type "loopNode" (expected startNode, stopNode, getRequest, postRequest, putRequest, deleteRequest, ifCondition, delayNode)',
+        ),
+      ],
       [doc(get('http://a.test/'), { name: 'x' } as Node), at('testPlan[0].children[1].type', expect.stringMatching(/^no type \(expected startNode/))],
       [doc(get('http://a.test/'), get('http://a.test/'), node('getRequest', {})), at('testPlan[0].children[2].data.url', 'required: the absolute URL')],
       [doc(get('/relative')), at('testPlan[0].children[0].data.url', 'must be an absolute http:// or https:// URL')],
-      [doc(node('postRequest', { url: 'http://a.test/', body: { a: 1 } })), at('testPlan[0].children[0].data.body', 'must be a string (the text the request sends)')],
+      [
+        doc(node('postRequest', { url: 'http://a.test/', body: { a: 1 } })),
+        at('testPlan[0].children[0].data.body', 'must be a string (the text the request sends)'),
+      ],
       [doc(get('http://a.test/'), ifNode({ ...status200, value: 'ok' }, [], [])), at('testPlan[0].children[1].data.value', 'must be a number, got "ok"')],
       [doc(get('http://a.test/'), ifNode({ ...status200, value: '' }, [], [])), at('testPlan[0].children[1].data.value', 'must be a number, got ""')],
-      [doc(get('http://a.test/'), ifNode({ ...status200, field: 'body' }, [], [])), at('testPlan[0].children[1].data.field', 'must be response_code, response_time or response_size')],
-      [doc(get('http://a.test/'), ifNode({ ...status200, condition: 'contains' }, [], [node('delayNode', { delayType: 'FIXED' })])), [
-        { path: 'testPlan[0].children[1].data.condition', message: 'must be equals, not_equals, greater_than or less_than' },
-        { path: 'testPlan[0].children[1].conditions.falseChildren[0].data.fixedDelay', message: 'must be a delay in ms (a number, or a number as text)' },
-      ]],
-      [doc(get('http://a.test/'), node('delayNode', { delayType: 'GAUSSIAN' })), at('testPlan[0].children[1].data.delayType', 'delayType must be FIXED (with fixedDelay) or RANDOM (with randomDelay: { min, max })')],
-      [doc(get('http://a.test/'), node('delayNode', { delayType: 'RANDOM', randomDelay: { min: 900, max: 100 } })), at('testPlan[0].children[1].data.randomDelay.max', 'must be at least min')],
-      [doc(get('http://a.test/'), node('delayNode', { delayType: 'FIXED', fixedDelay: -1 })), at('testPlan[0].children[1].data.fixedDelay', 'must be at least 0')],
+      [
+        doc(get('http://a.test/'), ifNode({ ...status200, field: 'body' }, [], [])),
+        at('testPlan[0].children[1].data.field', 'must be response_code, response_time or response_size'),
+      ],
+      [
+        doc(get('http://a.test/'), ifNode({ ...status200, condition: 'contains' }, [], [node('delayNode', { delayType: 'FIXED' })])),
+        [
+          { path: 'testPlan[0].children[1].data.condition', message: 'must be equals, not_equals, greater_than or less_than' },
+          { path: 'testPlan[0].children[1].conditions.falseChildren[0].data.fixedDelay', message: 'must be a delay in ms (a number, or a number as text)' },
+        ],
+      ],
+      [
+        doc(get('http://a.test/'), node('delayNode', { delayType: 'GAUSSIAN' })),
+        at('testPlan[0].children[1].data.delayType', 'delayType must be FIXED (with fixedDelay) or RANDOM (with randomDelay: { min, max })'),
+      ],
+      [
+        doc(get('http://a.test/'), node('delayNode', { delayType: 'RANDOM', randomDelay: { min: 900, max: 100 } })),
+        at('testPlan[0].children[1].data.randomDelay.max', 'must be at least min'),
+      ],
+      [
+        doc(get('http://a.test/'), node('delayNode', { delayType: 'FIXED', fixedDelay: -1 })),
+        at('testPlan[0].children[1].data.fixedDelay', 'must be at least 0'),
+      ],
       [{ testPlan: [get('http://a.test/')] }, at('testPlan', 'no startNode: the tree starts at a node of type startNode')],
       [{ testPlan: [] }, at('testPlan', 'no startNode: the tree starts at a node of type startNode')],
-      [{ testPlan: [node('startNode', {}, [get('http://a.test/')]), node('startNode', {})] }, at('testPlan[1].type', 'a second startNode (the first is testPlan[0])')],
+      [
+        { testPlan: [node('startNode', {}, [get('http://a.test/')]), node('startNode', {})] },
+        at('testPlan[1].type', 'a second startNode (the first is testPlan[0])'),
+      ],
       [doc(get('http://a.test/', [node('startNode', {})])), at('testPlan[0].children[0].children[0].type', 'a startNode is only at the root of the tree')],
       [doc(delay(10, [stop()])), at('testPlan[0]', 'no request node (getRequest, postRequest, putRequest, deleteRequest) under the startNode')],
       // The format this import used to read, which no tool wrote.
-      [{ name: 'Checkout', nodes: [{ id: 'n1', type: 'start', next: 'n2' }, { id: 'n2', type: 'getRequest', data: { url: 'http://a.test/' } }] }, at('testPlan', 'required: the tree, a list of nodes from the startNode')],
+      [
+        {
+          name: 'Checkout',
+          nodes: [
+            { id: 'n1', type: 'start', next: 'n2' },
+            { id: 'n2', type: 'getRequest', data: { url: 'http://a.test/' } },
+          ],
+        },
+        at('testPlan', 'required: the tree, a list of nodes from the startNode'),
+      ],
       ['not a plan', at('', expect.stringContaining('expected object'))],
     ];
     for (const [input, issues] of cases) withMessage(JSON.stringify(input), () => expect(importIssues(() => planFromLegacyDocument(input))).toEqual(issues));
@@ -192,15 +262,27 @@ describe('planFromLegacyDocument', () => {
     // Each if whose branch may stop copies what follows into both its branches: 2^14 copies of the last request.
     const maybeStop = () => ifNode({ field: 'response_time', condition: 'greater_than', value: '1000' }, [stop()], []);
     const doubling = doc(get('http://a.test/'), ...Array.from({ length: 14 }, () => ifNode(status200, [maybeStop()], [])), get('http://a.test/last'));
-    expect(importIssues(() => planFromLegacyDocument(doubling))).toEqual([{ path: 'testPlan', message: 'copying the steps that follow an ifCondition with a stopNode into its branches makes more than 5000 steps' }]);
+    expect(importIssues(() => planFromLegacyDocument(doubling))).toEqual([
+      { path: 'testPlan', message: 'copying the steps that follow an ifCondition with a stopNode into its branches makes more than 5000 steps' },
+    ]);
     const wide = doc(...Array.from({ length: 2001 }, () => get('http://a.test/')));
     expect(importIssues(() => planFromLegacyDocument(wide))).toEqual([{ path: 'testPlan', message: 'holds more than 2000 nodes' }]);
   });
 
   it('refuses a list longer than a plan holds, naming the node it overflows at', () => {
-    const tree = doc(get('http://a.test/first'), ifNode(status200, Array.from({ length: 201 }, (_, i) => get(`http://a.test/${i}`)), []));
+    const tree = doc(
+      get('http://a.test/first'),
+      ifNode(
+        status200,
+        Array.from({ length: 201 }, (_, i) => get(`http://a.test/${i}`)),
+        [],
+      ),
+    );
     expect(importIssues(() => planFromLegacyDocument(tree))).toEqual([
-      { path: 'steps[1].then', message: "makes more than 200 steps in one list (from testPlan[0].children[1].conditions.trueChildren[200] on), and a plan's list holds at most 200" },
+      {
+        path: 'steps[1].then',
+        message: "makes more than 200 steps in one list (from testPlan[0].children[1].conditions.trueChildren[200] on), and a plan's list holds at most 200",
+      },
     ]);
   });
 

@@ -1,2 +1,9 @@
-export { handleShutdownSignals, type Shutdown, type ShutdownOptions, type ShutdownProcess, type ShutdownStep, type ShutdownStepContext } from './shutdown/shutdown-signals.js';
+export {
+  handleShutdownSignals,
+  type Shutdown,
+  type ShutdownOptions,
+  type ShutdownProcess,
+  type ShutdownStep,
+  type ShutdownStepContext,
+} from './shutdown/shutdown-signals.js';
 export { freePort } from './net/free-port.js';

@@ -23,7 +23,12 @@ function uniqueNames(scenarios: readonly { name: string }[], ctx: z.RefinementCt
   scenarios.forEach((scenario, index) => {
     const first = seen.get(scenario.name);
     if (first === undefined) seen.set(scenario.name, index);
-    else ctx.addIssue({ code: 'custom', path: [...path, index, 'name'], message: `duplicate scenario name "${scenario.name}" (also used by scenarios[${first}])` });
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, index, 'name'],
+        message: `duplicate scenario name "${scenario.name}" (also used by scenarios[${first}])`,
+      });
   });
 }
 
@@ -60,7 +65,10 @@ export function constantLoad(connections: number, durationSeconds: number, timeo
 const LegacyLoadSchema = z.object({ connections: z.int().min(1), durationSeconds: z.int().min(1), timeoutSeconds });
 
 /** Reads a stored load, from before or after scenarios. */
-export const StoredLoadSchema = z.union([RunLoadSchema, LegacyLoadSchema.transform((old) => constantLoad(old.connections, old.durationSeconds, old.timeoutSeconds))]);
+export const StoredLoadSchema = z.union([
+  RunLoadSchema,
+  LegacyLoadSchema.transform((old) => constantLoad(old.connections, old.durationSeconds, old.timeoutSeconds)),
+]);
 
 /**
  * The load a run request asks for: either `connections` and `durationSeconds`
@@ -87,16 +95,21 @@ type LoadRequestFields = z.infer<z.ZodObject<typeof loadRequestShape>>;
 
 /** Exactly one of the two forms, and scenario names that tell scenarios apart. */
 export function refineLoadRequest(load: LoadRequestFields, ctx: z.RefinementCtx): void {
-    const shorthand = load.connections !== undefined || load.durationSeconds !== undefined;
-    if (load.scenarios && shorthand) {
-      ctx.addIssue({ code: 'custom', path: ['scenarios'], message: 'give either scenarios, or connections and durationSeconds, not both' });
-    } else if (load.scenarios) {
-      uniqueNames(load.scenarios, ctx, ['scenarios']);
-      if (load.gracefulStop !== undefined) ctx.addIssue({ code: 'custom', path: ['gracefulStop'], message: 'goes with connections and durationSeconds; with scenarios, give each scenario its own gracefulStop' });
-    } else {
-      if (load.connections === undefined) ctx.addIssue({ code: 'custom', path: ['connections'], message: 'required unless scenarios are given' });
-      if (load.durationSeconds === undefined) ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'required unless scenarios are given' });
-    }
+  const shorthand = load.connections !== undefined || load.durationSeconds !== undefined;
+  if (load.scenarios && shorthand) {
+    ctx.addIssue({ code: 'custom', path: ['scenarios'], message: 'give either scenarios, or connections and durationSeconds, not both' });
+  } else if (load.scenarios) {
+    uniqueNames(load.scenarios, ctx, ['scenarios']);
+    if (load.gracefulStop !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['gracefulStop'],
+        message: 'goes with connections and durationSeconds; with scenarios, give each scenario its own gracefulStop',
+      });
+  } else {
+    if (load.connections === undefined) ctx.addIssue({ code: 'custom', path: ['connections'], message: 'required unless scenarios are given' });
+    if (load.durationSeconds === undefined) ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'required unless scenarios are given' });
+  }
 }
 
 export const LoadRequestSchema = z.object(loadRequestShape).superRefine(refineLoadRequest);

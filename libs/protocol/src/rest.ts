@@ -123,7 +123,10 @@ export const RUN_PAGE_DEFAULT = 20;
 
 /** A comma-separated list in a query (`state=running,pending`), or the parameter given more than once. */
 const listOf = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value), z.array(item).min(1));
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : value),
+    z.array(item).min(1),
+  );
 
 function sinceBeforeUntil(q: { since?: string | undefined; until?: string | undefined }): boolean {
   return q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until);
@@ -189,9 +192,7 @@ export const TimelineQuerySchema = z.object({
 });
 export type TimelineQuery = z.infer<typeof TimelineQuerySchema>;
 
-export const TimelineSchema = z
-  .object({ runId: z.string(), bucketSeconds: z.int(), points: z.array(TimelinePointSchema) })
-  .meta({ id: 'Timeline' });
+export const TimelineSchema = z.object({ runId: z.string(), bucketSeconds: z.int(), points: z.array(TimelinePointSchema) }).meta({ id: 'Timeline' });
 export type Timeline = z.infer<typeof TimelineSchema>;
 
 export const SummaryQuerySchema = z

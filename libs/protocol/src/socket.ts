@@ -47,10 +47,7 @@ export const LiveWorkerStateEventSchema = z.object({
 });
 export type LiveWorkerStateEvent = z.infer<typeof LiveWorkerStateEventSchema>;
 
-export const SubscribeAckSchema = z.union([
-  z.object({ ok: z.literal(true), state: RunStatusSchema }),
-  z.object({ ok: z.literal(false), error: z.string() }),
-]);
+export const SubscribeAckSchema = z.union([z.object({ ok: z.literal(true), state: RunStatusSchema }), z.object({ ok: z.literal(false), error: z.string() })]);
 export type SubscribeAck = z.infer<typeof SubscribeAckSchema>;
 
 export const SOCKET_EVENTS = {

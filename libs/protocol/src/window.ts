@@ -16,7 +16,7 @@ export const ErrorCountsSchema = z.object({
   reset: count,
   other: count,
   /** Absent from summaries stored before the kind existed: read as 0. */
-  interrupted: count.default(0).meta({ description: 'Requests still unanswered when the scenario\'s gracefulStop was over, or when the run was stopped' }),
+  interrupted: count.default(0).meta({ description: "Requests still unanswered when the scenario's gracefulStop was over, or when the run was stopped" }),
 });
 export type ErrorCounts = z.infer<typeof ErrorCountsSchema>;
 

@@ -3,12 +3,21 @@ import { constantLoad, fieldIssues, LoadRequestSchema, StoredLoadSchema } from '
 
 const pathsOf = (input: unknown): string[] => {
   const result = LoadRequestSchema.safeParse(input);
-  return result.success ? [] : fieldIssues(result.error).map((i) => i.path).sort();
+  return result.success
+    ? []
+    : fieldIssues(result.error)
+        .map((i) => i.path)
+        .sort();
 };
 
 describe('LoadRequestSchema', () => {
   it('takes connections and duration, with a default timeout', () => {
-    expect(LoadRequestSchema.parse({ connections: 100, durationSeconds: 30 })).toEqual({ connections: 100, durationSeconds: 30, timeoutSeconds: 10, onWorkerLoss: 'rebalance' });
+    expect(LoadRequestSchema.parse({ connections: 100, durationSeconds: 30 })).toEqual({
+      connections: 100,
+      durationSeconds: 30,
+      timeoutSeconds: 10,
+      onWorkerLoss: 'rebalance',
+    });
   });
 
   it('refuses zero connections and fractional durations, naming the fields', () => {
@@ -49,7 +58,8 @@ describe('LoadRequestSchema', () => {
       ],
     });
     expect(result.success).toBe(false);
-    if (!result.success) expect(fieldIssues(result.error)).toEqual([{ path: 'scenarios[1].name', message: 'duplicate scenario name "a" (also used by scenarios[0])' }]);
+    if (!result.success)
+      expect(fieldIssues(result.error)).toEqual([{ path: 'scenarios[1].name', message: 'duplicate scenario name "a" (also used by scenarios[0])' }]);
   });
 });
 

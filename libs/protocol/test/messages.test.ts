@@ -16,7 +16,15 @@ describe('broker messages', () => {
   it('parses each message type from JSON bytes', () => {
     const parsed = parseWorkerToMaster(Buffer.from(JSON.stringify(window)));
     expect(parsed).toEqual({ ok: true, value: window });
-    const hello = { v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: 1, workerId: 'w', host: 'h', version: '1', capabilities: { cores: 2, memoryBytes: 1, maxConnections: 10 } };
+    const hello = {
+      v: PROTOCOL_VERSION,
+      type: 'worker.hello',
+      sentAt: 1,
+      workerId: 'w',
+      host: 'h',
+      version: '1',
+      capabilities: { cores: 2, memoryBytes: 1, maxConnections: 10 },
+    };
     expect(parseWorkerToMaster(hello).ok).toBe(true);
     const stop = { v: PROTOCOL_VERSION, type: 'run.stop', sentAt: 1, runId: window.runId, workerId: 'w' };
     expect(parseMasterToWorker(stop).ok).toBe(true);

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { attachmentText, feederFormat, FeederDataError, jsonPathProblem, parseTemplate, readFeederData, regexProblem, scanTemplate, TemplateError, templateVariables } from '../src/index.js';
+import {
+  attachmentText,
+  feederFormat,
+  FeederDataError,
+  jsonPathProblem,
+  parseTemplate,
+  readFeederData,
+  regexProblem,
+  scanTemplate,
+  TemplateError,
+  templateVariables,
+} from '../src/index.js';
 
 describe('templates: ${name}, ${feeder.column}, $${ for a literal', () => {
   it('lists the names a template refers to, each once, in order', () => {
@@ -59,14 +70,21 @@ describe('feeder data', () => {
 
   it('reads JSON: an array of objects, values as text', () => {
     const base64 = Buffer.from(JSON.stringify([{ id: 1, ok: true, tags: ['a'], none: null, name: 'x' }])).toString('base64');
-    expect(readFeederData({ name: 'i.json', base64 }, 'json')).toEqual({ columns: ['id', 'ok', 'tags', 'none', 'name'], rows: [{ id: '1', ok: 'true', tags: '["a"]', none: '', name: 'x' }] });
+    expect(readFeederData({ name: 'i.json', base64 }, 'json')).toEqual({
+      columns: ['id', 'ok', 'tags', 'none', 'name'],
+      rows: [{ id: '1', ok: 'true', tags: '["a"]', none: '', name: 'x' }],
+    });
   });
 
   it('says what is wrong with rows it cannot read, naming the attachment', () => {
-    expect(() => readFeederData({ name: 'u.csv', text: 'a,b\n1,2,3\n' }, 'csv')).toThrow(new FeederDataError('attachment "u.csv" is not valid CSV: Invalid Record Length: expect 2, got 3 on line 2'));
+    expect(() => readFeederData({ name: 'u.csv', text: 'a,b\n1,2,3\n' }, 'csv')).toThrow(
+      new FeederDataError('attachment "u.csv" is not valid CSV: Invalid Record Length: expect 2, got 3 on line 2'),
+    );
     expect(() => readFeederData({ name: 'u.csv', text: 'a,,b\n1,2,3\n' }, 'csv')).toThrow('attachment "u.csv": column 2 has no name');
     expect(() => readFeederData({ name: 'i.json', text: '[]' }, 'json')).toThrow('attachment "i.json" has no rows (an empty array)');
-    expect(() => readFeederData({ name: 'i.json', text: '[{}]' }, 'json')).toThrow('attachment "i.json": the first row has no keys, so the feeder has no columns');
+    expect(() => readFeederData({ name: 'i.json', text: '[{}]' }, 'json')).toThrow(
+      'attachment "i.json": the first row has no keys, so the feeder has no columns',
+    );
     expect(() => readFeederData({ name: 'i.json', text: '"x"' }, 'json')).toThrow('attachment "i.json" must hold a JSON array of objects, not a string');
   });
 

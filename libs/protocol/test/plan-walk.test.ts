@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { allSteps, CHILD_FLOWS, formatPath, httpSteps, mapFlow, planProblems, PlanSchema, StepSchema, stepsFromInput, walkFlow, type Step } from '../src/index.js';
+import {
+  allSteps,
+  CHILD_FLOWS,
+  formatPath,
+  httpSteps,
+  mapFlow,
+  planProblems,
+  PlanSchema,
+  StepSchema,
+  stepsFromInput,
+  walkFlow,
+  type Step,
+} from '../src/index.js';
 
 /** A flow that nests every kind with children: an `if` in a group, a group in an `else`. */
 const plan = PlanSchema.parse({
@@ -16,7 +28,10 @@ const plan = PlanSchema.parse({
           kind: 'if',
           condition: { on: 'status', op: 'equals', value: 200 },
           then: [{ name: 'c', method: 'GET', url: '/c' }],
-          else: [{ kind: 'think', ms: 5 }, { kind: 'group', repeat: 1, steps: [{ name: 'd', method: 'GET', url: '/d' }] }],
+          else: [
+            { kind: 'think', ms: 5 },
+            { kind: 'group', repeat: 1, steps: [{ name: 'd', method: 'GET', url: '/d' }] },
+          ],
         },
       ],
     },
@@ -60,12 +75,22 @@ describe('the step tree, walked by one walker (CHILD_FLOWS)', () => {
   });
 
   it('reads input that is not valid yet: validation and the legacy reading walk the same tree', () => {
-    const input = [{ name: 'x', method: 'GET', path: '/x' }, 'not a step', { kind: 'group', steps: [{ kind: 'if', condition: { on: 'status', op: 'equals', value: 200 }, then: [{ name: 'y', method: 'GET', path: '/y' }] }] }];
+    const input = [
+      { name: 'x', method: 'GET', path: '/x' },
+      'not a step',
+      { kind: 'group', steps: [{ kind: 'if', condition: { on: 'status', op: 'equals', value: 200 }, then: [{ name: 'y', method: 'GET', path: '/y' }] }] },
+    ];
     expect([...walkFlow(input)].map(({ path }) => path.join('.'))).toEqual(['0', '2', '2.steps.0', '2.steps.0.then.0']);
     // `path` (before v1) read as `url` down through a group's `if`.
     expect(JSON.stringify(stepsFromInput(input))).toContain('"url":"/y"');
     // A problem deep in the tree is named at its path.
-    const problems = planProblems({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ kind: 'group', repeat: 1, steps: [{ kind: 'if', condition: { on: 'variable', variable: 'nope', op: 'equals', value: 'x' }, then: [], else: [] }] }] });
+    const problems = planProblems({
+      name: 'p',
+      baseUrl: 'http://127.0.0.1:1',
+      steps: [
+        { kind: 'group', repeat: 1, steps: [{ kind: 'if', condition: { on: 'variable', variable: 'nope', op: 'equals', value: 'x' }, then: [], else: [] }] },
+      ],
+    });
     expect(problems.map((p) => formatPath(p.path))).toContain('steps[0].steps[0].condition.variable');
   });
 });

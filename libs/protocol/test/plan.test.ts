@@ -12,7 +12,12 @@ function issuesOf(input: unknown) {
 }
 
 /** A plan with one HTTP step and `extra` merged in. */
-const plan = (extra: Record<string, unknown> = {}, steps: unknown[] = [{ name: 'home', method: 'GET', url: '/' }]) => ({ name: 'p', baseUrl: BASE, steps, ...extra });
+const plan = (extra: Record<string, unknown> = {}, steps: unknown[] = [{ name: 'home', method: 'GET', url: '/' }]) => ({
+  name: 'p',
+  baseUrl: BASE,
+  steps,
+  ...extra,
+});
 
 const usersCsv = { name: 'users.csv', text: 'email,password\na@example.com,secret-a\nb@example.com,secret-b\n' };
 
@@ -37,14 +42,22 @@ const fullPlan = {
         { var: 'session', regex: 'sid=(\\w+)' },
         { var: 'loginStatus', status: true },
       ],
-      checks: [{ status: [200] }, { jsonPath: '$.token', equals: 'abc' }, { header: 'content-type', matches: '^application/json' }, { latencyBelowMs: 500 }, { bodyContains: 'token', stopOnFail: true }],
+      checks: [
+        { status: [200] },
+        { jsonPath: '$.token', equals: 'abc' },
+        { header: 'content-type', matches: '^application/json' },
+        { latencyBelowMs: 500 },
+        { bodyContains: 'token', stopOnFail: true },
+      ],
     },
     { kind: 'think', ms: 1000 },
     { kind: 'think', minMs: 500, maxMs: 1500 },
     {
       kind: 'if',
       condition: { on: 'status', op: 'equals', value: 200 },
-      then: [{ kind: 'http', name: 'profile', method: 'GET', url: '/users/${user}', query: { size: '${pageSize}' }, headers: { Authorization: 'Bearer ${token}' } }],
+      then: [
+        { kind: 'http', name: 'profile', method: 'GET', url: '/users/${user}', query: { size: '${pageSize}' }, headers: { Authorization: 'Bearer ${token}' } },
+      ],
       else: [{ kind: 'http', name: 'retry login', method: 'POST', url: '/login', body: { form: { user: '${user}' } } }],
     },
     { kind: 'if', condition: { on: 'variable', variable: 'token', op: 'notEquals', value: '' }, then: [{ kind: 'think', ms: 10 }] },
@@ -93,15 +106,30 @@ describe('PlanSchema: valid plans', () => {
   });
 
   it('defaults a feeder to sequential, and what happens when its rows run out to its mode', () => {
-    const parsed = PlanSchema.parse(plan({ attachments: [usersCsv], feeders: [{ name: 'users', attachment: 'users.csv' }, { name: 'once', attachment: 'users.csv', format: 'csv', mode: 'unique' }] }));
+    const parsed = PlanSchema.parse(
+      plan({
+        attachments: [usersCsv],
+        feeders: [
+          { name: 'users', attachment: 'users.csv' },
+          { name: 'once', attachment: 'users.csv', format: 'csv', mode: 'unique' },
+        ],
+      }),
+    );
     expect(parsed.feeders[0]!.mode).toBe('sequential');
     expect(parsed.feeders.map(feederOnExhausted)).toEqual(['recycle', 'stop']);
   });
 
   it('takes JSON feeders and base64 attachments', () => {
-    const json = Buffer.from(JSON.stringify([{ id: 1, name: 'a' }, { id: 2, name: 'b', extra: true }])).toString('base64');
+    const json = Buffer.from(
+      JSON.stringify([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b', extra: true },
+      ]),
+    ).toString('base64');
     const parsed = PlanSchema.parse(
-      plan({ attachments: [{ name: 'items.json', base64: json }], feeders: [{ name: 'items', attachment: 'items.json' }] }, [{ name: 'item', method: 'GET', url: '/items/${items.id}?n=${items.name}' }]),
+      plan({ attachments: [{ name: 'items.json', base64: json }], feeders: [{ name: 'items', attachment: 'items.json' }] }, [
+        { name: 'item', method: 'GET', url: '/items/${items.id}?n=${items.name}' },
+      ]),
     );
     expect(parsed.feeders).toHaveLength(1);
   });
@@ -123,7 +151,17 @@ describe('PlanSchema: legacy plans', () => {
     expect(parsed).not.toHaveProperty('requests');
     expect(parsed.steps).toEqual([
       { kind: 'http', name: 'home', method: 'GET', url: '/', query: {}, headers: {}, extract: [], checks: [] },
-      { kind: 'http', name: 'buy', method: 'POST', url: '/orders', query: {}, headers: { 'content-type': 'application/json' }, body: { json: { sku: 'A1', qty: 2 } }, extract: [], checks: [] },
+      {
+        kind: 'http',
+        name: 'buy',
+        method: 'POST',
+        url: '/orders',
+        query: {},
+        headers: { 'content-type': 'application/json' },
+        body: { json: { sku: 'A1', qty: 2 } },
+        extract: [],
+        checks: [],
+      },
       { kind: 'http', name: 'note', method: 'POST', url: '/notes', query: {}, headers: {}, body: { text: 'hello' }, extract: [], checks: [] },
     ]);
     expect(PlanSchema.parse(PlanSchema.parse(legacy))).toEqual(PlanSchema.parse(legacy));
@@ -162,7 +200,10 @@ const CASES: { what: string; input: unknown; issues: { path: string; message: st
       { name: 'c', method: 'GET', url: '/c', extract: [{ var: 'x', jsonPath: '$..[' }], checks: [{ jsonPath: 'items[0]', equals: 1 }] },
     ]),
     issues: [
-      { path: 'steps[2].extract[0].jsonPath', message: 'invalid JSONPath "$..[": at character 5, expected "\'", "*", "-", "0", ":", "?", "\\"", [1-9] but end of input found' },
+      {
+        path: 'steps[2].extract[0].jsonPath',
+        message: 'invalid JSONPath "$..[": at character 5, expected "\'", "*", "-", "0", ":", "?", "\\"", [1-9] but end of input found',
+      },
       { path: 'steps[2].checks[0].jsonPath', message: 'invalid JSONPath "items[0]": at character 1, expected "$" but "i" found' },
     ],
   },
@@ -184,7 +225,10 @@ const CASES: { what: string; input: unknown; issues: { path: string; message: st
     ]),
     issues: [
       { path: 'steps[0].extract[0].regex', message: 'invalid regular expression "id=(\\d+": unterminated group' },
-      { path: 'steps[0].extract[1].regex', message: 'has no capture group to extract (group 1 by default): add one, e.g. "id=(\\w+)", or set group: 0 for the whole match' },
+      {
+        path: 'steps[0].extract[1].regex',
+        message: 'has no capture group to extract (group 1 by default): add one, e.g. "id=(\\w+)", or set group: 0 for the whole match',
+      },
       { path: 'steps[0].extract[2].group', message: 'the regular expression has only 1 capture group' },
       { path: 'steps[0].checks[0].matches', message: 'invalid regular expression "[a-": unterminated character class' },
     ],
@@ -327,7 +371,10 @@ const CASES: { what: string; input: unknown; issues: { path: string; message: st
       { path: 'feeders[6].attachment', message: 'attachment "mixed.json": row 2 is not an object' },
       { path: 'feeders[7].attachment', message: 'attachment "missing.json": row 2 has no "b" (every row needs the first row\'s keys: a, b)' },
       { path: 'feeders[8].attachment', message: 'attachment "twice.csv": column "a" appears twice' },
-      { path: 'feeders[9].attachment', message: 'attachment "quote.csv" is not valid CSV: Quote Not Closed: the parsing is finished with an opening quote at line 2' },
+      {
+        path: 'feeders[9].attachment',
+        message: 'attachment "quote.csv" is not valid CSV: Quote Not Closed: the parsing is finished with an opening quote at line 2',
+      },
     ],
   },
   {
@@ -382,7 +429,7 @@ const CASES: { what: string; input: unknown; issues: { path: string; message: st
     what: 'header names that are not tokens, and values with line breaks',
     input: plan({ headers: { 'Bad Name': 'x' } }, [{ name: 'a', method: 'GET', url: '/', headers: { 'X-Ok': 'a\r\nInjected: 1' } }]),
     issues: [
-      { path: 'headers.Bad Name', message: "invalid header name \"Bad Name\": letters, digits and !#$%&'*+-.^_`|~ only" },
+      { path: 'headers.Bad Name', message: 'invalid header name "Bad Name": letters, digits and !#$%&\'*+-.^_`|~ only' },
       { path: 'steps[0].headers.X-Ok', message: 'must not hold a line break' },
     ],
   },
@@ -401,7 +448,14 @@ describe('PlanSchema: validation', () => {
         { name: 'a', method: 'GET', url: '/', extract: [{ var: '1x', jsonPath: '$[' }] },
       ]),
     );
-    expect(issues.map((i) => i.path)).toEqual(['baseUrl', 'steps[0].method', 'steps[1].extract[0].var', 'steps[0].url', 'steps[1].name', 'steps[1].extract[0].jsonPath']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'baseUrl',
+      'steps[0].method',
+      'steps[1].extract[0].var',
+      'steps[0].url',
+      'steps[1].name',
+      'steps[1].extract[0].jsonPath',
+    ]);
   });
 
   it('refuses what is not a plan', () => {
@@ -409,7 +463,10 @@ describe('PlanSchema: validation', () => {
     expect(issuesOf(undefined)).toEqual([{ path: '', message: 'a plan is required' }]);
     expect(issuesOf({ name: 'p', baseUrl: BASE, steps: [42, { name: 'x' }, { kind: 'wait' }] })).toEqual([
       { path: 'steps[0]', message: 'must be a step: an object whose kind is http, think, if or group' },
-      { path: 'steps[1].kind', message: 'required: http, think, if or group (or give method and url, ms or minMs and maxMs, condition, or steps, and the kind is inferred)' },
+      {
+        path: 'steps[1].kind',
+        message: 'required: http, think, if or group (or give method and url, ms or minMs and maxMs, condition, or steps, and the kind is inferred)',
+      },
       { path: 'steps[2].kind', message: 'must be http, think, if or group' },
     ]);
   });

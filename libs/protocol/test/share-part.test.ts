@@ -12,7 +12,17 @@ describe('share parts', () => {
   });
 
   it('carries a part on a window and a state, and refuses a part that is not a whole number ≥ 1', () => {
-    const window = { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 1, runId: '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01', workerId: 'w1', seq: 0, second: 5, data: 'VwEDAA==', part: 1 };
+    const window = {
+      v: PROTOCOL_VERSION,
+      type: 'run.window',
+      sentAt: 1,
+      runId: '7d3f1a52-0c1e-4a8e-9a55-2b7f4c1d9e01',
+      workerId: 'w1',
+      seq: 0,
+      second: 5,
+      data: 'VwEDAA==',
+      part: 1,
+    };
     expect(parseWorkerToMaster(window)).toEqual({ ok: true, value: window });
     const state = { v: PROTOCOL_VERSION, type: 'run.state', sentAt: 1, runId: window.runId, workerId: 'w1', state: 'finished', windows: 3, part: 2 };
     expect(parseWorkerToMaster(state)).toEqual({ ok: true, value: state });

@@ -37,6 +37,7 @@ export function createMasterTransport(config: TransportConfig, logger: Logger, e
  * of its hub). Throws, naming AMQP_URL, without a URL.
  */
 export function createWorkerTransport(config: TransportConfig, logger: Logger, events: TransportEvents = {}): WorkerTransport {
-  if (!config.amqpUrl) throw new Error('AMQP_URL is not set: a standalone worker reaches the master through RabbitMQ (the local worker is started by the master itself)');
+  if (!config.amqpUrl)
+    throw new Error('AMQP_URL is not set: a standalone worker reaches the master through RabbitMQ (the local worker is started by the master itself)');
   return new AmqpWorkerTransport(config.amqpUrl, logger, events, config.namespace);
 }

@@ -88,9 +88,24 @@ describe('AMQP transport (real RabbitMQ)', () => {
     const settledWithin = async (promise: Promise<void>, ms: number) =>
       Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
     try {
-      const heartbeat = worker.sendToMaster({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId: 'w', activity: 'idle', runId: null });
+      const heartbeat = worker.sendToMaster({
+        v: PROTOCOL_VERSION,
+        type: 'worker.heartbeat',
+        sentAt: Date.now(),
+        workerId: 'w',
+        activity: 'idle',
+        runId: null,
+      });
       const masterHeartbeat = master.broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId: 'm' });
-      const state = worker.sendToMaster({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: 'r', workerId: 'w', state: 'finished', windows: 1 });
+      const state = worker.sendToMaster({
+        v: PROTOCOL_VERSION,
+        type: 'run.state',
+        sentAt: Date.now(),
+        runId: 'r',
+        workerId: 'w',
+        state: 'finished',
+        windows: 1,
+      });
       state.catch(() => undefined);
       expect(await settledWithin(heartbeat, 500)).toBe(true);
       expect(await settledWithin(masterHeartbeat, 500)).toBe(true);

@@ -13,7 +13,9 @@ describe('brokerNames', () => {
     expect(names.workerQueue('a')).not.toBe(names.workerQueue('b'));
     expect(names.workerRoutingKey('a')).toBe('to-worker.a.#');
     // The broadcast key matches the binding every worker queue has, and no single worker's.
-    expect(names.broadcastRoutingKey({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: 0, masterId: '77777777-7777-4777-8777-777777777777' })).toBe('to-workers.all.master.heartbeat');
+    expect(names.broadcastRoutingKey({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: 0, masterId: '77777777-7777-4777-8777-777777777777' })).toBe(
+      'to-workers.all.master.heartbeat',
+    );
     expect(names.broadcastBindingKey).toBe('to-workers.all.#');
     expect(names.workerRoutingKey('a', { v: PROTOCOL_VERSION, type: 'run.stop', sentAt: 0, runId, workerId: 'a' })).toBe('to-worker.a.run.stop');
     expect(() => brokerNames('bad name')).toThrow(/namespace/);

@@ -23,8 +23,33 @@ describe('generator benchmark command line', () => {
   });
 
   it('takes every option', () => {
-    const parsed = parseCommandLine(['--connections', '100', '--duration', '5', '--rounds', '1', '--out', 'x.json.tmp', '--no-install', '--profile-duration', '0', '--generator-cpu', '1', '--target-cpu', '0']);
-    expect(!parsed.help && parsed.options).toMatchObject({ connections: 100, duration: 5, rounds: 1, out: 'x.json.tmp', install: false, profileDuration: 0, generatorCpu: 1, targetCpu: 0 });
+    const parsed = parseCommandLine([
+      '--connections',
+      '100',
+      '--duration',
+      '5',
+      '--rounds',
+      '1',
+      '--out',
+      'x.json.tmp',
+      '--no-install',
+      '--profile-duration',
+      '0',
+      '--generator-cpu',
+      '1',
+      '--target-cpu',
+      '0',
+    ]);
+    expect(!parsed.help && parsed.options).toMatchObject({
+      connections: 100,
+      duration: 5,
+      rounds: 1,
+      out: 'x.json.tmp',
+      install: false,
+      profileDuration: 0,
+      generatorCpu: 1,
+      targetCpu: 0,
+    });
     expect(parseCommandLine(['--help'])).toEqual({ help: true });
     expect(!parsed.help && parsed.options.cases).toEqual(['get', 'flow']);
     const flowOnly = parseCommandLine(['--cases', 'flow']);

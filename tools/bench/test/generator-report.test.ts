@@ -27,7 +27,13 @@ function run(tool: Tool, round: number, rps: number | null, extra: Partial<RunRe
   };
 }
 
-const CTX = { date: '2026-01-01T00:00:00.000Z', machine: { cores: 2 }, code: { commit: 'abc' }, parameters: { connections: 50 }, target: { server: 'nginx 1.22.1' } };
+const CTX = {
+  date: '2026-01-01T00:00:00.000Z',
+  machine: { cores: 2 },
+  code: { commit: 'abc' },
+  parameters: { connections: 50 },
+  target: { server: 'nginx 1.22.1' },
+};
 
 const RUNS: RunRecord[] = [
   run('worker', 1, 96000),
@@ -42,7 +48,7 @@ const RUNS: RunRecord[] = [
 ];
 
 describe('generator benchmark report', () => {
-  it('takes each tool\'s median and the ratios of the medians', () => {
+  it("takes each tool's median and the ratios of the medians", () => {
     const report = buildReport(RUNS, CTX);
     expect(report.workerRps).toBe(96000);
     expect(report.autocannonRps).toBe(99000);
@@ -57,7 +63,14 @@ describe('generator benchmark report', () => {
       ['worker', 'autocannon', 'wrk'],
     ]);
     expect(report.nginxCpuCores).toHaveLength(9);
-    expect(report).toMatchObject({ benchmark: 'generator', date: CTX.date, machine: CTX.machine, code: CTX.code, parameters: CTX.parameters, target: CTX.target });
+    expect(report).toMatchObject({
+      benchmark: 'generator',
+      date: CTX.date,
+      machine: CTX.machine,
+      code: CTX.code,
+      parameters: CTX.parameters,
+      target: CTX.target,
+    });
   });
 
   it('sets the flow case apart: worker-flow against autocannon-flow, round by round, with its own 0.9 goal', () => {
@@ -119,8 +132,17 @@ describe('generator benchmark report', () => {
         byAppFunction: app,
       };
     };
-    const w = profiledRun('worker', 10, 1_000_000, 10_000, digest(
-        [['(native)', 5000], ['apps/worker', 200], ['libs/metrics', 100]],
+    const w = profiledRun(
+      'worker',
+      10,
+      1_000_000,
+      10_000,
+      digest(
+        [
+          ['(native)', 5000],
+          ['apps/worker', 200],
+          ['libs/metrics', 100],
+        ],
         [
           { fn: '(no application frame: libraries, I/O callbacks, GC)', where: '', totalMs: 5000, percent: 94.3 },
           { fn: '(anonymous)', where: 'apps/worker/src/load/share-run.ts', totalMs: 250, percent: 4.7 },
@@ -135,7 +157,14 @@ describe('generator benchmark report', () => {
     expect(w.byAreaMicrosPerResponse.find((x) => x.area === 'apps/worker')?.micros).toBe(0.2);
     expect(w.appCode).toEqual({ ms: 300, percent: 5.7, microsPerResponse: 0.3 });
     const summaries = { worker: summarizeTool(RUNS, 'worker'), autocannon: summarizeTool(RUNS, 'autocannon'), wrk: summarizeTool(RUNS, 'wrk') };
-    const text = describeLimits({ runs: RUNS, summaries, ratioToAutocannon: 0.97, ratioToWrk: 0.56, paired: { autocannon: pairedRatios(RUNS, 'autocannon'), wrk: pairedRatios(RUNS, 'wrk') }, profiles: [w, a] });
+    const text = describeLimits({
+      runs: RUNS,
+      summaries,
+      ratioToAutocannon: 0.97,
+      ratioToWrk: 0.56,
+      paired: { autocannon: pairedRatios(RUNS, 'autocannon'), wrk: pairedRatios(RUNS, 'wrk') },
+      profiles: [w, a],
+    });
     expect(text).toMatch(/worker spends 5\.30 µs of CPU per response, raw autocannon 5\.00 µs \(\+0\.30 µs, 6\.0 %;/);
     expect(text).toMatch(/apps\/worker 0\.20 vs 0\.00, libs\/metrics 0\.10 vs 0\.00/);
     expect(text).toMatch(/300 ms of its 5300 ms busy time \(5\.7 %, 0\.30 µs per response\) were spent under the worker's own functions/);

@@ -30,10 +30,10 @@ describe('wrk output', () => {
   });
 
   it('reads socket errors and non-2xx responses when wrk reports them', () => {
-    const text = OUTPUT.replace(
-      'Requests/sec',
-      '  Socket errors: connect 1, read 2, write 3, timeout 4\n  Non-2xx or 3xx responses: 17\nRequests/sec',
-    ).replace('5.10s', '1.00m');
+    const text = OUTPUT.replace('Requests/sec', '  Socket errors: connect 1, read 2, write 3, timeout 4\n  Non-2xx or 3xx responses: 17\nRequests/sec').replace(
+      '5.10s',
+      '1.00m',
+    );
     const r = parseWrkOutput(text);
     expect(r.socketErrors).toEqual({ connect: 1, read: 2, write: 3, timeout: 4 });
     expect(r.non2xx3xx).toBe(17);

@@ -15,7 +15,14 @@ const published = (second: number, publishedAt: number): SecondPublished => ({
   encodedBytes: 1,
   messageBytes: 1,
 });
-const received = (client: number, second: number, receivedAt: number, workers = 4): ReceivedWindow => ({ client, runId, second, receivedAt, requests: 1, workers });
+const received = (client: number, second: number, receivedAt: number, workers = 4): ReceivedWindow => ({
+  client,
+  runId,
+  second,
+  receivedAt,
+  requests: 1,
+  workers,
+});
 
 describe('window-to-socket latency', () => {
   it('measures from the last simulator process publishing a second to each client receiving it', () => {

@@ -73,7 +73,12 @@ describe('linear projection', () => {
 
   it('needs two distinct points and a rising line', () => {
     expect(linearFit([{ x: 1, y: 1 }])).toBeNull();
-    expect(linearFit([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toBeNull();
+    expect(
+      linearFit([
+        { x: 1, y: 1 },
+        { x: 1, y: 2 },
+      ]),
+    ).toBeNull();
     expect(xAt({ slope: -1, intercept: 5 }, 1)).toBeNull();
   });
 });

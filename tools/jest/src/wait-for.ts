@@ -20,9 +20,12 @@ export async function waitFor<T>(fn: () => T | Promise<T>, options: WaitOptions 
 /** Calls `fn` until its value is truthy (and returns it), or throws after `timeout` ms. */
 export async function waitUntil<T>(fn: () => T | Promise<T>, options: WaitOptions | number = {}): Promise<T> {
   const { timeout = 1000, interval = 50 } = typeof options === 'number' ? { timeout: options } : options;
-  return waitFor(async () => {
-    const value = await fn();
-    if (!value) throw new Error(`condition not met within ${timeout} ms`);
-    return value;
-  }, { timeout, interval });
+  return waitFor(
+    async () => {
+      const value = await fn();
+      if (!value) throw new Error(`condition not met within ${timeout} ms`);
+      return value;
+    },
+    { timeout, interval },
+  );
 }

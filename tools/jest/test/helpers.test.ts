@@ -38,16 +38,26 @@ describe('onTestFinished', () => {
 describe('waitFor / waitUntil', () => {
   it('retries until the function stops throwing', async () => {
     let calls = 0;
-    const value = await waitFor(() => {
-      calls += 1;
-      if (calls < 3) throw new Error('not yet');
-      return calls;
-    }, { timeout: 2000, interval: 5 });
+    const value = await waitFor(
+      () => {
+        calls += 1;
+        if (calls < 3) throw new Error('not yet');
+        return calls;
+      },
+      { timeout: 2000, interval: 5 },
+    );
     expect(value).toBe(3);
   });
 
   it('gives up with the last error after its timeout', async () => {
-    await expect(waitFor(() => { throw new Error('never'); }, { timeout: 50, interval: 5 })).rejects.toThrow('never');
+    await expect(
+      waitFor(
+        () => {
+          throw new Error('never');
+        },
+        { timeout: 50, interval: 5 },
+      ),
+    ).rejects.toThrow('never');
     await expect(waitUntil(() => false, 50)).rejects.toThrow('condition not met within 50 ms');
   });
 });

@@ -57,7 +57,14 @@ export class ArrivalLog {
   private entry(second: number): SecondState {
     let entry = this.seconds.get(second);
     if (!entry) {
-      entry = { second, arrivals: 0, slices: Array.from({ length: 10 }, () => 0), peakConnections: this.connections, peakInFlight: this.inFlight, inFlightMs: 0 };
+      entry = {
+        second,
+        arrivals: 0,
+        slices: Array.from({ length: 10 }, () => 0),
+        peakConnections: this.connections,
+        peakInFlight: this.inFlight,
+        inFlightMs: 0,
+      };
       this.seconds.set(second, entry);
       if (this.seconds.size > KEPT_SECONDS) this.seconds.delete(this.seconds.keys().next().value!);
     }

@@ -74,7 +74,9 @@ describe('target arrivals endpoint', () => {
       });
     await Promise.all([get('/delay/50'), get('/delay/50'), get('/delay/50')]);
     agent.destroy();
-    const { seconds } = (await (await fetch(`${target.url}/__stats/arrivals`)).json()) as { seconds: { arrivals: number; peakInFlight: number; peakConnections: number }[] };
+    const { seconds } = (await (await fetch(`${target.url}/__stats/arrivals`)).json()) as {
+      seconds: { arrivals: number; peakInFlight: number; peakConnections: number }[];
+    };
     expect(seconds.reduce((n, s) => n + s.arrivals, 0)).toBe(3);
     expect(Math.max(...seconds.map((s) => s.peakInFlight))).toBe(3);
     expect(Math.max(...seconds.map((s) => s.peakConnections))).toBeGreaterThanOrEqual(3);

@@ -12,7 +12,11 @@ describe('mock target: login, a protected route and rows', () => {
 
   it('issues a token for the right password (JSON or form) and lets it through /protected; counts every 401', async () => {
     target.resetStats();
-    const json = await fetch(`${target.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'ann', password: TARGET_PASSWORD }) });
+    const json = await fetch(`${target.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ann', password: TARGET_PASSWORD }),
+    });
     expect(json.status).toBe(200);
     const { token } = (await json.json()) as { token: string };
     expect(token).toMatch(/^[0-9a-f]{32}$/);
@@ -27,7 +31,11 @@ describe('mock target: login, a protected route and rows', () => {
     }
     expect((await stats()).unauthorized).toBe(0);
 
-    const wrong = await fetch(`${target.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'ann', password: 'nope' }) });
+    const wrong = await fetch(`${target.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'ann', password: 'nope' }),
+    });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${target.url}/protected`)).status).toBe(401);
     expect((await fetch(`${target.url}/protected`, { headers: { authorization: 'Bearer 0123' } })).status).toBe(401);

@@ -35,7 +35,8 @@ export const useRunList = (filter: RunFilter, pageSize = 20) =>
   useInfiniteQuery({
     queryKey: [...keys.runs, filter.planId, filter.state, filter.verdict, pageSize],
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => apiRequest<RunList>(`/runs${queryString({ planId: filter.planId, state: filter.state, verdict: filter.verdict, limit: pageSize, cursor: pageParam })}`),
+    queryFn: ({ pageParam }) =>
+      apiRequest<RunList>(`/runs${queryString({ planId: filter.planId, state: filter.state, verdict: filter.verdict, limit: pageSize, cursor: pageParam })}`),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 
@@ -55,7 +56,6 @@ export interface RunSlice {
   worker?: string | undefined;
   bucket?: TimelineBucket | undefined;
 }
-
 
 export const useTimeline = (id: string, slice: RunSlice = {}) =>
   useQuery({

@@ -15,7 +15,11 @@ const anyAbove0 = (values: readonly number[]) => values.some((v) => v > 0);
  */
 function errorSeries(columns: RunColumns): ChartSeries[] {
   const series: ChartSeries[] = [
-    ...ERROR_KINDS.filter((kind) => anyAbove0(columns.errorsByKind[kind])).map((kind) => ({ label: kind, color: ERROR_COLOURS[kind], values: columns.errorsByKind[kind] })),
+    ...ERROR_KINDS.filter((kind) => anyAbove0(columns.errorsByKind[kind])).map((kind) => ({
+      label: kind,
+      color: ERROR_COLOURS[kind],
+      values: columns.errorsByKind[kind],
+    })),
     ...(anyAbove0(columns.status4xx) ? [{ label: 'HTTP 4xx', color: '#ca8a04', values: columns.status4xx }] : []),
     ...(anyAbove0(columns.status5xx) ? [{ label: 'HTTP 5xx', color: '#be123c', values: columns.status5xx }] : []),
   ];
@@ -41,7 +45,9 @@ export function RunCharts({ columns, range = null, onRange, planned = null }: Ru
       rate: [
         { label: 'requests/s', color: '#2563eb', values: columns.rps },
         { label: 'dropped/s', color: '#d97706', values: columns.dropped },
-        ...(planned && planned.rate.some((r) => r > 0) ? [{ label: 'planned arrivals/s', color: '#9ca3af', values: plannedAt(columns.seconds, planned.rate) }] : []),
+        ...(planned && planned.rate.some((r) => r > 0)
+          ? [{ label: 'planned arrivals/s', color: '#9ca3af', values: plannedAt(columns.seconds, planned.rate) }]
+          : []),
       ],
       vus: planned && planned.vus.some((v) => v > 0) ? [{ label: 'planned VUs', color: '#2563eb', values: plannedAt(columns.seconds, planned.vus) }] : [],
       latency: [
@@ -60,7 +66,9 @@ export function RunCharts({ columns, range = null, onRange, planned = null }: Ru
     <div className="grid gap-4 xl:grid-cols-2">
       <TimeSeriesChart {...selection} title="Requests per second" unit="req/s" seconds={columns.seconds} series={series.rate} />
       <TimeSeriesChart {...selection} title="Latency" unit="ms" seconds={columns.seconds} series={series.latency} />
-      {series.vus.length > 0 && <TimeSeriesChart {...selection} title="VUs (closed models), as planned" unit="VUs" seconds={columns.seconds} series={series.vus} />}
+      {series.vus.length > 0 && (
+        <TimeSeriesChart {...selection} title="VUs (closed models), as planned" unit="VUs" seconds={columns.seconds} series={series.vus} />
+      )}
       <TimeSeriesChart {...selection} title="Errors per second, by kind" unit="per s" seconds={columns.seconds} series={series.errors} />
     </div>
   );

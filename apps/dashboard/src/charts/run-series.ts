@@ -51,7 +51,20 @@ const ms = (micros: number | undefined) => (micros === undefined ? null : micros
 /** Chart columns of a run's points; `bucketSeconds` turns a bucket's counts into per-second rates. */
 export function runColumns(points: readonly SecondPoint[], bucketSeconds = 1): RunColumns {
   const errorsByKind = Object.fromEntries(ERROR_KINDS.map((kind) => [kind, [] as number[]])) as Record<ErrorKind, number[]>;
-  const columns: RunColumns = { seconds: [], rps: [], errors: [], errorsByKind, status4xx: [], status5xx: [], dropped: [], p50: [], p90: [], p95: [], p99: [], max: [] };
+  const columns: RunColumns = {
+    seconds: [],
+    rps: [],
+    errors: [],
+    errorsByKind,
+    status4xx: [],
+    status5xx: [],
+    dropped: [],
+    p50: [],
+    p90: [],
+    p95: [],
+    p99: [],
+    max: [],
+  };
   for (const point of points) {
     const latency = point.latencyMicros ?? undefined;
     columns.seconds.push(point.second);

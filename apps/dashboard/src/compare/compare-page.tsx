@@ -22,7 +22,12 @@ export function ComparePage() {
   const [params] = useSearchParams();
   const ids = (params.get('runs') ?? '').split(',').filter(Boolean);
   const runs = useQueries({ queries: ids.map((id) => ({ queryKey: keys.run(id), queryFn: () => apiRequest<RunResource>(`/runs/${id}`) })) });
-  const timelines = useQueries({ queries: ids.map((id) => ({ queryKey: [...keys.timeline(id), undefined, undefined, '1s'], queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline?bucket=1s`) })) });
+  const timelines = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: [...keys.timeline(id), undefined, undefined, '1s'],
+      queryFn: () => apiRequest<Timeline>(`/runs/${id}/timeline?bucket=1s`),
+    })),
+  });
   const loaded = runs.every((r) => r.data) && timelines.every((t) => t.data);
   const failed = [...runs, ...timelines].find((q) => q.error)?.error ?? null;
 
@@ -85,7 +90,9 @@ export function ComparePage() {
                         className={`ml-2 text-xs ${change.direction === 'worse' ? 'text-red-700 dark:text-red-300' : change.direction === 'better' ? 'text-green-700 dark:text-green-300' : 'text-gray-600 dark:text-gray-400'}`}
                       >
                         {formatChange(metric, change.difference)}
-                        {change.relative !== null && ` (${change.relative > 0 ? '+' : change.relative < 0 ? '−' : ''}${Math.abs(change.relative * 100).toFixed(1)} %)`} {change.direction}
+                        {change.relative !== null &&
+                          ` (${change.relative > 0 ? '+' : change.relative < 0 ? '−' : ''}${Math.abs(change.relative * 100).toFixed(1)} %)`}{' '}
+                        {change.direction}
                       </span>
                     )}
                   </td>

@@ -1,7 +1,8 @@
 /** How the dashboard writes figures: the same rounding everywhere, so that a test can compare with the API's numbers. */
 
 /** Latency given in microseconds, shown in ms with 2 decimals (e.g. `12.35 ms`). */
-export const formatLatency = (micros: number | null | undefined): string => (micros === null || micros === undefined ? '–' : `${(micros / 1000).toFixed(2)} ms`);
+export const formatLatency = (micros: number | null | undefined): string =>
+  micros === null || micros === undefined ? '–' : `${(micros / 1000).toFixed(2)} ms`;
 
 /** A count with thousands separators (e.g. `12,345`). */
 export const formatCount = (count: number): string => count.toLocaleString('en-US');

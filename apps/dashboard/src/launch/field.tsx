@@ -4,7 +4,14 @@ import { useId, type ReactNode } from 'react';
 const inputClass = 'w-full rounded border border-gray-300 bg-transparent px-2 py-1 aria-[invalid=true]:border-red-600 dark:border-gray-600';
 
 /** A labelled input with its problems under it, tied to it for screen readers (aria-describedby). */
-export function NumberField(props: { label: string; path: string; value: string; issues: readonly FieldIssue[]; onChange(value: string): void; unit?: string }) {
+export function NumberField(props: {
+  label: string;
+  path: string;
+  value: string;
+  issues: readonly FieldIssue[];
+  onChange(value: string): void;
+  unit?: string;
+}) {
   return (
     <Field label={props.label} path={props.path} issues={props.issues}>
       {(id, errorId, invalid) => (
@@ -26,7 +33,14 @@ export function NumberField(props: { label: string; path: string; value: string;
   );
 }
 
-export function TextField(props: { label: string; path: string; value: string; issues: readonly FieldIssue[]; onChange(value: string): void; placeholder?: string }) {
+export function TextField(props: {
+  label: string;
+  path: string;
+  value: string;
+  issues: readonly FieldIssue[];
+  onChange(value: string): void;
+  placeholder?: string;
+}) {
   return (
     <Field label={props.label} path={props.path} issues={props.issues}>
       {(id, errorId, invalid) => (
@@ -45,7 +59,14 @@ export function TextField(props: { label: string; path: string; value: string; i
   );
 }
 
-export function SelectField<T extends string>(props: { label: string; path: string; value: T; options: readonly { value: T; label: string }[]; issues: readonly FieldIssue[]; onChange(value: T): void }) {
+export function SelectField<T extends string>(props: {
+  label: string;
+  path: string;
+  value: T;
+  options: readonly { value: T; label: string }[];
+  issues: readonly FieldIssue[];
+  onChange(value: T): void;
+}) {
   return (
     <Field label={props.label} path={props.path} issues={props.issues}>
       {(id, errorId, invalid) => (

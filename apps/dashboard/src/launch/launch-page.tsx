@@ -48,7 +48,10 @@ function LaunchForm({ planId, planName, steps }: { planId: string; planName: str
     },
   });
   const conflict = start.error instanceof ApiError && start.error.status !== 400 ? start.error : null;
-  const unplaced = issues.filter((issue) => !issue.path.startsWith('scenarios[') && !issue.path.startsWith('thresholds[') && issue.path !== 'onWorkerLoss' && issue.path !== 'timeoutSeconds');
+  const unplaced = issues.filter(
+    (issue) =>
+      !issue.path.startsWith('scenarios[') && !issue.path.startsWith('thresholds[') && issue.path !== 'onWorkerLoss' && issue.path !== 'timeoutSeconds',
+  );
 
   return (
     <form
@@ -72,7 +75,11 @@ function LaunchForm({ planId, planName, steps }: { planId: string; planName: str
           onRemove={draft.scenarios.length > 1 ? () => update((d) => ({ ...d, scenarios: d.scenarios.filter((_, i) => i !== index) })) : null}
         />
       ))}
-      <button type="button" className="rounded border border-gray-300 px-3 py-1 text-sm dark:border-gray-600" onClick={() => update((d) => ({ ...d, scenarios: [...d.scenarios, newScenario(d.scenarios.length)] }))}>
+      <button
+        type="button"
+        className="rounded border border-gray-300 px-3 py-1 text-sm dark:border-gray-600"
+        onClick={() => update((d) => ({ ...d, scenarios: [...d.scenarios, newScenario(d.scenarios.length)] }))}
+      >
         Add a scenario
       </button>
 
@@ -100,16 +107,26 @@ function LaunchForm({ planId, planName, steps }: { planId: string; planName: str
               <input
                 type="checkbox"
                 checked={threshold.abortOnFail}
-                onChange={(event) => update((d) => ({ ...d, thresholds: d.thresholds.map((t, i) => (i === index ? { ...t, abortOnFail: event.target.checked } : t)) }))}
+                onChange={(event) =>
+                  update((d) => ({ ...d, thresholds: d.thresholds.map((t, i) => (i === index ? { ...t, abortOnFail: event.target.checked } : t)) }))
+                }
               />{' '}
               abort on fail
             </label>
-            <button type="button" className="mb-1 text-sm underline" onClick={() => update((d) => ({ ...d, thresholds: d.thresholds.filter((_, i) => i !== index) }))}>
+            <button
+              type="button"
+              className="mb-1 text-sm underline"
+              onClick={() => update((d) => ({ ...d, thresholds: d.thresholds.filter((_, i) => i !== index) }))}
+            >
               Remove
             </button>
           </div>
         ))}
-        <button type="button" className="text-sm underline" onClick={() => update((d) => ({ ...d, thresholds: [...d.thresholds, { expression: 'p(95) < 300ms', step: '', abortOnFail: false }] }))}>
+        <button
+          type="button"
+          className="text-sm underline"
+          onClick={() => update((d) => ({ ...d, thresholds: [...d.thresholds, { expression: 'p(95) < 300ms', step: '', abortOnFail: false }] }))}
+        >
           Add a threshold
         </button>
       </fieldset>
@@ -127,7 +144,14 @@ function LaunchForm({ planId, planName, steps }: { planId: string; planName: str
           issues={issues}
           onChange={(onWorkerLoss) => update((d) => ({ ...d, onWorkerLoss }))}
         />
-        <NumberField label="Request timeout" path="timeoutSeconds" value={draft.timeoutSeconds} unit="s" issues={issues} onChange={(timeoutSeconds) => update((d) => ({ ...d, timeoutSeconds }))} />
+        <NumberField
+          label="Request timeout"
+          path="timeoutSeconds"
+          value={draft.timeoutSeconds}
+          unit="s"
+          issues={issues}
+          onChange={(timeoutSeconds) => update((d) => ({ ...d, timeoutSeconds }))}
+        />
       </div>
 
       {check.ok && (
@@ -172,7 +196,11 @@ function LaunchForm({ planId, planName, steps }: { planId: string; planName: str
           {conflict.status}: {conflict.message}
         </p>
       )}
-      <button type="submit" disabled={!check.ok || start.isPending} className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50">
+      <button
+        type="submit"
+        disabled={!check.ok || start.isPending}
+        className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-50"
+      >
         Start run
       </button>
     </form>

@@ -34,7 +34,10 @@ function RunView({ run }: { run: RunResource }) {
   const bucketSeconds = timeline.data?.bucketSeconds ?? 1;
   // Live seconds are the whole run's, per second: shown only over the unfiltered 1 s timeline.
   const liveShown = bucketSeconds === 1 && !slice.name && !slice.worker;
-  const columns = useMemo(() => runColumns(mergePoints(timeline.data?.points ?? [], liveShown ? live.map(livePoint) : []), bucketSeconds), [timeline.data, live, liveShown, bucketSeconds]);
+  const columns = useMemo(
+    () => runColumns(mergePoints(timeline.data?.points ?? [], liveShown ? live.map(livePoint) : []), bucketSeconds),
+    [timeline.data, live, liveShown, bucketSeconds],
+  );
   const chartRange = { range, onRange: setRange };
   // Computed by libs/execution from the run's stored load, as the workers pace it.
   const planned = useMemo(() => (bucketSeconds === 1 ? plannedLoad(run.load) : null), [run.load, bucketSeconds]);
@@ -112,7 +115,11 @@ function SliceControls({ run, slice, onChange }: { run: RunResource; slice: RunS
       </label>
       <label>
         Bucket{' '}
-        <select className={selectClass} value={slice.bucket ?? ''} onChange={(e) => onChange({ ...slice, bucket: (e.target.value || undefined) as TimelineBucket | undefined })}>
+        <select
+          className={selectClass}
+          value={slice.bucket ?? ''}
+          onChange={(e) => onChange({ ...slice, bucket: (e.target.value || undefined) as TimelineBucket | undefined })}
+        >
           <option value="">the run's own</option>
           {BUCKETS.map((bucket) => (
             <option key={bucket} value={bucket}>
@@ -227,7 +234,9 @@ function WorkersTable({ run }: { run: RunResource }) {
               <td data-field="worker-state">
                 <StateBadge state={workerState.get(share.workerId) ?? null} />
               </td>
-              <td className="font-mono">{share.segment ? `[${share.segment.from.num}/${share.segment.from.den}, ${share.segment.to.num}/${share.segment.to.den})` : '–'}</td>
+              <td className="font-mono">
+                {share.segment ? `[${share.segment.from.num}/${share.segment.from.den}, ${share.segment.to.num}/${share.segment.to.den})` : '–'}
+              </td>
               <td>{share.connections}</td>
               <td>{formatCount(share.windows)}</td>
               <td>{share.clockOffsetMs === null ? '–' : `${share.clockOffsetMs.toFixed(1)} ms${share.clockSkewed ? ' (skewed)' : ''}`}</td>
@@ -249,7 +258,12 @@ function ThresholdsList({ run }: { run: RunResource }) {
       <ul className="space-y-1 text-sm">
         {run.thresholdResults.map((outcome) => (
           <li key={`${outcome.step ?? ''}:${outcome.expression}`}>
-            <StateBadge state={outcome.ok ? 'passed' : 'failed'} /> <code>{outcome.step ? `${outcome.step}: ` : ''}{outcome.expression}</code> — {outcome.display}
+            <StateBadge state={outcome.ok ? 'passed' : 'failed'} />{' '}
+            <code>
+              {outcome.step ? `${outcome.step}: ` : ''}
+              {outcome.expression}
+            </code>{' '}
+            — {outcome.display}
           </li>
         ))}
       </ul>

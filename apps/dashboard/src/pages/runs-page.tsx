@@ -20,29 +20,44 @@ export function RunsPage() {
       </h1>
       <div className="mb-4 flex flex-wrap items-center gap-2 text-sm">
         <label htmlFor="runs-filter-plan">Plan</label>
-        <select id="runs-filter-plan" className={selectClass} value={filter.planId ?? ''} onChange={(e) => setFilter({ ...filter, planId: e.target.value || undefined })}>
-            <option value="">all plans</option>
-            {(plans.data?.items ?? []).map((plan) => (
-              <option key={plan.id} value={plan.id}>
-                {plan.name}
-              </option>
-            ))}
-          </select>
+        <select
+          id="runs-filter-plan"
+          className={selectClass}
+          value={filter.planId ?? ''}
+          onChange={(e) => setFilter({ ...filter, planId: e.target.value || undefined })}
+        >
+          <option value="">all plans</option>
+          {(plans.data?.items ?? []).map((plan) => (
+            <option key={plan.id} value={plan.id}>
+              {plan.name}
+            </option>
+          ))}
+        </select>
         <label htmlFor="runs-filter-state">State</label>
-        <select id="runs-filter-state" className={selectClass} value={filter.state ?? ''} onChange={(e) => setFilter({ ...filter, state: (e.target.value || undefined) as RunFilter['state'] })}>
-            <option value="">any</option>
-            {RUN_STATES.map((state) => (
-              <option key={state} value={state}>
-                {state}
-              </option>
-            ))}
-          </select>
+        <select
+          id="runs-filter-state"
+          className={selectClass}
+          value={filter.state ?? ''}
+          onChange={(e) => setFilter({ ...filter, state: (e.target.value || undefined) as RunFilter['state'] })}
+        >
+          <option value="">any</option>
+          {RUN_STATES.map((state) => (
+            <option key={state} value={state}>
+              {state}
+            </option>
+          ))}
+        </select>
         <label htmlFor="runs-filter-verdict">Verdict</label>
-        <select id="runs-filter-verdict" className={selectClass} value={filter.verdict ?? ''} onChange={(e) => setFilter({ ...filter, verdict: (e.target.value || undefined) as RunFilter['verdict'] })}>
-            <option value="">any</option>
-            <option value="passed">passed</option>
-            <option value="failed">failed</option>
-          </select>
+        <select
+          id="runs-filter-verdict"
+          className={selectClass}
+          value={filter.verdict ?? ''}
+          onChange={(e) => setFilter({ ...filter, verdict: (e.target.value || undefined) as RunFilter['verdict'] })}
+        >
+          <option value="">any</option>
+          <option value="passed">passed</option>
+          <option value="failed">failed</option>
+        </select>
         {filter.planId && (
           <Link to={`/plans/${filter.planId}/launch`} className="rounded bg-blue-700 px-3 py-1 font-medium text-white hover:bg-blue-800">
             Launch a run
@@ -95,7 +110,12 @@ function RunTable({ filter, planNames }: { filter: RunFilter; planNames: Map<str
                 {items.map((run) => (
                   <tr key={run.id} data-run={run.id} className="border-b border-gray-100 dark:border-gray-800">
                     <td className="py-1">
-                      <input type="checkbox" aria-label={`Compare run ${run.id.slice(0, 8)}`} checked={chosen.includes(run.id)} onChange={(e) => toggle(run.id, e.target.checked)} />
+                      <input
+                        type="checkbox"
+                        aria-label={`Compare run ${run.id.slice(0, 8)}`}
+                        checked={chosen.includes(run.id)}
+                        onChange={(e) => toggle(run.id, e.target.checked)}
+                      />
                     </td>
                     <td className="font-mono">
                       <Link to={`/runs/${run.id}`}>{run.id.slice(0, 8)}</Link>
@@ -115,7 +135,12 @@ function RunTable({ filter, planNames }: { filter: RunFilter; planNames: Map<str
               </tbody>
             </table>
             {runs.hasNextPage && (
-              <button type="button" className="mt-2 rounded border border-gray-300 px-3 py-1 text-sm dark:border-gray-600" disabled={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()}>
+              <button
+                type="button"
+                className="mt-2 rounded border border-gray-300 px-3 py-1 text-sm dark:border-gray-600"
+                disabled={runs.isFetchingNextPage}
+                onClick={() => void runs.fetchNextPage()}
+              >
                 Load more
               </button>
             )}

@@ -11,7 +11,16 @@ import { api, REPO_ROOT, runInState, sleep, startCommand, until, type RunningPro
 
 /** Debian's Chromium (`.ci/run` installs it when missing); playwright-core downloads no browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 
 /** The figures as the dashboard writes them (apps/dashboard/src/format/figures.ts). */
@@ -42,10 +51,26 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     target = await startTarget();
-    master = startCommand('npm start', 'npm', ['start'], { PORT: String(port), LOADTEST_DATA_DIR: dataDir, LOCAL_WORKERS: '2', LOCAL_WORKER_THREADS: '1', LOG_LEVEL: 'info', DATABASE_URL: '', AMQP_URL: '' });
+    master = startCommand('npm start', 'npm', ['start'], {
+      PORT: String(port),
+      LOADTEST_DATA_DIR: dataDir,
+      LOCAL_WORKERS: '2',
+      LOCAL_WORKER_THREADS: '1',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      AMQP_URL: '',
+    });
     await master.waitForLog((r) => r.msg === 'master ready', 90_000);
-    await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two local workers online');
-    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', { name: 'dashboard', baseUrl: target.url, requests: [{ name: 'root', method: 'GET', path: '/' }] });
+    await until(
+      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2,
+      30_000,
+      'two local workers online',
+    );
+    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
+      name: 'dashboard',
+      baseUrl: target.url,
+      requests: [{ name: 'root', method: 'GET', path: '/' }],
+    });
     expect(plan.status).toBe(201);
     planId = plan.body.id;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
@@ -67,7 +92,11 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
 
   const startRun = async (body: object): Promise<RunResource> => {
     // A run is refused (409) while a worker is still busy with the previous one: wait for both to be idle.
-    await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two idle workers');
+    await until(
+      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2,
+      30_000,
+      'two idle workers',
+    );
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, body);
     expect(started.status).toBe(201);
     return started.body;
@@ -87,7 +116,11 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
   });
 
   it('a run launched from the form (checked as you type, planned load drawn): live charts gain a point each second, final figures are the API’s', async () => {
-    await until(async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2, 30_000, 'two idle workers');
+    await until(
+      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2,
+      30_000,
+      'two idle workers',
+    );
     await page.goto(`${base}/runs`);
     await page.getByLabel('Plan', { exact: true }).selectOption({ label: 'dashboard' });
     await page.getByRole('link', { name: 'Launch a run' }).click();
@@ -244,7 +277,10 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
   it('every page fits 1280×800 and 1920×1080 without scrolling sideways, in light and dark', async () => {
     const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items;
     const pages = ['/runs', `/runs/${runs[0]!.id}`, `/plans/${planId}/launch`, `/compare?runs=${runs.map((r) => r.id).join(',')}`, '/workers'];
-    for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
       await page.setViewportSize(viewport);
       for (const path of pages) {
         await page.goto(`${base}${path}`);

@@ -61,7 +61,9 @@ async function findExecutable(name: string): Promise<string | undefined> {
 async function logTail(dir: string): Promise<string> {
   try {
     const logDir = join(dir, 'log');
-    const texts = await Promise.all((await readdir(logDir)).map(async (f) => `--- ${f}\n${(await readFile(join(logDir, f), 'utf8')).split('\n').slice(-30).join('\n')}`));
+    const texts = await Promise.all(
+      (await readdir(logDir)).map(async (f) => `--- ${f}\n${(await readFile(join(logDir, f), 'utf8')).split('\n').slice(-30).join('\n')}`),
+    );
     return texts.join('\n');
   } catch (error) {
     return `(no log: ${(error as Error).message})`;
@@ -76,11 +78,14 @@ async function logTail(dir: string): Promise<string> {
  */
 export async function startBrokerNode(prefix = 'lt-fault'): Promise<BrokerNode> {
   if (process.getuid?.() !== 0) {
-    throw new Error(`the fault tests start a private RabbitMQ node and must run as root (uid is ${process.getuid?.()}): rabbitmq-server switches to the rabbitmq user`);
+    throw new Error(
+      `the fault tests start a private RabbitMQ node and must run as root (uid is ${process.getuid?.()}): rabbitmq-server switches to the rabbitmq user`,
+    );
   }
   const server = await findExecutable('rabbitmq-server');
   const ctl = await findExecutable('rabbitmqctl');
-  if (!server || !ctl) throw new Error('the fault tests need RabbitMQ installed (rabbitmq-server and rabbitmqctl not found in PATH, /usr/sbin or /usr/lib/rabbitmq/bin)');
+  if (!server || !ctl)
+    throw new Error('the fault tests need RabbitMQ installed (rabbitmq-server and rabbitmqctl not found in PATH, /usr/sbin or /usr/lib/rabbitmq/bin)');
 
   const node = `${prefix}-${randomUUID().slice(0, 8)}@localhost`;
   const port = await freePort();

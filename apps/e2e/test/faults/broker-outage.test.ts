@@ -118,7 +118,11 @@ describe('fault: RabbitMQ stopped for 10 s mid-run', () => {
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(during.length).toBeGreaterThanOrEqual(10);
     expect(after.length).toBeGreaterThanOrEqual(2);
-    for (const [name, seconds] of [['before', before], ['during', during], ['after', after]] as const) {
+    for (const [name, seconds] of [
+      ['before', before],
+      ['during', during],
+      ['after', after],
+    ] as const) {
       withMessage(`${name} the outage`, () => expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1));
     }
   }, 150_000);

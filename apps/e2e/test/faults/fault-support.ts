@@ -21,9 +21,20 @@ export interface Broker {
 }
 
 /** Starts a master process and resolves once it serves its API; `env` overrides its settings (e.g. WORKER_LOST_AFTER_MS). */
-export async function startMaster(name: string, broker: Broker, databaseUrl: string, env: Record<string, string> = {}): Promise<{ master: RunningProcess; base: string }> {
+export async function startMaster(
+  name: string,
+  broker: Broker,
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ master: RunningProcess; base: string }> {
   const port = await freePort();
-  const master = startTs(name, 'apps/master/src/main.ts', { AMQP_URL: broker.url, AMQP_NAMESPACE: broker.namespace, DATABASE_URL: databaseUrl, PORT: String(port), ...env });
+  const master = startTs(name, 'apps/master/src/main.ts', {
+    AMQP_URL: broker.url,
+    AMQP_NAMESPACE: broker.namespace,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    ...env,
+  });
   try {
     await master.waitForLog((r) => r.msg === 'master ready', 60_000);
   } catch (error) {
@@ -207,7 +218,8 @@ export async function startFaultBench(name: string, cleanup: Cleanup): Promise<F
 /** `windows expected vs stored: w1 finished reported 20 stored 20; …`, for the figures printed by the tests. */
 export function describeWindows(shares: readonly StoredShare[], byWorker: ReadonlyMap<string, WorkerWindows>, expected?: number): string {
   const each = shares.map(
-    (s) => `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}${expected === undefined ? '' : ` (expected ${expected})`}`,
+    (s) =>
+      `${s.workerId} ${s.state} reported ${s.windowsReported ?? '-'} stored ${byWorker.get(s.workerId)?.seqs.length ?? 0}${expected === undefined ? '' : ` (expected ${expected})`}`,
   );
   return `windows expected vs stored: ${each.join('; ')}`;
 }

@@ -2,7 +2,19 @@ import type { WorkerList } from '@loadtest/protocol';
 import { describe, expect, it } from '@jest/globals';
 import { onTestFinished, withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, until } from '../harness.js';
-import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, storedShares, windowsByWorker, workersOnline } from './fault-support.js';
+import {
+  arrivalsWithin,
+  describeArrivals,
+  describeWindows,
+  faultSuite,
+  logTime,
+  median,
+  range,
+  runEnded,
+  storedShares,
+  windowsByWorker,
+  workersOnline,
+} from './fault-support.js';
 
 const RATE = 200;
 const MAX_VUS = 20;
@@ -96,7 +108,8 @@ describe('fault: master kill -9 and restart', () => {
     // On a busy machine the new master (compiled at its start) may be up only after the planned end: the run still
     // finishes whole, from what the broker held; the rate after it is checked when there were seconds after it.
     if (readyAt < endMs - 3000) withMessage('the run went on after the new master was up', () => expect(after.length).toBeGreaterThanOrEqual(2));
-    for (const seconds of [before, down, after].filter((s) => s.length > 0)) expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
+    for (const seconds of [before, down, after].filter((s) => s.length > 0))
+      expect(Math.abs(median(seconds.map((s) => s.arrivals)) - RATE)).toBeLessThanOrEqual(RATE * 0.1);
   }, 120_000);
 
   it(`a master away past the workers' grace (${GRACE_MS} ms): they stop, and the run ends interrupted with everything measured`, async () => {
@@ -122,7 +135,12 @@ describe('fault: master kill -9 and restart', () => {
     const stored = await storedWindows(databaseUrl, runId);
     const byWorker = windowsByWorker(stored);
     const shares = await storedShares(databaseUrl, runId);
-    const lastArrivalSecond = Math.max(...target.arrivals().filter((s) => s.arrivals > 0).map((s) => s.second));
+    const lastArrivalSecond = Math.max(
+      ...target
+        .arrivals()
+        .filter((s) => s.arrivals > 0)
+        .map((s) => s.second),
+    );
 
     // eslint-disable-next-line no-console -- figures the issue asks for
     console.info(

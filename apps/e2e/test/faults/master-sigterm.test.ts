@@ -2,7 +2,19 @@ import pg from 'pg';
 import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { api, sleep, storedWindows, summaryOf, type RunningProcess } from '../harness.js';
-import { arrivalsWithin, describeArrivals, describeWindows, faultSuite, logTime, median, range, runEnded, storedShares, windowsByWorker, workersOnline } from './fault-support.js';
+import {
+  arrivalsWithin,
+  describeArrivals,
+  describeWindows,
+  faultSuite,
+  logTime,
+  median,
+  range,
+  runEnded,
+  storedShares,
+  windowsByWorker,
+  workersOnline,
+} from './fault-support.js';
 
 const RATE = 200;
 const MAX_VUS = 20;

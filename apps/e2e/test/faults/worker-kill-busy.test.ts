@@ -27,7 +27,7 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
     await suite.createPlan('fault busy');
   });
 
-  it('splits the killed worker\'s segment between the busy survivors, and the target sees the planned rate again within 5 s of the loss', async () => {
+  it("splits the killed worker's segment between the busy survivors, and the target sees the planned rate again within 5 s of the loss", async () => {
     const { master, base, target, workers } = suite;
     const { runId, workerIds, startMs, endMs } = await suite.startRun({ rate: RATE, duration: DURATION, maxVUs: MAX_VUS, onWorkerLoss: 'rebalance' });
     expect(workerIds).toEqual(WORKERS);
@@ -64,7 +64,15 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
         `arrivals/s ${describeArrivals('before the kill', before)}; ${describeArrivals('kill → declared lost', gap)}; ${describeArrivals('after the loss', afterLoss)}`,
         `shares: ${run.workers.map((w) => `${w.shareId} (worker ${w.workerId}, part ${w.part ?? '-'}, index ${w.index}, ${w.connections} conn, ${w.segment ? `[${w.segment.from.num}/${w.segment.from.den}, ${w.segment.to.num}/${w.segment.to.den})` : '-'}) ${w.state}: ${w.reason ?? ''}`).join(' | ')}`,
         describeWindows(shares, byWorker),
-        `dropped per share: ${[...new Set(stored.map((w) => w.workerId))].map((id) => `${id} ${stored.filter((w) => w.workerId === id).map((w) => w.dropped).join('/')}`).join('; ')}`,
+        `dropped per share: ${[...new Set(stored.map((w) => w.workerId))]
+          .map(
+            (id) =>
+              `${id} ${stored
+                .filter((w) => w.workerId === id)
+                .map((w) => w.dropped)
+                .join('/')}`,
+          )
+          .join('; ')}`,
         `run ${run.state}${run.error ? `: ${run.error}` : ''}; ${run.summary?.requests} requests, ${run.summary?.dropped} dropped, target served ${served}`,
       ].join('\n  '),
     );
@@ -73,7 +81,9 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
     // Who took which part: each survivor runs part 1, a consecutive piece of the lost third, under `<worker>~1`.
     const lost = run.workers.find((w) => w.shareId === VICTIM)!;
     expect(lost.state).toBe('lost');
-    expect(lost.reason).toMatch(/^lost at second \d+; its segment \[2\/3, 1\/1\) was split among the run's busy workers: busy-w1~1 took \[2\/3, \d+\/\d+\), busy-w2~1 took \[\d+\/\d+, 1\/1\)$/);
+    expect(lost.reason).toMatch(
+      /^lost at second \d+; its segment \[2\/3, 1\/1\) was split among the run's busy workers: busy-w1~1 took \[2\/3, \d+\/\d+\), busy-w2~1 took \[\d+\/\d+, 1\/1\)$/,
+    );
     expect(parts.map((p) => [p.shareId, p.workerId, p.part, p.index, p.state])).toEqual([
       ['busy-w1~1', 'busy-w1', 1, 2, 'finished'],
       ['busy-w2~1', 'busy-w2', 1, 2, 'finished'],
@@ -81,7 +91,8 @@ describe('fault: kill -9 of a worker mid-run with every worker busy (onWorkerLos
     expect(parts[0]!.segment!.from).toEqual({ num: 2, den: 3 });
     expect(parts[0]!.segment!.to).toEqual(parts[1]!.segment!.from);
     expect(parts[1]!.segment!.to).toEqual({ num: 1, den: 1 });
-    for (const [i, p] of parts.entries()) expect(p.reason).toMatch(new RegExp(`^took \\[\\d+/\\d+, \\d+/\\d+\\) of ${VICTIM}'s segment \\[2/3, 1/1\\) \\(part ${i + 1} of 2\\) at second \\d+$`));
+    for (const [i, p] of parts.entries())
+      expect(p.reason).toMatch(new RegExp(`^took \\[\\d+/\\d+, \\d+/\\d+\\) of ${VICTIM}'s segment \\[2/3, 1/1\\) \\(part ${i + 1} of 2\\) at second \\d+$`));
     // Each part's windows: seq from 0 without a gap, keyed by the run's seconds up to the last.
     for (const p of parts) {
       const windows = byWorker.get(p.shareId)!;

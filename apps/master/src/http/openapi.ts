@@ -13,7 +13,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '1.0.0',
         description:
           'Plans, runs, their exact merged measurements, and the workers that generate the load. ' +
-          'Lists of runs are paged by cursor (`limit`, then the answer\'s `nextCursor` as `cursor`), newest first. ' +
+          "Lists of runs are paged by cursor (`limit`, then the answer's `nextCursor` as `cursor`), newest first. " +
           'Plans are stored and answered as written: an object keeps its key order. Bad input is a 400 naming each field, never a 500.',
       },
       tags: [

@@ -1,5 +1,14 @@
 import { CurlCommandsSchema, HarSchema, LegacyPlanSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
-import { ErrorBodySchema, fieldIssues, PlanBodySchema, PlanObjectSchema, PlanResourceSchema, describeIssues, type Plan, type PlanResource } from '@loadtest/protocol';
+import {
+  ErrorBodySchema,
+  fieldIssues,
+  PlanBodySchema,
+  PlanObjectSchema,
+  PlanResourceSchema,
+  describeIssues,
+  type Plan,
+  type PlanResource,
+} from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
@@ -10,7 +19,10 @@ export const ImportedPlanSchema = z.object({ plan: PlanObjectSchema }).meta({ id
 export type ImportedPlan = z.infer<typeof ImportedPlanSchema>;
 
 const planName = z.string().trim().min(1).max(200).optional().describe("The plan's name; by default one the import makes up");
-const save = z.stringbool().optional().describe('Stores the converted plan as POST /plans would, and answers 201 with the stored plan (its id included); default false');
+const save = z
+  .stringbool()
+  .optional()
+  .describe('Stores the converted plan as POST /plans would, and answers 201 with the stored plan (its id included); default false');
 
 export const ImportQuerySchema = z.object({ name: planName, save });
 
@@ -56,10 +68,17 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
    * The answer to an import: the plan alone, or, with `save`, the plan stored. It is stored only if POST /plans
    * would take it (every string storable), so an import never stores what the plan routes refuse.
    */
-  const answer = async (imported: ImportedPlan, saveIt: boolean | undefined): Promise<{ status: 200; body: ImportedPlan } | { status: 201; body: PlanResource }> => {
+  const answer = async (
+    imported: ImportedPlan,
+    saveIt: boolean | undefined,
+  ): Promise<{ status: 200; body: ImportedPlan } | { status: 201; body: PlanResource }> => {
     if (!saveIt) return { status: 200, body: imported };
     const storable = PlanBodySchema.safeParse(imported.plan);
-    if (!storable.success) throw badRequest(`the converted plan cannot be stored: ${describeIssues(storable.error)}`, fieldIssues(storable.error).map((i) => ({ ...i, path: i.path ? `plan.${i.path}` : 'plan' })));
+    if (!storable.success)
+      throw badRequest(
+        `the converted plan cannot be stored: ${describeIssues(storable.error)}`,
+        fieldIssues(storable.error).map((i) => ({ ...i, path: i.path ? `plan.${i.path}` : 'plan' })),
+      );
     return { status: 201, body: await plans.create(storable.data) };
   };
 
@@ -78,7 +97,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     },
     handler: async (request, reply) => {
       const { name, thinkTime, minThinkMs, keepCookies, save: saveIt } = request.query;
-      const { status, body } = await answer(converted(() => planFromHar(request.body, { name, thinkTime, minThinkMs, keepCookies })), saveIt);
+      const { status, body } = await answer(
+        converted(() => planFromHar(request.body, { name, thinkTime, minThinkMs, keepCookies })),
+        saveIt,
+      );
       return reply.status(status).send(body);
     },
   });
@@ -99,7 +121,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     },
     handler: async (request, reply) => {
       const commands = typeof request.body === 'string' ? request.body : request.body.commands;
-      const { status, body } = await answer(converted(() => planFromCurl(commands, { name: request.query.name })), request.query.save);
+      const { status, body } = await answer(
+        converted(() => planFromCurl(commands, { name: request.query.name })),
+        request.query.save,
+      );
       return reply.status(status).send(body);
     },
   });
@@ -119,7 +144,10 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       response: responses,
     },
     handler: async (request, reply) => {
-      const { status, body } = await answer(converted(() => planFromLegacyDocument(request.body, { name: request.query.name })), request.query.save);
+      const { status, body } = await answer(
+        converted(() => planFromLegacyDocument(request.body, { name: request.query.name })),
+        request.query.save,
+      );
       return reply.status(status).send(body);
     },
   });

@@ -76,11 +76,13 @@ export class ActiveRunTotals implements RunStoreListener {
       const followed: Totals = { merged: emptyMerged(), seen: new Map(), ready: Promise.resolve() };
       // Followed before the stored windows are read: one committed meanwhile is either read or told, and counted once.
       this.followed.set(runId, followed);
-      followed.ready = this.repository.forEachWindow(runId, {}, (window) => count(followed, window.workerId, window.seq, window)).then(async () => {
-        // Ended while being read: its `ended` may have come before it was followed; it must not stay.
-        const state = await this.repository.state(runId);
-        if (state === null || ENDED_RUN_STATES.includes(state)) this.forget(runId, followed);
-      });
+      followed.ready = this.repository
+        .forEachWindow(runId, {}, (window) => count(followed, window.workerId, window.seq, window))
+        .then(async () => {
+          // Ended while being read: its `ended` may have come before it was followed; it must not stay.
+          const state = await this.repository.state(runId);
+          if (state === null || ENDED_RUN_STATES.includes(state)) this.forget(runId, followed);
+        });
       followed.ready.catch(() => this.forget(runId, followed));
       totals = followed;
     }

@@ -29,7 +29,6 @@ export interface LiveAggregatorOptions {
   now?: () => number;
 }
 
-
 /**
  * Merges the windows of a run's workers into one event per second, in order.
  * A second is sent once every worker has delivered it, or when its grace

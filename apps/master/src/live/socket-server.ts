@@ -32,7 +32,10 @@ const room = (runId: string) => `run:${runId}`;
 export class LiveSocketServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
 
-  constructor(httpServer: HttpServer, private readonly options: LiveSocketOptions) {
+  constructor(
+    httpServer: HttpServer,
+    private readonly options: LiveSocketOptions,
+  ) {
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { path: '/socket.io', serveClient: false });
     this.io.on('connection', (socket) => {
       socket.on('run:subscribe', (payload, ack) => {

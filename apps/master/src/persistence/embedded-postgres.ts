@@ -112,7 +112,13 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
   }
 }
 
-async function initdb(bin: Binaries, dataDir: string, password: string, user: { uid: number; gid: number } | undefined, remember: (line: string) => void): Promise<void> {
+async function initdb(
+  bin: Binaries,
+  dataDir: string,
+  password: string,
+  user: { uid: number; gid: number } | undefined,
+  remember: (line: string) => void,
+): Promise<void> {
   const passwordFile = join(tmpdir(), `pg-password-${randomBytes(6).toString('hex')}`);
   await writeFile(passwordFile, `${password}\n`, { mode: 0o644 });
   try {

@@ -1,4 +1,14 @@
-import { ErrorBodySchema, IdParamsSchema, PlanBodySchema, PlanListSchema, PlanResourceSchema, PlanRunListQuerySchema, RunListSchema, StartRunBodySchema, RunResourceSchema } from '@loadtest/protocol';
+import {
+  ErrorBodySchema,
+  IdParamsSchema,
+  PlanBodySchema,
+  PlanListSchema,
+  PlanResourceSchema,
+  PlanRunListQuerySchema,
+  RunListSchema,
+  StartRunBodySchema,
+  RunResourceSchema,
+} from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflict, notFound } from '../http/errors.js';

@@ -1,5 +1,14 @@
 import { drainEndSeconds } from '@loadtest/execution';
-import { ENDED_RUN_STATES, parseShareId, PROTOCOL_VERSION, shareId, type RunStateMessage, type StartRunBody, type ThresholdOutcome, type WorkerToMaster } from '@loadtest/protocol';
+import {
+  ENDED_RUN_STATES,
+  parseShareId,
+  PROTOCOL_VERSION,
+  shareId,
+  type RunStateMessage,
+  type StartRunBody,
+  type ThresholdOutcome,
+  type WorkerToMaster,
+} from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
 import type { LiveAggregator } from '../live/live-aggregator.js';
@@ -65,8 +74,24 @@ export class RunOrchestrator {
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
-    this.context = { runs: o.runs, registry: o.registry, transport: o.transport, live: o.live, events: o.events, logger: o.logger, now: this.now, windowGraceMs: o.windowGraceMs, overdueMs: o.overdueMs };
-    this.admission = new RunAdmission({ plans: o.plans, registry: o.registry, startLeadMs: o.startLeadMs, startLeadPerWorkerMs: o.startLeadPerWorkerMs ?? 0, now: this.now });
+    this.context = {
+      runs: o.runs,
+      registry: o.registry,
+      transport: o.transport,
+      live: o.live,
+      events: o.events,
+      logger: o.logger,
+      now: this.now,
+      windowGraceMs: o.windowGraceMs,
+      overdueMs: o.overdueMs,
+    };
+    this.admission = new RunAdmission({
+      plans: o.plans,
+      registry: o.registry,
+      startLeadMs: o.startLeadMs,
+      startLeadPerWorkerMs: o.startLeadPerWorkerMs ?? 0,
+      now: this.now,
+    });
     this.ingest = new WindowIngest({
       runs: o.runs,
       live: o.live,
@@ -133,7 +158,14 @@ export class RunOrchestrator {
         // A lost worker that comes back still running a share that was handed on or given up: stop it (its windows are kept).
         if (message.runId && this.supervisors.get(message.runId)?.takeReturningWorker(message.workerId)) {
           await this.o.transport
-            .sendToWorker({ v: PROTOCOL_VERSION, type: 'run.stop', sentAt: this.now(), runId: message.runId, workerId: message.workerId, reason: 'this worker was declared lost; its share was handled by the run\'s onWorkerLoss policy' })
+            .sendToWorker({
+              v: PROTOCOL_VERSION,
+              type: 'run.stop',
+              sentAt: this.now(),
+              runId: message.runId,
+              workerId: message.workerId,
+              reason: "this worker was declared lost; its share was handled by the run's onWorkerLoss policy",
+            })
             .catch((error: unknown) => this.o.logger.error({ err: error, workerId: message.workerId }, 'cannot stop a returning worker'));
         }
         return;
@@ -255,7 +287,12 @@ export class RunOrchestrator {
       const share = run?.workers.find((w) => w.workerId === workerId);
       // A worker that shut down while its run was ending (stop, abort) leaves nothing to hand over.
       if (run && share && !ENDED_RUN_STATES.includes(run.state) && !supervisor.stopping) {
-        return this.lossPolicy.apply(run, { shareId: workerId, index: share.index, connections: share.connections, segment: share.segment }, 'left', supervisor);
+        return this.lossPolicy.apply(
+          run,
+          { shareId: workerId, index: share.index, connections: share.connections, segment: share.segment },
+          'left',
+          supervisor,
+        );
       }
     }
     await supervisor.finalize();

@@ -1,5 +1,17 @@
 import { summarizeMerged } from '@loadtest/metrics';
-import { ErrorBodySchema, IdParamsSchema, RangeSummarySchema, RunListQuerySchema, RunListSchema, RunResourceSchema, SummaryQuerySchema, TIMELINE_BUCKETS, TimelineQuerySchema, TimelineSchema, type TimelinePoint } from '@loadtest/protocol';
+import {
+  ErrorBodySchema,
+  IdParamsSchema,
+  RangeSummarySchema,
+  RunListQuerySchema,
+  RunListSchema,
+  RunResourceSchema,
+  SummaryQuerySchema,
+  TIMELINE_BUCKETS,
+  TimelineQuerySchema,
+  TimelineSchema,
+  type TimelinePoint,
+} from '@loadtest/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../http/errors.js';
 import type { RunOrchestrator } from './orchestrator.js';
@@ -33,7 +45,8 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     schema: {
       tags,
       summary: 'Read a run: state, load, per-worker shares and summary',
-      description: "A live run's summary is its windows stored so far, merged as they arrive (the same figures a re-merge of them gives); an ended run's, the one recorded at its end.",
+      description:
+        "A live run's summary is its windows stored so far, merged as they arrive (the same figures a re-merge of them gives); an ended run's, the one recorded at its end.",
       params: IdParamsSchema,
       response: { 200: RunResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
@@ -48,7 +61,8 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     schema: {
       tags,
       summary: "A run's timeline: per-second windows merged over the workers, in buckets of 1 s, 5 s or 1 min",
-      description: 'Re-aggregated exactly from the stored per-worker windows. `bucket` is 1s, 5s or 1m (by default the run\'s own: 1m for a SOAK, else 1s); `step` is its deprecated alias. `name` keeps one step (request) of the plan, `worker` one worker.',
+      description:
+        "Re-aggregated exactly from the stored per-worker windows. `bucket` is 1s, 5s or 1m (by default the run's own: 1m for a SOAK, else 1s); `step` is its deprecated alias. `name` keeps one step (request) of the plan, `worker` one worker.",
       params: IdParamsSchema,
       querystring: TimelineQuerySchema,
       response: { 200: TimelineSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
@@ -97,7 +111,15 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
         { ...(worker ? { workerId: worker } : {}), ...(from !== undefined ? { fromSecond: from } : {}), ...(to !== undefined ? { toSecond: to } : {}) },
         name === undefined ? {} : { step: name },
       );
-      return { runId: id, from: from ?? null, to: to ?? null, name: name ?? null, worker: worker ?? null, windows: merged.windows, summary: summarizeMerged(merged) };
+      return {
+        runId: id,
+        from: from ?? null,
+        to: to ?? null,
+        name: name ?? null,
+        worker: worker ?? null,
+        windows: merged.windows,
+        summary: summarizeMerged(merged),
+      };
     },
   });
 

@@ -18,9 +18,9 @@ export function decodeCursor(text: string): RunListCursor | null {
 
 /** What the run list routes say about paging and filters. */
 export const RUN_LIST_DESCRIPTION =
-  'Newest first (by creation time, then id). Paged by cursor: `limit` runs a page (1 to 100, 20 by default); the answer\'s `nextCursor`, passed as `cursor`, reads the next page, null on the last. ' +
+  "Newest first (by creation time, then id). Paged by cursor: `limit` runs a page (1 to 100, 20 by default); the answer's `nextCursor`, passed as `cursor`, reads the next page, null on the last. " +
   'Filters: `state` (one or a comma-separated list), `verdict` (passed | failed), `since` (created at or after) and `until` (created before), ISO 8601. ' +
-  'Each page costs the same three database queries whatever its size; a live run\'s summary is its running totals. A bad parameter is a 400 naming it.';
+  "Each page costs the same three database queries whatever its size; a live run's summary is its running totals. A bad parameter is a 400 naming it.";
 
 export interface RunListDeps {
   runs: RunRepository;
@@ -34,7 +34,10 @@ export interface RunListDeps {
  */
 export async function listRuns(query: RunListQuery, deps: RunListDeps): Promise<RunList> {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  if (after === null) throw badRequest('invalid querystring: cursor: not a cursor this API gave (pass nextCursor as it is)', [{ path: 'cursor', message: 'not a cursor this API gave' }]);
+  if (after === null)
+    throw badRequest('invalid querystring: cursor: not a cursor this API gave (pass nextCursor as it is)', [
+      { path: 'cursor', message: 'not a cursor this API gave' },
+    ]);
   const { runs, more } = await deps.runs.page(
     {
       ...(query.planId !== undefined ? { planId: query.planId } : {}),

@@ -45,10 +45,19 @@ export function runOutcome(shares: readonly ShareAtEnd[], context: RunEndContext
   if (forced && open.length === 0) reasons.push(forced);
   // A share whose worker was lost or left, and that other workers did not carry on whole: the run had less load than planned.
   const gone = (w: ShareAtEnd) => w.state === 'lost' || w.state === 'left';
-  const uncovered = shares.filter((w) => gone(w) && !carriedOn(w, shares.filter((o) => o !== w && o.index === w.index && !gone(o))));
+  const uncovered = shares.filter(
+    (w) =>
+      gone(w) &&
+      !carriedOn(
+        w,
+        shares.filter((o) => o !== w && o.index === w.index && !gone(o)),
+      ),
+  );
   const allGone = shares.length > 0 && shares.every(gone);
   if (!aborted && uncovered.length > 0) {
-    reasons.push(`${allGone ? 'every worker of the run was lost or left' : 'ran with less load than planned'}: ${uncovered.map((w) => `${w.workerId} ${w.reason ?? w.state}`).join('; ')}`);
+    reasons.push(
+      `${allGone ? 'every worker of the run was lost or left' : 'ran with less load than planned'}: ${uncovered.map((w) => `${w.workerId} ${w.reason ?? w.state}`).join('; ')}`,
+    );
   }
   let state: RunStatus;
   if (aborted || failures.length > 0 || (open.length > 0 && !cutOff) || allGone) state = 'failed';
@@ -79,5 +88,8 @@ function carriedOn(gone: ShareAtEnd, takers: readonly ShareAtEnd[]): boolean {
 
 type BigFraction = { num: bigint; den: bigint };
 const less = (a: Segment['from'], b: Segment['from']) => BigInt(a.num) * BigInt(b.den) < BigInt(b.num) * BigInt(a.den);
-const length = (s: Segment): BigFraction => ({ num: BigInt(s.to.num) * BigInt(s.from.den) - BigInt(s.from.num) * BigInt(s.to.den), den: BigInt(s.from.den) * BigInt(s.to.den) });
+const length = (s: Segment): BigFraction => ({
+  num: BigInt(s.to.num) * BigInt(s.from.den) - BigInt(s.from.num) * BigInt(s.to.den),
+  den: BigInt(s.from.den) * BigInt(s.to.den),
+});
 const add = (a: BigFraction, b: BigFraction): BigFraction => ({ num: a.num * b.den + b.num * a.den, den: a.den * b.den });

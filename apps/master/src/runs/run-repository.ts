@@ -1,5 +1,32 @@
-import { addWindow, createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
-import { ENDED_RUN_STATES, parseShareId, partIdPrefix, StoredLoadSchema, type ErrorCounts, type Plan, type RunLoad, type Segment, type RunStatus, type RunSummary, type RunWindow, type StatusCounts, type ThresholdOutcome, type ThresholdSpec, type Verdict, type WorkerShareState } from '@loadtest/protocol';
+import {
+  addWindow,
+  createLatencyHistogram,
+  decodeHistogramBytes,
+  decodeWindow,
+  emptyErrorCounts,
+  emptyMerged,
+  type MergedWindows,
+  type MergeOptions,
+  type Window,
+} from '@loadtest/metrics';
+import {
+  ENDED_RUN_STATES,
+  parseShareId,
+  partIdPrefix,
+  StoredLoadSchema,
+  type ErrorCounts,
+  type Plan,
+  type RunLoad,
+  type Segment,
+  type RunStatus,
+  type RunSummary,
+  type RunWindow,
+  type StatusCounts,
+  type ThresholdOutcome,
+  type ThresholdSpec,
+  type Verdict,
+  type WorkerShareState,
+} from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { Prisma, PrismaClient } from '../persistence/prisma.js';
 
@@ -232,7 +259,11 @@ export class RunRepository {
     const pageRows = rows.slice(0, limit);
     const counts = new Map<string, Map<string, number>>();
     if (pageRows.length > 0) {
-      const groups = await this.prisma.runWindow.groupBy({ by: ['runId', 'workerId'], where: { runId: { in: pageRows.map((r) => r.id) } }, _count: { _all: true } });
+      const groups = await this.prisma.runWindow.groupBy({
+        by: ['runId', 'workerId'],
+        where: { runId: { in: pageRows.map((r) => r.id) } },
+        _count: { _all: true },
+      });
       for (const g of groups) {
         let perWorker = counts.get(g.runId);
         if (!perWorker) counts.set(g.runId, (perWorker = new Map()));
@@ -313,7 +344,10 @@ export class RunRepository {
 
   /** Records the window count a lost share's worker reported when it came back; false when the share is not lost or has one. */
   async setLostShareWindows(runId: string, workerId: string, windows: number): Promise<boolean> {
-    const { count } = await this.prisma.runWorker.updateMany({ where: { runId, workerId, state: 'lost', windowsReported: null }, data: { windowsReported: windows } });
+    const { count } = await this.prisma.runWorker.updateMany({
+      where: { runId, workerId, state: 'lost', windowsReported: null },
+      data: { windowsReported: windows },
+    });
     return count > 0;
   }
 
@@ -328,12 +362,22 @@ export class RunRepository {
    */
   async openSharesOf(workerId: string): Promise<{ runId: string; shareId: string; index: number; connections: number; segment: Segment | null }[]> {
     const rows = await this.prisma.runWorker.findMany({
-      where: { OR: [{ workerId }, { workerId: { startsWith: partIdPrefix(workerId) } }], state: { in: ['assigned', 'started'] }, run: { state: { in: ACTIVE } } },
+      where: {
+        OR: [{ workerId }, { workerId: { startsWith: partIdPrefix(workerId) } }],
+        state: { in: ['assigned', 'started'] },
+        run: { state: { in: ACTIVE } },
+      },
       orderBy: [{ runId: 'asc' }, { workerId: 'asc' }],
     });
     return rows
       .filter((row) => parseShareId(row.workerId).workerId === workerId)
-      .map((row) => ({ runId: row.runId, shareId: row.workerId, index: row.shareIndex, connections: row.connections, segment: (row.segment as Segment | null) ?? null }));
+      .map((row) => ({
+        runId: row.runId,
+        shareId: row.workerId,
+        index: row.shareIndex,
+        connections: row.connections,
+        segment: (row.segment as Segment | null) ?? null,
+      }));
   }
 
   /** Whether a worker still runs a share of the run (its own or a part): it stays busy with the run until none is left. */
@@ -346,7 +390,10 @@ export class RunRepository {
   }
 
   /** Adds a share that takes over a lost share, whole (same index and segment) or a part of it (same index, its share id `<workerId>~<part>`). */
-  async addTakeover(runId: string, share: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null; reason: string }): Promise<void> {
+  async addTakeover(
+    runId: string,
+    share: { workerId: string; index: number; connections: number; segment: Segment; clockOffsetMs: number | null; reason: string },
+  ): Promise<void> {
     await this.prisma.runWorker.create({
       data: {
         runId,
@@ -369,7 +416,6 @@ export class RunRepository {
   async hasShare(runId: string, workerId: string): Promise<boolean> {
     return (await this.prisma.runWorker.count({ where: { runId, workerId } })) > 0;
   }
-
 
   /**
    * Stores windows; a redelivered copy (same run, worker and seq) is ignored.

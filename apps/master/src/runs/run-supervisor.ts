@@ -270,7 +270,13 @@ export class RunSupervisor {
     const thresholdResults = thresholdOutcomes(this.setup.thresholds ?? parseThresholdSpecs(run.thresholds, run.plan), merged);
     const verdict = runVerdict(state, thresholdResults);
     const error = reasons.length > 0 ? reasons.join(' | ') : null;
-    const moved = await this.ctx.runs.transition(run.id, ['pending', 'running'], state, { summary, error, endedAt: new Date(this.ctx.now()), thresholdResults, verdict });
+    const moved = await this.ctx.runs.transition(run.id, ['pending', 'running'], state, {
+      summary,
+      error,
+      endedAt: new Date(this.ctx.now()),
+      thresholdResults,
+      verdict,
+    });
     if (!moved) return;
     this.onEnded(this, 'ended');
     for (const w of run.workers) this.ctx.registry.markIdle(parseShareId(w.workerId).workerId, run.id);

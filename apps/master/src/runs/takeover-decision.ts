@@ -34,9 +34,7 @@ export interface PlannedPart {
 }
 
 export type TakeoverDecision =
-  | { kind: 'none'; why: string }
-  | { kind: 'idle'; workerId: string }
-  | { kind: 'split'; parts: PlannedPart[]; uncovered: Segment | null };
+  { kind: 'none'; why: string } | { kind: 'idle'; workerId: string } | { kind: 'split'; parts: PlannedPart[]; uncovered: Segment | null };
 
 /**
  * Who carries on a lost share under `onWorkerLoss: rebalance`. An idle worker
@@ -66,12 +64,18 @@ export function decideTakeover(ctx: TakeoverContext): TakeoverDecision {
     return { workerId, spare: capacity - held };
   });
   const { parts, uncovered } = planTakeoverSplit(lost.segment, run.load.scenarios, takers);
-  if (parts.length === 0) return { kind: 'none', why: survivors.length === 0 ? 'no idle or busy worker could take over' : 'no worker of the run had room to take over' };
+  if (parts.length === 0)
+    return { kind: 'none', why: survivors.length === 0 ? 'no idle or busy worker could take over' : 'no worker of the run had room to take over' };
   return {
     kind: 'split',
     uncovered,
     parts: parts.map((p) => {
-      const part = 1 + run.workers.filter((w) => { const id = parseShareId(w.workerId); return id.workerId === p.workerId && id.part !== null; }).length;
+      const part =
+        1 +
+        run.workers.filter((w) => {
+          const id = parseShareId(w.workerId);
+          return id.workerId === p.workerId && id.part !== null;
+        }).length;
       return { ...p, part, shareId: shareId(p.workerId, part) };
     }),
   };

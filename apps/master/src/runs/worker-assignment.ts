@@ -10,7 +10,11 @@ import { InsufficientCapacity } from './run-errors.js';
  * some would not, the smallest worker is left out. With equal capacities the
  * segments are the even ones (100 over 3: 34/33/33).
  */
-export function assignWorkers(load: RunLoad, available: string[], declaredCapacity: (workerId: string) => number | null): { workerIds: string[]; segments: Segment[] } {
+export function assignWorkers(
+  load: RunLoad,
+  available: string[],
+  declaredCapacity: (workerId: string) => number | null,
+): { workerIds: string[]; segments: Segment[] } {
   const peaks = load.scenarios.map(peakConcurrency);
   const need = peaks.reduce((a, b) => a + b, 0);
   const declared = available.map(declaredCapacity);
@@ -23,7 +27,8 @@ export function assignWorkers(load: RunLoad, available: string[], declaredCapaci
   const total = (ids: string[]) => ids.reduce((sum, id) => sum + capacity.get(id)!, 0);
   const holding = (ids: string[], which: string) =>
     `the ${ids.length} ${which} worker${ids.length === 1 ? ' holds' : 's hold'} ${total(ids)} (${ids.map((id) => `${id} ${capacity.get(id)!}`).join(', ')})`;
-  if (judge && need > total(available)) throw new InsufficientCapacity(need, `this run needs up to ${need} connections at once; ${holding(available, 'available')}`);
+  if (judge && need > total(available))
+    throw new InsufficientCapacity(need, `this run needs up to ${need} connections at once; ${holding(available, 'available')}`);
 
   // Left out first: the smallest capacity, and among equals the last by id (as with even segments).
   const dropOrder = [...available].sort((a, b) => capacity.get(a)! - capacity.get(b)! || b.localeCompare(a));

@@ -98,7 +98,14 @@ export class WorkerLossPolicy {
     if (decision.kind === 'none') return { why: decision.why };
     if (decision.kind === 'idle') {
       const taker = decision.workerId;
-      const sent = await this.assignTakeover(run, { shareId: taker, workerId: taker, index: lost.index, connections: lost.connections, segment: lost.segment!, reason: `took over ${lostId}'s segment at second ${second}` });
+      const sent = await this.assignTakeover(run, {
+        shareId: taker,
+        workerId: taker,
+        index: lost.index,
+        connections: lost.connections,
+        segment: lost.segment!,
+        reason: `took over ${lostId}'s segment at second ${second}`,
+      });
       if (!sent) return { why: 'the takeover assignment could not be delivered' };
       this.o.logger.info({ runId, lost: lostId, taker, second }, 'lost share taken over');
       return { taken: `its segment was taken over by ${taker}` };
@@ -110,7 +117,13 @@ export class WorkerLossPolicy {
       if (await this.assignTakeover(run, { ...part, index: lost.index, reason })) sent.push(`${part.shareId} took ${segmentText(part.segment)}`);
     }
     this.o.logger.info(
-      { runId, lost: lostId, second, parts: decision.parts.map((p) => ({ share: p.shareId, connections: p.connections, segment: segmentText(p.segment) })), uncovered: decision.uncovered && segmentText(decision.uncovered) },
+      {
+        runId,
+        lost: lostId,
+        second,
+        parts: decision.parts.map((p) => ({ share: p.shareId, connections: p.connections, segment: segmentText(p.segment) })),
+        uncovered: decision.uncovered && segmentText(decision.uncovered),
+      },
       'lost share split among busy workers',
     );
     if (sent.length === 0) return { why: 'the takeover assignments could not be delivered' };
@@ -124,7 +137,14 @@ export class WorkerLossPolicy {
     share: { shareId: string; workerId: string; part?: number; index: number; connections: number; segment: Segment; reason: string },
   ): Promise<boolean> {
     const offset = this.o.registry.clockOffset(share.workerId) ?? null;
-    await this.o.runs.addTakeover(run.id, { workerId: share.shareId, index: share.index, connections: share.connections, segment: share.segment, clockOffsetMs: offset, reason: share.reason });
+    await this.o.runs.addTakeover(run.id, {
+      workerId: share.shareId,
+      index: share.index,
+      connections: share.connections,
+      segment: share.segment,
+      clockOffsetMs: offset,
+      reason: share.reason,
+    });
     this.o.registry.markBusy(share.workerId, run.id);
     try {
       await this.o.transport.sendToWorker({
@@ -146,7 +166,10 @@ export class WorkerLossPolicy {
     } catch (error) {
       this.o.logger.error({ err: error, runId: run.id, share: share.shareId }, 'cannot send the takeover assignment');
       if (share.part === undefined) this.o.registry.markIdle(share.workerId, run.id);
-      await this.o.runs.setWorkerState(run.id, share.shareId, 'failed', { windowsReported: 0, reason: `takeover assignment not delivered: ${(error as Error).message}` });
+      await this.o.runs.setWorkerState(run.id, share.shareId, 'failed', {
+        windowsReported: 0,
+        reason: `takeover assignment not delivered: ${(error as Error).message}`,
+      });
       return false;
     }
   }

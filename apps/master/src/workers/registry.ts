@@ -185,7 +185,18 @@ export class WorkerRegistry {
   private entry(id: string): WorkerEntry {
     let entry = this.workers.get(id);
     if (!entry) {
-      entry = { id, host: null, version: null, capabilities: null, lastHeartbeatAt: null, lastSeenAt: this.now(), busyWith: null, endedRun: null, offsetSamples: [], sweptState: null };
+      entry = {
+        id,
+        host: null,
+        version: null,
+        capabilities: null,
+        lastHeartbeatAt: null,
+        lastSeenAt: this.now(),
+        busyWith: null,
+        endedRun: null,
+        offsetSamples: [],
+        sweptState: null,
+      };
       this.workers.set(id, entry);
     }
     return entry;

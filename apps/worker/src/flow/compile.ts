@@ -89,7 +89,8 @@ function compileHttp(plan: Plan, step: HttpStep, index: number): CompiledHttp {
     extract,
     checks,
     needsBody: extract.some((e) => e.needsBody) || checks.some((c) => c.needsBody),
-    constant: fixed(url) && query.every(([, value]) => fixed(value)) && compiledHeaders.every(([, value]) => fixed(value)) && (body === undefined || body.constant),
+    constant:
+      fixed(url) && query.every(([, value]) => fixed(value)) && compiledHeaders.every(([, value]) => fixed(value)) && (body === undefined || body.constant),
   };
 }
 

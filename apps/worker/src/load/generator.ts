@@ -118,7 +118,14 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
         const client = new AutocannonClient(raw);
         const slot = slots++;
         if (options.flow || options.pacer) endGate.add(gated(client, slot, options, ending));
-        else watch(client, options, ending, (connection) => endGate.add(connection), () => released);
+        else
+          watch(
+            client,
+            options,
+            ending,
+            (connection) => endGate.add(connection),
+            () => released,
+          );
         // After the takeover: the opening wraps the client's send until connected (and, unpaced, released).
         holds.push(client.openWith(() => !options.pacer && !released, onConnected));
       },
@@ -167,7 +174,13 @@ function gated(client: AutocannonClient, slot: number, options: GeneratorOptions
  * and the worker only listens. The fastest path, used by a constant-vus
  * scenario that starts with the run (the generator benchmark measures it).
  */
-function watch(client: AutocannonClient, options: GeneratorOptions, ending: () => boolean, register: (connection: EndingConnection) => void, released: () => boolean): void {
+function watch(
+  client: AutocannonClient,
+  options: GeneratorOptions,
+  ending: () => boolean,
+  register: (connection: EndingConnection) => void,
+  released: () => boolean,
+): void {
   let inFlight = false;
   // After the scenario's end, the answer of the request in flight sends no next one.
   client.takeOver(() => {

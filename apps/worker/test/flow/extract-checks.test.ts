@@ -9,7 +9,10 @@ const extract = (spec: unknown) => compileExtract(ExtractSchema.parse(spec), 's'
 const check = (spec: unknown) => compileCheck(CheckSchema.parse(spec), 's', 0);
 
 describe('extractions', () => {
-  const json = response(200, JSON.stringify({ token: 'abc', n: 7, items: [{ id: 'x' }, { id: 'y' }], obj: { a: [1] }, nil: null }), { 'X-Trace': 't-1', 'Set-Cookie': 'a=1' });
+  const json = response(200, JSON.stringify({ token: 'abc', n: 7, items: [{ id: 'x' }, { id: 'y' }], obj: { a: [1] }, nil: null }), {
+    'X-Trace': 't-1',
+    'Set-Cookie': 'a=1',
+  });
 
   it('JSONPath: the first match; numbers and objects as their JSON text, null as empty; a miss is undefined', () => {
     expect(extract({ var: 'v', jsonPath: '$.token' }).read(json)).toBe('abc');
@@ -35,7 +38,8 @@ describe('extractions', () => {
     expect(extract({ var: 'v', header: 'x-none' }).read(json)).toBeUndefined();
     expect(extract({ var: 'v', status: true }).read(json)).toBe('200');
     expect(extract({ var: 'v', header: 'x-trace' }).needsBody).toBe(false);
-    for (const spec of [{ jsonPath: '$.a' }, { regex: '(.)' }, { header: 'x' }, { status: true }]) expect(extract({ var: 'v', ...spec }).read(FlowResponse.failed())).toBeUndefined();
+    for (const spec of [{ jsonPath: '$.a' }, { regex: '(.)' }, { header: 'x' }, { status: true }])
+      expect(extract({ var: 'v', ...spec }).read(FlowResponse.failed())).toBeUndefined();
   });
 
   it('a bad JSONPath or regex is refused when the flow is compiled, naming the step', () => {

@@ -23,7 +23,15 @@ describe('feeders', () => {
     const p = plan([{ name: 'a', method: 'GET', url: '/${u.id}/${j.n}' }], {
       attachments: [
         { name: 'users.csv', text: 'id,name\n1,"Ann, B"\n2,Bob\n' },
-        { name: 'data.json', base64: Buffer.from(JSON.stringify([{ n: 1, o: { a: 1 } }, { n: 'x', o: null }])).toString('base64') },
+        {
+          name: 'data.json',
+          base64: Buffer.from(
+            JSON.stringify([
+              { n: 1, o: { a: 1 } },
+              { n: 'x', o: null },
+            ]),
+          ).toString('base64'),
+        },
       ],
       feeders: [
         { name: 'u', attachment: 'users.csv' },

@@ -47,8 +47,21 @@ describe('a flow on a ShareRun, against the mock target', () => {
       name: 'login',
       baseUrl: target.url,
       steps: [
-        { name: 'login', method: 'POST', url: '/login', body: { json: { user: 'u', password: 'secret' } }, extract: [{ var: 'token', jsonPath: '$.token' }], checks: [{ status: [200] }] },
-        { name: 'protected', method: 'GET', url: '/protected', headers: { authorization: 'Bearer ${token}' }, checks: [{ status: [200] }, { jsonPath: '$.ok', equals: true }] },
+        {
+          name: 'login',
+          method: 'POST',
+          url: '/login',
+          body: { json: { user: 'u', password: 'secret' } },
+          extract: [{ var: 'token', jsonPath: '$.token' }],
+          checks: [{ status: [200] }],
+        },
+        {
+          name: 'protected',
+          method: 'GET',
+          url: '/protected',
+          headers: { authorization: 'Bearer ${token}' },
+          checks: [{ status: [200] }, { jsonPath: '$.ok', equals: true }],
+        },
       ],
     };
     const { outcome, summary } = await run(assignment(plan, [vus(3, 1)], 1));
@@ -65,7 +78,14 @@ describe('a flow on a ShareRun, against the mock target', () => {
   });
 
   it('random think 50–150 ms: the rate is VUs / (mean think + latency) within ±15%', async () => {
-    const plan = { name: 'think', baseUrl: target.url, steps: [{ name: 'ping', method: 'GET', url: '/' }, { kind: 'think', minMs: 50, maxMs: 150 }] };
+    const plan = {
+      name: 'think',
+      baseUrl: target.url,
+      steps: [
+        { name: 'ping', method: 'GET', url: '/' },
+        { kind: 'think', minMs: 50, maxMs: 150 },
+      ],
+    };
     const { summary } = await run(assignment(plan, [vus(8, 2)], 2));
     const ping = summary.steps['ping']!;
     const cycle = 0.1 + ping.latencyMicros!.mean / 1e6;
@@ -73,12 +93,18 @@ describe('a flow on a ShareRun, against the mock target', () => {
     const expected = (8 * (2 / cycle + 0.5)) / 2;
     const rate = ping.requests / 2;
     // eslint-disable-next-line no-console -- the measured figures, in the test output
-    console.info(`think 50–150 ms, 8 VUs: ${rate.toFixed(1)} req/s, expected ${expected.toFixed(1)} (mean latency ${(ping.latencyMicros!.mean / 1000).toFixed(2)} ms)`);
+    console.info(
+      `think 50–150 ms, 8 VUs: ${rate.toFixed(1)} req/s, expected ${expected.toFixed(1)} (mean latency ${(ping.latencyMicros!.mean / 1000).toFixed(2)} ms)`,
+    );
     expect(Math.abs(rate - expected) / expected).toBeLessThanOrEqual(0.15);
   });
 
   it('honours a step timeout shorter than the run one: a timeout error and a failed check each time', async () => {
-    const plan = { name: 'slow', baseUrl: target.url, steps: [{ name: 'slow', method: 'GET', url: '/delay/1500', timeoutSeconds: 1, checks: [{ status: [200] }] }] };
+    const plan = {
+      name: 'slow',
+      baseUrl: target.url,
+      steps: [{ name: 'slow', method: 'GET', url: '/delay/1500', timeoutSeconds: 1, checks: [{ status: [200] }] }],
+    };
     const { summary } = await run(assignment(plan, [vus(2, 2)], 2));
     const slow = summary.steps['slow']!;
     expect(slow.requests).toBe(0);
@@ -124,7 +150,14 @@ describe('a flow on a ShareRun, against the mock target', () => {
     const closed = await startTarget();
     const url = closed.url;
     await closed.close();
-    const plan = { name: 'refused', baseUrl: url, steps: [{ name: 'r', method: 'GET', url: '/', checks: [{ status: [200] }] }, { kind: 'think', ms: 20 }] };
+    const plan = {
+      name: 'refused',
+      baseUrl: url,
+      steps: [
+        { name: 'r', method: 'GET', url: '/', checks: [{ status: [200] }] },
+        { kind: 'think', ms: 20 },
+      ],
+    };
     const started = Date.now();
     const { outcome, summary } = await run(assignment(plan, [vus(1, 1)], 1));
     expect(outcome.state).toBe('finished');

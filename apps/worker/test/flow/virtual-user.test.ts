@@ -70,14 +70,25 @@ describe('a virtual user walking a flow', () => {
     expect(first({ on: 'variable', variable: 'word', op: 'lessThan', value: 'gamma' })).toBe('then');
     expect(first({ on: 'variable', variable: 'word', op: 'notEquals', value: 'beta' })).toBe('else');
     // An extraction that missed leaves its variable unset, which compares as ''.
-    expect(first({ on: 'variable', variable: 'maybe', op: 'equals', value: '' }, [get('probe', { extract: [{ var: 'maybe', header: 'x-none' }] })])).toBe('then');
+    expect(first({ on: 'variable', variable: 'maybe', op: 'equals', value: '' }, [get('probe', { extract: [{ var: 'maybe', header: 'x-none' }] })])).toBe(
+      'then',
+    );
   });
 
   it('extracts into variables used by later steps; a miss takes the default, or unsets and fails a check of the step', () => {
-    const { vu, checks } = user([
-      get('login', { extract: [{ var: 'token', jsonPath: '$.token' }, { var: 'role', jsonPath: '$.role', default: 'guest' }, { var: 'gone', header: 'x-gone' }] }),
-      get('use', { headers: { authorization: 'Bearer ${token}' }, query: { role: '${role}', gone: '${gone}' } }),
-    ], { variables: { gone: 'initial' } });
+    const { vu, checks } = user(
+      [
+        get('login', {
+          extract: [
+            { var: 'token', jsonPath: '$.token' },
+            { var: 'role', jsonPath: '$.role', default: 'guest' },
+            { var: 'gone', header: 'x-gone' },
+          ],
+        }),
+        get('use', { headers: { authorization: 'Bearer ${token}' }, query: { role: '${role}', gone: '${gone}' } }),
+      ],
+      { variables: { gone: 'initial' } },
+    );
     const seen: string[] = [];
     iterate(vu, (step, u) => {
       if (step.name === 'use') seen.push(`${u.scope.lookup('token')}|${u.scope.lookup('role')}|${u.scope.lookup('gone')}`);

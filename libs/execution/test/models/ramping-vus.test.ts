@@ -4,7 +4,14 @@ import { modelDuration, plannedVus } from '../../src/index.js';
 
 describe('ramping-vus', () => {
   it('follows a straight line through its stages, in whole VUs', () => {
-    const model = RampingVusSchema.parse({ executor: 'ramping-vus', stages: [{ duration: 12, target: 60 }, { duration: 6, target: 60 }, { duration: 6, target: 0 }] });
+    const model = RampingVusSchema.parse({
+      executor: 'ramping-vus',
+      stages: [
+        { duration: 12, target: 60 },
+        { duration: 6, target: 60 },
+        { duration: 6, target: 0 },
+      ],
+    });
     expect([0, 1, 6, 11.9, 12, 17, 18, 21, 23.9, 24].map((t) => plannedVus(model, t))).toEqual([0, 5, 30, 60, 60, 60, 60, 30, 1, 0]);
     expect(modelDuration(model)).toBe(24);
   });

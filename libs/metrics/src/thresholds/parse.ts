@@ -121,7 +121,8 @@ function convert(number: string | undefined, unit: string | undefined, label: st
     }
     case 'error_rate':
     case 'checks': {
-      const example = metric.kind === 'error_rate' ? 'a percentage such as 1% or a fraction such as 0.01' : 'a percentage such as 99% or a fraction such as 0.99';
+      const example =
+        metric.kind === 'error_rate' ? 'a percentage such as 1% or a fraction such as 0.01' : 'a percentage such as 99% or a fraction such as 0.99';
       if (number === undefined || (unit !== undefined && unit !== '%')) return { ok: false, problem: `${label} takes ${example}` };
       if (unit === '%') {
         const fraction = shift(number, -2);

@@ -8,7 +8,10 @@ import { parseThreshold } from './parse.js';
  * `thresholds[1].expression: threshold "p95 < 1s": unknown metric "p95" (…)`. The master refuses a run with
  * any issue; the dashboard shows them as they are typed.
  */
-export function checkThresholdSpecs(specs: readonly Pick<ThresholdSpec, 'expression' | 'step'>[], stepNames: readonly string[]): { thresholds: ScopedThreshold[]; issues: FieldIssue[] } {
+export function checkThresholdSpecs(
+  specs: readonly Pick<ThresholdSpec, 'expression' | 'step'>[],
+  stepNames: readonly string[],
+): { thresholds: ScopedThreshold[]; issues: FieldIssue[] } {
   const issues: FieldIssue[] = [];
   const thresholds: ScopedThreshold[] = [];
   specs.forEach((spec, i) => {

@@ -18,12 +18,7 @@ export * from './worker-heartbeat.js';
 export * from './worker-hello.js';
 
 /** Everything a worker sends to the master. */
-export const WorkerToMasterSchema = z.discriminatedUnion('type', [
-  WorkerHelloSchema,
-  WorkerHeartbeatSchema,
-  RunWindowSchema,
-  RunStateSchema,
-]);
+export const WorkerToMasterSchema = z.discriminatedUnion('type', [WorkerHelloSchema, WorkerHeartbeatSchema, RunWindowSchema, RunStateSchema]);
 export type WorkerToMaster = z.infer<typeof WorkerToMasterSchema>;
 
 /** Everything the master sends to one worker. */

@@ -18,7 +18,8 @@ export const RequestBodySchema = z
   })
   .superRefine((body, ctx) => {
     const forms = (['json', 'form', 'text', 'file'] as const).filter((k) => body[k] !== undefined);
-    if (forms.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of json, form, text or file${forms.length > 1 ? ` (got ${forms.join(', ')})` : ''}` });
+    if (forms.length !== 1)
+      ctx.addIssue({ code: 'custom', message: `give exactly one of json, form, text or file${forms.length > 1 ? ` (got ${forms.join(', ')})` : ''}` });
   })
   .meta({ id: 'RequestBody' });
 export type RequestBody = z.infer<typeof RequestBodySchema>;

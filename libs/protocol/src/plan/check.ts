@@ -21,7 +21,11 @@ export const CheckSchema = z
   })
   .superRefine((check, ctx) => {
     const kinds = (['status', 'bodyContains', 'jsonPath', 'header', 'latencyBelowMs'] as const).filter((k) => check[k] !== undefined);
-    if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of status, bodyContains, jsonPath, header or latencyBelowMs${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}` });
+    if (kinds.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `give exactly one of status, bodyContains, jsonPath, header or latencyBelowMs${kinds.length > 1 ? ` (got ${kinds.join(', ')})` : ''}`,
+      });
     if (check.jsonPath !== undefined && !('equals' in check)) ctx.addIssue({ code: 'custom', path: ['equals'], message: 'required with jsonPath' });
     if (check.header !== undefined && check.matches === undefined) ctx.addIssue({ code: 'custom', path: ['matches'], message: 'required with header' });
   })

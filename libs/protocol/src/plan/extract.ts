@@ -18,7 +18,11 @@ export const ExtractSchema = z
   })
   .superRefine((extract, ctx) => {
     const sources = (['jsonPath', 'regex', 'header', 'status'] as const).filter((k) => extract[k] !== undefined);
-    if (sources.length !== 1) ctx.addIssue({ code: 'custom', message: `give exactly one of jsonPath, regex, header or status${sources.length > 1 ? ` (got ${sources.join(', ')})` : ''}` });
+    if (sources.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `give exactly one of jsonPath, regex, header or status${sources.length > 1 ? ` (got ${sources.join(', ')})` : ''}`,
+      });
     if (extract.group !== undefined && extract.regex === undefined) ctx.addIssue({ code: 'custom', path: ['group'], message: 'only with regex' });
   })
   .meta({ id: 'Extract' });

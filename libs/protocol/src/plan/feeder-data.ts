@@ -77,7 +77,10 @@ function readJson(name: string, text: string): FeederData {
     throw new FeederDataError(`attachment "${name}" is not valid JSON: ${(error as Error).message}`);
   }
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (!Array.isArray(data)) throw new FeederDataError(`attachment "${name}" must hold a JSON array of objects, not ${data === null ? 'null' : typeof data === 'object' ? 'an object' : `a ${typeof data}`}`);
+  if (!Array.isArray(data))
+    throw new FeederDataError(
+      `attachment "${name}" must hold a JSON array of objects, not ${data === null ? 'null' : typeof data === 'object' ? 'an object' : `a ${typeof data}`}`,
+    );
   if (data.length === 0) throw new FeederDataError(`attachment "${name}" has no rows (an empty array)`);
   const rows: Record<string, string>[] = [];
   let columns: string[] = [];
@@ -89,7 +92,8 @@ function readJson(name: string, text: string): FeederData {
       checkColumns(name, columns);
     }
     const missing = columns.find((column) => !(column in row));
-    if (missing !== undefined) throw new FeederDataError(`attachment "${name}": row ${i + 1} has no "${missing}" (every row needs the first row's keys: ${columns.join(', ')})`);
+    if (missing !== undefined)
+      throw new FeederDataError(`attachment "${name}": row ${i + 1} has no "${missing}" (every row needs the first row's keys: ${columns.join(', ')})`);
     rows.push(Object.fromEntries(columns.map((column) => [column, asText(row[column])])));
   }
   return { columns, rows };

@@ -34,7 +34,10 @@ export const PlanObjectSchema = z.object(
     baseUrl: z.url({ protocol: /^https?$/, ...requiredOr('must be an http:// or https:// URL') }),
     /** Values every virtual user starts with, as `${name}`. */
     variables: z
-      .record(z.string().regex(VARIABLE_NAME, 'a variable name must start with a letter or "_" and hold only letters, digits and "_"'), z.union([z.string(), z.number(), z.boolean()]))
+      .record(
+        z.string().regex(VARIABLE_NAME, 'a variable name must start with a letter or "_" and hold only letters, digits and "_"'),
+        z.union([z.string(), z.number(), z.boolean()]),
+      )
       .default({}),
     /** Headers of every request; a step's own headers win. */
     headers: z.record(z.string().min(1), template).default({}),
@@ -62,7 +65,12 @@ function isLegacyPlan(plan: unknown): plan is Legacy {
 
 function fromLegacyPlan(plan: Legacy): unknown {
   const { requests, ...rest } = plan;
-  return { ...rest, steps: stepsFromInput(Array.isArray(requests) ? requests.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? { kind: 'http', ...r } : r)) : requests) };
+  return {
+    ...rest,
+    steps: stepsFromInput(
+      Array.isArray(requests) ? requests.map((r) => (r !== null && typeof r === 'object' && !Array.isArray(r) ? { kind: 'http', ...r } : r)) : requests,
+    ),
+  };
 }
 
 /** A v1 plan as written, made ready for the schema: steps' kinds inferred (see {@link stepsFromInput}). */

@@ -40,8 +40,10 @@ export const ThinkStepSchema = z
     const fixed = think.ms !== undefined;
     const range = think.minMs !== undefined || think.maxMs !== undefined;
     if (fixed === range) ctx.addIssue({ code: 'custom', message: 'give either ms, or minMs and maxMs' });
-    if (range && (think.minMs === undefined || think.maxMs === undefined)) ctx.addIssue({ code: 'custom', path: [think.minMs === undefined ? 'minMs' : 'maxMs'], message: 'required with a range' });
-    if (think.minMs !== undefined && think.maxMs !== undefined && think.minMs > think.maxMs) ctx.addIssue({ code: 'custom', path: ['maxMs'], message: `must be at least minMs (${think.minMs})` });
+    if (range && (think.minMs === undefined || think.maxMs === undefined))
+      ctx.addIssue({ code: 'custom', path: [think.minMs === undefined ? 'minMs' : 'maxMs'], message: 'required with a range' });
+    if (think.minMs !== undefined && think.maxMs !== undefined && think.minMs > think.maxMs)
+      ctx.addIssue({ code: 'custom', path: ['maxMs'], message: `must be at least minMs (${think.minMs})` });
   })
   .meta({ id: 'ThinkStep' });
 export type ThinkStep = z.infer<typeof ThinkStepSchema>;
@@ -63,9 +65,12 @@ export const ConditionSchema = z
     requiredOr('must be an object: { on, op, value }'),
   )
   .superRefine((condition, ctx) => {
-    if (condition.on === 'variable' && condition.variable === undefined) ctx.addIssue({ code: 'custom', path: ['variable'], message: 'required when on is variable' });
-    if (condition.on !== 'variable' && condition.variable !== undefined) ctx.addIssue({ code: 'custom', path: ['variable'], message: 'only when on is variable' });
-    if (condition.on !== 'variable' && typeof condition.value !== 'number') ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a number when on is ${condition.on}` });
+    if (condition.on === 'variable' && condition.variable === undefined)
+      ctx.addIssue({ code: 'custom', path: ['variable'], message: 'required when on is variable' });
+    if (condition.on !== 'variable' && condition.variable !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['variable'], message: 'only when on is variable' });
+    if (condition.on !== 'variable' && typeof condition.value !== 'number')
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `must be a number when on is ${condition.on}` });
   })
   .meta({ id: 'Condition' });
 export type Condition = z.infer<typeof ConditionSchema>;
@@ -120,7 +125,16 @@ export const GroupStepSchema: z.ZodType<GroupStep, unknown> = z
 function withKind(step: unknown): unknown {
   if (step === null || typeof step !== 'object' || Array.isArray(step) || 'kind' in step) return step;
   const keys = new Set(Object.keys(step));
-  const kind = keys.has('method') || keys.has('url') || keys.has('path') ? 'http' : keys.has('condition') || keys.has('then') || keys.has('else') ? 'if' : keys.has('steps') || keys.has('repeat') ? 'group' : keys.has('ms') || keys.has('minMs') || keys.has('maxMs') ? 'think' : undefined;
+  const kind =
+    keys.has('method') || keys.has('url') || keys.has('path')
+      ? 'http'
+      : keys.has('condition') || keys.has('then') || keys.has('else')
+        ? 'if'
+        : keys.has('steps') || keys.has('repeat')
+          ? 'group'
+          : keys.has('ms') || keys.has('minMs') || keys.has('maxMs')
+            ? 'think'
+            : undefined;
   return kind ? { kind, ...step } : step;
 }
 
@@ -153,11 +167,16 @@ export function stepsFromInput(steps: unknown): unknown {
 
 const STEP_KINDS = 'http, think, if or group';
 
-export const StepSchema: z.ZodType<Step, unknown> = z.discriminatedUnion('kind', [HttpStepSchema, ThinkStepSchema, IfStepSchema as never, GroupStepSchema as never], {
-  error: (issue) => {
-    const input: unknown = issue.input;
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) return `must be a step: an object whose kind is ${STEP_KINDS}`;
-    if (!('kind' in input) || input.kind === undefined) return `required: ${STEP_KINDS} (or give method and url, ms or minMs and maxMs, condition, or steps, and the kind is inferred)`;
-    return `must be ${STEP_KINDS}`;
+export const StepSchema: z.ZodType<Step, unknown> = z.discriminatedUnion(
+  'kind',
+  [HttpStepSchema, ThinkStepSchema, IfStepSchema as never, GroupStepSchema as never],
+  {
+    error: (issue) => {
+      const input: unknown = issue.input;
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return `must be a step: an object whose kind is ${STEP_KINDS}`;
+      if (!('kind' in input) || input.kind === undefined)
+        return `required: ${STEP_KINDS} (or give method and url, ms or minMs and maxMs, condition, or steps, and the kind is inferred)`;
+      return `must be ${STEP_KINDS}`;
+    },
   },
-}) as unknown as z.ZodType<Step, unknown>;
+) as unknown as z.ZodType<Step, unknown>;

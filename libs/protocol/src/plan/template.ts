@@ -52,7 +52,9 @@ export function scanTemplate(text: string): { parts: TemplatePart[]; problems: T
         literal = '';
         parts.push(feeder ? { kind: 'variable', name: inner, feeder: feeder[1]!, column: feeder[2]! } : { kind: 'variable', name: inner });
       } else {
-        problems.push(new TemplateError(`invalid variable reference "\${${inner}}": write \${name} or \${feeder.column} (write "$\${" for a literal "\${")`, i));
+        problems.push(
+          new TemplateError(`invalid variable reference "\${${inner}}": write \${name} or \${feeder.column} (write "$\${" for a literal "\${")`, i),
+        );
         literal += text.slice(i, close + 1);
       }
       i = close + 1;

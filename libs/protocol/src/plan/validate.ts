@@ -125,7 +125,8 @@ export function planProblems(plan: unknown): PlanProblem[] {
     if (first) report(['attachments', i, 'name'], `duplicate attachment name "${name}" (also used by attachments[${first.index}])`);
     else attachments.set(name, { index: i, attachment });
   }
-  const noAttachment = (name: string) => `no attachment named "${name}" (${attachments.size === 0 ? 'the plan has no attachments' : `attachments: ${[...attachments.keys()].join(', ')}`})`;
+  const noAttachment = (name: string) =>
+    `no attachment named "${name}" (${attachments.size === 0 ? 'the plan has no attachments' : `attachments: ${[...attachments.keys()].join(', ')}`})`;
 
   const steps = [...flow(plan.steps, ['steps'])];
   const planVariables = new Set(entries(plan.variables).map(([name]) => name));
@@ -150,7 +151,8 @@ export function planProblems(plan: unknown): PlanProblem[] {
       const found = attachments.get(attachmentName);
       const format = feederFormat({ format: feeder.format === 'csv' || feeder.format === 'json' ? feeder.format : undefined, attachment: attachmentName });
       if (!found) report([...path, 'attachment'], noAttachment(attachmentName));
-      else if (!format && feeder.format === undefined) report([...path, 'format'], `required: the attachment's name "${attachmentName}" ends in neither .csv nor .json (give csv or json)`);
+      else if (!format && feeder.format === undefined)
+        report([...path, 'format'], `required: the attachment's name "${attachmentName}" ends in neither .csv nor .json (give csv or json)`);
       else if (format && (typeof found.attachment.text === 'string' || typeof found.attachment.base64 === 'string')) {
         try {
           columns = readFeederData({ name: attachmentName, text: text(found.attachment.text), base64: text(found.attachment.base64) }, format).columns;
@@ -181,7 +183,10 @@ export function planProblems(plan: unknown): PlanProblem[] {
     for (const part of parts) {
       if (part.kind !== 'variable' || seen.has(part.name)) continue;
       seen.add(part.name);
-      if (part.feeder === undefined ? variables.has(part.name) : feeders.has(part.feeder) && (feeders.get(part.feeder)!.columns?.includes(part.column!) ?? true)) continue;
+      if (
+        part.feeder === undefined ? variables.has(part.name) : feeders.has(part.feeder) && (feeders.get(part.feeder)!.columns?.includes(part.column!) ?? true)
+      )
+        continue;
       const hint = part.feeder === undefined && feeders.has(part.name) ? `${part.name} is a feeder: write \${${part.name}.column}; ` : '';
       report(path, `unknown variable "\${${part.name}}" (${hint}${namesList(defined)})`);
     }
@@ -210,7 +215,8 @@ export function planProblems(plan: unknown): PlanProblem[] {
     if (step.kind === 'if') {
       const condition = step.condition;
       const variable = isRecord(condition) && condition.on === 'variable' ? text(condition.variable) : undefined;
-      if (variable && VARIABLE_NAME.test(variable) && !variables.has(variable)) report([...path, 'condition', 'variable'], `unknown variable "${variable}" (${namesList(variables)})`);
+      if (variable && VARIABLE_NAME.test(variable) && !variables.has(variable))
+        report([...path, 'condition', 'variable'], `unknown variable "${variable}" (${namesList(variables)})`);
       continue;
     }
     if (step.kind !== 'http') continue;
@@ -246,8 +252,13 @@ export function planProblems(plan: unknown): PlanProblem[] {
       checkJsonPath([...at, 'jsonPath'], extract.jsonPath);
       if (typeof extract.regex === 'string' && extract.regex !== '' && checkRegex([...at, 'regex'], extract.regex)) {
         const groups = captureGroups(extract.regex);
-        if (extract.group === undefined && groups === 0) report([...at, 'regex'], 'has no capture group to extract (group 1 by default): add one, e.g. "id=(\\w+)", or set group: 0 for the whole match');
-        else if (typeof extract.group === 'number' && extract.group > groups) report([...at, 'group'], `the regular expression has ${groups === 0 ? 'no capture group' : groups === 1 ? 'only 1 capture group' : `only ${groups} capture groups`}`);
+        if (extract.group === undefined && groups === 0)
+          report([...at, 'regex'], 'has no capture group to extract (group 1 by default): add one, e.g. "id=(\\w+)", or set group: 0 for the whole match');
+        else if (typeof extract.group === 'number' && extract.group > groups)
+          report(
+            [...at, 'group'],
+            `the regular expression has ${groups === 0 ? 'no capture group' : groups === 1 ? 'only 1 capture group' : `only ${groups} capture groups`}`,
+          );
       }
     }
     for (const [j, check] of list(step.checks).entries()) {

@@ -98,4 +98,3 @@ export class AmqpMasterTransport implements MasterTransport {
     return this.channel;
   }
 }
-

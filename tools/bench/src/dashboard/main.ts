@@ -21,7 +21,16 @@ import { chromium } from 'playwright-core';
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ENTRY = join(REPO_ROOT, 'apps/dashboard/bench/chart-update.tsx');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const BUDGET_MS = 16;
 
 interface Options {
@@ -69,7 +78,10 @@ async function main(): Promise<void> {
       alias: { 'csv-parse/sync': join(REPO_ROOT, 'apps/dashboard/src/shims/csv-parse-sync.ts') },
       logLevel: 'warning',
     });
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="chart-update.css"></head><body><div id="root"></div><script src="chart-update.js"></script></body></html>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="chart-update.css"></head><body><div id="root"></div><script src="chart-update.js"></script></body></html>',
+    );
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     const results = [];
     try {
@@ -82,12 +94,21 @@ async function main(): Promise<void> {
         const load1 = loadavg()[0]!;
         // Page code: `bench` is defined by chart-update.tsx.
         const { updateMs, points } = await page.evaluate(
-          ([stored, updates]) => (globalThis as unknown as { bench: { run(n: number, u: number): Promise<{ updateMs: number[]; points: number }> } }).bench.run(stored!, updates!),
+          ([stored, updates]) =>
+            (globalThis as unknown as { bench: { run(n: number, u: number): Promise<{ updateMs: number[]; points: number }> } }).bench.run(stored!, updates!),
           [size, options.updates],
         );
         if (pageErrors.length > 0) throw new Error(`the bench page failed: ${pageErrors.map((e) => e.message).join('; ')}`);
         const sorted = [...updateMs].sort((a, b) => a - b);
-        const result = { storedSeconds: size, pointsAtEnd: points, updates: updateMs.length, medianMs: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)), maxMs: round(sorted.at(-1)!), load1: Math.round(load1 * 100) / 100 };
+        const result = {
+          storedSeconds: size,
+          pointsAtEnd: points,
+          updates: updateMs.length,
+          medianMs: round(percentile(sorted, 50)),
+          p95Ms: round(percentile(sorted, 95)),
+          maxMs: round(sorted.at(-1)!),
+          load1: Math.round(load1 * 100) / 100,
+        };
         process.stdout.write(`${JSON.stringify(result)}\n`);
         results.push(result);
       }

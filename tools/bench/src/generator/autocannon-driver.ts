@@ -25,7 +25,12 @@ interface AutocannonResult {
 }
 
 type Autocannon = (
-  options: { url: string; connections: number; duration: number; requests: readonly { method: string; path: string; headers?: Record<string, string>; body?: string }[] },
+  options: {
+    url: string;
+    connections: number;
+    duration: number;
+    requests: readonly { method: string; path: string; headers?: Record<string, string>; body?: string }[];
+  },
   callback: (error: Error | null, result: AutocannonResult) => void,
 ) => unknown;
 
@@ -43,7 +48,12 @@ async function main(): Promise<void> {
   const cpuAtStart = process.cpuUsage();
   const result = await new Promise<AutocannonResult>((resolve, reject) => {
     autocannon(
-      { url: config.baseUrl, connections: config.connections, duration: config.durationSeconds, requests: flow ? FLOW_CASE.autocannonRequests : [{ method: 'GET', path: '/' }] },
+      {
+        url: config.baseUrl,
+        connections: config.connections,
+        duration: config.durationSeconds,
+        requests: flow ? FLOW_CASE.autocannonRequests : [{ method: 'GET', path: '/' }],
+      },
       (error, r) => (error ? reject(error) : resolve(r)),
     );
   });

@@ -99,7 +99,13 @@ async function measure(env: Env, tool: Tool, roundNo: number, order: number, qui
         errors: run.wrk.socketErrors.connect + run.wrk.socketErrors.read + run.wrk.socketErrors.write + run.wrk.socketErrors.timeout,
         generatorCpuCores: run.cpuSeconds !== null && elapsed ? round(run.cpuSeconds / elapsed, 3) : null,
         responsesPerCpuSecond: run.cpuSeconds && run.wrk.requests !== null ? round(run.wrk.requests / run.cpuSeconds, 0) : null,
-        detail: { command: run.command, latencyMicros: run.wrk.latencyMicros, latencyMeanMicros: run.wrk.latencyMeanMicros, socketErrors: run.wrk.socketErrors, cpuSecondsWithStartup: run.cpuSeconds },
+        detail: {
+          command: run.command,
+          latencyMicros: run.wrk.latencyMicros,
+          latencyMeanMicros: run.wrk.latencyMeanMicros,
+          socketErrors: run.wrk.socketErrors,
+          cpuSecondsWithStartup: run.cpuSeconds,
+        },
       });
     } else {
       const config: DriverConfig = { baseUrl: nginx.url.replace(/\/$/, ''), connections: o.connections, durationSeconds: o.duration, repoRoot: REPO_ROOT };
@@ -128,7 +134,8 @@ async function measure(env: Env, tool: Tool, roundNo: number, order: number, qui
       base.targetCpuBusy = round(usage.cpuBusy[String(o.targetCpu)] ?? null, 3);
       base.otherOnGeneratorCpu = busy !== null && base.generatorCpuCores !== null ? round(Math.max(0, busy - base.generatorCpuCores), 3) : null;
     }
-    if ((base.errors ?? 0) > 0 || (base.non2xx ?? 0) > 0) logger.warn({ tool, errors: base.errors, non2xx: base.non2xx }, 'run had errors or non-2xx responses');
+    if ((base.errors ?? 0) > 0 || (base.non2xx ?? 0) > 0)
+      logger.warn({ tool, errors: base.errors, non2xx: base.non2xx }, 'run had errors or non-2xx responses');
   } catch (error) {
     base.failure = (error as Error).message;
     logger.error({ err: error, tool, round: roundNo }, 'run failed');
@@ -140,18 +147,28 @@ async function quietBeforeRun(o: GeneratorBenchOptions, what: string): Promise<Q
   const check = await waitForQuiet(o.quietPattern, o.quietCores, o.quietWaitS * 1000, (c) =>
     logger.info({ busyCores: c.busyCores, blockers: c.blockers.length, waitedS: c.waitedS }, `waiting for a quiet machine before ${what}`),
   );
-  if (!check.quiet) logger.warn({ busyCores: check.busyCores, blockers: check.blockers, waitedS: check.waitedS }, `machine not quiet before ${what}: measuring anyway`);
+  if (!check.quiet)
+    logger.warn({ busyCores: check.busyCores, blockers: check.blockers, waitedS: check.waitedS }, `machine not quiet before ${what}: measuring anyway`);
   return check;
 }
 
 async function profileRuns(env: Env): Promise<ProfiledRun[]> {
   const { o, nginx } = env;
   const out: ProfiledRun[] = [];
-  const tools: (NodeTool | FlowTool)[] = [...(o.cases.includes('get') ? (['worker', 'autocannon'] as const) : []), ...(o.cases.includes('flow') ? FLOW_TOOLS : [])];
+  const tools: (NodeTool | FlowTool)[] = [
+    ...(o.cases.includes('get') ? (['worker', 'autocannon'] as const) : []),
+    ...(o.cases.includes('flow') ? FLOW_TOOLS : []),
+  ];
   for (const tool of tools) {
     await quietBeforeRun(o, `the profiled ${tool} run`);
     const profilePath = join(env.logDir, `profile-${tool}.cpuprofile`);
-    const config: DriverConfig = { baseUrl: nginx.url.replace(/\/$/, ''), connections: o.connections, durationSeconds: o.profileDuration, repoRoot: REPO_ROOT, profilePath };
+    const config: DriverConfig = {
+      baseUrl: nginx.url.replace(/\/$/, ''),
+      connections: o.connections,
+      durationSeconds: o.profileDuration,
+      repoRoot: REPO_ROOT,
+      profilePath,
+    };
     try {
       const { result } = await runNodeTool(tool, o.generatorCpu, config, join(env.logDir, `profile-${tool}.log`));
       const digest = digestCpuProfile(JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile, 20);
@@ -180,7 +197,8 @@ async function main(): Promise<void> {
   const logDir = join(REPO_ROOT, 'bench-results', 'generator-logs.tmp');
   const allowed = allowedCpus();
   for (const cpu of [o.generatorCpu, o.targetCpu]) {
-    if (allowed ? !allowed.includes(cpu) : cpu >= cpus().length) throw new Error(`CPU ${cpu} is not available here (allowed: ${allowed?.join(',') ?? `0-${cpus().length - 1}`})`);
+    if (allowed ? !allowed.includes(cpu) : cpu >= cpus().length)
+      throw new Error(`CPU ${cpu} is not available here (allowed: ${allowed?.join(',') ?? `0-${cpus().length - 1}`})`);
   }
   ensureTools(o.install, logger);
   rmSync(logDir, { recursive: true, force: true });
@@ -211,7 +229,8 @@ async function main(): Promise<void> {
     flowCase: { worker: { steps: FLOW_CASE.workerSteps }, autocannon: { requests: FLOW_CASE.autocannonRequests }, note: 'nginx answers 200 "ok" to both' },
     generatorCpu: o.generatorCpu,
     targetCpu: o.targetCpu,
-    worker: 'apps/worker/src/load/share-run.ts ShareRun, one-request plan, timeoutSeconds 10; its generator runs autocannon with sampleInt 100 and skipAggregateResult (apps/worker/src/load/generator.ts); windows kept, decoded after the run',
+    worker:
+      'apps/worker/src/load/share-run.ts ShareRun, one-request plan, timeoutSeconds 10; its generator runs autocannon with sampleInt 100 and skipAggregateResult (apps/worker/src/load/generator.ts); windows kept, decoded after the run',
     autocannon: `autocannon ${autocannonVersion() ?? '?'} (the worker's copy) with its defaults (sampleInt 1000, timeout 10 s), requests [GET /]`,
     wrk: `wrk ${wrkArgs(o.connections, o.duration, '<url>').join(' ')} (${wrkVersion() ?? '?'})`,
     quiet: { cores: o.quietCores, waitS: o.quietWaitS, pattern: o.quietPattern, overSeconds: 2 },
@@ -256,7 +275,9 @@ async function main(): Promise<void> {
   try {
     sampler.start(100);
     // Warm nginx up (not measured).
-    await runWrk(o.generatorCpu, o.connections, 2, nginx.url, REPO_ROOT, join(logDir, 'warmup-wrk.log')).catch((error: unknown) => logger.warn({ err: error }, 'warm-up failed'));
+    await runWrk(o.generatorCpu, o.connections, 2, nginx.url, REPO_ROOT, join(logDir, 'warmup-wrk.log')).catch((error: unknown) =>
+      logger.warn({ err: error }, 'warm-up failed'),
+    );
     let order = 0;
     for (let r = 1; r <= o.rounds && !interrupted; r++) {
       for (const tool of toolsOf(o)) {
@@ -267,7 +288,15 @@ async function main(): Promise<void> {
         if (interrupted) break;
         runs.push(record);
         logger.info(
-          { round: r, tool, rps: record.rps, cpu: record.generatorCpuCores, nginxCpu: record.nginxCpuCores, other: record.otherOnGeneratorCpu, failure: record.failure },
+          {
+            round: r,
+            tool,
+            rps: record.rps,
+            cpu: record.generatorCpuCores,
+            nginxCpu: record.nginxCpuCores,
+            other: record.otherOnGeneratorCpu,
+            failure: record.failure,
+          },
           'run done',
         );
         writeJson(`${out}.partial.tmp`, buildReport(runs, ctx()));

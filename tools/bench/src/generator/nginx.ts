@@ -80,7 +80,10 @@ export async function startNginx(cpu: number, connections: number, binary = 'ngi
   const logFd = openSync(join(dir, 'stderr.log'), 'a');
   let child: ChildProcess;
   try {
-    child = spawn('taskset', ['-c', String(cpu), binary, '-p', dir, '-c', confPath, '-e', join(dir, 'error.log')], { stdio: ['ignore', logFd, logFd], detached: true });
+    child = spawn('taskset', ['-c', String(cpu), binary, '-p', dir, '-c', confPath, '-e', join(dir, 'error.log')], {
+      stdio: ['ignore', logFd, logFd],
+      detached: true,
+    });
   } finally {
     closeSync(logFd);
   }

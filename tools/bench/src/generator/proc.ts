@@ -31,7 +31,12 @@ export function readPerCpu(): Map<number, SystemCpu> {
 export function parsePpid(statText: string): number | null {
   const close = statText.lastIndexOf(')');
   if (close < 0) return null;
-  const ppid = Number(statText.slice(close + 2).trim().split(/\s+/)[1]);
+  const ppid = Number(
+    statText
+      .slice(close + 2)
+      .trim()
+      .split(/\s+/)[1],
+  );
   return Number.isInteger(ppid) ? ppid : null;
 }
 
@@ -186,7 +191,12 @@ export async function waitForQuiet(pattern: string, maxBusyCores: number, maxWai
     const blockers = matchingProcesses(pattern);
     const busyCores = await busyCoresOver(2000);
     const waitedS = Math.round((Date.now() - began) / 1000);
-    const check: QuietCheck = { quiet: blockers.length === 0 && busyCores !== null && busyCores < maxBusyCores, waitedS, busyCores, blockers: blockers.slice(0, 10) };
+    const check: QuietCheck = {
+      quiet: blockers.length === 0 && busyCores !== null && busyCores < maxBusyCores,
+      waitedS,
+      busyCores,
+      blockers: blockers.slice(0, 10),
+    };
     if (check.quiet || Date.now() - began >= maxWaitMs) return check;
     if (onWait && Date.now() - lastReport >= 30_000) {
       lastReport = Date.now();

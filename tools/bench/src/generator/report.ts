@@ -112,7 +112,14 @@ export interface ProfiledRun {
   profileFile: string;
 }
 
-export function profiledRun(tool: ProfiledRun['tool'], durationSeconds: number, responses: number, elapsedMs: number, digest: ProfileDigest, profileFile: string): ProfiledRun {
+export function profiledRun(
+  tool: ProfiledRun['tool'],
+  durationSeconds: number,
+  responses: number,
+  elapsedMs: number,
+  digest: ProfileDigest,
+  profileFile: string,
+): ProfiledRun {
   const perResponse = (ms: number) => (responses > 0 ? round((ms * 1000) / responses, 3) : null);
   const appMs = digest.byAppFunction.filter((f) => f.where !== '').reduce((sum, f) => sum + f.totalMs, 0);
   return {
@@ -174,16 +181,28 @@ export function describeLimits(input: LimitsInput): string {
             .map((t) => t.tool)
             .join(', ')} (something else limited those runs: the target, the network stack or the shared machine).`),
   );
-  const nginxMax = max(values(runs.filter((r) => r.failure === null), (r) => r.nginxCpuCores));
+  const nginxMax = max(
+    values(
+      runs.filter((r) => r.failure === null),
+      (r) => r.nginxCpuCores,
+    ),
+  );
   const busyNginx = runs.filter((r) => r.failure === null && r.nginxCpuCores !== null && r.nginxCpuCores >= NGINX_BUSY_LIMIT);
   parts.push(
     busyNginx.length === 0
       ? `nginx was not the bottleneck: at most ${fmt(nginxMax, 2)} of its core in any run (median worker ${fmt(w.nginxCpuCoresMedian, 2)}, autocannon ${fmt(a.nginxCpuCoresMedian, 2)}, wrk ${fmt(k.nginxCpuCoresMedian, 2)}).`
       : `nginx reached ≥ ${NGINX_BUSY_LIMIT} of its core in ${busyNginx.length} run(s) (${busyNginx.map((r) => `${r.tool} round ${r.round}: ${fmt(r.nginxCpuCores, 2)}`).join(', ')}): the target may have limited those runs` +
-          (busyNginx.every((r) => r.tool === 'wrk') ? ' (only wrk: its figure is then a lower bound of what wrk could do and the ratio to wrk an upper bound; the ratio to autocannon is unaffected).' : '.'),
+          (busyNginx.every((r) => r.tool === 'wrk')
+            ? ' (only wrk: its figure is then a lower bound of what wrk could do and the ratio to wrk an upper bound; the ratio to autocannon is unaffected).'
+            : '.'),
   );
   const notQuiet = runs.filter((r) => !r.quiet.quiet);
-  const stolen = max(values(runs.filter((r) => r.failure === null), (r) => r.otherOnGeneratorCpu));
+  const stolen = max(
+    values(
+      runs.filter((r) => r.failure === null),
+      (r) => r.otherOnGeneratorCpu,
+    ),
+  );
   parts.push(
     (notQuiet.length === 0
       ? `The machine was quiet before every run.`
@@ -198,9 +217,7 @@ export function describeLimits(input: LimitsInput): string {
     const areas = new Map<string, { worker: number; autocannon: number }>();
     for (const x of pw.byAreaMicrosPerResponse) areas.set(x.area, { worker: x.micros, autocannon: 0 });
     for (const x of pa.byAreaMicrosPerResponse) areas.set(x.area, { worker: areas.get(x.area)?.worker ?? 0, autocannon: x.micros });
-    const diffs = [...areas.entries()]
-      .map(([area, v]) => ({ area, ...v, extra: v.worker - v.autocannon }))
-      .sort((x, y) => y.extra - x.extra);
+    const diffs = [...areas.entries()].map(([area, v]) => ({ area, ...v, extra: v.worker - v.autocannon })).sort((x, y) => y.extra - x.extra);
     const extra = pw.busyMicrosPerResponse - pa.busyMicrosPerResponse;
     parts.push(
       `CPU profile of the worker (one extra ${pw.durationSeconds} s run, not counted): ${pw.appCode.ms} ms of its ${pw.digest.busyMs} ms busy time (${pw.appCode.percent} %, ${fmt(pw.appCode.microsPerResponse, 2)} µs per response) ` +
@@ -260,7 +277,10 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
     },
     nginxCpuCores: runs.map((r) => ({ round: r.round, tool: r.tool, cores: r.nginxCpuCores })),
     flow,
-    limits: [runs.some((r) => TOOLS.includes(r.tool)) ? describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }) : '', flow ? describeFlow(flow) : '']
+    limits: [
+      runs.some((r) => TOOLS.includes(r.tool)) ? describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }) : '',
+      flow ? describeFlow(flow) : '',
+    ]
       .filter((text) => text !== '')
       .join(' '),
     tools: summaries,
@@ -271,12 +291,13 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
     code: ctx.code,
     definitions: {
       workerRps:
-        'median over the rounds of: responses counted in the windows the worker produced (sum of every window\'s requests) ÷ the measured interval (ShareRun\'s onStarted → run() resolved, every connection closed)',
+        "median over the rounds of: responses counted in the windows the worker produced (sum of every window's requests) ÷ the measured interval (ShareRun's onStarted → run() resolved, every connection closed)",
       autocannonRps: "median over the rounds of: autocannon's requests.total (responses received) ÷ the interval from calling autocannon() to its callback",
       wrkRps: 'median over the rounds of wrk\'s own "Requests/sec" (completed requests ÷ its run time)',
       ratioToAutocannon: 'workerRps ÷ autocannonRps (medians); pairedRatios: the same within each round',
-      nginxCpuCores: 'utime+stime of nginx\'s master and worker (/proc/<pid>/stat) over each run, in cores; 1.0 = its whole CPU',
-      generatorCpuCores: "the generator's own user+system CPU over the measured interval (process.cpuUsage for the Node tools, bash's `time` for wrk), in cores",
+      nginxCpuCores: "utime+stime of nginx's master and worker (/proc/<pid>/stat) over each run, in cores; 1.0 = its whole CPU",
+      generatorCpuCores:
+        "the generator's own user+system CPU over the measured interval (process.cpuUsage for the Node tools, bash's `time` for wrk), in cores",
     },
     profiledRuns: profiles,
   };

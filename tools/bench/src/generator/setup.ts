@@ -15,7 +15,8 @@ export function ensureTools(install: boolean, logger: Logger): void {
   const missing = ['nginx', 'wrk'].filter((t) => !commandExists(t));
   if (missing.length === 0) return;
   if (!install) throw new Error(`missing: ${missing.join(', ')} (apt-get install -y nginx wrk; or leave out --no-install)`);
-  if (process.getuid?.() !== 0) throw new Error(`missing: ${missing.join(', ')}; run as root to let the benchmark install them, or apt-get install -y nginx wrk`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`missing: ${missing.join(', ')}; run as root to let the benchmark install them, or apt-get install -y nginx wrk`);
   logger.info({ missing }, 'installing nginx and wrk from Debian packages (apt-get)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 2, 2], env, timeout: 600_000 });

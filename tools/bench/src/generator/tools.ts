@@ -32,7 +32,11 @@ const KEEP_CHARS = 256 * 1024;
  * Spawns `command` and waits for it to exit, at most `timeoutMs` (then kills it).
  * Stdout and stderr are collected (and appended to `logPath` when given).
  */
-export function runProcess(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number; logPath?: string }): Promise<ProcessOutcome> {
+export function runProcess(
+  command: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number; logPath?: string },
+): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     const spawnedAt = Date.now();
     // A process group of its own: a kill reaches what it started too (wrk under bash), and Ctrl-C reaches
@@ -96,7 +100,9 @@ export async function runNodeTool(tool: NodeTool | FlowTool, cpu: number, config
   });
   const result = parseDriverOutput(outcome.stdout);
   if (outcome.code !== 0 || !result) {
-    throw new Error(`${tool} driver ${outcome.timedOut ? 'timed out' : `exited with ${outcome.code ?? outcome.signal}`}: ${outcome.stderr.trim().split('\n').slice(-5).join(' | ') || '(no output)'}`);
+    throw new Error(
+      `${tool} driver ${outcome.timedOut ? 'timed out' : `exited with ${outcome.code ?? outcome.signal}`}: ${outcome.stderr.trim().split('\n').slice(-5).join(' | ') || '(no output)'}`,
+    );
   }
   return { result, process: outcome };
 }
@@ -122,6 +128,14 @@ export async function runWrk(cpu: number, connections: number, durationSeconds: 
     timeoutMs: (durationSeconds + 60) * 1000,
     ...(logPath ? { logPath } : {}),
   });
-  if (outcome.code !== 0) throw new Error(`wrk ${outcome.timedOut ? 'timed out' : `exited with ${outcome.code ?? outcome.signal}`}: ${(outcome.stderr + outcome.stdout).trim().slice(-500)}`);
-  return { wrk: parseWrkOutput(outcome.stdout), cpuSeconds: parseCpuTimeLine(outcome.stderr), process: outcome, command: `taskset -c ${cpu} wrk ${args.join(' ')}` };
+  if (outcome.code !== 0)
+    throw new Error(
+      `wrk ${outcome.timedOut ? 'timed out' : `exited with ${outcome.code ?? outcome.signal}`}: ${(outcome.stderr + outcome.stdout).trim().slice(-500)}`,
+    );
+  return {
+    wrk: parseWrkOutput(outcome.stdout),
+    cpuSeconds: parseCpuTimeLine(outcome.stderr),
+    process: outcome,
+    command: `taskset -c ${cpu} wrk ${args.join(' ')}`,
+  };
 }

@@ -3,12 +3,33 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, wr
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { freePort } from '@loadtest/process';
-import { api, codeState, deleteBrokerObjects, randomSuffix, storedWindowsStats, windowsTableSize, type BenchDatabase, type StoredWindowsStats, type TableSize } from './infra.js';
+import {
+  api,
+  codeState,
+  deleteBrokerObjects,
+  randomSuffix,
+  storedWindowsStats,
+  windowsTableSize,
+  type BenchDatabase,
+  type StoredWindowsStats,
+  type TableSize,
+} from './infra.js';
 import { medianOfSeconds, windowToSocketLatency } from './latency.js';
 import { LiveClients } from './live-clients.js';
 import { digestLogFile, MasterProcess } from './master.js';
 import { defaultStartLeadMs, type BenchOptions } from './options.js';
-import { groupCores, groupPeakCores, groupPeakRss, pidsByComm, ProcessSampler, readRss, samplesBetween, systemCores, waitForQuiet, type Sample } from './proc.js';
+import {
+  groupCores,
+  groupPeakCores,
+  groupPeakRss,
+  pidsByComm,
+  ProcessSampler,
+  readRss,
+  samplesBetween,
+  systemCores,
+  waitForQuiet,
+  type Sample,
+} from './proc.js';
 import { digestCpuProfile, rangeFromWallClock, type CpuProfile, type ProfileDigest } from './profile.js';
 import { judgeIngest, judgeStep, type StepResult } from './report.js';
 import { SimulatorFleet } from './simulators.js';
@@ -77,7 +98,15 @@ function emptyResult(workers: number, durationSeconds: number, clients: number):
       p50FirstQuarterMs: null,
       p50LastQuarterMs: null,
     },
-    database: { bytesAdded: null, bytesPerWorkerHour: null, heapBytesAdded: null, indexBytesAdded: null, toastBytesAdded: null, meanDataBytes: null, meanRowBytes: null },
+    database: {
+      bytesAdded: null,
+      bytesPerWorkerHour: null,
+      heapBytesAdded: null,
+      indexBytesAdded: null,
+      toastBytesAdded: null,
+      meanDataBytes: null,
+      meanRowBytes: null,
+    },
     window: { meanEncodedBytes: null, meanMessageBytes: null, requestsPerWindow: null },
     simulators: { cpuCoresMean: null, maxPublishLagMs: null, confirmLagP50Ms: null, confirmLagP99Ms: null, latestAssignmentLagMs: null, nacks: 0 },
     cpuCoresMean: { broker: null, postgres: null, bench: null, machineBusy: null, other: null },
@@ -191,7 +220,13 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
     }, 250);
 
     const requested = Date.now();
-    const created = await api<RunResource>(master.url, 'POST', `/api/v1/plans/${plan.body.id}/runs`, { connections: workers, durationSeconds: o.duration }, 120_000);
+    const created = await api<RunResource>(
+      master.url,
+      'POST',
+      `/api/v1/plans/${plan.body.id}/runs`,
+      { connections: workers, durationSeconds: o.duration },
+      120_000,
+    );
     result.timings.assignRequestMs = Date.now() - requested;
     if (created.status !== 201) throw new Error(`POST /runs answered ${created.status}: ${JSON.stringify(created.body).slice(0, 500)}`);
     const runId = created.body.id;
@@ -299,7 +334,13 @@ async function waitOnline(master: MasterProcess, workers: number, timeoutMs: num
  * comes — read over REST, but only well after the planned end (reading a live
  * run over REST merges all its windows, which would load the master).
  */
-async function waitRunEnd(master: MasterProcess, clients: LiveClients, runId: string, plannedEnd: number, deadline: number): Promise<{ state: string | null; at: number | null }> {
+async function waitRunEnd(
+  master: MasterProcess,
+  clients: LiveClients,
+  runId: string,
+  plannedEnd: number,
+  deadline: number,
+): Promise<{ state: string | null; at: number | null }> {
   let lastPoll = 0;
   while (Date.now() < deadline) {
     const ended = clients.ended.get(runId);
@@ -353,7 +394,15 @@ function fillPublished(result: StepResult, fleet: SimulatorFleet, runId: string)
   if (fleet.fatal.length > 0) result.failures.push(`simulator failure: ${fleet.fatal.join('; ')}`);
 }
 
-function fillLatency(result: StepResult, fleet: SimulatorFleet, clients: LiveClients, runId: string, clientCount: number, duration: number, workers: number): void {
+function fillLatency(
+  result: StepResult,
+  fleet: SimulatorFleet,
+  clients: LiveClients,
+  runId: string,
+  clientCount: number,
+  duration: number,
+  workers: number,
+): void {
   const figures = windowToSocketLatency(fleet.seconds, clients.windows, { runId, clients: clientCount, durationSeconds: duration, workers });
   const quarter = Math.max(1, Math.floor(duration / 4));
   result.latency = {

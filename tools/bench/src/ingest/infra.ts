@@ -110,7 +110,11 @@ export async function storedWindowsStats(databaseUrl: string, runId: string, win
 }
 
 /** Deletes the namespace's exchange, the master's queue and the given workers' queues. Missing ones are fine. */
-export async function deleteBrokerObjects(amqpUrl: string, namespace: string, workerIds: readonly string[]): Promise<{ deletedQueues: number; errors: string[] }> {
+export async function deleteBrokerObjects(
+  amqpUrl: string,
+  namespace: string,
+  workerIds: readonly string[],
+): Promise<{ deletedQueues: number; errors: string[] }> {
   const names = brokerNames(namespace);
   const errors: string[] = [];
   let deletedQueues = 0;

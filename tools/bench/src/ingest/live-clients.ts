@@ -34,7 +34,8 @@ export class LiveClients {
       this.windows.push({ client, runId: event.runId, second: event.second, receivedAt: Date.now(), requests: event.requests, workers: event.workers });
     });
     socket.on('run:state', (event) => {
-      if (ENDED_RUN_STATES.includes(event.state) && !this.ended.has(event.runId)) this.ended.set(event.runId, { state: event.state, reason: event.reason, at: Date.now() });
+      if (ENDED_RUN_STATES.includes(event.state) && !this.ended.has(event.runId))
+        this.ended.set(event.runId, { state: event.state, reason: event.reason, at: Date.now() });
     });
     socket.on('disconnect', (reason) => this.disconnects.push(`client ${client}: ${reason}`));
     return new Promise((resolve, reject) => {

@@ -90,7 +90,11 @@ async function main(): Promise<void> {
     masterRssLimitMb: o.masterRssLimitMb,
     quietCores: o.quietCores,
     quietWaitS: o.quietWaitS,
-    masterEnv: { LOG_LEVEL: o.masterLogLevel, WORKER_MISSING_AFTER_MS: 10000, RUN_START_LEAD_MS: o.startLeadMs ?? '3000 + 60 × workers (per step, see steps[].startLeadMs)' },
+    masterEnv: {
+      LOG_LEVEL: o.masterLogLevel,
+      WORKER_MISSING_AFTER_MS: 10000,
+      RUN_START_LEAD_MS: o.startLeadMs ?? '3000 + 60 × workers (per step, see steps[].startLeadMs)',
+    },
     profileWorkers: o.profileWorkers ?? 'largest count tried',
     profileDurationSeconds: o.profileDuration ?? Math.min(20, o.duration),
     seed: o.seed,

@@ -39,7 +39,12 @@ const positiveInt = z.coerce.number().int().min(1);
 const OptionsSchema = z.object({
   workers: z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p !== ''))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== ''),
+    )
     .pipe(z.array(z.coerce.number<string>().int().min(1).max(5000)).min(1, 'needs at least one worker count').max(20)),
   duration: positiveInt.max(3600),
   rps: positiveInt.max(100_000),

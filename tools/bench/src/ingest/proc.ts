@@ -20,7 +20,10 @@ export function parseProcStat(text: string): ProcStat {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) throw new Error('not a /proc/<pid>/stat line');
   const comm = text.slice(open + 1, close);
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state); utime is field 14, stime field 15.
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
@@ -229,7 +232,12 @@ export function groupPeakRss(samples: readonly Sample[], group: string): number 
  * how long it waited. On a shared machine this keeps a step from starting in
  * the middle of someone else's burst; it cannot keep one from starting later.
  */
-export async function waitForQuiet(maxBusyCores: number, maxWaitMs: number, cores: number, windowS = 3): Promise<{ busyCores: number | null; waitedMs: number }> {
+export async function waitForQuiet(
+  maxBusyCores: number,
+  maxWaitMs: number,
+  cores: number,
+  windowS = 3,
+): Promise<{ busyCores: number | null; waitedMs: number }> {
   const began = Date.now();
   const readings: SystemCpu[] = [];
   let busyCores: number | null = null;

@@ -64,7 +64,10 @@ export function areaOf(url: string, functionName: string): string {
 
 function shortWhere(url: string, line: number): string {
   if (!url) return '';
-  const cut = url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/(apps|libs|tools)\//, '$1/');
+  const cut = url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/(apps|libs|tools)\//, '$1/');
   // Line numbers of TypeScript run through tsx are those of the transpiled code: leave them out.
   return /\.(c|m)?ts$/.test(cut) ? cut : `${cut}:${line + 1}`;
 }
@@ -136,9 +139,7 @@ export function digestCpuProfile(profile: CpuProfile, topN = 20, range?: Profile
       .sort((a, b) => b.us - a.us)
       .slice(0, topN)
       .map((f) => ({ fn: f.fn, where: f.where, selfMs: Math.round(f.us / 1000), percent: pct(f.us) })),
-    byArea: [...areas.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), percent: pct(us) })),
+    byArea: [...areas.entries()].sort((a, b) => b[1] - a[1]).map(([area, us]) => ({ area, selfMs: Math.round(us / 1000), percent: pct(us) })),
     byAppFunction: [...apps.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, topN)

@@ -113,13 +113,16 @@ export function judgeIngest(step: StepResult, criteria: Criteria): string[] {
   const failures: string[] = [];
   if (step.simulators.latestAssignmentLagMs !== null && step.simulators.latestAssignmentLagMs > 0)
     failures.push(`assignments reached some workers ${Math.round(step.simulators.latestAssignmentLagMs)} ms after the run's start instant`);
-  if (step.windows.storedInDb !== step.windows.expected) failures.push(`the database holds ${step.windows.storedInDb ?? 'unknown'} of ${step.windows.expected} windows`);
+  if (step.windows.storedInDb !== step.windows.expected)
+    failures.push(`the database holds ${step.windows.storedInDb ?? 'unknown'} of ${step.windows.expected} windows`);
   if (step.windows.workersIncompleteInDb !== null && step.windows.workersIncompleteInDb > 0)
     failures.push(`${step.windows.workersIncompleteInDb} workers do not have all ${step.durationSeconds} windows in the database`);
-  if (step.requests.storedInDb !== step.requests.published) failures.push(`the database counts ${step.requests.storedInDb ?? 'unknown'} requests, ${step.requests.published} were published`);
+  if (step.requests.storedInDb !== step.requests.published)
+    failures.push(`the database counts ${step.requests.storedInDb ?? 'unknown'} requests, ${step.requests.published} were published`);
   if (step.master.cpuCoresMean === null || step.master.cpuCoresMean >= criteria.cpuLimit)
     failures.push(`master CPU ${step.master.cpuCoresMean?.toFixed(2) ?? 'unknown'} cores ≥ ${criteria.cpuLimit}`);
-  if (step.latency.p99Ms === null || step.latency.p99Ms >= criteria.p99LimitMs) failures.push(`latency p99 ${step.latency.p99Ms ?? 'unknown'} ms ≥ ${criteria.p99LimitMs} ms`);
+  if (step.latency.p99Ms === null || step.latency.p99Ms >= criteria.p99LimitMs)
+    failures.push(`latency p99 ${step.latency.p99Ms ?? 'unknown'} ms ≥ ${criteria.p99LimitMs} ms`);
   if (step.latency.missingEvents > 0) failures.push(`${step.latency.missingEvents} of ${step.latency.expectedSamples} live events never arrived`);
   if (step.latency.partialEvents > 0) failures.push(`${step.latency.partialEvents} live events were sent before every worker's window had arrived`);
   return failures;
@@ -129,11 +132,14 @@ export function judgeIngest(step: StepResult, criteria: Criteria): string[] {
 export function judgeRunEnd(step: StepResult): string[] {
   const failures: string[] = [];
   if (step.master.killedFor) failures.push(`master killed by the benchmark: ${step.master.killedFor}`);
-  if (step.runState !== 'finished') failures.push(`run ended ${step.runState ?? 'not at all (timed out or master gone)'}${step.runError ? `: ${truncate(step.runError, 300)}` : ''}`);
-  if (step.windows.storedPerApi !== step.windows.expected) failures.push(`GET /runs/:id shows ${step.windows.storedPerApi ?? 'unknown'} of ${step.windows.expected} windows`);
+  if (step.runState !== 'finished')
+    failures.push(`run ended ${step.runState ?? 'not at all (timed out or master gone)'}${step.runError ? `: ${truncate(step.runError, 300)}` : ''}`);
+  if (step.windows.storedPerApi !== step.windows.expected)
+    failures.push(`GET /runs/:id shows ${step.windows.storedPerApi ?? 'unknown'} of ${step.windows.expected} windows`);
   if (step.windows.workersIncomplete !== null && step.windows.workersIncomplete > 0)
     failures.push(`GET /runs/:id: ${step.windows.workersIncomplete} workers without all ${step.durationSeconds} windows`);
-  if (step.requests.summary !== step.requests.published) failures.push(`summary.requests ${step.requests.summary ?? 'missing'} ≠ ${step.requests.published} published`);
+  if (step.requests.summary !== step.requests.published)
+    failures.push(`summary.requests ${step.requests.summary ?? 'missing'} ≠ ${step.requests.published} published`);
   return failures;
 }
 
@@ -208,7 +214,9 @@ export function describeLimits(steps: readonly StepResult[], criteria: Criteria,
     );
   }
   if (killed.length > 0)
-    parts.push(`At ${killed.map((k) => `${k.workers} workers (${k.windows.storedInDb ?? '?'} windows)`).join(' and ')} the master passed the ${killed[0]!.master.killedFor?.match(/guard of (\d+ MB)/)?.[1] ?? 'memory'} guard while ending the run and was killed.`);
+    parts.push(
+      `At ${killed.map((k) => `${k.workers} workers (${k.windows.storedInDb ?? '?'} windows)`).join(' and ')} the master passed the ${killed[0]!.master.killedFor?.match(/guard of (\d+ MB)/)?.[1] ?? 'memory'} guard while ending the run and was killed.`,
+    );
   const storage = [...steps].reverse().find((s) => s.database.bytesPerWorkerHour !== null);
   if (storage) {
     const bph = storage.database.bytesPerWorkerHour!;
@@ -247,7 +255,9 @@ export function bottlenecks(step: StepResult, criteria: Criteria, cores: number)
   const m = step.master;
   if (m.killedFor) found.push(`the master's memory: ${m.killedFor}`);
   if (m.cpuCoresMean !== null && m.cpuCoresMean >= 0.9 * criteria.cpuLimit)
-    found.push(`master CPU-bound (${fmt(m.cpuCoresMean, 2)} cores mean, ${fmt(m.cpuCoresPeak, 2)} peak; one Node event loop can hardly use more than one core)`);
+    found.push(
+      `master CPU-bound (${fmt(m.cpuCoresMean, 2)} cores mean, ${fmt(m.cpuCoresPeak, 2)} peak; one Node event loop can hardly use more than one core)`,
+    );
   const busy = step.cpuCoresMean.machineBusy;
   if (busy !== null && busy >= 0.9 * cores)
     found.push(
@@ -255,7 +265,8 @@ export function bottlenecks(step: StepResult, criteria: Criteria, cores: number)
     );
   if (step.simulators.maxPublishLagMs !== null && step.simulators.maxPublishLagMs > 250)
     found.push(`the simulators published up to ${Math.round(step.simulators.maxPublishLagMs)} ms late (their own CPU or the shared cores)`);
-  if (step.simulators.confirmLagP99Ms !== null && step.simulators.confirmLagP99Ms > 500) found.push(`the broker confirmed a second's windows after ${Math.round(step.simulators.confirmLagP99Ms)} ms (p99)`);
+  if (step.simulators.confirmLagP99Ms !== null && step.simulators.confirmLagP99Ms > 500)
+    found.push(`the broker confirmed a second's windows after ${Math.round(step.simulators.confirmLagP99Ms)} ms (p99)`);
   if (step.timings.endedAfterPlannedEndMs !== null && step.timings.endedAfterPlannedEndMs > 5000)
     found.push(`the run ended ${fmt(step.timings.endedAfterPlannedEndMs / 1000, 1)} s after its planned end (backlog of windows and/or merging the summary)`);
   const l = step.latency;
@@ -263,7 +274,9 @@ export function bottlenecks(step: StepResult, criteria: Criteria, cores: number)
     const growing = l.p50FirstQuarterMs !== null && l.p50LastQuarterMs !== null && l.p50LastQuarterMs > 2 * l.p50FirstQuarterMs + 200;
     found.push(
       `windows reached the sockets ${Math.round(l.p99Ms)} ms (p99) after the last worker published them` +
-        (growing ? `, and the delay grew from ${Math.round(l.p50FirstQuarterMs!)} ms (median, first quarter) to ${Math.round(l.p50LastQuarterMs!)} ms (last quarter): a backlog built up` : ''),
+        (growing
+          ? `, and the delay grew from ${Math.round(l.p50FirstQuarterMs!)} ms (median, first quarter) to ${Math.round(l.p50LastQuarterMs!)} ms (last quarter): a backlog built up`
+          : ''),
     );
   }
   return found;
@@ -293,8 +306,10 @@ export function buildReport(steps: readonly StepResult[], ctx: ReportContext, go
   const workersSustained = sustained?.workers ?? 0;
   const ingestSustained = steps.filter((s) => s.ingestOk).sort((a, b) => b.workers - a.workers)[0];
   if (workersSustained < goal.workers) shortfalls.push(`workers: sustained ${workersSustained}, goal ${goal.workers}`);
-  if (p99 === null || p99 >= goal.latencyP99Ms) shortfalls.push(`latency p99: ${p99 ?? 'unknown'} ms at ${headline?.workers ?? '?'} workers, goal < ${goal.latencyP99Ms} ms`);
-  if (bytes === null || bytes > goal.bytesPerWorkerHour) shortfalls.push(`storage: ${bytes ?? 'unknown'} bytes per worker-hour, goal ≤ ${goal.bytesPerWorkerHour}`);
+  if (p99 === null || p99 >= goal.latencyP99Ms)
+    shortfalls.push(`latency p99: ${p99 ?? 'unknown'} ms at ${headline?.workers ?? '?'} workers, goal < ${goal.latencyP99Ms} ms`);
+  if (bytes === null || bytes > goal.bytesPerWorkerHour)
+    shortfalls.push(`storage: ${bytes ?? 'unknown'} bytes per worker-hour, goal ≤ ${goal.bytesPerWorkerHour}`);
   return {
     benchmark: 'ingest',
     date: ctx.date,
@@ -322,10 +337,13 @@ export function buildReport(steps: readonly StepResult[], ctx: ReportContext, go
     parameters: ctx.parameters,
     definitions: {
       sustained: `every window stored (GET /runs/:id: summary.requests = requests published, each worker's windows = duration), run finished, master mean CPU < ${ctx.criteria.cpuLimit} core and window-to-socket p99 < ${ctx.criteria.p99LimitMs} ms, no live event missing or partial`,
-      latency: 'per second s and client: arrival of the run:window event of s − the moment the last simulated worker published its window of s (same clock: one machine); nearest-rank percentiles over every (client, second)',
+      latency:
+        'per second s and client: arrival of the run:window event of s − the moment the last simulated worker published its window of s (same clock: one machine); nearest-rank percentiles over every (client, second)',
       masterCpuCores: 'utime+stime of the master process (/proc/<pid>/stat) over the steady part of the run (startAt + 1 s … planned end), per wall second',
-      masterRssMb: 'peak VmRSS of the master during the steady part of the run; masterRssPeakMbWithSummary includes the end of the run, when the master merges every stored window into the summary',
-      bytesPerWorkerHour: "growth of pg_total_relation_size('run_windows') (heap, indexes, TOAST) over the run / (workers × duration s) × 3600; MB = 10^6 bytes",
+      masterRssMb:
+        'peak VmRSS of the master during the steady part of the run; masterRssPeakMbWithSummary includes the end of the run, when the master merges every stored window into the summary',
+      bytesPerWorkerHour:
+        "growth of pg_total_relation_size('run_windows') (heap, indexes, TOAST) over the run / (workers × duration s) × 3600; MB = 10^6 bytes",
     },
     steps,
     profiledRun: profiled ?? null,

@@ -6,14 +6,7 @@
  * seconds and reports `finished`. Started by the benchmark with Node IPC; it
  * tells the benchmark when each second's windows went out.
  */
-import {
-  parseMasterToWorker,
-  PROTOCOL_VERSION,
-  type MasterToWorker,
-  type RunAssign,
-  type WorkerRunState,
-  type WorkerToMaster,
-} from '@loadtest/protocol';
+import { parseMasterToWorker, PROTOCOL_VERSION, type MasterToWorker, type RunAssign, type WorkerRunState, type WorkerToMaster } from '@loadtest/protocol';
 import { brokerNames, type BrokerNames } from '@loadtest/transport';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { once } from 'node:events';
@@ -265,13 +258,16 @@ class Simulator {
       const seq = member.nextSeq;
       const w = this.pool.windowFor(member.index, seq);
       if (tracker) tracker.outstanding += 1;
-      messageBytes += this.publish({ v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId: run.runId, workerId, seq, second: seq, data: w.data }, (error) => {
-        if (error) run.nacks += 1;
-        if (tracker) {
-          tracker.outstanding -= 1;
-          if (tracker.complete && tracker.outstanding === 0) tracker.confirmedAt = Date.now();
-        }
-      });
+      messageBytes += this.publish(
+        { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId: run.runId, workerId, seq, second: seq, data: w.data },
+        (error) => {
+          if (error) run.nacks += 1;
+          if (tracker) {
+            tracker.outstanding -= 1;
+            if (tracker.complete && tracker.outstanding === 0) tracker.confirmedAt = Date.now();
+          }
+        },
+      );
       member.nextSeq += 1;
       windows += 1;
       requests += w.requests;

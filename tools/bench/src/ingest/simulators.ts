@@ -91,12 +91,22 @@ export class SimulatorFleet {
   }
 
   async waitReady(timeoutMs: number): Promise<void> {
-    await waitFor(() => this.readyCount >= this.children.length, timeoutMs, () => this.problem(), 'simulators ready');
+    await waitFor(
+      () => this.readyCount >= this.children.length,
+      timeoutMs,
+      () => this.problem(),
+      'simulators ready',
+    );
   }
 
   async waitDone(runId: string, timeoutMs: number): Promise<boolean> {
     try {
-      await waitFor(() => this.done.filter((d) => d.runId === runId).length >= this.children.length, timeoutMs, () => this.problem(), 'simulators done');
+      await waitFor(
+        () => this.done.filter((d) => d.runId === runId).length >= this.children.length,
+        timeoutMs,
+        () => this.problem(),
+        'simulators done',
+      );
       return true;
     } catch {
       return false;

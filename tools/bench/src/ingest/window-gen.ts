@@ -97,7 +97,8 @@ export function generateWindow(profile: TrafficProfile, second: number, random: 
       continue;
     }
     const r = random();
-    const status = r < profile.clientErrorRate ? step.clientErrorStatus : r < profile.clientErrorRate + profile.serverErrorRate ? (random() < 0.7 ? 500 : 503) : 200;
+    const status =
+      r < profile.clientErrorRate ? step.clientErrorStatus : r < profile.clientErrorRate + profile.serverErrorRate ? (random() < 0.7 ? 500 : 503) : 200;
     let latencyMs = Math.exp(Math.log(step.medianMs) + step.sigma * normal(random));
     if (random() < profile.slowRate) latencyMs *= profile.slowFactor;
     const bytesIn = status === 200 ? Math.round(step.bytesInMin + (step.bytesInMax - step.bytesInMin) * random()) : 120;

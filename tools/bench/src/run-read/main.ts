@@ -88,17 +88,32 @@ async function main(): Promise<void> {
     await channel.assertExchange(names.exchange, 'topic', { durable: true });
     const publish = (message: WorkerToMaster) =>
       new Promise<void>((ok, fail) =>
-        channel.publish(names.exchange, names.masterRoutingKey(message), Buffer.from(JSON.stringify(message)), { persistent: true, contentType: 'application/json', type: message.type }, (error: unknown) =>
-          error ? fail(error instanceof Error ? error : new Error(String(error))) : ok(),
+        channel.publish(
+          names.exchange,
+          names.masterRoutingKey(message),
+          Buffer.from(JSON.stringify(message)),
+          { persistent: true, contentType: 'application/json', type: message.type },
+          (error: unknown) => (error ? fail(error instanceof Error ? error : new Error(String(error))) : ok()),
         ),
       );
     await master.waitHealthy();
     for (const workerId of workerIds) {
-      await publish({ v: PROTOCOL_VERSION, type: 'worker.hello', sentAt: Date.now(), workerId, host: hostname(), version: 'bench-run-read', capabilities: { cores: 1, memoryBytes: 1_073_741_824, maxConnections: 10_000 } });
+      await publish({
+        v: PROTOCOL_VERSION,
+        type: 'worker.hello',
+        sentAt: Date.now(),
+        workerId,
+        host: hostname(),
+        version: 'bench-run-read',
+        capabilities: { cores: 1, memoryBytes: 1_073_741_824, maxConnections: 10_000 },
+      });
     }
     let runId: string | null = null;
     const beat = () => {
-      for (const workerId of workerIds) void publish({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: runId ? 'busy' : 'idle', runId }).catch(() => undefined);
+      for (const workerId of workerIds)
+        void publish({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: runId ? 'busy' : 'idle', runId }).catch(
+          () => undefined,
+        );
     };
     beat();
     heartbeats = setInterval(beat, 1000);
@@ -118,7 +133,10 @@ async function main(): Promise<void> {
       ],
     });
     // Long enough that the run is still running while it is read.
-    const started = await api<{ id: string }>(master.url, 'POST', `/api/v1/plans/${plan.body.id}/runs`, { connections: workers, durationSeconds: seconds + 3600 });
+    const started = await api<{ id: string }>(master.url, 'POST', `/api/v1/plans/${plan.body.id}/runs`, {
+      connections: workers,
+      durationSeconds: seconds + 3600,
+    });
     if (started.status !== 201) throw new Error(`run not started: ${started.status} ${JSON.stringify(started.body)}`);
     runId = started.body.id;
     const id = runId;
@@ -126,7 +144,20 @@ async function main(): Promise<void> {
     const pool = new WindowPool(defaultProfile(200), 8, 42);
     const publishStarted = Date.now();
     for (let second = 0; second < seconds; second++) {
-      await Promise.all(workerIds.map((workerId, index) => publish({ v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId: id, workerId, seq: second, second, data: pool.windowFor(index, second).data })));
+      await Promise.all(
+        workerIds.map((workerId, index) =>
+          publish({
+            v: PROTOCOL_VERSION,
+            type: 'run.window',
+            sentAt: Date.now(),
+            runId: id,
+            workerId,
+            seq: second,
+            second,
+            data: pool.windowFor(index, second).data,
+          }),
+        ),
+      );
     }
     const expected = workers * seconds;
     const storeDeadline = Date.now() + 600_000;
@@ -154,7 +185,9 @@ async function main(): Promise<void> {
     const result = {
       label: values.label,
       commit: git(['rev-parse', 'HEAD']),
-      uncommitted: git(['status', '--porcelain', '--', 'apps', 'libs']).split('\n').filter((l) => l.trim() !== ''),
+      uncommitted: git(['status', '--porcelain', '--', 'apps', 'libs'])
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
       at: new Date().toISOString(),
       machine: { cores: cpus().length, loadavg1: loadavg()[0] },
       workers,

@@ -206,7 +206,9 @@ async function main(): Promise<void> {
   mkdirSync(join(options.out, '..'), { recursive: true });
   writeFileSync(`${options.out}.tmp`, `${JSON.stringify({ ...previous, [options.label]: result }, null, 2)}\n`);
   renameSync(`${options.out}.tmp`, options.out);
-  process.stdout.write(`${options.label}: first start medians ${JSON.stringify(result.first.medians)} (load ${result.first.load1Median}); warm start medians ${JSON.stringify(result.warm.medians)} (load ${result.warm.load1Median})\n`);
+  process.stdout.write(
+    `${options.label}: first start medians ${JSON.stringify(result.first.medians)} (load ${result.first.load1Median}); warm start medians ${JSON.stringify(result.warm.medians)} (load ${result.warm.load1Median})\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -21,7 +21,8 @@ export function segmentRows(segment: Segment, total: number): RowRange {
  */
 export function connectionRows(range: RowRange, connection: number, connections: number): RowRange {
   if (!Number.isInteger(connections) || connections < 1) throw new RangeError(`connections must be a whole number ≥ 1, got ${connections}`);
-  if (!Number.isInteger(connection) || connection < 0 || connection >= connections) throw new RangeError(`connection must be in [0, ${connections}), got ${connection}`);
+  if (!Number.isInteger(connection) || connection < 0 || connection >= connections)
+    throw new RangeError(`connection must be in [0, ${connections}), got ${connection}`);
   const n = range.to - range.from;
   return { from: range.from + Math.floor((connection * n) / connections), to: range.from + Math.floor(((connection + 1) * n) / connections) };
 }

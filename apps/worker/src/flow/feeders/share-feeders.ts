@@ -48,7 +48,13 @@ export class ShareFeeders {
     return new VuFeeders(
       this.data.map(({ feeder, rows, range }) => [
         feeder.name,
-        rowCursor({ mode: feeder.mode, onExhausted: feederOnExhausted(feeder), rows, own: connectionRows(range, connection, this.connections), random: this.random }),
+        rowCursor({
+          mode: feeder.mode,
+          onExhausted: feederOnExhausted(feeder),
+          rows,
+          own: connectionRows(range, connection, this.connections),
+          random: this.random,
+        }),
       ]),
     );
   }

@@ -134,7 +134,15 @@ export class ThreadedShareRun {
   private startThread(pool: EnginePool, worker: Worker, index: number, assignment: RunAssign): EngineThread {
     const token = ++lastToken;
     let ended!: () => void;
-    const thread: EngineThread = { index, worker, token, stopping: false, lastSecond: -1, outcome: undefined, ended: new Promise((resolve) => (ended = resolve)) };
+    const thread: EngineThread = {
+      index,
+      worker,
+      token,
+      stopping: false,
+      lastSecond: -1,
+      outcome: undefined,
+      ended: new Promise((resolve) => (ended = resolve)),
+    };
     const end = (outcome: ShareOutcome) => {
       if (thread.outcome) return;
       thread.outcome = outcome;
@@ -168,7 +176,11 @@ export class ThreadedShareRun {
     const onError = (error: Error) => end({ state: 'failed', windows: 0, reason: `engine thread ${index} failed: ${error.message}` });
     // A thread terminated after a stop() that it did not answer in time counts as stopped (its last windows are lost).
     const onExit = (code: number) =>
-      end(thread.stopping && !this.overrun ? { state: 'stopped', windows: 0 } : { state: 'failed', windows: 0, reason: `engine thread ${index} exited (code ${code}) before its share ended` });
+      end(
+        thread.stopping && !this.overrun
+          ? { state: 'stopped', windows: 0 }
+          : { state: 'failed', windows: 0, reason: `engine thread ${index} exited (code ${code}) before its share ended` },
+      );
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
