@@ -1,6 +1,5 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
-import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // `npx nx serve dashboard` (or `npm run dev -w @loadtest/dashboard`): Vite on :5173 with the API and the live
@@ -10,8 +9,9 @@ const master = process.env.MASTER_URL ?? 'http://127.0.0.1:8080';
 export default defineConfig({
   plugins: [react(), tailwindcss()],
   resolve: {
-    // csv-parse needs Node's Buffer at load; see src/shims/csv-parse-sync.ts.
-    alias: { 'csv-parse/sync': fileURLToPath(new URL('./src/shims/csv-parse-sync.ts', import.meta.url)) },
+    // libs/protocol reads plans' CSV feeders with csv-parse, whose Node build needs Node's Buffer: the browser
+    // gets csv-parse's own browser build (it brings its Buffer), so a plan is checked here exactly as on the master.
+    alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' },
   },
   build: {
     // Nx's layout: the master serves dist/apps/dashboard (apps/master/src/dashboard).

@@ -74,8 +74,8 @@ async function main(): Promise<void> {
       minify: true,
       outdir: dir,
       define: { 'process.env.NODE_ENV': '"production"' },
-      // As in the dashboard's Vite build (apps/dashboard/vite.config.ts): csv-parse needs Node's Buffer at load.
-      alias: { 'csv-parse/sync': join(REPO_ROOT, 'apps/dashboard/src/shims/csv-parse-sync.ts') },
+      // As in the dashboard's Vite build (apps/dashboard/vite.config.ts): csv-parse's browser build.
+      alias: { 'csv-parse/sync': 'csv-parse/browser/esm/sync' },
       logLevel: 'warning',
     });
     writeFileSync(
