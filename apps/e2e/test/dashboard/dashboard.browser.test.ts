@@ -166,6 +166,21 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
   }, 120_000);
 
+  it('a run the workers cannot hold: the form warns, and the master’s 409 is shown as the refusal it is', async () => {
+    const capacity = (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.reduce((sum, w) => sum + (w.capabilities?.maxConnections ?? 0), 0);
+    await page.goto(`${base}/plans/${planId}/launch`);
+    await page.getByLabel('VUs', { exact: true }).fill(String(Math.min(capacity + 1, 100_000)));
+    await page.getByLabel('Duration', { exact: true }).fill('5');
+    await page.getByText('More connections than the idle workers hold').waitFor();
+    const before = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items.length;
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const refused = page.getByTestId('launch-refused');
+    await refused.waitFor({ timeout: 15_000 });
+    expect(await refused.textContent()).toMatch(/^409: /);
+    expect(page.url()).toContain('/launch');
+    expect((await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items.length).toBe(before);
+  });
+
   it('a range of seconds, typed or dragged on a chart, shows the exact summary the API gives for it', async () => {
     const runs = (await api<{ items: RunResource[] }>(base, 'GET', `/api/v1/plans/${planId}/runs`)).body.items;
     const run = runs.find((r) => r.state === 'finished')!;
