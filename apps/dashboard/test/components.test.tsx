@@ -91,6 +91,14 @@ describe('ComparePage', () => {
   });
 });
 
+describe('ComparePage with fewer than two runs', () => {
+  it('says how to choose them, under its heading', () => {
+    const html = render('/compare?runs=11111111-1111-4111-8111-111111111111', '/compare', <ComparePage />, []);
+    expect(html).toContain('<h1 id="compare-title"');
+    expect(html).toContain('Choose two or more runs to compare');
+  });
+});
+
 describe('LaunchPage', () => {
   it('starts with a valid constant-VUs draft: labelled fields, its planned load and the idle workers’ capacity', () => {
     const plan = {

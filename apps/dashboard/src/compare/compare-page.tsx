@@ -46,7 +46,17 @@ export function ComparePage() {
     return { seconds, rps: series((c) => c.rps), p95: series((c) => c.p95), p99: series((c) => c.p99) };
   }, [loaded, timelines, ids]);
 
-  if (ids.length < 2) return <p>Choose two or more runs to compare on the Runs page.</p>;
+  if (ids.length < 2)
+    return (
+      <section aria-labelledby="compare-title">
+        <h1 id="compare-title" className="mb-4 text-xl font-semibold">
+          Compare runs
+        </h1>
+        <p>
+          Choose two or more runs to compare on the <Link to="/runs">Runs</Link> page.
+        </p>
+      </section>
+    );
   if (failed) return <p role="alert">{failed.message}</p>;
   if (!loaded || !chart) return <p aria-busy="true">Loading…</p>;
   const summaries = runs.map((r) => r.data!.summary);
