@@ -23,6 +23,7 @@ const point = (second: number): SecondPoint => ({
   statusCodes: { '200': 900, '503': second % 7 },
   latencyMicros: latency(second),
   dropped: 0,
+  vus: 40 + (second % 5),
   workers: 4,
 });
 

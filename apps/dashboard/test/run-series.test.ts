@@ -22,6 +22,7 @@ const point = (second: number, requests: number, p50: number | null = 1000): Sec
   statusCodes: { '200': requests - 2, '404': 1, '503': 1 },
   latencyMicros: p50 === null ? null : latency(p50),
   dropped: 0,
+  vus: 4,
   workers: 1,
 });
 
@@ -51,6 +52,8 @@ describe('runColumns', () => {
     expect(columns.errorsByKind.reset).toEqual([0, 0]);
     expect(columns.status4xx).toEqual([0.2, 0.2]);
     expect(columns.status5xx).toEqual([0.2, 0.2]);
+    // VUs are a count, not a rate: not divided by the bucket.
+    expect(columns.vus).toEqual([4, 4]);
     expect(columns.p50).toEqual([2, null]);
     expect(columns.p99).toEqual([8, null]);
     expect(columns.max).toEqual([12, null]);

@@ -67,6 +67,51 @@ describe('ShareRun', () => {
     expect(summary.bytesIn).toBeGreaterThan(summary.requests * 10);
   });
 
+  it('samples the VUs in progress as each second closes: every VU of a flow that is thinking, none after the end', async () => {
+    const windows: RunWindow[] = [];
+    // 3 VUs, each iteration one request then a 5 s think: at every second's end all 3 are in an iteration.
+    const plan = PlanSchema.parse({
+      name: 'p',
+      baseUrl: target.url,
+      steps: [
+        { name: 'root', method: 'GET', url: '/' },
+        { kind: 'think', ms: 5000 },
+      ],
+    });
+    const share = new ShareRun(
+      assignment(target, {
+        plan,
+        connections: 3,
+        durationSeconds: 3,
+        scenarios: [{ name: 'default', executor: 'constant-vus', vus: 3, duration: 3, startTime: 0, gracefulStop: 0 }],
+      }),
+      {
+        logger,
+        publishWindow: async (w) => void windows.push(w),
+        onStarted: () => undefined,
+      },
+    );
+    await share.run();
+    const vus = windows.map((w) => decodeWindowBase64(w.data).vus);
+    expect(vus.slice(0, 2)).toEqual([3, 3]);
+    // The last window closes when the scenario has ended: no VU is in progress any more.
+    expect(vus.at(-1)).toBe(0);
+  });
+
+  it('counts an unpaced constant-VUs share’s VUs as in progress while it sends', async () => {
+    const windows: RunWindow[] = [];
+    const share = new ShareRun(assignment(target, { connections: 4, durationSeconds: 2 }), {
+      logger,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => undefined,
+    });
+    await share.run();
+    const first = decodeWindowBase64(windows[0]!.data).vus!;
+    // Sampled between two I/O callbacks: each connection has its request in flight, or has just had its answer.
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(first).toBeLessThanOrEqual(4);
+  });
+
   it('names the step of a request that timed out in a sequence (not the step sent after it)', async () => {
     const plan = PlanSchema.parse({
       name: 'p',

@@ -7,19 +7,21 @@ import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
 const MAGIC = 0x57; // 'W'
 /** The format written. */
-const FORMAT = 4;
+const FORMAT = 5;
+/** Format 4, as written before `vus`: still read (with `vus` undefined), as windows stored in PostgreSQL use it. */
+const FORMAT_WITHOUT_VUS = 4;
 /** Format 3, as written before the `interrupted` error kind: still read (with none interrupted), as windows stored in PostgreSQL use it. */
 const FORMAT_WITHOUT_INTERRUPTED = 3;
 /** Format 2, as written before `dropped`: still read, as windows stored in PostgreSQL use it. */
 const FORMAT_WITHOUT_DROPPED = 2;
 /** The error kinds a format holds, in order. */
-const kindsOf = (format: number): readonly ErrorKind[] => (format === FORMAT ? ERROR_KINDS : ERROR_KINDS.filter((kind) => kind !== 'interrupted'));
+const kindsOf = (format: number): readonly ErrorKind[] => (format >= FORMAT_WITHOUT_VUS ? ERROR_KINDS : ERROR_KINDS.filter((kind) => kind !== 'interrupted'));
 
 /**
  * Compact binary form of a window, for the broker and for storage:
  *
  *   'W' format length deflate-raw(body)
- *   body: second durationMs dropped stepCount
+ *   body: second durationMs dropped vus stepCount
  *         per step: name requests bytesIn bytesOut checksPassed checksFailed
  *                   errors(timeout refused reset other interrupted) statusCount (code count)* latencyCounts
  *
@@ -27,15 +29,16 @@ const kindsOf = (format: number): readonly ErrorKind[] => (format === FORMAT ? E
  * V2 counts without its fixed header) are length-prefixed. The body is
  * compressed once, as a whole.
  *
- * Format 4 is written. Format 3 is the same without the `interrupted` error
- * count, format 2 also without `dropped`; both are still decoded (with 0 for
- * what they lack).
+ * Format 5 is written. Format 4 is the same without `vus` (decoded as undefined), format 3 also without the
+ * `interrupted` error count, format 2 also without `dropped`; all are still decoded (with 0 for the counts they
+ * lack). A window without `vus` is written with 0.
  */
 export function encodeWindow(window: Window): Uint8Array {
   const out = new ByteWriter();
   out.varint(window.second);
   out.varint(window.durationMs);
   out.varint(window.dropped);
+  out.varint(window.vus ?? 0);
   out.varint(window.steps.size);
   for (const [name, step] of window.steps) {
     out.string(name);
@@ -85,7 +88,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const magic = framed.byte();
     if (magic !== MAGIC) throw new Error(`not an encoded window (first byte ${magic})`);
     const format = framed.byte();
-    if (format !== FORMAT && format !== FORMAT_WITHOUT_INTERRUPTED && format !== FORMAT_WITHOUT_DROPPED) {
+    if (format !== FORMAT && format !== FORMAT_WITHOUT_VUS && format !== FORMAT_WITHOUT_INTERRUPTED && format !== FORMAT_WITHOUT_DROPPED) {
       throw new Error(`unknown window format ${format} (expected ${FORMAT_WITHOUT_DROPPED} to ${FORMAT})`);
     }
     const kinds = kindsOf(format);
@@ -101,6 +104,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const second = input.varint();
     const durationMs = input.varint();
     const dropped = format === FORMAT_WITHOUT_DROPPED ? 0 : input.varint();
+    const vus = format === FORMAT ? input.varint() : undefined;
     const stepCount = input.varint();
     const steps = new Map<string, StepMetrics>();
     for (let i = 0; i < stepCount; i++) {
@@ -126,7 +130,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     }
     if (!input.done) throw new Error('trailing bytes after the last step');
     if (durationMs > 60_000) throw new Error(`durationMs ${durationMs} is longer than a window can be`);
-    return { second, durationMs, dropped, steps };
+    return { second, durationMs, dropped, ...(vus === undefined ? {} : { vus }), steps };
   } catch (error) {
     throw new Error(`invalid encoded window: ${(error as Error).message}`, { cause: error });
   }

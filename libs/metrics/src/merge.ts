@@ -57,8 +57,8 @@ export function mergeWindows(windows: Iterable<Window>, options: MergeOptions = 
 }
 
 /**
- * Windows of one and the same second (a worker's engine threads) as one window: steps added exactly, dropped
- * summed, the longest duration (the threads ran side by side).
+ * Windows of one and the same second (a worker's engine threads) as one window: steps added exactly, dropped and
+ * VUs in progress summed, the longest duration (the threads ran side by side).
  */
 export function mergeSameSecond(second: number, windows: readonly Window[]): Window {
   const merged: Window = { second, durationMs: 0, dropped: 0, steps: new Map() };
@@ -66,6 +66,7 @@ export function mergeSameSecond(second: number, windows: readonly Window[]): Win
     if (window.second !== second) throw new Error(`mergeSameSecond: a window of second ${window.second} among those of second ${second}`);
     merged.durationMs = Math.max(merged.durationMs, window.durationMs);
     merged.dropped += window.dropped;
+    if (window.vus !== undefined) merged.vus = (merged.vus ?? 0) + window.vus;
     for (const [name, step] of window.steps) {
       let into = merged.steps.get(name);
       if (!into) {

@@ -38,6 +38,11 @@ export interface Window {
    * so they belong to no step and are not in any step's `requests`.
    */
   dropped: number;
+  /**
+   * VUs in progress when the window closed: the worker's connections with an iteration under way (k6's `vus`,
+   * sampled at the second's end). Undefined in windows from before it was measured (format 4 and older).
+   */
+  vus?: number;
   steps: Map<string, StepMetrics>;
 }
 

@@ -27,6 +27,8 @@ const FORMAT_2_FIXTURE = 'VwI4Y3/BzsSak5+emce0l/UjIyMDCDCeYGRiW8zLtJOVia04NbEoOY
  * second 3, durationMs 1000, dropped 5; 'home' 2 × 200 (100 + 101 bytes in,
  * 50 + 50 out, 900 and 1500 µs), a timeout and a reset.
  */
+/** Format 4 (before `vus`), as written by the encoder of that time: home 200 and 503, one interrupted, 2 dropped, second 6. */
+const FORMAT_4_FIXTURE = 'VwQiY3vBzsTIkpGfm8p0kjGVAQwYmU4wMn5nZmS7L8T0l58JAA==';
 const FORMAT_3_FIXTURE = 'VwMfY37BzsrIkpGfm8p0kjGFgYERBE8wMrG18zGt5WQCAA==';
 
 describe('window encoding', () => {
@@ -39,14 +41,36 @@ describe('window encoding', () => {
     expect(summarize([decodeWindow(bytes)])).toEqual(summarize([window]));
   });
 
-  it('writes format 4, which carries the interrupted count', () => {
+  it('writes format 5, which carries the VUs in progress', () => {
+    const recorder = new WindowRecorder();
+    recorder.recordResponse('home', 200, 10, 5, 900);
+    const bytes = encodeWindow({ ...recorder.take(4, 1000), vus: 37 });
+    expect(bytes[1]).toBe(5);
+    expect(decodeWindow(bytes).vus).toBe(37);
+    // A window that measured none is written with 0.
+    expect(decodeWindow(encodeWindow(new WindowRecorder().take(5, 1000))).vus).toBe(0);
+  });
+
+  it('still decodes format 4 (windows stored before `vus`), with vus undefined', () => {
+    const bytes = Buffer.from(FORMAT_4_FIXTURE, 'base64');
+    expect(bytes[1]).toBe(4);
+    const window = decodeWindow(bytes);
+    expect(window.second).toBe(6);
+    expect(window.dropped).toBe(2);
+    expect(window.vus).toBeUndefined();
+    const summary = summarize([window]);
+    expect(summary.requests).toBe(2);
+    expect(summary.statusCodes).toEqual({ '200': 1, '503': 1 });
+    expect(summary.errors.interrupted).toBe(1);
+  });
+
+  it('carries the interrupted count', () => {
     const recorder = new WindowRecorder();
     recorder.recordResponse('home', 200, 10, 5, 900);
     recorder.recordError('home', 'interrupted');
     recorder.recordError('home', 'interrupted');
     recorder.recordError('home', 'other');
     const bytes = encodeWindow(recorder.take(4, 1000));
-    expect(bytes[1]).toBe(4);
     const summary = summarize([decodeWindow(bytes)]);
     expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 1, interrupted: 2 });
     expect(summary.errorCount).toBe(3);
@@ -95,9 +119,9 @@ describe('window encoding', () => {
     expect(summary.steps.login!.latencyMicros!.min).toBeGreaterThanOrEqual(850);
     expect(summary.steps.login!.latencyMicros!.min).toBeLessThan(851);
     expect(summary.steps.search!.latencyMicros!.max).toBeGreaterThanOrEqual(25_000);
-    // Re-encoded, it is format 4 and the same window.
+    // Re-encoded, it is format 5 and the same window.
     const again = encodeWindow(window);
-    expect(again[1]).toBe(4);
+    expect(again[1]).toBe(5);
     expect(summarize([decodeWindow(again)])).toEqual(summary);
   });
 

@@ -8,12 +8,13 @@ describe('mergeSameSecond', () => {
     for (let i = 1; i <= 100; i++) a.recordResponse('root', 200, 10, 10, i * 10);
     for (let i = 1; i <= 50; i++) b.recordResponse('root', 200, 10, 10, i * 1000);
     b.recordResponse('login', 200, 10, 10, 5000);
-    const wa = { ...a.take(3, 1000), dropped: 2 };
-    const wb = { ...b.take(3, 980), dropped: 1 };
+    const wa = { ...a.take(3, 1000), dropped: 2, vus: 4 };
+    const wb = { ...b.take(3, 980), dropped: 1, vus: 6 };
     const merged = mergeSameSecond(3, [wa, wb]);
     expect(merged.second).toBe(3);
     expect(merged.durationMs).toBe(1000);
     expect(merged.dropped).toBe(3);
+    expect(merged.vus).toBe(10);
     expect(merged.steps.get('root')!.requests).toBe(150);
     expect(merged.steps.get('login')!.requests).toBe(1);
     // The same figures as merging the two windows the way the master does.

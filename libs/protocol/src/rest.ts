@@ -168,6 +168,11 @@ export const TimelinePointSchema = z
     ...StepSummarySchema.shape,
     /** Iterations the open model planned in this bucket but could not send (every connection of the budget busy); not in `requests`. */
     dropped: z.int().min(0),
+    /**
+     * VUs in progress: the connections with an iteration under way at each second's end, added over the workers;
+     * for a bucket longer than 1 s, the mean over its seconds. Null for windows from before it was measured.
+     */
+    vus: z.number().min(0).nullable(),
     /** Workers that contributed a window to this bucket. */
     workers: z.int(),
   })

@@ -18,6 +18,8 @@ export const LiveWindowEventSchema = z.object({
   ...StepSummarySchema.shape,
   /** Iterations the open model planned in this second but could not send; not in `requests`. */
   dropped: z.int().min(0),
+  /** VUs in progress at the second's end, added over the workers; null if no worker measured them. */
+  vus: z.number().min(0).nullable(),
   workers: z.int(),
   /** Each threshold, judged on everything merged so far (not only this second). */
   thresholds: z.array(ThresholdOutcomeSchema),

@@ -49,7 +49,10 @@ export function RunCharts({ columns, range = null, onRange, planned = null }: Ru
           ? [{ label: 'planned arrivals/s', color: '#9ca3af', values: plannedAt(columns.seconds, planned.rate) }]
           : []),
       ],
-      vus: planned && planned.vus.some((v) => v > 0) ? [{ label: 'planned VUs', color: '#2563eb', values: plannedAt(columns.seconds, planned.vus) }] : [],
+      vus: [
+        ...(columns.vus.some((v) => v !== null) ? [{ label: 'VUs in progress', color: '#7c3aed', values: columns.vus }] : []),
+        ...(planned && planned.vus.some((v) => v > 0) ? [{ label: 'planned VUs', color: '#9ca3af', values: plannedAt(columns.seconds, planned.vus) }] : []),
+      ],
       latency: [
         { label: 'p50', color: '#16a34a', values: columns.p50 },
         { label: 'p90', color: '#0891b2', values: columns.p90 },
@@ -67,7 +70,7 @@ export function RunCharts({ columns, range = null, onRange, planned = null }: Ru
       <TimeSeriesChart {...selection} title="Requests per second" unit="req/s" seconds={columns.seconds} series={series.rate} />
       <TimeSeriesChart {...selection} title="Latency" unit="ms" seconds={columns.seconds} series={series.latency} />
       {series.vus.length > 0 && (
-        <TimeSeriesChart {...selection} title="VUs (closed models), as planned" unit="VUs" seconds={columns.seconds} series={series.vus} />
+        <TimeSeriesChart {...selection} title="VUs in progress, and planned" unit="VUs" seconds={columns.seconds} series={series.vus} />
       )}
       <TimeSeriesChart {...selection} title="Errors per second, by kind" unit="per s" seconds={columns.seconds} series={series.errors} />
     </div>

@@ -1,7 +1,10 @@
 import { ERROR_KINDS, type ErrorKind, type LiveWindowEvent, type TimelinePoint } from '@loadtest/protocol';
 
 /** One second (or bucket) of a run as the charts draw it: the fields both the stored timeline and the live events have. */
-export type SecondPoint = Pick<TimelinePoint, 'second' | 'requests' | 'errorCount' | 'errors' | 'statusCodes' | 'latencyMicros' | 'dropped' | 'workers'>;
+export type SecondPoint = Pick<
+  TimelinePoint,
+  'second' | 'requests' | 'errorCount' | 'errors' | 'statusCodes' | 'latencyMicros' | 'dropped' | 'vus' | 'workers'
+>;
 
 /**
  * The points of a run by second: the stored timeline first, then live seconds. A live second replaces a
@@ -24,6 +27,7 @@ export const livePoint = (event: LiveWindowEvent): SecondPoint => ({
   statusCodes: event.statusCodes,
   latencyMicros: event.latencyMicros,
   dropped: event.dropped,
+  vus: event.vus,
   workers: event.workers,
 });
 
@@ -38,6 +42,8 @@ export interface RunColumns {
   status4xx: number[];
   status5xx: number[];
   dropped: number[];
+  /** VUs in progress as each second closed (a bucket's mean); null where no worker measured them. */
+  vus: (number | null)[];
   /** Latency in milliseconds. */
   p50: (number | null)[];
   p90: (number | null)[];
@@ -59,6 +65,7 @@ export function runColumns(points: readonly SecondPoint[], bucketSeconds = 1): R
     status4xx: [],
     status5xx: [],
     dropped: [],
+    vus: [],
     p50: [],
     p90: [],
     p95: [],
@@ -80,6 +87,7 @@ export function runColumns(points: readonly SecondPoint[], bucketSeconds = 1): R
     columns.status4xx.push(status4xx / bucketSeconds);
     columns.status5xx.push(status5xx / bucketSeconds);
     columns.dropped.push(point.dropped / bucketSeconds);
+    columns.vus.push(point.vus);
     columns.p50.push(ms(latency?.p50));
     columns.p90.push(ms(latency?.p90));
     columns.p95.push(ms(latency?.p95));

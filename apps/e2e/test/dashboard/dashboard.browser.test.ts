@@ -1,4 +1,4 @@
-import type { PlanResource, RangeSummary, RunResource, WorkerList } from '@loadtest/protocol';
+import type { PlanResource, RangeSummary, RunResource, Timeline, WorkerList } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -163,6 +163,10 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     expect(await figure('Errors').textContent()).toBe(count(summary.errorCount));
     // 10 s at 50/s: every second of the run is on the chart once it has ended (the stored timeline).
     await until(async () => (await chartPoints('Requests per second')) >= 10, 10_000, 'the whole timeline on the chart');
+    // The workers measured their VUs in progress each second, and the page draws them.
+    const timeline = (await api<Timeline>(base, 'GET', `/api/v1/runs/${run.id}/timeline`)).body;
+    expect(timeline.points.filter((p) => p.vus === null)).toEqual([]);
+    expect(await chartPoints('VUs in progress, and planned')).toBe(timeline.points.length);
     await page.screenshot({ path: join(SCREENSHOTS, 'run.png'), fullPage: true });
   }, 120_000);
 

@@ -10,5 +10,25 @@ export type WorkerWindow = Window & { workerId: string };
  */
 export function bucketPoint(second: number, windows: readonly WorkerWindow[], step?: string): TimelinePoint {
   const merged = mergeWindows(windows, step === undefined ? {} : { step });
-  return { second, ...stepSummary(merged.total, merged.spanMs / 1000), dropped: merged.dropped, workers: new Set(windows.map((w) => w.workerId)).size };
+  return {
+    second,
+    ...stepSummary(merged.total, merged.spanMs / 1000),
+    dropped: merged.dropped,
+    vus: vusInProgress(windows),
+    workers: new Set(windows.map((w) => w.workerId)).size,
+  };
+}
+
+/**
+ * VUs in progress in a bucket: each second's VUs added over the workers (each sampled its own at the second's end),
+ * then the mean over the bucket's seconds (exact for a 1 s bucket). A worker's VUs are its own, not a step's: a step
+ * filter keeps them. Null when no window of the bucket measured them (windows from before format 5).
+ */
+export function vusInProgress(windows: readonly Window[]): number | null {
+  const perSecond = new Map<number, number>();
+  for (const window of windows) if (window.vus !== undefined) perSecond.set(window.second, (perSecond.get(window.second) ?? 0) + window.vus);
+  if (perSecond.size === 0) return null;
+  let total = 0;
+  for (const vus of perSecond.values()) total += vus;
+  return Math.round((total / perSecond.size) * 10) / 10;
 }

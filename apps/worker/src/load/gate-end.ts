@@ -38,6 +38,14 @@ export class EndGate {
     return this.state !== 'open';
   }
 
+  /** Connections with an iteration in progress now (VUs in progress); none once closed. */
+  get busyCount(): number {
+    if (this.state === 'closed') return 0;
+    let busy = 0;
+    for (const connection of this.connections) if (connection.busy) busy++;
+    return busy;
+  }
+
   add(connection: EndingConnection): void {
     this.connections.push(connection);
     if (this.state === 'closed') this.closeOne(connection);

@@ -60,6 +60,8 @@ export interface RunningGenerator {
   stop(): Promise<void>;
   /** Resolves when the generator has ended, by `stop()` or by itself. */
   readonly done: Promise<void>;
+  /** Connections with an iteration in progress now: a request in flight, or a flow between two of its steps. */
+  vusInProgress(): number;
 }
 
 /** Upper bound for autocannon's own timer; the worker ends the run itself at the planned instant. */
@@ -152,6 +154,7 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
       instance.stop();
       await done;
     },
+    vusInProgress: () => endGate.busyCount,
   };
 }
 

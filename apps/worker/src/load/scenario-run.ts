@@ -124,6 +124,11 @@ export class ScenarioRun {
     this.finish();
   }
 
+  /** VUs in progress now: connections with an iteration under way (0 before the start and after the end). */
+  vusInProgress(): number {
+    return this.finished || !this.generator ? 0 : this.generator.vusInProgress();
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;

@@ -218,7 +218,8 @@ export class ShareRun {
 
   private emitWindow(endMs: number): void {
     const durationMs = Math.min(1000, Math.max(0, Math.round(endMs - this.windowStartMs)));
-    const measured = this.recorder.take(this.windowSecond, durationMs);
+    // VUs in progress are sampled as the second closes (k6's `vus`), over the share's scenarios.
+    const measured = { ...this.recorder.take(this.windowSecond, durationMs), vus: this.scenarios.reduce((sum, scenario) => sum + scenario.vusInProgress(), 0) };
     const window: RunWindow = {
       v: PROTOCOL_VERSION,
       type: 'run.window',
