@@ -1,7 +1,7 @@
 /**
  * The run page's charts alone, for `npm run bench:dashboard` (tools/bench/src/dashboard): a run of N stored
  * seconds, then live seconds applied one at a time exactly as the run page applies them (mergePoints,
- * runColumns, RunCharts' setData on three uPlot charts), each timed from the update to the end of
+ * runColumns, RunCharts' setData on its uPlot charts), each timed from the update to the end of
  * the work it caused (React's commit and uPlot's redraw). Not part of the app's build.
  */
 import type { LatencySummary } from '@loadtest/protocol';
