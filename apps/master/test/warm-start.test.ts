@@ -54,17 +54,18 @@ describe('warm start: second 0 is measured like every other second', () => {
   }
 
   /**
-   * Second 0's p99 may be at most twice the median of the later seconds' p99, and never
-   * less than that median plus 2 ms: the target answers in well under 2 ms, where a p99
-   * moves by a millisecond or two with a neighbour's scheduling on a shared machine, so
-   * 2× a sub-millisecond median alone would test the machine's noise, not the start.
-   * A cold start (connections opened at the start instant) costs tens to hundreds of ms.
+   * Second 0's p99 may be at most twice the median of the later seconds' p99, and never less than that median
+   * plus 10 ms. The target answers in 1–3 ms, and the first requests of fresh connections cost a few ms more on
+   * both ends (measured with the default lead on a quiet machine: second 0 2–8 ms above the median, on the code
+   * before and after issue 11's adapter), so 2× a 1.5 ms median alone would test that noise, not the start.
+   * A cold start (connections opened at the start instant) costs tens to hundreds of ms (195 and 532 ms before
+   * the warm start).
    */
   function expectWarm(what: string, p99s: number[]) {
     const [first, ...rest] = p99s;
     const sorted = [...rest].sort((a, b) => a - b);
     const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-    const bound = Math.max(2 * median, median + 2);
+    const bound = Math.max(2 * median, median + 10);
     // eslint-disable-next-line no-console -- the measured figures the issue asks for, in the test output
     console.info(
       `${what}: p99 per second (ms) ${p99s.map((p) => p.toFixed(2)).join(', ')}; second 0 ${first!.toFixed(2)} ms vs median of the others ${median.toFixed(2)} ms (bound ${bound.toFixed(2)} ms)`,
