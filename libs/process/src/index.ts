@@ -7,3 +7,4 @@ export {
   type ShutdownStepContext,
 } from './shutdown/shutdown-signals.js';
 export { freePort } from './net/free-port.js';
+export { chromiumLaunchOptions } from './browser/chromium.js';

@@ -6,21 +6,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '@loadtest/process';
+import { chromiumLaunchOptions, freePort } from '@loadtest/process';
 import { api, REPO_ROOT, runInState, sleep, startCommand, until, type RunningProcess } from '../harness.js';
 
-/** Debian's Chromium (`.ci/run` installs it when missing); playwright-core downloads no browser. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM = chromiumLaunchOptions();
 const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 
 /** The figures as the dashboard writes them (apps/dashboard/src/format/figures.ts). */
@@ -44,7 +33,7 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    if (!existsSync(CHROMIUM.executablePath)) throw new Error(`no Chromium at ${CHROMIUM.executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
     dataDir = await mkdtemp(join(tmpdir(), 'dashboard-e2e-'));
     // Run as root, the embedded PostgreSQL runs as `postgres`, which must traverse the data folder.
     await chmod(dataDir, 0o755);
@@ -73,7 +62,7 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     });
     expect(plan.status).toBe(201);
     planId = plan.body.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({ ...CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.stack ?? error.message}`));
     mkdirSync(SCREENSHOTS, { recursive: true });

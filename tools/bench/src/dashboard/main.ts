@@ -17,20 +17,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '@loadtest/process';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ENTRY = join(REPO_ROOT, 'apps/dashboard/bench/chart-update.tsx');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const CHROMIUM = chromiumLaunchOptions();
 const BUDGET_MS = 16;
 
 interface Options {
@@ -82,7 +73,7 @@ async function main(): Promise<void> {
       join(dir, 'index.html'),
       '<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="chart-update.css"></head><body><div id="root"></div><script src="chart-update.js"></script></body></html>',
     );
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    const browser = await chromium.launch({ ...CHROMIUM });
     const results = [];
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
