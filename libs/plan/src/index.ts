@@ -1,0 +1,1 @@
+export { PlanYamlError, readPlanYaml } from './text/plan-yaml.js';
