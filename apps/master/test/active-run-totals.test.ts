@@ -1,5 +1,6 @@
 import { encodeWindowBase64, summarizeMerged, WindowRecorder } from '@loadtest/metrics';
-import { PlanSchema, PROTOCOL_VERSION, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildMaster, type Master } from '../src/app.js';
 import { ActiveRunTotals } from '../src/live/active-run-totals.js';

@@ -1,4 +1,5 @@
-import { PlanSchema, PROTOCOL_VERSION, StartRunBodySchema, type PlanResource, type StartRunBody } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, StartRunBodySchema, type PlanResource, type StartRunBody } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { describe, expect, it } from '@jest/globals';
 import { RunAdmission } from '../src/runs/admission.js';
 import { InsufficientCapacity, InvalidRunRequest, MasterDraining, NoWorkersAvailable, PlanNotFound } from '../src/runs/run-errors.js';

@@ -1,4 +1,5 @@
-import { PROTOCOL_VERSION, PlanSchema, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { httpStatusOf } from '../src/http/domain-errors.js';
 import { InsufficientCapacity } from '../src/runs/run-errors.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
-import { PlanSchema, type ErrorBody, type Plan } from '@loadtest/protocol';
+import { type ErrorBody, type Plan } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { PlanSchema, PROTOCOL_VERSION, type PlanResource, type RunStatus, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type PlanResource, type RunStatus, type StartRunBody, type WorkerToMaster } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { describe, expect, it } from '@jest/globals';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';

@@ -1,5 +1,6 @@
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMaster } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { httpStatusOf } from '../src/http/domain-errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';

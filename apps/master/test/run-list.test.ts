@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { encodeWindowBase64, mergeWindows, summarizeMerged, WindowRecorder, decodeWindowBase64 } from '@loadtest/metrics';
-import { PlanSchema, PROTOCOL_VERSION, type ErrorBody, type RunList, type RunResource } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type ErrorBody, type RunList, type RunResource } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { InProcessHub } from '@loadtest/transport';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,13 +1,5 @@
-import {
-  fieldIssues,
-  PlanBodySchema,
-  PlanSchema,
-  planTextKind,
-  StartRunBodySchema,
-  storedText,
-  storedTextProblem,
-  storedTextProblems,
-} from '@loadtest/protocol';
+import { fieldIssues, StartRunBodySchema, storedText, storedTextProblem, storedTextProblems } from '@loadtest/protocol';
+import { PlanSchema, planTextKind, StoredPlanSchema } from '@loadtest/plan';
 import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { z } from 'zod';
@@ -45,7 +37,7 @@ const plan = (): TestPlan => ({
 
 /** The 400's issues for a plan body, by path. */
 const issues = (input: unknown) => {
-  const result = PlanBodySchema.safeParse(input);
+  const result = StoredPlanSchema.safeParse(input);
   return result.success ? [] : fieldIssues(result.error);
 };
 

@@ -1,5 +1,6 @@
 import { decodeWindowBase64, summarize } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow, PlanSchema } from '@loadtest/protocol';
+import { PlanObjectSchema, PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -167,6 +168,26 @@ describe('ShareRun', () => {
     expect(last.second).toBe(1);
     expect(last.durationMs).toBeGreaterThan(200);
     expect(last.durationMs).toBeLessThan(1000);
+  });
+
+  it('refuses a plan the master should not have sent (an unknown variable): the share fails naming the field, and nothing is sent', async () => {
+    const before = target.stats().served;
+    // Its shape is right (the message schema takes it); only the whole-plan checks see that ${'${nope}'} is never set.
+    const plan = PlanObjectSchema.parse({ name: 'p', baseUrl: target.url, steps: [{ kind: 'http', name: 'r', method: 'GET', url: '/?q=${nope}' }] });
+    const windows: RunWindow[] = [];
+    const share = new ShareRun(assignment(target, { plan, durationSeconds: 1 }), {
+      logger,
+      publishWindow: async (w) => void windows.push(w),
+      onStarted: () => windows.length,
+    });
+    const outcome = await share.run();
+    expect(outcome).toEqual({
+      state: 'failed',
+      windows: 0,
+      reason: expect.stringMatching(/^the plan is refused: steps\[0\]\.url: unknown variable "\$\{nope\}"/),
+    });
+    expect(windows).toEqual([]);
+    expect(target.stats().served).toBe(before);
   });
 
   it('counts refused connections as errors instead of failing', async () => {

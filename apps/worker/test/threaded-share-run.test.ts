@@ -1,6 +1,7 @@
 import { evenSegments, peakConcurrency, segmentConnections, segmentFraction, splitSegment } from '@loadtest/execution';
 import { decodeWindowBase64, summarize, windowTotals, type Window } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario, PlanSchema } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,4 +1,5 @@
-import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster, PlanSchema } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub, PortWorkerTransport } from '@loadtest/transport';
 import pino from 'pino';

@@ -1,5 +1,6 @@
 import { decodeWindowBase64 } from '@loadtest/metrics';
-import { PlanSchema, PROTOCOL_VERSION, type RunAssign, type RunStateMessage, type RunWindow, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunStateMessage, type RunWindow, type WorkerToMaster } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub, PortWorkerTransport, type WorkerTransport } from '@loadtest/transport';
 import pino from 'pino';

@@ -1,4 +1,5 @@
-import { fieldIssues, mapFlow, MAX_STORED_DEPTH, nestsDeeperThan, PlanSchema, type HttpStep, type Plan, type RequestBody, type Step } from '@loadtest/protocol';
+import { fieldIssues, mapFlow, MAX_STORED_DEPTH, nestsDeeperThan, type HttpStep, type Plan, type RequestBody, type Step } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { PlanImportError } from './errors.js';
 
 /** Longest step name a plan takes. */

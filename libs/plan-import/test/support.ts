@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { PlanSchema, type Plan } from '@loadtest/protocol';
+import { type Plan } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { expect } from '@jest/globals';
 import { PlanImportError } from '../src/index.js';
 

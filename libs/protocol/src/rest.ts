@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadRequestShape, refineLoadRequest, ReportBucketSchema, RunLoadSchema } from './load.js';
 import { WorkerCapabilitiesSchema } from './messages/worker-hello.js';
-import { PlanObjectSchema, StoredPlanSchema } from './plan/index.js';
+import { PlanObjectSchema } from './plan/index.js';
 import { storedText, storedTextEverywhere } from './stored-text.js';
 import { SegmentSchema } from './load-models/index.js';
 import { RunSummarySchema, StepSummarySchema } from './summary.js';
@@ -11,10 +11,6 @@ const timestamp = z.iso.datetime();
 
 export const IdParamsSchema = z.object({ id: z.string().uuid({ error: 'must be a UUID' }) });
 export type IdParams = z.infer<typeof IdParamsSchema>;
-
-/** Body of `POST /plans` and `PUT /plans/:id`: a plan whose every string can be stored (see stored-text.ts). */
-export const PlanBodySchema = StoredPlanSchema;
-export type PlanBody = z.infer<typeof PlanBodySchema>;
 
 /** A stored plan: the plan in its v1 form (older plans are read as v1), with its id and times. */
 export const PlanResourceSchema = PlanObjectSchema.extend({

@@ -1,4 +1,5 @@
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow, PlanSchema } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
 

@@ -1,14 +1,6 @@
 import { CurlCommandsSchema, HarSchema, LegacyPlanSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
-import {
-  ErrorBodySchema,
-  fieldIssues,
-  PlanBodySchema,
-  PlanObjectSchema,
-  PlanResourceSchema,
-  describeIssues,
-  type Plan,
-  type PlanResource,
-} from '@loadtest/protocol';
+import { ErrorBodySchema, fieldIssues, PlanObjectSchema, PlanResourceSchema, describeIssues, type Plan, type PlanResource } from '@loadtest/protocol';
+import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
@@ -73,7 +65,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
     saveIt: boolean | undefined,
   ): Promise<{ status: 200; body: ImportedPlan } | { status: 201; body: PlanResource }> => {
     if (!saveIt) return { status: 200, body: imported };
-    const storable = PlanBodySchema.safeParse(imported.plan);
+    const storable = StoredPlanSchema.safeParse(imported.plan);
     if (!storable.success)
       throw badRequest(
         `the converted plan cannot be stored: ${describeIssues(storable.error)}`,

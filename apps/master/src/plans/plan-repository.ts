@@ -1,4 +1,5 @@
-import { PlanSchema, type Plan, type PlanResource } from '@loadtest/protocol';
+import { type Plan, type PlanResource } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { asJson } from '../persistence/json.js';
 import type { PrismaClient } from '../persistence/prisma.js';
 

@@ -1,7 +1,6 @@
 import {
   ErrorBodySchema,
   IdParamsSchema,
-  PlanBodySchema,
   PlanListSchema,
   PlanResourceSchema,
   PlanRunListQuerySchema,
@@ -9,6 +8,7 @@ import {
   StartRunBodySchema,
   RunResourceSchema,
 } from '@loadtest/protocol';
+import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflict, notFound } from '../http/errors.js';
@@ -49,7 +49,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       summary: 'Create a plan',
       description: planBodyDescription,
       consumes,
-      body: PlanBodySchema,
+      body: StoredPlanSchema,
       response: { 201: PlanResourceSchema, 400: ErrorBodySchema },
     },
     handler: async (request, reply) => reply.status(201).send(await plans.create(request.body)),
@@ -72,7 +72,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       description: planBodyDescription,
       consumes,
       params: IdParamsSchema,
-      body: PlanBodySchema,
+      body: StoredPlanSchema,
       response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
     handler: async (request) => (await plans.update(request.params.id, request.body)) ?? Promise.reject(notFound('plan', request.params.id)),

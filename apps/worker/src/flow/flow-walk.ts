@@ -1,9 +1,6 @@
 import type { AutocannonClient } from '../load/autocannon/adapter.js';
 import type { IterationWalk, WalkStep } from '../load/gated-connection.js';
-import type { CompiledHttp } from './compile.js';
-import { requestBytes, UnsendableRequest, type RequestTarget } from './http-request.js';
-import { FlowResponse } from './response.js';
-import type { VirtualUser } from './virtual-user.js';
+import { FlowResponse, requestBytes, UnsendableRequest, type CompiledHttp, type RequestTarget, type VirtualUser } from '@loadtest/plan/flow';
 
 export interface FlowWalkOptions {
   target: RequestTarget;

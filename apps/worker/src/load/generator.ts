@@ -1,14 +1,12 @@
 import autocannon from 'autocannon';
 import type { ErrorKind } from '@loadtest/protocol';
 import { FlowWalk } from '../flow/flow-walk.js';
-import type { RequestTarget } from '../flow/http-request.js';
-import type { VirtualUser } from '../flow/virtual-user.js';
+import type { GeneratorRequest, RequestTarget, VirtualUser } from '@loadtest/plan/flow';
 import { AutocannonClient, checkAutocannonClient } from './autocannon/adapter.js';
 import { errorKind } from './error-kind.js';
 import { EndGate, type EndingConnection } from './gate-end.js';
 import { GatedConnection, type IterationWalk } from './gated-connection.js';
 import type { Pacer } from './pacing/pacer.js';
-import type { GeneratorRequest } from './plan-requests.js';
 import { SequenceWalk } from './sequence-walk.js';
 
 export interface GeneratorOptions {

@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { arrivalsShare, gracefulStopSeconds, isClosedModel, modelDuration, segmentConnections, vusShare } from '@loadtest/execution';
 import type { ErrorKind, Scenario, Segment } from '@loadtest/protocol';
-import type { FlowProgram } from '../flow/flow-program.js';
+import type { FlowProgram, GeneratorRequest } from '@loadtest/plan/flow';
 import { startGenerator, type RunningGenerator } from './generator.js';
 import { ArrivalPacer } from './pacing/arrival-pacer.js';
 import { VuPacer } from './pacing/vu-pacer.js';
-import type { GeneratorRequest } from './plan-requests.js';
 
 export interface ScenarioRunOptions {
   scenario: Scenario;

@@ -1,11 +1,10 @@
 import { drainEndSeconds, segmentConnections } from '@loadtest/execution';
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { formatPath, PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
-import { isPlainSequence } from '../flow/fast-path.js';
-import { FlowProgram } from '../flow/flow-program.js';
-import { planRequests, type GeneratorRequest } from './plan-requests.js';
+import { planProblems } from '@loadtest/plan';
+import { FlowProgram, isPlainSequence, planRequests, type GeneratorRequest } from '@loadtest/plan/flow';
 import { ScenarioRun } from './scenario-run.js';
 
 /** How long before the start instant a share opens its connections (no earlier: idle connections may be closed by the target). */
@@ -154,6 +153,10 @@ export class ShareRun {
   /** Builds the share's scenarios (their clocks keyed to the run's start instant); nothing is opened yet. */
   private prepare(): void {
     const { assignment } = this;
+    // The message's schema checks the plan's shape; what needs the whole plan (names, references, feeders' data) is
+    // checked here too, as the master did when it was saved: a worker does not take the master's word for it.
+    const problems = planProblems(assignment.plan);
+    if (problems.length > 0) throw new Error(`the plan is refused: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}`);
     // A plain sequence of constant requests runs on autocannon's static requests; anything else as a flow.
     let requests: GeneratorRequest[] = [];
     let names: readonly string[];

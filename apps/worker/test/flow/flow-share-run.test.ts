@@ -1,5 +1,6 @@
 import { decodeWindowBase64, summarize } from '@loadtest/metrics';
-import { PlanSchema, PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario, type Segment } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunWindow, type Scenario, type Segment } from '@loadtest/protocol';
+import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScenarioSchema, SegmentSchema } from '../load-models/index.js';
-import { PlanSchema } from '../plan/index.js';
+import { PlanObjectSchema } from '../plan/index.js';
 import { envelope, RunIdSchema, WorkerIdSchema } from './envelope.js';
 import { SharePartSchema } from './share-part.js';
 
@@ -20,7 +20,7 @@ export const RunAssignSchema = z.object({
   type: z.literal('run.assign'),
   runId: RunIdSchema,
   workerId: WorkerIdSchema,
-  plan: PlanSchema,
+  plan: PlanObjectSchema,
   /** The scenarios of the run, whole: the worker computes its share of each from `segment` alone. */
   scenarios: z.array(ScenarioSchema).min(1),
   /** Seconds from `startAt` to the end of the last scenario. */

@@ -1,4 +1,4 @@
-import { scanTemplate } from '@loadtest/protocol';
+import { scanTemplate } from '../template/template.js';
 
 /**
  * `${name}` and `${feeder.column}` references in a plan's text, resolved per

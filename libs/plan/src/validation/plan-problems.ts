@@ -1,9 +1,7 @@
 import { query } from 'jsonpath-rfc9535';
-import { formatPath } from '../issues.js';
-import { VARIABLE_NAME } from './common.js';
-import { feederFormat, FeederDataError, readFeederData } from './feeder-data.js';
-import { scanTemplate } from './template.js';
-import { walkFlow } from './walk.js';
+import { formatPath, VARIABLE_NAME, walkFlow } from '@loadtest/protocol';
+import { feederFormat, FeederDataError, readFeederData } from '../feeders/feeder-data.js';
+import { scanTemplate } from '../template/template.js';
 
 /** A path into the plan, the way zod gives it: `['steps', 2, 'extract', 0, 'jsonPath']`. */
 export type PlanPath = (string | number)[];

@@ -1,4 +1,4 @@
-import type { TextKind, TextPath } from '../stored-text.js';
+import type { TextKind, TextPath } from '@loadtest/protocol';
 
 /** Fields of a step (or of the plan) whose values are free text over lines: bodies, data, patterns. */
 const FREE_TEXT_FIELDS = new Set(['text', 'default', 'bodyContains', 'matches', 'regex']);

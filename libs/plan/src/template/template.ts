@@ -1,4 +1,4 @@
-import { VARIABLE_NAME } from './common.js';
+import { VARIABLE_NAME } from '@loadtest/protocol';
 
 /**
  * The `${…}` syntax of the text a plan sends (URL, query and header values,

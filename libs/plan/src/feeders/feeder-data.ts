@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Attachment, Feeder } from './data.js';
+import type { Attachment, Feeder } from '@loadtest/protocol';
 
 export type FeederFormat = 'csv' | 'json';
 

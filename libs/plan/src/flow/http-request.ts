@@ -1,4 +1,4 @@
-import { joinPath } from '../load/plan-requests.js';
+import { joinPath } from './plan-requests.js';
 import type { CompiledHttp } from './compile.js';
 import { renderTemplate, type Lookup } from './template.js';
 

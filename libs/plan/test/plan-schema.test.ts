@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { feederOnExhausted, fieldIssues, formatPath, httpSteps, PlanSchema, type Plan } from '../src/index.js';
+import { feederOnExhausted, fieldIssues, formatPath, httpSteps, type Plan } from '@loadtest/protocol';
+import { PlanSchema } from '../src/index.js';
 
 const BASE = 'http://127.0.0.1:3000/api';
 

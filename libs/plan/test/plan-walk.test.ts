@@ -1,17 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  allSteps,
-  CHILD_FLOWS,
-  formatPath,
-  httpSteps,
-  mapFlow,
-  planProblems,
-  PlanSchema,
-  StepSchema,
-  stepsFromInput,
-  walkFlow,
-  type Step,
-} from '../src/index.js';
+import { allSteps, CHILD_FLOWS, formatPath, httpSteps, mapFlow, StepSchema, stepsFromInput, walkFlow, type Step } from '@loadtest/protocol';
+import { planProblems, PlanSchema } from '../src/index.js';
 
 /** A flow that nests every kind with children: an `if` in a group, a group in an `else`. */
 const plan = PlanSchema.parse({

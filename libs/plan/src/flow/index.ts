@@ -1,17 +1,19 @@
 /**
  * Flow execution: plans with templates, extractions, checks, think times, `if`,
- * groups or feeders, run on autocannon.
+ * groups or feeders. What a virtual user does is here, with no network: the
+ * worker drives it on autocannon (apps/worker: load/, flow/flow-walk.ts), and
+ * the same code can run an iteration anywhere else (the CLI, a trial).
  *
  * Which path. A plan that is a plain sequence of HTTP steps with no template
  * (nor `$${`), no extraction, no check, no step timeout and no feeder
  * (isPlainSequence) keeps running on autocannon's static `requests`, built once
- * (load/plan-requests.ts): the generator's fast path, unchanged. Any other plan
+ * (plan-requests.ts): the generator's fast path, unchanged. Any other plan
  * runs as a flow, decided once per share (ShareRun).
  *
  * Once per share (FlowProgram): the flow is compiled (compileFlow: templates
  * parsed, regexes and JSONPaths checked, bodies prepared; an error fails the
  * share naming the step), and each feeder's attachment is parsed with the plan
- * format's reader (readFeederData in @loadtest/protocol: CSV through csv-parse,
+ * format's reader (readFeederData, feeders/feeder-data.ts in this lib: CSV through csv-parse,
  * first line the column names; or a JSON array of objects).
  *
  * One virtual user per connection (VirtualUser): each of the share's
@@ -27,7 +29,7 @@
  * check too (a miss fails it and leaves the variable unset). A failed check
  * never stops the flow, unless it has `stopOnFail`: that ends the iteration.
  *
- * Driven by the generator's gated connection (load/gated-connection.ts), the
+ * In the worker: driven by the generator's gated connection (load/gated-connection.ts), the
  * one state machine of paced and flow connections, through the autocannon
  * adapter (load/autocannon/adapter.ts), the only module that touches
  * autocannon's internals. autocannon calls for a send on connect, after every
@@ -72,7 +74,7 @@
  * connection that never becomes an active VU (a ramp below its peak) are not
  * used.
  *
- * Templates (the plan format's syntax, scanTemplate in @loadtest/protocol):
+ * Templates (the plan format's syntax, scanTemplate, template/template.ts in this lib):
  * `${name}` (an unset variable is ''), `${feeder.column}`, `$${` for a literal
  * `${`; in url, query values, header values (the plan's defaults and the
  * step's) and bodies. In a JSON body they are resolved inside string values,
@@ -86,7 +88,8 @@
 export { compileFlow, type CompiledFlow, type CompiledHttp, type CompiledStep } from './compile.js';
 export { isPlainSequence } from './fast-path.js';
 export { FlowProgram } from './flow-program.js';
-export { FlowWalk, type FlowWalkOptions } from './flow-walk.js';
 export { VirtualUser, type FlowAction } from './virtual-user.js';
 export { FlowResponse } from './response.js';
+export { requestTarget, renderRequest, requestBytes, UnsendableRequest, type RequestTarget } from './http-request.js';
+export { planRequests, joinPath, type GeneratorRequest } from './plan-requests.js';
 export { compileTemplate, renderTemplate, type Template } from './template.js';

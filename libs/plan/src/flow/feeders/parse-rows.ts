@@ -1,4 +1,5 @@
-import { feederFormat, readFeederData, type Attachment, type Feeder } from '@loadtest/protocol';
+import type { Attachment, Feeder } from '@loadtest/protocol';
+import { feederFormat, readFeederData } from '../../feeders/feeder-data.js';
 import type { Row } from '../scope.js';
 
 /**

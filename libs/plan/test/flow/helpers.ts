@@ -1,4 +1,5 @@
-import { PlanSchema, type Plan } from '@loadtest/protocol';
+import type { Plan } from '@loadtest/protocol';
+import { PlanSchema } from '../../src/index.js';
 import { FlowResponse } from '../../src/flow/response.js';
 
 /** A plan from its steps (and any other fields), parsed as the master would. */
