@@ -1,7 +1,7 @@
 import type { Diagnostic } from '@codemirror/lint';
 import { formatPlanPath, type EditorIssue } from '../editor-issue.js';
 import type { YamlSyntaxError } from './yaml-to-plan.js';
-import { yamlPathPosition } from './yaml-path-position.js';
+import { yamlPathLocator } from './yaml-path-position.js';
 
 /**
  * The editor's issues as CodeMirror diagnostics, each on the line of the YAML
@@ -10,8 +10,9 @@ import { yamlPathPosition } from './yaml-path-position.js';
  * its message then prefixed with the field's path so that it says which.
  */
 export function issueDiagnostics(text: string, issues: readonly EditorIssue[], syntaxError?: YamlSyntaxError | null): Diagnostic[] {
+  const locate = yamlPathLocator(text);
   const diagnostics: Diagnostic[] = issues.map((issue) => {
-    const position = yamlPathPosition(text, issue.path);
+    const position = locate(issue.path);
     const message = position.exact || issue.path.length === 0 ? issue.message : `${formatPlanPath(issue.path)}: ${issue.message}`;
     return { from: position.from, to: position.to, severity: issue.severity, message };
   });

@@ -21,23 +21,29 @@ export interface YamlPathPosition {
  * is written; the root is the first line.
  */
 export function yamlPathPosition(text: string, path: PlanPath): YamlPathPosition {
-  const tree = yamlLanguage.parser.parse(text);
-  const document = tree.topNode.getChild('Document');
-  let value: SyntaxNode | null = document ? valueOf(document) : null;
-  // The node that marks the path so far: a key for a mapping's entry, the item for a list's.
-  let marker: SyntaxNode | null = null;
-  let found = 0;
-  for (const key of path) {
-    const child = value ? childAt(value, key, text) : null;
-    if (!child) break;
-    marker = child.marker;
-    value = child.value;
-    found++;
-  }
-  const at = marker ?? value ?? document;
-  const from = at ? at.from : 0;
-  const lineEnd = text.indexOf('\n', from);
-  return { from, to: lineEnd < 0 ? text.length : lineEnd, line: lineOf(text, from), exact: found === path.length };
+  return yamlPathLocator(text)(path);
+}
+
+/** {@link yamlPathPosition} for many paths of one text: the text is parsed once. */
+export function yamlPathLocator(text: string): (path: PlanPath) => YamlPathPosition {
+  const document = yamlLanguage.parser.parse(text).topNode.getChild('Document');
+  return (path) => {
+    let value: SyntaxNode | null = document ? valueOf(document) : null;
+    // The node that marks the path so far: a key for a mapping's entry, the item for a list's.
+    let marker: SyntaxNode | null = null;
+    let found = 0;
+    for (const key of path) {
+      const child = value ? childAt(value, key, text) : null;
+      if (!child) break;
+      marker = child.marker;
+      value = child.value;
+      found++;
+    }
+    const at = marker ?? value ?? document;
+    const from = at ? at.from : 0;
+    const lineEnd = text.indexOf('\n', from);
+    return { from, to: lineEnd < 0 ? text.length : lineEnd, line: lineOf(text, from), exact: found === path.length };
+  };
 }
 
 function lineOf(text: string, offset: number): number {
