@@ -1,5 +1,5 @@
 import { yaml } from '@codemirror/lang-yaml';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { forceLinting, lintGutter, linter } from '@codemirror/lint';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { issueDiagnostics } from './issue-diagnostics.js';
@@ -10,6 +10,8 @@ import { describeYamlSyntaxError, yamlToPlan, type YamlSyntaxError } from './yam
 
 /** How long typing pauses before the text is read (reading validates nothing, but the page does on every draft). */
 export const READ_DELAY_MS = 300;
+/** How long after a change the gutter's marks are placed again on the new text. */
+const LINT_DELAY_MS = 150;
 
 export type { PlanYamlEditorProps } from './plan-yaml-editor-props.js';
 
@@ -67,12 +69,24 @@ export function PlanYamlEditor({ plan, onPlanChange, issues }: PlanYamlEditorPro
     }, READ_DELAY_MS);
   };
 
+  // The gutter is CodeMirror's linter over the text it holds: a text replaced later (CodeMirror holds back outside
+  // changes while the author types) is marked again when it lands. New issues or a new syntax error mark it at once.
+  const issuesRef = useRef(issues);
+  const syntaxErrorRef = useRef(syntaxError);
   useEffect(() => {
-    if (view) view.dispatch(setDiagnostics(view.state, issueDiagnostics(view.state.doc.toString(), issues, syntaxError)));
-  }, [view, text, issues, syntaxError]);
+    issuesRef.current = issues;
+    syntaxErrorRef.current = syntaxError;
+    if (view) forceLinting(view);
+  }, [view, issues, syntaxError]);
 
   const extensions = useMemo(
-    () => [yaml(), lintGutter(), EditorView.lineWrapping, EditorView.contentAttributes.of({ 'aria-label': 'Plan YAML', 'aria-describedby': errorId })],
+    () => [
+      yaml(),
+      linter((editor) => issueDiagnostics(editor.state.doc.toString(), issuesRef.current, syntaxErrorRef.current), { delay: LINT_DELAY_MS }),
+      lintGutter(),
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ 'aria-label': 'Plan YAML', 'aria-describedby': errorId }),
+    ],
     [errorId],
   );
 
