@@ -113,7 +113,7 @@ describe('export', () => {
 
   it('offers both downloads, labelled with the file name', () => {
     const html = renderToStaticMarkup(<ExportMenu plan={plan} />);
-    expect(html).toContain('aria-label="Download the plan as YAML (login-profile-v2.yaml)"');
-    expect(html).toContain('aria-label="Download the plan as JSON (login-profile-v2.json)"');
+    expect(html).toContain('aria-label="Download YAML (login-profile-v2.yaml)"');
+    expect(html).toContain('aria-label="Download JSON (login-profile-v2.json)"');
   });
 });

@@ -8,10 +8,10 @@ export function ExportMenu({ plan }: { plan: unknown }) {
   const stem = planFileStem(plan);
   return (
     <div role="group" aria-label="Export the plan" className="flex items-center gap-2">
-      <button type="button" className={buttonClass} onClick={() => download('yaml')} aria-label={`Download the plan as YAML (${stem}.yaml)`}>
+      <button type="button" className={buttonClass} onClick={() => download('yaml')} aria-label={`Download YAML (${stem}.yaml)`}>
         Download YAML
       </button>
-      <button type="button" className={buttonClass} onClick={() => download('json')} aria-label={`Download the plan as JSON (${stem}.json)`}>
+      <button type="button" className={buttonClass} onClick={() => download('json')} aria-label={`Download JSON (${stem}.json)`}>
         Download JSON
       </button>
     </div>
