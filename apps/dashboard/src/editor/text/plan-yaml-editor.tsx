@@ -6,6 +6,7 @@ import { issueDiagnostics } from './issue-diagnostics.js';
 import { planToYaml } from './plan-to-yaml.js';
 import type { PlanYamlEditorProps } from './plan-yaml-editor-props.js';
 import { samePlan, textForOutsidePlan } from './plan-text-sync.js';
+import { useDarkTheme } from './use-dark-theme.js';
 import { describeYamlSyntaxError, yamlToPlan, type YamlSyntaxError } from './yaml-to-plan.js';
 
 /** How long typing pauses before the text is read (reading validates nothing, but the page does on every draft). */
@@ -29,6 +30,7 @@ export function PlanYamlEditor({ plan, onPlanChange, issues }: PlanYamlEditorPro
   const [syntaxError, setSyntaxError] = useState<YamlSyntaxError | null>(null);
   const [view, setView] = useState<EditorView | null>(null);
   const errorId = useId();
+  const dark = useDarkTheme();
   const textRef = useRef(text);
   const planRef = useRef(plan);
   /** The last draft handed up: when it comes back as `plan`, the text already says it (even if typed on since). */
@@ -97,7 +99,7 @@ export function PlanYamlEditor({ plan, onPlanChange, issues }: PlanYamlEditorPro
         onChange={onChange}
         onCreateEditor={setView}
         extensions={extensions}
-        theme={prefersDark() ? 'dark' : 'light'}
+        theme={dark ? 'dark' : 'light'}
         className="min-h-0 flex-1 overflow-auto rounded border border-gray-300 text-sm dark:border-gray-700"
         basicSetup={{ foldGutter: true, highlightActiveLine: true }}
       />
@@ -106,9 +108,4 @@ export function PlanYamlEditor({ plan, onPlanChange, issues }: PlanYamlEditorPro
       </p>
     </div>
   );
-}
-
-/** The dashboard's theme is a `dark` class on the root (components/theme-switch.tsx). */
-function prefersDark(): boolean {
-  return typeof document !== 'undefined' && document.documentElement.classList.contains('dark');
 }
