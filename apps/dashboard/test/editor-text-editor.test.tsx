@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import type { EditorIssue } from '../src/editor/editor-issue.js';
 import { issueDiagnostics } from '../src/editor/text/issue-diagnostics.js';
 import { LazyPlanYamlEditor } from '../src/editor/text/lazy-plan-yaml-editor.js';
-import { planToYaml } from '../src/editor/text/plan-to-yaml.js';
+import { writePlanYaml as planToYaml } from '@loadtest/plan';
 import { textForOutsidePlan } from '../src/editor/text/plan-text-sync.js';
 import { PlanYamlEditor } from '../src/editor/text/plan-yaml-editor.js';
 

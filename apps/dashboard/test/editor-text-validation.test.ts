@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readPlanYaml } from '@loadtest/plan';
-import { StoredPlanSchema } from '@loadtest/protocol';
+import { StoredPlanSchema } from '@loadtest/plan';
 import { formatPlanPath, type EditorIssue } from '../src/editor/editor-issue.js';
 import { issuesFromApiError, parsePlanPath } from '../src/editor/validation/api-issues.js';
 import { planIssues } from '../src/editor/validation/plan-issues.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readPlanYaml } from '@loadtest/plan';
-import { planToYaml } from '../src/editor/text/plan-to-yaml.js';
+import { writePlanYaml as planToYaml } from '@loadtest/plan';
 import { describeYamlSyntaxError, yamlToPlan } from '../src/editor/text/yaml-to-plan.js';
 import { yamlPathPosition } from '../src/editor/text/yaml-path-position.js';
 import { planFormatExamples } from './support/editor-text-plan-examples.js';
@@ -49,9 +49,10 @@ describe('planToYaml and yamlToPlan', () => {
         'name: p',
         'baseUrl: https://x.test',
         'variables:',
-        "  page: '1'",
-        "  flag: 'no'",
-        "  'on': true",
+        '  page: "1"',
+        // YAML 1.2, as plans are read: `no` and `on` are text, written bare.
+        '  flag: no',
+        '  on: true',
         'steps:',
         '  - kind: http',
         '    name: a',

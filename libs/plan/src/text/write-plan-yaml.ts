@@ -1,4 +1,4 @@
-import { Document, isScalar, isSeq, visit } from 'yaml';
+import { Document, isScalar, isSeq, Scalar, visit } from 'yaml';
 
 /** The longest list of scalars still written on one line, as `status: [200, 201]`. */
 const FLOW_LIST_WIDTH = 60;
@@ -15,6 +15,10 @@ const FLOW_LIST_WIDTH = 60;
 export function writePlanYaml(plan: unknown): string {
   const document = new Document(plan);
   visit(document, {
+    // The reader takes `<<` as a merge key: a key that is the text `<<` is quoted so that it stays a key.
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '<<') pair.key.type = Scalar.QUOTE_DOUBLE;
+    },
     Seq(_key, node) {
       const scalars = node.items.every((item) => isScalar(item) && !(typeof item.value === 'string' && /[\n\r]/.test(item.value)));
       if (scalars && node.items.length > 0 && JSON.stringify(node.toJSON()).length <= FLOW_LIST_WIDTH) node.flow = true;

@@ -1,4 +1,4 @@
-import { planToYaml } from '../text/plan-to-yaml.js';
+import { writePlanYaml as planToYaml } from '@loadtest/plan';
 
 export type ExportFormat = 'yaml' | 'json';
 

@@ -1,4 +1,4 @@
-import { planToYaml } from './plan-to-yaml.js';
+import { writePlanYaml as planToYaml } from '@loadtest/plan';
 import { yamlToPlan } from './yaml-to-plan.js';
 
 /** The same draft, keys in the same order: a graph edit that only reorders keys is still a change to show. */

@@ -3,7 +3,7 @@ import { forceLinting, lintGutter, linter } from '@codemirror/lint';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { issueDiagnostics } from './issue-diagnostics.js';
-import { planToYaml } from './plan-to-yaml.js';
+import { writePlanYaml as planToYaml } from '@loadtest/plan';
 import type { PlanYamlEditorProps } from './plan-yaml-editor-props.js';
 import { samePlan, textForOutsidePlan } from './plan-text-sync.js';
 import { useDarkTheme } from './use-dark-theme.js';

@@ -1,4 +1,4 @@
-import { StoredPlanSchema } from '@loadtest/protocol';
+import { StoredPlanSchema } from '@loadtest/plan';
 import { formatPlanPath, type EditorIssue } from '../editor-issue.js';
 import { planVariables } from './plan-variables.js';
 

@@ -1,4 +1,5 @@
-import { isV1Body, scanTemplate, stepsFromInput } from '@loadtest/protocol';
+import { isV1Body, stepsFromInput } from '@loadtest/protocol';
+import { scanTemplate } from '@loadtest/plan';
 import type { PlanPath } from '../editor-issue.js';
 
 /** A `${…}` of a template, or a condition's variable, with the path of the field that holds it (as the author wrote it). */
