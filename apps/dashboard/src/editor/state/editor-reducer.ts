@@ -86,7 +86,10 @@ function afterRemove(path: PlanPath, removed: PlanPath): PlanPath {
 
 function move(state: EditorState, path: PlanPath, toParentPath: PlanPath, toIndex: number): EditorState {
   const step = getAt(state.plan, path);
-  const target = listAt(state.plan, toParentPath);
+  // A missing list (an `if` with no `else` yet) is started by the move.
+  const target =
+    listAt(state.plan, toParentPath) ??
+    (getAt(state.plan, toParentPath) === undefined && getAt(state.plan, toParentPath.slice(0, -1)) !== undefined ? [] : null);
   // A step cannot go into itself or its own branches; a move that would leave it where it is changes nothing.
   if (step === undefined || target === null || isUnder(toParentPath, path)) return state;
   const { listPath, index } = splitStepPath(path);

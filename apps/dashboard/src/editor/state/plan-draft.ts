@@ -93,3 +93,8 @@ export function* draftSteps(plan: PlanDraft): Generator<{ step: unknown; path: P
   }
   yield* walk(plan.steps, ['steps']);
 }
+
+/** `object` with `key` set to `value` in its place (a new key last), or removed when `value` is undefined. */
+export function withField(object: JsonRecord, key: string, value: unknown): JsonRecord {
+  return setAt(object, [key], value);
+}
