@@ -14,7 +14,7 @@ import { useEffect, useMemo, useState, type DragEvent, type KeyboardEvent } from
 import type { EditorIssue, PlanPath } from '../editor-issue.js';
 import type { EditorAction } from '../state/editor-reducer.js';
 import { getAt, splitStepPath, type PlanDraft, type StepKind } from '../state/plan-draft.js';
-import { isStartNode, START_NODE_ID, type PlanNode } from './graph-types.js';
+import { isStartNode, START_NODE_ID, type PlanGraph, type PlanNode } from './graph-types.js';
 import { planNodeTypes } from './nodes/node-types.js';
 import { STEP_DRAG_TYPE } from './palette.js';
 import { planToGraph, stepNodeId } from './plan-to-graph.js';
@@ -56,15 +56,16 @@ export function addTarget(plan: PlanDraft, selected: PlanPath | null): { parentP
  * Nodes are placed by the layout, not dragged: the order of the flow is the plan's, not the picture's.
  */
 export function PlanCanvas(props: PlanCanvasProps) {
+  const graph = useMemo(() => planToGraph(props.plan, props.issues), [props.plan, props.issues]);
+  // The provider's initial nodes draw the first frame before any effect runs (and when rendered on a server).
   return (
-    <ReactFlowProvider>
-      <Canvas {...props} />
+    <ReactFlowProvider initialNodes={graph.nodes} initialEdges={graph.edges} initialWidth={960} initialHeight={640} fitView>
+      <Canvas {...props} graph={graph} />
     </ReactFlowProvider>
   );
 }
 
-function Canvas({ plan, issues, selected, dispatch }: PlanCanvasProps) {
-  const graph = useMemo(() => planToGraph(plan, issues), [plan, issues]);
+function Canvas({ plan, selected, dispatch, graph }: PlanCanvasProps & { graph: PlanGraph }) {
   const selectedId = selected === null ? null : stepNodeId(selected);
   const [nodes, setNodes] = useState<PlanNode[]>(graph.nodes);
   // The graph is derived from the plan: React Flow's own changes (measured sizes) apply until the plan changes.
