@@ -18,6 +18,8 @@ export type StepNodeData = {
   kind: StepKind | null;
   /** The problems of this step itself (not of the steps in its branches, which show their own). */
   issues: EditorIssue[];
+  /** For an `if`: the layout put its `then` branch right of its `else`, so its handles swap sides (drawing only). */
+  thenOnRight?: boolean;
 };
 
 /** The flow's start: the plan's own fields (its `steps` list is the edge from the `steps` handle). */

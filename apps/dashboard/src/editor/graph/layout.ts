@@ -57,14 +57,24 @@ export function layoutGraph(graph: PlanGraph): PlanGraph {
   }
   layoutScope(byScope.get(undefined) ?? []);
 
+  // dagre orders a rank as it sees fit: an `if`'s handles follow where its branches were put, so edges do not cross.
+  const firstOf = (node: PlanNode, handle: string) => graph.edges.find((edge) => edge.source === node.id && edge.sourceHandle === handle)?.target;
+  const thenOnRight = (node: PlanNode) => {
+    const [then, otherwise] = [firstOf(node, 'then'), firstOf(node, 'else')];
+    return then !== undefined && otherwise !== undefined && positions.get(then)!.x > positions.get(otherwise)!.x;
+  };
   const nodes = graph.nodes.map((node) => {
     const size = sizes.get(node.id) ?? (node.type === 'start' ? START_NODE_SIZE : STEP_NODE_SIZE);
     return {
       ...node,
+      ...(node.type === 'if' && thenOnRight(node) ? { data: { ...node.data, thenOnRight: true } } : {}),
       position: positions.get(node.id) ?? node.position,
       width: size.width,
       height: size.height,
-      ...(node.type === 'group' ? { style: { width: size.width, height: size.height } } : {}),
+      // React Flow's own look of a `group` node (border, padding, background) is replaced by GroupNode's.
+      ...(node.type === 'group'
+        ? { style: { width: size.width, height: size.height, padding: 0, border: 'none', background: 'transparent', borderRadius: 0 } }
+        : {}),
     } as PlanNode;
   });
   return { nodes, edges: graph.edges };

@@ -71,6 +71,16 @@ function Canvas({ plan, selected, dispatch, graph }: PlanCanvasProps & { graph: 
   // The graph is derived from the plan: React Flow's own changes (measured sizes) apply until the plan changes.
   useEffect(() => setNodes(graph.nodes.map((node) => ({ ...node, selected: node.id === selectedId }))), [graph, selectedId]);
   const flow = useReactFlow();
+  // A step added or removed can fall outside the view: the whole flow is brought back into it, once drawn.
+  const nodeCount = graph.nodes.length;
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1 }));
+    return () => cancelAnimationFrame(frame);
+  }, [flow, nodeCount]);
+  const edges = useMemo(
+    () => graph.edges.map((edge) => (edge.data?.role === 'join' ? { ...edge, style: { strokeDasharray: '4 4' }, selectable: false, focusable: false } : edge)),
+    [graph],
+  );
   const byId = useMemo(() => new Map(graph.nodes.map((node) => [node.id, node])), [graph]);
 
   const onConnect = (connection: Connection) => {
@@ -81,9 +91,15 @@ function Canvas({ plan, selected, dispatch, graph }: PlanCanvasProps & { graph: 
     dispatch({ type: 'moveStep', path: moved, toParentPath: parentPath, toIndex: index });
   };
 
-  const onSelectionChange = ({ nodes: chosen }: OnSelectionChangeParams) => {
-    const id = chosen.length === 1 && chosen[0]!.id !== START_NODE_ID ? chosen[0]!.id : null;
-    if (id !== selectedId) dispatch({ type: 'select', path: id === null ? null : stepPathOf(byId.get(id)) });
+  /**
+   * React Flow's own changes (measured sizes, selection) apply to the drawn nodes; a step selected by click or
+   * keyboard (Enter on a focused node) becomes the editor's selection. Handled as events, never in an effect,
+   * so that the editor's selection and React Flow's never chase each other.
+   */
+  const onNodesChange = (changes: NodeChange<PlanNode>[]) => {
+    setNodes((current) => applyNodeChanges(changes, current));
+    const chosen = changes.find((change) => change.type === 'select' && change.selected && change.id !== START_NODE_ID);
+    if (chosen !== undefined && 'id' in chosen && chosen.id !== selectedId) dispatch({ type: 'select', path: stepPathOf(byId.get(chosen.id)) });
   };
 
   const onDrop = (event: DragEvent) => {
@@ -117,7 +133,7 @@ function Canvas({ plan, selected, dispatch, graph }: PlanCanvasProps & { graph: 
 
   return (
     <div
-      className="h-[70vh] min-h-96 rounded border border-gray-200 dark:border-gray-700"
+      className="flex h-[70vh] min-h-96 flex-col rounded border border-gray-200 dark:border-gray-700"
       data-testid="plan-canvas"
       onKeyDown={onKeyDown}
       onDragOver={(event) => {
@@ -128,25 +144,32 @@ function Canvas({ plan, selected, dispatch, graph }: PlanCanvasProps & { graph: 
       }}
       onDrop={onDrop}
     >
-      <ReactFlow<PlanNode>
-        nodes={nodes}
-        edges={graph.edges.map((edge) =>
-          edge.data?.role === 'join' ? { ...edge, style: { strokeDasharray: '4 4' }, selectable: false, focusable: false } : edge,
-        )}
-        nodeTypes={planNodeTypes}
-        onNodesChange={(changes: NodeChange<PlanNode>[]) => setNodes((current) => applyNodeChanges(changes, current))}
-        onConnect={onConnect}
-        onSelectionChange={onSelectionChange}
-        onPaneClick={() => dispatch({ type: 'select', path: null })}
-        nodesDraggable={false}
-        deleteKeyCode={null}
-        fitView
-        minZoom={0.2}
-        aria-label="Plan flow"
-      >
-        <Background />
-        <Controls showInteractive={false} />
-      </ReactFlow>
+      <div className="min-h-0 flex-1">
+        <ReactFlow<PlanNode>
+          nodes={nodes}
+          edges={graph.edges.map((edge) =>
+            edge.data?.role === 'join' ? { ...edge, style: { strokeDasharray: '4 4' }, selectable: false, focusable: false } : edge,
+          )}
+          nodeTypes={planNodeTypes}
+          onNodesChange={onNodesChange}
+          onConnect={onConnect}
+          onPaneClick={() => dispatch({ type: 'select', path: null })}
+          nodesDraggable={false}
+          deleteKeyCode={null}
+          fitView
+          fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+          minZoom={0.2}
+          aria-label="Plan flow"
+          aria-describedby="plan-canvas-help"
+        >
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+      <p className="px-2 py-1 text-xs text-gray-600 dark:text-gray-400" id="plan-canvas-help">
+        Connect a step&apos;s lower handle to another step to move that step right after it (from an if&apos;s green or red handle: first in its then or else
+        branch; from a loop&apos;s inner handle: first in the loop). Delete removes the selected step.
+      </p>
     </div>
   );
 }

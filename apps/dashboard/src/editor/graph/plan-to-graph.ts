@@ -12,7 +12,8 @@ const flowEdge = (source: string, sourceHandle: string, target: string): PlanEdg
   sourceHandle,
   target,
   data: { role: 'flow' },
-  ...(sourceHandle === NEXT_HANDLE ? {} : { label: sourceHandle }),
+  // Only an `if`'s two branches need telling apart.
+  ...(sourceHandle === 'then' || sourceHandle === 'else' ? { label: sourceHandle } : {}),
 });
 
 /** The issues under `path` that are not under one of `childPaths` (those are the child steps' own). */

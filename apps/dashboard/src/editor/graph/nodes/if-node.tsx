@@ -12,22 +12,22 @@ export function conditionText(condition: unknown): string {
   return `${subject} ${OPS[String(condition.op)] ?? shown(condition.op)} ${JSON.stringify(condition.value) ?? ''}`;
 }
 
-/** An `if`: its condition; its `then` (left) and `else` (right) handles lead to its branches, `next` (middle) to what follows. */
+/** An `if`: its condition; its `then` (green) and `else` (red) handles lead to its branches, `next` (middle) to what follows. */
 export function IfNode({ data, selected }: NodeProps<StepNode>) {
   const step = data.own as JsonRecord;
   return (
     <StepNodeFrame
       kindLabel="If"
       accent="border-amber-400"
-      title={shown(step.name) || conditionText(step.condition)}
+      title={shown(step.name) || 'if'}
       detail={conditionText(step.condition)}
       issues={data.issues}
       selected={selected}
       handles={
         <>
-          <Handle type="source" position={Position.Bottom} id="then" style={{ left: '15%', background: '#16a34a' }} title="then" />
+          <Handle type="source" position={Position.Bottom} id="then" style={{ left: data.thenOnRight ? '85%' : '15%', background: '#16a34a' }} title="then" />
           <Handle type="source" position={Position.Bottom} id={NEXT_HANDLE} />
-          <Handle type="source" position={Position.Bottom} id="else" style={{ left: '85%', background: '#dc2626' }} title="else" />
+          <Handle type="source" position={Position.Bottom} id="else" style={{ left: data.thenOnRight ? '15%' : '85%', background: '#dc2626' }} title="else" />
         </>
       }
     />
