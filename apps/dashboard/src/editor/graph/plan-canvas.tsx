@@ -1,14 +1,4 @@
-import {
-  applyNodeChanges,
-  Background,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  useReactFlow,
-  type Connection,
-  type NodeChange,
-  type OnSelectionChangeParams,
-} from '@xyflow/react';
+import { applyNodeChanges, Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow, type Connection, type NodeChange } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { EditorIssue, PlanPath } from '../editor-issue.js';
@@ -147,9 +137,7 @@ function Canvas({ plan, selected, dispatch, graph }: PlanCanvasProps & { graph: 
       <div className="min-h-0 flex-1">
         <ReactFlow<PlanNode>
           nodes={nodes}
-          edges={graph.edges.map((edge) =>
-            edge.data?.role === 'join' ? { ...edge, style: { strokeDasharray: '4 4' }, selectable: false, focusable: false } : edge,
-          )}
+          edges={edges}
           nodeTypes={planNodeTypes}
           onNodesChange={onNodesChange}
           onConnect={onConnect}
