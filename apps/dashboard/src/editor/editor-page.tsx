@@ -16,13 +16,14 @@ import { VariablesPanel } from './panels/variables-panel.js';
 import { editorReducer, initialEditorState, type EditorAction } from './state/editor-reducer.js';
 import { newPlan } from './state/new-step.js';
 import { draftSteps, type PlanDraft } from './state/plan-draft.js';
-import { parsePlanPath } from './state/plan-path.js';
+import { ExportMenu } from './import-export/export-menu.js';
+import { ImportPanel } from './import-export/import-panel.js';
+import { LazyPlanYamlEditor } from './text/lazy-plan-yaml-editor.js';
+import { issuesFromApiError } from './validation/api-issues.js';
+import { planIssues } from './validation/plan-issues.js';
 
 /** What the editor checks a draft with, as you type. */
 export type PlanChecker = (plan: PlanDraft) => EditorIssue[];
-
-/** Until editor/validation is wired in, nothing is checked here: the master's 400 still names every problem on Save. */
-const uncheckedDraft: PlanChecker = () => [];
 
 /** The plan as the API answers it, without what the API adds (`id`, `createdAt`, `updatedAt`): what PUT takes back. */
 export function draftOfResource(resource: PlanResource): PlanDraft {
@@ -46,9 +47,9 @@ function SavedPlanEditor({ id }: { id: string }) {
   );
 }
 
-type PaneTab = 'step' | 'plan' | 'yaml';
+type PaneTab = 'step' | 'plan' | 'yaml' | 'import';
 
-export function PlanEditor({ planId, initialPlan, checkPlan = uncheckedDraft }: { planId: string | null; initialPlan: PlanDraft; checkPlan?: PlanChecker }) {
+export function PlanEditor({ planId, initialPlan, checkPlan = planIssues }: { planId: string | null; initialPlan: PlanDraft; checkPlan?: PlanChecker }) {
   const [state, dispatchEdit] = useReducer(editorReducer, initialPlan, initialEditorState);
   const [tab, setTab] = useState<PaneTab>('step');
   // The API's 400 is about the plan it was sent: its issues are shown until the plan is edited.
@@ -57,7 +58,8 @@ export function PlanEditor({ planId, initialPlan, checkPlan = uncheckedDraft }: 
   const queryClient = useQueryClient();
   const { plan, selected } = state;
 
-  const draftIssues = useMemo(() => checkPlan(plan), [checkPlan, plan]); // wired to planIssues(plan) from editor/validation
+  // Checked as it is typed with the master's own schema (StoredPlanSchema, in planIssues), so a plan it would refuse cannot be saved.
+  const draftIssues = useMemo(() => checkPlan(plan), [checkPlan, plan]);
   /** Every problem the editor shows (graph badges, fields, the list below, the Save button): the one place they are gathered. */
   const issues: EditorIssue[] = useMemo(() => (refusal?.plan === plan ? [...draftIssues, ...refusal.issues] : draftIssues), [draftIssues, refusal, plan]);
   const errorCount = issues.filter((issue) => issue.severity === 'error').length;
@@ -76,11 +78,7 @@ export function PlanEditor({ planId, initialPlan, checkPlan = uncheckedDraft }: 
       if (planId === null) void navigate(`/plans/${saved.id}/edit`);
     },
     onError: (error, sent) => {
-      if (error instanceof ApiError && error.status === 400)
-        setRefusal({
-          plan: sent,
-          issues: (error.body?.issues ?? []).map((issue) => ({ path: parsePlanPath(issue.path, sent), message: issue.message, severity: 'error' as const })),
-        });
+      if (error instanceof ApiError && error.status === 400) setRefusal({ plan: sent, issues: issuesFromApiError(error.body, sent) });
     },
   });
   const failure = save.error instanceof ApiError && save.error.status === 400 ? null : save.error;
@@ -169,6 +167,9 @@ export function PlanEditor({ planId, initialPlan, checkPlan = uncheckedDraft }: 
             <TabButton tab="yaml" active={tab} onSelect={setTab}>
               YAML
             </TabButton>
+            <TabButton tab="import" active={tab} onSelect={setTab}>
+              Import
+            </TabButton>
           </div>
           <div role="tabpanel" id={`editor-pane-${tab}`} aria-labelledby={`editor-tab-${tab}`} className="max-h-[70vh] overflow-y-auto pr-1">
             {tab === 'step' &&
@@ -186,11 +187,19 @@ export function PlanEditor({ planId, initialPlan, checkPlan = uncheckedDraft }: 
               </div>
             )}
             {tab === 'yaml' && (
-              // YAML view slot: the lead wires editor/text's view here, e.g.
-              // <PlanYamlView plan={plan} issues={issues} onChange={(next) => dispatch({ type: 'setPlan', plan: next })} />
-              <section aria-label="YAML" data-slot="yaml-view">
-                <p className="text-sm text-gray-600 dark:text-gray-400">The YAML view of the plan goes here.</p>
+              <section aria-label="YAML" className="space-y-2">
+                <LazyPlanYamlEditor plan={plan} issues={issues} onPlanChange={(next) => dispatch({ type: 'setPlan', plan: next as PlanDraft })} />
+                <ExportMenu plan={plan} />
               </section>
+            )}
+            {tab === 'import' && (
+              // An imported plan replaces the draft (one undo brings the previous one back); the graph lays it out.
+              <ImportPanel
+                onImported={(imported) => {
+                  dispatch({ type: 'setPlan', plan: imported as PlanDraft });
+                  setTab('plan');
+                }}
+              />
             )}
           </div>
         </div>

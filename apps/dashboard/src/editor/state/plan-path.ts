@@ -8,7 +8,8 @@ import { isRecord } from './plan-draft.js';
  */
 export function parsePlanPath(text: string, plan?: unknown): PlanPath {
   const tokens: (string | number)[] = [];
-  for (const match of text.matchAll(/\[(\d+)\]|\.?([^.[]+)/g)) tokens.push(match[1] !== undefined ? Number(match[1]) : match[2]!);
+  // A key runs up to the next `.` or `[digits]` (a `[` with no index after it is part of the key).
+  for (const match of text.matchAll(/\[(\d+)\]|\.?((?:(?!\[\d+\])[^.])+)/g)) tokens.push(match[1] !== undefined ? Number(match[1]) : match[2]!);
   const path: (string | number)[] = [];
   let node: unknown = plan;
   let i = 0;
