@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { DEFAULT_SECURITY, registerSecurity, type SecurityOptions } from './http/security.js';
 import { ActiveRunTotals } from './live/active-run-totals.js';
 import { LiveAggregator } from './live/live-aggregator.js';
 import { RawStreamHub } from './live/raw-stream.js';
@@ -62,6 +63,8 @@ export interface MasterDeps {
   transport: MasterTransport;
   logger: Logger;
   timings?: Partial<MasterTimings>;
+  /** CORS origins and the write rate limit; DEFAULT_SECURITY (no cross-origin access, 600 writes a minute) for what is not given. */
+  security?: Partial<SecurityOptions>;
   /** The built dashboard served at `/`; by default found with dashboardDir(), null for none. */
   dashboardDir?: string | null;
 }
@@ -91,6 +94,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  await registerSecurity(app, { ...DEFAULT_SECURITY, ...deps.security });
   await registerOpenApi(app);
 
   const plans = new PlanRepository(deps.prisma);

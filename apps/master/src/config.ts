@@ -40,6 +40,19 @@ const EnvSchema = z
     MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     /** How often the master tells the workers it is alive; keep it well under the workers' WORKER_MASTER_GRACE_MS. */
     MASTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** Origins allowed cross-origin access to the API, comma-separated (`https://a.example,http://b:3000`); none by default. */
+    LOADTEST_CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin is scheme://host[:port], with no path'))),
+    /** API writes (POST, PUT, PATCH, DELETE under /api/v1) per minute per client IP; answered 429 with Retry-After beyond. */
+    LOADTEST_WRITE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
@@ -63,6 +76,8 @@ export interface MasterConfig {
   shutdownGraceMs: number;
   masterHeartbeatMs: number;
   logLevel: string;
+  corsOrigins: string[];
+  writeRateLimitPerMinute: number;
 }
 
 /** Reads the master's settings from the environment; a bad value fails start-up naming the variable. */
@@ -86,5 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     shutdownGraceMs: e.MASTER_SHUTDOWN_GRACE_MS,
     masterHeartbeatMs: e.MASTER_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,
+    corsOrigins: e.LOADTEST_CORS_ORIGINS,
+    writeRateLimitPerMinute: e.LOADTEST_WRITE_RATE_LIMIT,
   };
 }

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       runStartLeadMs: config.runStartLeadMs,
       masterHeartbeatMs: config.masterHeartbeatMs,
     },
+    security: { corsOrigins: config.corsOrigins, writeRateLimitPerMinute: config.writeRateLimitPerMinute },
   });
   opened.master = master;
   brokerEvents.onDisconnected = () => master.brokerDown();

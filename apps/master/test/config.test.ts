@@ -28,3 +28,25 @@ describe('loadConfig worker timings', () => {
     expect(() => loadConfig({ MASTER_HEARTBEAT_MS: '50' })).toThrow(/MASTER_HEARTBEAT_MS/);
   });
 });
+
+describe('loadConfig security settings', () => {
+  it('allows no cross-origin access and 600 writes a minute by default', () => {
+    const config = loadConfig({});
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.writeRateLimitPerMinute).toBe(600);
+  });
+
+  it('reads the CORS origins as a comma list, and refuses one with a path or no scheme, naming the variable', () => {
+    expect(loadConfig({ LOADTEST_CORS_ORIGINS: ' https://ops.example , http://10.0.0.5:3000,' }).corsOrigins).toEqual([
+      'https://ops.example',
+      'http://10.0.0.5:3000',
+    ]);
+    expect(() => loadConfig({ LOADTEST_CORS_ORIGINS: 'https://ops.example/app' })).toThrow(/LOADTEST_CORS_ORIGINS/);
+    expect(() => loadConfig({ LOADTEST_CORS_ORIGINS: 'ops.example' })).toThrow(/LOADTEST_CORS_ORIGINS/);
+  });
+
+  it('reads LOADTEST_WRITE_RATE_LIMIT and refuses 0 (the limit cannot be turned off in production)', () => {
+    expect(loadConfig({ LOADTEST_WRITE_RATE_LIMIT: '50' }).writeRateLimitPerMinute).toBe(50);
+    expect(() => loadConfig({ LOADTEST_WRITE_RATE_LIMIT: '0' })).toThrow(/LOADTEST_WRITE_RATE_LIMIT/);
+  });
+});

@@ -60,6 +60,10 @@ export async function startDashboardStack(workers: number): Promise<DashboardSta
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.stack ?? error.message}`));
+  // A Content-Security-Policy violation is no page error: Chromium reports it on the console.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(`${page.url()}: ${message.text()}`);
+  });
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     base,

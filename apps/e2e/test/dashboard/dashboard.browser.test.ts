@@ -262,4 +262,11 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     expect(await page.evaluate(() => document.documentElement.classList.contains('dark'))).toBe(!before);
     await page.screenshot({ path: join(SCREENSHOTS, 'workers-dark.png') });
   }, 60_000);
+
+  it('the API docs (Swagger UI) load under the security headers: the operations are listed, no CSP violation', async () => {
+    const response = await page.goto(`${base}/api/docs`);
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.locator('.swagger-ui .opblock-tag').first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('.swagger-ui .opblock').count()).toBeGreaterThan(10);
+  }, 60_000);
 });

@@ -11,9 +11,16 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** `1048576` → `1 MiB (1048576 bytes)`: the figure to send and the one to read. */
+function describeBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB (${bytes} bytes)` : `${bytes} bytes`;
+}
 
 /** `/requests/2/method` → `requests[2].method` */
 function readablePath(instancePath: string): string {
@@ -45,6 +52,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const domain = httpStatusOf(error);
     if (domain) return reply.status(domain.statusCode).send(body(domain.statusCode, error.message, domain.issues));
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit;
+      return reply
+        .status(413)
+        .send(body(413, `request body over the limit of ${describeBytes(limit)} for ${request.method} ${request.routeOptions.url ?? 'this route'}`));
+    }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       return reply.status(status).send(body(status, error.message));

@@ -1,5 +1,14 @@
 import { CurlCommandsSchema, HarSchema, LegacyPlanSchema, PlanImportError, planFromCurl, planFromHar, planFromLegacyDocument } from '@loadtest/plan-import';
-import { ErrorBodySchema, fieldIssues, PlanObjectSchema, PlanResourceSchema, describeIssues, type Plan, type PlanResource } from '@loadtest/protocol';
+import {
+  ErrorBodySchema,
+  fieldIssues,
+  maskSecretVariables,
+  PlanObjectSchema,
+  PlanResourceSchema,
+  describeIssues,
+  type Plan,
+  type PlanResource,
+} from '@loadtest/protocol';
 import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -71,7 +80,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
         `the converted plan cannot be stored: ${describeIssues(storable.error)}`,
         fieldIssues(storable.error).map((i) => ({ ...i, path: i.path ? `plan.${i.path}` : 'plan' })),
       );
-    return { status: 201, body: await plans.create(storable.data) };
+    return { status: 201, body: maskSecretVariables(await plans.create(storable.data)) };
   };
 
   app.post('/imports/har', {

@@ -7,6 +7,7 @@ import {
   RunListSchema,
   StartRunBodySchema,
   RunResourceSchema,
+  maskSecretVariables,
 } from '@loadtest/protocol';
 import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -16,7 +17,8 @@ import type { RunOrchestrator } from '../runs/orchestrator.js';
 import type { RunRepository } from '../runs/run-repository.js';
 import { listRuns, RUN_LIST_DESCRIPTION } from '../runs/run-list.js';
 import { runResource, type StoredWindowsMerge } from '../runs/run-resource.js';
-import type { PlanRepository } from './plan-repository.js';
+import { planOf, type PlanRepository } from './plan-repository.js';
+import { withStoredSecrets } from './secret-variables.js';
 import { parseYamlBody, YAML_CONTENT_TYPES } from './yaml-body.js';
 
 export interface PlanRoutesOptions {
@@ -52,17 +54,21 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       body: StoredPlanSchema,
       response: { 201: PlanResourceSchema, 400: ErrorBodySchema },
     },
-    handler: async (request, reply) => reply.status(201).send(await plans.create(request.body)),
+    handler: async (request, reply) => reply.status(201).send(maskSecretVariables(await plans.create(withStoredSecrets(request.body, undefined)))),
   });
 
   app.get('/plans', {
     schema: { tags, summary: 'List plans, newest first', response: { 200: PlanListSchema } },
-    handler: async () => ({ items: await plans.list() }),
+    handler: async () => ({ items: (await plans.list()).map(maskSecretVariables) }),
   });
 
   app.get('/plans/:id', {
     schema: { tags, summary: 'Read a plan', params: IdParamsSchema, response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema } },
-    handler: async (request) => (await plans.get(request.params.id)) ?? Promise.reject(notFound('plan', request.params.id)),
+    handler: async (request) => {
+      const plan = await plans.get(request.params.id);
+      if (!plan) throw notFound('plan', request.params.id);
+      return maskSecretVariables(plan);
+    },
   });
 
   app.put('/plans/:id', {
@@ -75,7 +81,14 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       body: StoredPlanSchema,
       response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
-    handler: async (request) => (await plans.update(request.params.id, request.body)) ?? Promise.reject(notFound('plan', request.params.id)),
+    handler: async (request) => {
+      const { id } = request.params;
+      const stored = await plans.get(id);
+      // A secret written as '***' (the plan as the API answered it) keeps its stored value.
+      const updated = stored && (await plans.update(id, withStoredSecrets(request.body, planOf(stored))));
+      if (!updated) throw notFound('plan', id);
+      return maskSecretVariables(updated);
+    },
   });
 
   app.delete('/plans/:id', {

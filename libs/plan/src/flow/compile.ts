@@ -1,4 +1,4 @@
-import { mapFlow, type Condition, type HttpMethod, type HttpStep, type Plan } from '@loadtest/protocol';
+import { mapFlow, variableScalars, type Condition, type HttpMethod, type HttpStep, type Plan } from '@loadtest/protocol';
 import { compileBody, type CompiledBody } from './body.js';
 import { compileCheck, type CompiledCheck } from './checks.js';
 import { compileExtract, type CompiledExtract } from './extract.js';
@@ -114,5 +114,5 @@ export function compileFlow(plan: Plan): CompiledFlow {
         return { kind: 'group', repeat: step.repeat, steps: children.steps ?? [] };
     }
   });
-  return { steps, names, variables: plan.variables };
+  return { steps, names, variables: variableScalars(plan.variables) };
 }

@@ -1,3 +1,4 @@
+import { variableScalar, type VariableValue } from '@loadtest/protocol';
 import type { Lookup } from './template.js';
 
 /** One row of a feeder: column → value. */
@@ -21,8 +22,9 @@ export class Scope {
   private readonly vars = new Map<string, string>();
   private readonly rows = new Map<string, Row>();
 
-  constructor(variables: Readonly<Record<string, string | number | boolean>>) {
-    this.initial = new Map(Object.entries(variables).map(([name, value]) => [name, String(value)]));
+  /** A secret variable (`{ value, secret: true }`) is used like any other: only the API, logs and dashboard mask it. */
+  constructor(variables: Readonly<Record<string, VariableValue>>) {
+    this.initial = new Map(Object.entries(variables).map(([name, value]) => [name, String(variableScalar(value))]));
     for (const [name, value] of this.initial) this.vars.set(name, value);
   }
 

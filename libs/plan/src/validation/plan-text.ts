@@ -25,6 +25,8 @@ export function planTextKind(path: TextPath, key: boolean): TextKind {
   const parent = path.at(-2);
   if (typeof last === 'string' && FREE_TEXT_FIELDS.has(last)) return 'text';
   if (typeof parent === 'string' && FREE_TEXT_RECORDS.has(parent)) return 'text';
+  // A variable written long: `variables.password.value`.
+  if (path.length === 3 && path[0] === 'variables' && last === 'value') return 'text';
   // `requests[0].body: "raw text"`
   if (path.length === 3 && path[0] === 'requests' && last === 'body') return 'text';
   if (last === 'value' && parent === 'condition') return 'text';

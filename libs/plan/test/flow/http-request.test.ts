@@ -95,3 +95,13 @@ describe('the fast path', () => {
     expect(isPlainSequence(plan([http()], { attachments: [{ name: 'a.csv', text: 'a\n1\n' }], feeders: [{ name: 'f', attachment: 'a.csv' }] }))).toBe(false);
   });
 });
+
+describe('a secret variable', () => {
+  it('is sent with its value: only the API masks it', () => {
+    const text = render(
+      { method: 'POST', url: '/login', body: { json: { password: '${password}' } } },
+      { variables: { password: { value: 's3cr3t', secret: true } } },
+    );
+    expect(text).toContain('{"password":"s3cr3t"}');
+  });
+});

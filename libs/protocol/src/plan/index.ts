@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { requiredOr, template, VARIABLE_NAME } from './common.js';
 import { AttachmentSchema, FeederSchema } from './data.js';
 import { StepSchema } from './steps.js';
+import { VariableValueSchema } from './variables.js';
 
 export * from './common.js';
 export * from './body.js';
@@ -10,6 +11,7 @@ export * from './check.js';
 export * from './steps.js';
 export * from './data.js';
 export * from './walk.js';
+export * from './variables.js';
 
 export const PLAN_FORMAT_VERSION = 1 as const;
 
@@ -28,12 +30,9 @@ export const PlanObjectSchema = z.object(
     version: z.literal(PLAN_FORMAT_VERSION, { error: 'must be 1' }).default(PLAN_FORMAT_VERSION),
     name: z.string(requiredOr()).trim().min(1, 'must not be empty').max(200),
     baseUrl: z.url({ protocol: /^https?$/, ...requiredOr('must be an http:// or https:// URL') }),
-    /** Values every virtual user starts with, as `${name}`. */
+    /** Values every virtual user starts with, as `${name}`; `{ value, secret: true }` for one the API never shows (see variables.ts). */
     variables: z
-      .record(
-        z.string().regex(VARIABLE_NAME, 'a variable name must start with a letter or "_" and hold only letters, digits and "_"'),
-        z.union([z.string(), z.number(), z.boolean()]),
-      )
+      .record(z.string().regex(VARIABLE_NAME, 'a variable name must start with a letter or "_" and hold only letters, digits and "_"'), VariableValueSchema)
       .default({}),
     /** Headers of every request; a step's own headers win. */
     headers: z.record(z.string().min(1), template).default({}),

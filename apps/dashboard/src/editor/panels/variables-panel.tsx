@@ -4,12 +4,23 @@ import { FieldIssues, issuesAt, SelectField, smallButtonClass, TextField } from 
 import type { EditorAction } from '../state/editor-reducer.js';
 import { isRecord, type PlanDraft } from '../state/plan-draft.js';
 
-const TYPES = ['text', 'number', 'boolean'] as const;
-const typeOf = (value: unknown) => (typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'text');
+const TYPES = ['text', 'number', 'boolean', 'secret'] as const;
+/** A variable written long (`{ value, secret }`): the API answers a secret's value as `***`, and keeps the stored one when `***` is saved back. */
+const longValue = (value: unknown): unknown => (isRecord(value) ? value.value : value);
+const typeOf = (value: unknown) =>
+  isRecord(value) && value.secret === true
+    ? 'secret'
+    : typeof longValue(value) === 'number'
+      ? 'number'
+      : typeof longValue(value) === 'boolean'
+        ? 'boolean'
+        : 'text';
 
 /** `value` as the type chosen; text that is not a number stays text (validation does not refuse it, the author sees it). */
 function asType(value: unknown, type: string): unknown {
-  const text = typeof value === 'string' ? value : String(value);
+  const plain = longValue(value);
+  const text = typeof plain === 'string' ? plain : String(plain ?? '');
+  if (type === 'secret') return { value: text, secret: true };
   if (type === 'number') return Number.isFinite(Number(text)) && text.trim() !== '' ? Number(text) : 0;
   if (type === 'boolean') return text === 'true';
   return text;
@@ -37,12 +48,12 @@ export function VariablesPanel({ plan, issues, dispatch }: { plan: PlanDraft; is
             options={TYPES}
             onChange={(type) => replace(i, [name, asType(value, type)])}
           />
-          {typeof value === 'boolean' ? (
+          {typeOf(value) === 'boolean' ? (
             <SelectField
               label={`Variable ${i + 1} value`}
               path={['variables', name]}
               issues={issues}
-              value={String(value)}
+              value={String(longValue(value))}
               options={['true', 'false']}
               onChange={(v) => replace(i, [name, v === 'true'])}
             />
@@ -51,8 +62,8 @@ export function VariablesPanel({ plan, issues, dispatch }: { plan: PlanDraft; is
               label={`Variable ${i + 1} value`}
               path={['variables', name]}
               issues={issues}
-              value={String(value)}
-              onChange={(text) => replace(i, [name, typeof value === 'number' ? asType(text, 'number') : text])}
+              value={String(longValue(value))}
+              onChange={(text) => replace(i, [name, asType(text, typeOf(value))])}
             />
           )}
           <button type="button" className={smallButtonClass} aria-label={`Remove variable ${i + 1}`} onClick={() => write(entries.filter((_, j) => j !== i))}>
