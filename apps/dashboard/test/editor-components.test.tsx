@@ -151,6 +151,14 @@ describe('the plan panels', () => {
     expect(html).toMatch(/<option value="number"[^>]*selected="">number<\/option>/);
   });
 
+  it('variables: a secret shows the value the API answered (***) and its type, never [object Object]', () => {
+    const plan: PlanDraft = { variables: { password: { value: '***', secret: true } } };
+    const html = renderToStaticMarkup(<VariablesPanel plan={plan} issues={[]} dispatch={noop} />);
+    expect(labelled(html, 'Variable 1 value')).toContain('value="***"');
+    expect(html).toMatch(/<option value="secret"[^>]*selected="">secret<\/option>/);
+    expect(html).not.toContain('[object Object]');
+  });
+
   it("feeders: the attachment chosen among the plan's, an issue at its field", () => {
     const plan: PlanDraft = { attachments: [{ name: 'users.csv', text: 'a\n1\n' }], feeders: [{ name: 'users', attachment: 'users.csv', mode: 'unique' }] };
     const html = renderToStaticMarkup(<FeedersPanel plan={plan} issues={[error(['feeders', 0, 'name'], 'also a variable')]} dispatch={noop} />);

@@ -20,6 +20,7 @@ import { PlanRepository } from './plans/plan-repository.js';
 import { planRoutes } from './plans/routes.js';
 import { RunOrchestrator } from './runs/orchestrator.js';
 import { RunRepository } from './runs/run-repository.js';
+import { DEFAULT_RUN_CAPS, type RunCaps } from './runs/run-caps.js';
 import { runRoutes } from './runs/routes.js';
 import { WorkerRegistry } from './workers/registry.js';
 import { startMasterHeartbeat } from './workers/master-heartbeat.js';
@@ -65,6 +66,8 @@ export interface MasterDeps {
   timings?: Partial<MasterTimings>;
   /** CORS origins and the write rate limit; DEFAULT_SECURITY (no cross-origin access, 600 writes a minute) for what is not given. */
   security?: Partial<SecurityOptions>;
+  /** The caps of one run's peak VUs, rate and duration; DEFAULT_RUN_CAPS for what is not given. */
+  runCaps?: Partial<RunCaps>;
   /** The built dashboard served at `/`; by default found with dashboardDir(), null for none. */
   dashboardDir?: string | null;
 }
@@ -97,6 +100,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   await registerSecurity(app, { ...DEFAULT_SECURITY, ...deps.security });
   await registerOpenApi(app);
 
+  const runCaps: RunCaps = { ...DEFAULT_RUN_CAPS, ...deps.runCaps };
   const plans = new PlanRepository(deps.prisma);
   const runs = new RunRepository(deps.prisma);
   const totals = new ActiveRunTotals(runs);
@@ -133,6 +137,8 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     logger: deps.logger,
     startLeadMs: timings.runStartLeadMs,
     startLeadPerWorkerMs: timings.runStartLeadPerWorkerMs,
+    // One cap for everybody until users and roles exist (run-caps.ts).
+    capsFor: () => runCaps,
     windowGraceMs: timings.windowGraceMs,
     overdueMs: timings.overdueMs,
   });

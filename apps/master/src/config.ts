@@ -53,6 +53,14 @@ const EnvSchema = z
       .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'each origin is scheme://host[:port], with no path'))),
     /** API writes (POST, PUT, PATCH, DELETE under /api/v1) per minute per client IP; answered 429 with Retry-After beyond. */
     LOADTEST_WRITE_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+    /** Caps of one run, checked when it starts: its peak concurrent VUs, its peak requests per second, its planned length. */
+    LOADTEST_MAX_RUN_VUS: z.coerce.number().int().min(1).default(100_000),
+    LOADTEST_MAX_RUN_RATE: z.coerce.number().min(1).default(1_000_000),
+    LOADTEST_MAX_RUN_DURATION_S: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(7 * 24 * 3600),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
@@ -78,6 +86,7 @@ export interface MasterConfig {
   logLevel: string;
   corsOrigins: string[];
   writeRateLimitPerMinute: number;
+  runCaps: { vus: number; rate: number; durationSeconds: number };
 }
 
 /** Reads the master's settings from the environment; a bad value fails start-up naming the variable. */
@@ -103,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.LOADTEST_CORS_ORIGINS,
     writeRateLimitPerMinute: e.LOADTEST_WRITE_RATE_LIMIT,
+    runCaps: { vus: e.LOADTEST_MAX_RUN_VUS, rate: e.LOADTEST_MAX_RUN_RATE, durationSeconds: e.LOADTEST_MAX_RUN_DURATION_S },
   };
 }

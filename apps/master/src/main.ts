@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       masterHeartbeatMs: config.masterHeartbeatMs,
     },
     security: { corsOrigins: config.corsOrigins, writeRateLimitPerMinute: config.writeRateLimitPerMinute },
+    runCaps: config.runCaps,
   });
   opened.master = master;
   brokerEvents.onDisconnected = () => master.brokerDown();

@@ -50,3 +50,16 @@ describe('loadConfig security settings', () => {
     expect(() => loadConfig({ LOADTEST_WRITE_RATE_LIMIT: '0' })).toThrow(/LOADTEST_WRITE_RATE_LIMIT/);
   });
 });
+
+describe('loadConfig run caps', () => {
+  it('defaults to generous caps and reads each, refusing a bad one by name', () => {
+    expect(loadConfig({}).runCaps).toEqual({ vus: 100_000, rate: 1_000_000, durationSeconds: 604_800 });
+    expect(loadConfig({ LOADTEST_MAX_RUN_VUS: '500', LOADTEST_MAX_RUN_RATE: '2000', LOADTEST_MAX_RUN_DURATION_S: '3600' }).runCaps).toEqual({
+      vus: 500,
+      rate: 2000,
+      durationSeconds: 3600,
+    });
+    expect(() => loadConfig({ LOADTEST_MAX_RUN_VUS: '0' })).toThrow(/LOADTEST_MAX_RUN_VUS/);
+    expect(() => loadConfig({ LOADTEST_MAX_RUN_DURATION_S: 'long' })).toThrow(/LOADTEST_MAX_RUN_DURATION_S/);
+  });
+});

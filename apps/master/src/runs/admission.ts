@@ -4,6 +4,7 @@ import type { LoadRequest, Plan, RunLoad, StartRunBody, ThresholdSpec } from '@l
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import { InvalidRunRequest, MasterDraining, NoWorkersAvailable, PlanNotFound } from './run-errors.js';
+import { checkRunCaps, type RunCaps, type RunCapsFor } from './run-caps.js';
 import { parseThresholdSpecs } from './thresholds.js';
 import { assignWorkers } from './worker-assignment.js';
 
@@ -30,6 +31,8 @@ export interface AdmissionOptions {
   startLeadMs: number;
   /** Added to the lead per assigned worker: assigning a thousand workers takes a while. */
   startLeadPerWorkerMs?: number;
+  /** The caps of a run's peak load and duration (run-caps.ts); none when absent. */
+  capsFor?: RunCapsFor;
   now: () => number;
 }
 
@@ -57,6 +60,7 @@ export class RunAdmission {
       nowMs: this.o.now(),
       startLeadMs: this.o.startLeadMs,
       startLeadPerWorkerMs: this.o.startLeadPerWorkerMs ?? 0,
+      caps: this.o.capsFor?.({ planId }),
     });
   }
 }
@@ -70,10 +74,11 @@ export function shareRun(
   planId: string,
   plan: Plan,
   body: StartRunBody,
-  at: { registry: AdmissionRegistry; nowMs: number; startLeadMs: number; startLeadPerWorkerMs: number },
+  at: { registry: AdmissionRegistry; nowMs: number; startLeadMs: number; startLeadPerWorkerMs: number; caps?: RunCaps | undefined },
 ): AdmittedRun {
   const { thresholds: thresholdSpecs, ...request } = body;
   const load = runnableLoad(request);
+  if (at.caps) checkRunCaps(load, request, at.caps);
   const thresholds = parseThresholdSpecs(thresholdSpecs, plan);
   const available = at.registry.available();
   if (available.length === 0) throw new NoWorkersAvailable(planId, at.registry.summaryCounts());

@@ -15,6 +15,7 @@ import type { LiveAggregator } from '../live/live-aggregator.js';
 import type { PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import { RunAdmission, type AdmittedRun } from './admission.js';
+import type { RunCapsFor } from './run-caps.js';
 import { ENDED_SHARE_STATES } from './run-outcome.js';
 import { RunConflict, RunNotFound } from './run-errors.js';
 import type { StoredRun } from './run-repository.js';
@@ -38,6 +39,8 @@ export interface OrchestratorOptions {
   startLeadMs: number;
   /** Added to the lead per assigned worker: assigning a thousand workers takes a while. */
   startLeadPerWorkerMs?: number;
+  /** The caps of a run's peak load and duration; none when absent. */
+  capsFor?: RunCapsFor;
   /** How long to wait, after every worker ended, for windows still in flight. */
   windowGraceMs: number;
   /** A run whose workers have not all reported an end this long after its planned end is ended as failed. */
@@ -90,6 +93,7 @@ export class RunOrchestrator {
       registry: o.registry,
       startLeadMs: o.startLeadMs,
       startLeadPerWorkerMs: o.startLeadPerWorkerMs ?? 0,
+      ...(o.capsFor ? { capsFor: o.capsFor } : {}),
       now: this.now,
     });
     this.ingest = new WindowIngest({
