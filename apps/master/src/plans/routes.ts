@@ -43,6 +43,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
   const planBodyDescription =
     'Takes a plan of format v1 (docs/plan-format.md) as JSON, or as YAML with `content-type: application/yaml` (or text/yaml, application/x-yaml): the same object either way. ' +
     'A plan written before v1 (`requests`) is read as v1 and answered in v1 (`steps`). ' +
+    "A variable written `{ value, secret: true }` is answered as `{ value: '***', secret: true }`; on PUT, a secret given as `***` keeps its stored value (a 400 when there is none to keep). " +
     '400 names every problem at once with the path of its field (`steps[2].extract[0].jsonPath`): shapes, JSONPaths, regular expressions, unknown `${variables}`, duplicate step names, attachments and feeders; a YAML syntax error names its line.';
 
   app.post('/plans', {
