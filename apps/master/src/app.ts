@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -9,6 +10,7 @@ import { z } from 'zod';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { DEFAULT_SECURITY, registerSecurity, type SecurityOptions } from './http/security.js';
+import { originAllowed } from './http/origin-check.js';
 import { ActiveRunTotals } from './live/active-run-totals.js';
 import { LiveAggregator } from './live/live-aggregator.js';
 import { RawStreamHub } from './live/raw-stream.js';
@@ -97,7 +99,11 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  await registerSecurity(app, { ...DEFAULT_SECURITY, ...deps.security });
+  const security: SecurityOptions = { ...DEFAULT_SECURITY, ...deps.security };
+  await registerSecurity(app, security);
+  // CORS does not cover WebSockets: their handshakes check the Origin themselves.
+  const allowedOrigins = new Set(security.corsOrigins);
+  const websocketOriginAllowed = (headers: IncomingHttpHeaders) => originAllowed(headers, allowedOrigins);
   await registerOpenApi(app);
 
   const runCaps: RunCaps = { ...DEFAULT_RUN_CAPS, ...deps.runCaps };
@@ -107,7 +113,11 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const registry = new WorkerRegistry({ missingAfterMs: timings.workerMissingAfterMs, lostAfterMs: timings.workerLostAfterMs });
   let socket!: LiveSocketServer;
   const socketIoUpgrades = upgradeListenersAddedBy(app.server, () => {
-    socket = new LiveSocketServer(app.server, { logger: deps.logger, runState: (runId) => runs.state(runId) });
+    socket = new LiveSocketServer(app.server, {
+      logger: deps.logger,
+      runState: (runId) => runs.state(runId),
+      allowRequest: (request) => websocketOriginAllowed(request.headers),
+    });
   });
   const rawStreams = new RawStreamHub();
   await app.register(websocket);
@@ -179,7 +189,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(runRoutes, { runs, orchestrator, totals });
       await api.register(workerRoutes, { registry });
       await api.register(importRoutes, { plans });
-      await api.register(rawStreamRoutes, { runs, hub: rawStreams });
+      await api.register(rawStreamRoutes, { runs, hub: rawStreams, originAllowed: websocketOriginAllowed });
     },
     { prefix: '/api/v1' },
   );

@@ -10,7 +10,7 @@ import {
   type ServerToClientEvents,
   type SubscribeAck,
 } from '@loadtest/protocol';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { WorkerStateChange } from '../workers/registry.js';
@@ -19,6 +19,8 @@ export interface LiveSocketOptions {
   logger: Logger;
   /** The run's current state, or null when there is no such run. */
   runState(runId: string): Promise<RunStatus | null>;
+  /** Whether a connection's handshake may proceed (its Origin); every one when absent. */
+  allowRequest?(request: IncomingMessage): boolean;
 }
 
 const room = (runId: string) => `run:${runId}`;
@@ -36,7 +38,19 @@ export class LiveSocketServer {
     httpServer: HttpServer,
     private readonly options: LiveSocketOptions,
   ) {
-    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, { path: '/socket.io', serveClient: false });
+    const { allowRequest } = options;
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+      path: '/socket.io',
+      serveClient: false,
+      ...(allowRequest
+        ? {
+            allowRequest: (request, callback) => {
+              const allowed = allowRequest(request);
+              callback(allowed ? null : 'origin not allowed', allowed);
+            },
+          }
+        : {}),
+    });
     this.io.on('connection', (socket) => {
       socket.on('run:subscribe', (payload, ack) => {
         void this.subscription(payload, async (runId) => {

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { InProcessHub } from '@loadtest/transport';
+import { io } from 'socket.io-client';
+import WebSocket from 'ws';
+import { buildMaster, type Master } from '../src/app.js';
+import { createTestDatabase, silent, type TestDatabase } from './support.js';
+
+const ELSEWHERE = 'http://elsewhere.example';
+const CONFIGURED = 'http://ops.example:3000';
+const NO_RUN = '00000000-0000-4000-8000-000000000000';
+
+/** CORS does not cover WebSockets: the live streams check the handshake's Origin themselves. */
+describe('WebSocket handshakes and their Origin (real PostgreSQL, a listening master)', () => {
+  let db: TestDatabase;
+  let master: Master;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    master = await buildMaster({
+      prisma: db.prisma,
+      transport: new InProcessHub(silent),
+      logger: silent,
+      dashboardDir: null,
+      security: { corsOrigins: [CONFIGURED] },
+    });
+    await master.app.listen({ host: '127.0.0.1', port: 0 });
+    const address = master.app.server.address();
+    base = `127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await master?.app.close();
+    await db?.drop();
+  }, 60_000);
+
+  /** The raw stream's handshake: 'open' (then closed 4404: no such run), or the HTTP status it was refused with. */
+  const rawStream = (origin: string | undefined) =>
+    new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://${base}/api/v1/runs/${NO_RUN}/stream`, origin === undefined ? {} : { origin });
+      ws.on('open', () => resolve('open'));
+      ws.on('unexpected-response', (_request, response) => resolve(`refused ${response.statusCode}`));
+      ws.on('error', (error) => resolve(`error ${error.message}`));
+    });
+
+  const socketIo = (origin: string | undefined) =>
+    new Promise<string>((resolve) => {
+      const client = io(`http://${base}`, { transports: ['websocket'], reconnection: false, ...(origin === undefined ? {} : { extraHeaders: { origin } }) });
+      client.on('connect', () => {
+        client.close();
+        resolve('connected');
+      });
+      client.on('connect_error', () => {
+        client.close();
+        resolve('refused');
+      });
+    });
+
+  it('opens the raw stream for no Origin, the master’s own and a configured one; refuses another with a 403 before the upgrade', async () => {
+    expect(await rawStream(undefined)).toBe('open');
+    expect(await rawStream(`http://${base}`)).toBe('open');
+    expect(await rawStream(CONFIGURED)).toBe('open');
+    expect(await rawStream(ELSEWHERE)).toBe('refused 403');
+  });
+
+  it('connects Socket.IO for the same Origins, and refuses another', async () => {
+    expect(await socketIo(undefined)).toBe('connected');
+    expect(await socketIo(`http://${base}`)).toBe('connected');
+    expect(await socketIo(CONFIGURED)).toBe('connected');
+    expect(await socketIo(ELSEWHERE)).toBe('refused');
+  });
+});
