@@ -154,6 +154,21 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
     expect(Object.values(ended.summary?.errors ?? {}).reduce((sum, n) => sum + n, 0)).toBe(0);
   });
 
+  it('a step dragged from the palette onto the canvas is added at the end; Delete removes it; Ctrl+Z and Ctrl+Shift+Z undo and redo', async () => {
+    await page.goto(`${stack.base}/plans/new`);
+    await stepNode('steps[0]').waitFor();
+    await page.getByRole('button', { name: 'Think time' }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 40, y: 40 } });
+    await stepNode('steps[1]').getByText('Think time', { exact: false }).waitFor();
+    await stepNode('steps[1]').click();
+    await page.keyboard.press('Delete');
+    await stepNode('steps[1]').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+Z');
+    await stepNode('steps[1]').waitFor();
+    await page.keyboard.press('Control+Shift+Z');
+    await stepNode('steps[1]').waitFor({ state: 'detached' });
+    expect(await page.locator('.react-flow__node').count()).toBe(2); // the plan's own node and its first request
+  });
+
   it('a HAR recording and an old-tool plan open in the editor laid out, and save', async () => {
     const { base } = stack;
     for (const [file, label, endpoint] of [
