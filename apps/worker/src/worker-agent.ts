@@ -12,7 +12,7 @@ import type { WorkerTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
 import { shareRunner, type ShareRunner } from './load/share-runner.js';
 import { EnginePool } from './load/threads/engine-pool.js';
-import { runTrial } from './trial/trial-run.js';
+import { TrialRun } from './trial/trial-run.js';
 import { DEFAULT_TOLERANCE, type WorkerTolerance } from './tolerance.js';
 
 export interface WorkerIdentity {
@@ -76,7 +76,7 @@ export class WorkerAgent {
   /** Windows of the running shares published and not yet confirmed by the transport. */
   private unconfirmedWindows = 0;
   /** Trials in progress (each one iteration of one VU), by id: a redelivered trial.assign is not run twice. */
-  private readonly trials = new Map<string, Promise<void>>();
+  private readonly trials = new Map<string, { run: TrialRun; done: Promise<void> }>();
 
   constructor(
     private readonly identity: WorkerIdentity,
@@ -131,7 +131,9 @@ export class WorkerAgent {
     clearInterval(this.heartbeat);
     this.endAllEarly({ state: 'left', reason: leaving ?? 'the worker shut down' });
     await Promise.all([...this.running.values()].map((share) => share.done));
-    await Promise.all(this.trials.values());
+    // A trial is ended at once, its trace sent with what it did so far.
+    for (const trial of this.trials.values()) trial.run.stop(leaving ?? 'the worker shut down');
+    await Promise.all([...this.trials.values()].map((trial) => trial.done));
     await this.engines?.close();
     await this.transport.close();
   }
@@ -284,13 +286,15 @@ export class WorkerAgent {
     }
     const logger = this.logger.child({ trialId });
     logger.info({ steps: trial.plan.steps.length, iterationSeconds: trial.iterationSeconds }, 'trial assigned');
-    const done = runTrial(trial, logger)
+    const run = new TrialRun(trial, logger);
+    const done = run
+      .run()
       .then((trace) => {
         logger.info({ events: trace.events.length, failure: trace.failure, durationMs: Math.round(trace.durationMs) }, 'trial ran');
         return this.reportTrial(trialId, trace);
       })
       .finally(() => this.trials.delete(trialId));
-    this.trials.set(trialId, done);
+    this.trials.set(trialId, { run, done });
   }
 
   private async reportTrial(trialId: string, trace: TrialTrace): Promise<void> {

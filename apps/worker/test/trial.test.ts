@@ -160,4 +160,32 @@ describe('trial: one traced iteration on the worker', () => {
       }),
     ]);
   }, 30_000);
+
+  it('ends a trial in progress when the worker shuts down, and still answers with what it did', async () => {
+    const ownHub = new InProcessHub(logger);
+    const got: WorkerToMaster[] = [];
+    await ownHub.listen(async (m) => void got.push(m));
+    const leaving = new WorkerAgent({ ...workerIdentity({}), workerId: 'leaving' }, new PortWorkerTransport(ownHub.connectWorker(), logger, {}), logger);
+    await leaving.start();
+    const trialId = randomUUID();
+    await ownHub.sendToWorker({
+      v: PROTOCOL_VERSION,
+      type: 'trial.assign',
+      sentAt: Date.now(),
+      trialId,
+      workerId: 'leaving',
+      plan: PlanSchema.parse({ name: 'slow', baseUrl: target.url, steps: [{ name: 'slow', method: 'GET', url: '/delay/5000' }] }),
+      timeoutSeconds: 30,
+      iterationSeconds: 60,
+    });
+    // Whether or not its request was sent by then, the trial ends with the worker, well before its 60 s.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const stoppedAt = Date.now();
+    await leaving.stop('SIGTERM');
+    expect(Date.now() - stoppedAt).toBeLessThan(5000);
+    const result = got.find((m): m is TrialResultMessage => m.type === 'trial.result' && m.trialId === trialId);
+    expect(result?.trace.failure).toBe('stopped before its end: SIGTERM');
+    for (const event of requests(result!)) expect(event).toMatchObject({ response: null, error: { kind: 'interrupted' } });
+    await ownHub.close();
+  }, 30_000);
 });

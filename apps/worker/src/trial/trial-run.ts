@@ -38,26 +38,46 @@ export function trialAssignment(trial: TrialAssign, now: number): RunAssign {
 }
 
 /**
- * Runs one iteration of the trial's plan with one virtual user, through the
- * path a run's share takes (ShareRun: the plan checked with planProblems,
- * ScenarioRun, the generator's GatedConnection and FlowWalk on autocannon),
- * with a tracer on the virtual user; resolves with its trace. Its windows are
- * not sent anywhere. Never throws: a failure is the trace's `failure`.
+ * One iteration of the trial's plan with one virtual user, through the path a
+ * run's share takes (ShareRun: the plan checked with planProblems, ScenarioRun,
+ * the generator's GatedConnection and FlowWalk on autocannon), with a tracer on
+ * the virtual user. Its windows are not sent anywhere.
  */
-export async function runTrial(trial: TrialAssign, logger: Logger): Promise<TrialTrace> {
-  const recorder = new TraceRecorder({ baseUrl: trial.plan.baseUrl, timeoutMs: trial.timeoutSeconds * 1000, iterationSeconds: trial.iterationSeconds });
-  const share = new ShareRun(trialAssignment(trial, Date.now()), {
-    logger,
-    publishWindow: () => Promise.resolve(),
-    onStarted: () => undefined,
-    trace: recorder,
-  });
-  const outcome = await share.run();
-  if (outcome.state === 'failed') return recorder.trace(outcome.reason);
-  if (!recorder.started && recorder.dropped > 0) {
-    // As a run would: an arrival that finds no open connection is dropped, not queued.
-    return recorder.trace(`the iteration did not start: no connection to ${new URL(trial.plan.baseUrl).origin} was open when it was due`);
+export class TrialRun {
+  private readonly recorder: TraceRecorder;
+  private readonly share: ShareRun;
+  private stopReason: string | undefined;
+
+  constructor(
+    private readonly trial: TrialAssign,
+    logger: Logger,
+  ) {
+    this.recorder = new TraceRecorder({ baseUrl: trial.plan.baseUrl, timeoutMs: trial.timeoutSeconds * 1000, iterationSeconds: trial.iterationSeconds });
+    this.share = new ShareRun(trialAssignment(trial, Date.now()), {
+      logger,
+      publishWindow: () => Promise.resolve(),
+      onStarted: () => undefined,
+      trace: this.recorder,
+    });
   }
-  if (!recorder.started) return recorder.trace('the iteration did nothing: no step was sent, and no think or if step was reached');
-  return recorder.trace(null);
+
+  /** Resolves with the trace. Never throws: a failure is the trace's `failure`. */
+  async run(): Promise<TrialTrace> {
+    const { recorder } = this;
+    const outcome = await this.share.run();
+    if (outcome.state === 'failed') return recorder.trace(outcome.reason);
+    if (this.stopReason !== undefined) return recorder.trace(`stopped before its end: ${this.stopReason}`);
+    if (!recorder.started && recorder.dropped > 0) {
+      // As a run would: an arrival that finds no open connection is dropped, not queued.
+      return recorder.trace(`the iteration did not start: no connection to ${new URL(this.trial.plan.baseUrl).origin} was open when it was due`);
+    }
+    if (!recorder.started) return recorder.trace('the iteration did nothing: no step was sent, and no think or if step was reached');
+    return recorder.trace(null);
+  }
+
+  /** Ends it at once (the worker is shutting down); what is in flight counts as `interrupted`, and `run()` resolves. */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+    this.share.stop();
+  }
 }
