@@ -9,6 +9,8 @@ import { WorkersPage } from './pages/workers-page.js';
 
 // The launch form checks drafts with the master's own schemas (zod, libs/protocol, libs/execution): loaded when opened.
 const LaunchPage = lazy(() => import('./launch/launch-page.js').then((module) => ({ default: module.LaunchPage })));
+// The plan editor brings React Flow, dagre and the plan's schemas: loaded when opened, out of the first visit's bundle.
+const EditorPage = lazy(() => import('./editor/editor-page.js').then((module) => ({ default: module.EditorPage })));
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } } });
 
@@ -27,6 +29,9 @@ export function App() {
               </NavLink>
               <NavLink to="/workers" className={navClass}>
                 Workers
+              </NavLink>
+              <NavLink to="/plans/new" className={navClass}>
+                New plan
               </NavLink>
               <a href="/api/docs" className="rounded px-2 py-1">
                 API
@@ -49,6 +54,17 @@ export function App() {
                   </Suspense>
                 }
               />
+              {['/plans/new', '/plans/:id/edit'].map((path) => (
+                <Route
+                  key={path}
+                  path={path}
+                  element={
+                    <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+                      <EditorPage />
+                    </Suspense>
+                  }
+                />
+              ))}
               <Route path="/compare" element={<ComparePage />} />
               <Route path="/workers" element={<WorkersPage />} />
               <Route path="*" element={<p>No such page.</p>} />

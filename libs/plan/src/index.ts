@@ -7,3 +7,4 @@ export { planTextKind } from './validation/plan-text.js';
 export { parseTemplate, scanTemplate, TemplateError, templateVariables, type TemplatePart } from './template/template.js';
 export { attachmentText, feederFormat, FeederDataError, readFeederData, type FeederData, type FeederFormat } from './feeders/feeder-data.js';
 export { PlanYamlError, readPlanYaml } from './text/plan-yaml.js';
+export { writePlanYaml } from './text/write-plan-yaml.js';

@@ -59,13 +59,20 @@ export function RunsPage() {
           <option value="failed">failed</option>
         </select>
         {filter.planId && (
-          <Link to={`/plans/${filter.planId}/launch`} className="rounded bg-blue-700 px-3 py-1 font-medium text-white hover:bg-blue-800">
-            Launch a run
-          </Link>
+          <>
+            <Link to={`/plans/${filter.planId}/launch`} className="rounded bg-blue-700 px-3 py-1 font-medium text-white hover:bg-blue-800">
+              Launch a run
+            </Link>
+            <Link to={`/plans/${filter.planId}/edit`} className="rounded border border-gray-300 px-3 py-1 dark:border-gray-600">
+              Edit the plan
+            </Link>
+          </>
         )}
       </div>
       {plans.data && plans.data.items.length === 0 ? (
-        <p>No plan yet: save one with POST /api/v1/plans (see the API docs at /api/docs).</p>
+        <p>
+          No plan yet: <Link to="/plans/new">write one</Link>, or save one with POST /api/v1/plans (see the API docs at /api/docs).
+        </p>
       ) : (
         <RunTable filter={filter} planNames={planNames} />
       )}

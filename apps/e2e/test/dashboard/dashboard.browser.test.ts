@@ -1,17 +1,10 @@
 import type { PlanResource, RangeSummary, RunResource, Timeline, WorkerList } from '@loadtest/protocol';
-import { startTarget, type TargetServer } from '@loadtest/target';
+import type { TargetServer } from '@loadtest/target';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumLaunchOptions, freePort } from '@loadtest/process';
-import { api, REPO_ROOT, runInState, sleep, startCommand, until, type RunningProcess } from '../harness.js';
-
-const CHROMIUM = chromiumLaunchOptions();
-const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
-
+import type { Page } from 'playwright-core';
+import { api, runInState, sleep, until } from '../harness.js';
+import { SCREENSHOTS, startDashboardStack, type DashboardStack } from './dashboard-stack.js';
 /** The figures as the dashboard writes them (apps/dashboard/src/format/figures.ts). */
 const count = (n: number) => n.toLocaleString('en-US');
 const latency = (micros: number | undefined) => (micros === undefined ? '–' : `${(micros / 1000).toFixed(2)} ms`);
@@ -22,39 +15,16 @@ const latency = (micros: number | undefined) => (micros === undefined ? '–' : 
  * compared with the API's own answers.
  */
 describe('dashboard in Chromium, on npm start (embedded default)', () => {
-  let dataDir: string;
-  let master: RunningProcess;
-  let target: TargetServer;
-  let browser: Browser;
-  let page: Page;
+  let stack: DashboardStack;
   let base: string;
+  let target: TargetServer;
+  let page: Page;
   let planId: string;
-  /** Uncaught errors of the page: a test that passes with one still fails. */
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM.executablePath)) throw new Error(`no Chromium at ${CHROMIUM.executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
-    dataDir = await mkdtemp(join(tmpdir(), 'dashboard-e2e-'));
-    // Run as root, the embedded PostgreSQL runs as `postgres`, which must traverse the data folder.
-    await chmod(dataDir, 0o755);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    target = await startTarget();
-    master = startCommand('npm start', 'npm', ['start'], {
-      PORT: String(port),
-      LOADTEST_DATA_DIR: dataDir,
-      LOCAL_WORKERS: '2',
-      LOCAL_WORKER_THREADS: '1',
-      LOG_LEVEL: 'info',
-      DATABASE_URL: '',
-      AMQP_URL: '',
-    });
-    await master.waitForLog((r) => r.msg === 'master ready', 90_000);
-    await until(
-      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2,
-      30_000,
-      'two local workers online',
-    );
+    stack = await startDashboardStack(2);
+    ({ base, target, page, pageErrors } = stack);
     const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
       name: 'dashboard',
       baseUrl: target.url,
@@ -62,17 +32,10 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
     });
     expect(plan.status).toBe(201);
     planId = plan.body.id;
-    browser = await chromium.launch({ ...CHROMIUM });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.stack ?? error.message}`));
-    mkdirSync(SCREENSHOTS, { recursive: true });
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await master?.stop();
-    await target?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await stack?.stop();
   }, 60_000);
 
   afterEach(() => {
@@ -81,11 +44,7 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
 
   const startRun = async (body: object): Promise<RunResource> => {
     // A run is refused (409) while a worker is still busy with the previous one: wait for both to be idle.
-    await until(
-      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2,
-      30_000,
-      'two idle workers',
-    );
+    await stack.idleWorkers();
     const started = await api<RunResource>(base, 'POST', `/api/v1/plans/${planId}/runs`, body);
     expect(started.status).toBe(201);
     return started.body;
@@ -105,11 +64,7 @@ describe('dashboard in Chromium, on npm start (embedded default)', () => {
   });
 
   it('a run launched from the form (checked as you type, planned load drawn): live charts gain a point each second, final figures are the API’s', async () => {
-    await until(
-      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === 2,
-      30_000,
-      'two idle workers',
-    );
+    await stack.idleWorkers();
     await page.goto(`${base}/runs`);
     await page.getByLabel('Plan', { exact: true }).selectOption({ label: 'dashboard' });
     await page.getByRole('link', { name: 'Launch a run' }).click();

@@ -1,0 +1,37 @@
+import type { EditorIssue, PlanPath } from '../editor-issue.js';
+import { withField, type JsonRecord } from '../state/plan-draft.js';
+import { FieldIssues, issuesAt, NumberField, TextField } from './field.js';
+
+/** A group: a bounded loop; its steps are edited on the canvas, inside it. */
+export function GroupStepForm({
+  step,
+  path,
+  issues,
+  onChange,
+}: {
+  step: JsonRecord;
+  path: PlanPath;
+  issues: readonly EditorIssue[];
+  onChange(step: JsonRecord): void;
+}) {
+  return (
+    <div className="space-y-3">
+      <TextField
+        label="Name"
+        path={[...path, 'name']}
+        issues={issues}
+        value={step.name}
+        onChange={(name) => onChange(withField(step, 'name', name === '' ? undefined : name))}
+      />
+      <NumberField
+        label="Repeat"
+        unit="times"
+        path={[...path, 'repeat']}
+        issues={issues}
+        value={step.repeat}
+        onChange={(repeat) => onChange(withField(step, 'repeat', repeat))}
+      />
+      <FieldIssues id="group-steps-issues" issues={issuesAt(issues, [...path, 'steps'])} />
+    </div>
+  );
+}
