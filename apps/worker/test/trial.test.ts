@@ -142,7 +142,8 @@ describe('trial: one traced iteration on the worker', () => {
     const result = await trial({ steps: [{ kind: 'http', name: 'a', method: 'GET', url: '/${nobody}' }] }, true);
     expect(result.trace.events).toEqual([]);
     expect(result.trace.failure).toContain('steps[0].url');
-    expect(target.stats().served).toBe(0);
+    // Its URL would render as `/` (an unset variable is ''); the earlier test's delayed answer may still land meanwhile.
+    expect(target.stats().byRoute['GET /']).toBeUndefined();
   }, 30_000);
 
   it('shows a refused connection as the error of the request, as a run counts it', async () => {
@@ -174,15 +175,15 @@ describe('trial: one traced iteration on the worker', () => {
       sentAt: Date.now(),
       trialId,
       workerId: 'leaving',
-      plan: PlanSchema.parse({ name: 'slow', baseUrl: target.url, steps: [{ name: 'slow', method: 'GET', url: '/delay/5000' }] }),
+      plan: PlanSchema.parse({ name: 'slow', baseUrl: target.url, steps: [{ name: 'slow', method: 'GET', url: '/delay/25000' }] }),
       timeoutSeconds: 30,
       iterationSeconds: 60,
     });
-    // Whether or not its request was sent by then, the trial ends with the worker, well before its 60 s.
+    // Whether or not its request was sent by then, the trial ends with the worker, long before the target answers (25 s).
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const stoppedAt = Date.now();
     await leaving.stop('SIGTERM');
-    expect(Date.now() - stoppedAt).toBeLessThan(5000);
+    expect(Date.now() - stoppedAt).toBeLessThan(15_000);
     const result = got.find((m): m is TrialResultMessage => m.type === 'trial.result' && m.trialId === trialId);
     expect(result?.trace.failure).toBe('stopped before its end: SIGTERM');
     for (const event of requests(result!)) expect(event).toMatchObject({ response: null, error: { kind: 'interrupted' } });
