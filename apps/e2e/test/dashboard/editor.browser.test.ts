@@ -120,6 +120,24 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
     await field('Extract 1 jsonPath').fill('$.token');
     await page.getByText(/^steps\[0\]\.extract\[0\]\.jsonPath$/).waitFor({ state: 'detached' });
 
+    // One iteration of the draft, before it is saved, on the worker's own load path: each request and response shown.
+    target.resetStats();
+    await stack.idleWorkers();
+    await page.getByRole('tab', { name: 'Try' }).click();
+    await pane().getByRole('button', { name: 'Try one iteration' }).click();
+    const login = pane().locator('details').filter({ hasText: 'login' });
+    const profile = pane().locator('details').filter({ hasText: 'read profile' });
+    await profile.waitFor({ timeout: 30_000 });
+    await login.locator('summary').click();
+    const issued = /"token":"([0-9a-f]+)"/.exec(await login.innerText())?.[1];
+    expect(issued).toMatch(/^[0-9a-f]{32}$/);
+    expect(await login.innerText()).toContain(`token = "${issued}"`);
+    await profile.locator('summary').click();
+    expect(await profile.locator('summary').innerText()).toContain('200');
+    expect(await profile.innerText()).toContain(`Bearer ${issued}`);
+    expect(target.stats().byRoute).toEqual({ 'POST /login': 1, 'GET /protected': 1 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'editor-try.png') });
+
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/plans\/[0-9a-f-]{36}\/edit$/, { timeout: 15_000 });
     const id = page.url().split('/').at(-2)!;
