@@ -15,6 +15,7 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** `1048576` → `1 MiB (1048576 bytes)`: the figure to send and the one to read. */
