@@ -102,6 +102,25 @@ describe('POST /api/v1/trials with a local worker', () => {
     expect((await master.app.inject({ method: 'GET', url: '/api/v1/runs' })).json()).toMatchObject({ items: [] });
   }, 30_000);
 
+  it('sends a secret variable but answers it as *** in the trace (request body, query)', async () => {
+    const plan = {
+      name: 'secret try',
+      baseUrl: target.url,
+      variables: { password: { value: TARGET_PASSWORD, secret: true } },
+      steps: [
+        { name: 'login', method: 'POST', url: '/login?p=${password}', body: { json: { user: 'u', password: '${password}' } }, checks: [{ status: [200] }] },
+      ],
+    };
+    const { status, body } = await post<TrialResource>(master, { plan });
+    withMessage(JSON.stringify(body), () => expect(status).toBe(200));
+    const [login] = body.events.filter((e): e is TrialRequestEvent => e.kind === 'request');
+    // The target took the password: the worker had the value.
+    expect(login!.response?.status).toBe(200);
+    expect(login!.request?.bodyExcerpt).toBe('{"user":"u","password":"***"}');
+    expect(login!.request?.url).toBe(`${target.url}/login?p=***`);
+    expect(JSON.stringify(body)).not.toContain(`"${TARGET_PASSWORD}"`);
+  }, 30_000);
+
   it('refuses a plan that cannot run with a 400 naming the field, and sends nothing', async () => {
     const plan = { ...loginPlan(target.url), steps: [{ name: 'a', method: 'GET', url: '/${nobody}' }] };
     const { status, body } = await post<ErrorBody>(master, { plan });

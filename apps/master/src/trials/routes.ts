@@ -3,6 +3,7 @@ import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflict, gatewayTimeout, unavailable } from '../http/errors.js';
+import { redactSecretValues } from './redact-secrets.js';
 import type { TrialDispatcher } from './trial-dispatcher.js';
 
 /** The iteration's limit unless the request gives one. */
@@ -42,7 +43,7 @@ export const trialRoutes: FastifyPluginAsyncZod<{ trials: TrialDispatcher }> = a
       const outcome = await trials.run({ plan, timeoutSeconds, iterationSeconds });
       switch (outcome.kind) {
         case 'answered':
-          return outcome.trial;
+          return redactSecretValues(outcome.trial, plan);
         case 'no-worker':
           throw conflict('no idle worker to try the plan on: every connected worker is running a run, or none is connected (GET /api/v1/workers)');
         case 'timed-out':
