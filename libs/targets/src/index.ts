@@ -25,4 +25,4 @@ export {
   type ResolvedTarget,
 } from './check.js';
 export { TargetRefused } from './refused.js';
-export { targetPolicyFromEnv, type TargetPolicy } from './policy-env.js';
+export { deniedEndpoints, targetPolicyFromEnv, type TargetPolicy } from './policy-env.js';

@@ -13,7 +13,8 @@ export interface TargetPolicy {
 
 const DEFAULT_PORTS: Record<string, number> = { 'amqp:': 5672, 'amqps:': 5671, 'postgres:': 5432, 'postgresql:': 5432 };
 
-function endpoint(url: string | undefined, what: string): DeniedEndpoint[] {
+/** The endpoint of a service URL (amqp:, postgres:…) as denied targets: the host and, for localhost, the loopback addresses. */
+export function deniedEndpoints(url: string | undefined, what: string): DeniedEndpoint[] {
   if (!url) return [];
   try {
     const parsed = new URL(url);
@@ -31,10 +32,11 @@ function endpoint(url: string | undefined, what: string): DeniedEndpoint[] {
 /**
  * The allowlist of a master or a worker from its environment: LOADTEST_TARGET_ALLOWLIST (comma-separated entries),
  * or by default loopback in the embedded mode (neither DATABASE_URL nor AMQP_URL) and nothing in the distributed
- * mode. The broker's and the database's host:port (AMQP_URL, DATABASE_URL) are always denied. Throws naming a bad entry.
+ * mode. The broker's and the database's host:port (AMQP_URL, DATABASE_URL, and `extraDenied`: an embedded PostgreSQL's) are always
+ * denied. Throws naming a bad entry.
  */
-export function targetPolicyFromEnv(env: NodeJS.ProcessEnv): TargetPolicy {
-  const denied = [...endpoint(env.AMQP_URL, 'broker'), ...endpoint(env.DATABASE_URL, 'database')];
+export function targetPolicyFromEnv(env: NodeJS.ProcessEnv, extraDenied: readonly DeniedEndpoint[] = []): TargetPolicy {
+  const denied = [...deniedEndpoints(env.AMQP_URL, 'broker'), ...deniedEndpoints(env.DATABASE_URL, 'database'), ...extraDenied];
   const set = env.LOADTEST_TARGET_ALLOWLIST;
   if (set !== undefined && set.trim() !== '') {
     try {

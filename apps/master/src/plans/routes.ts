@@ -7,11 +7,13 @@ import {
   RunListSchema,
   StartRunBodySchema,
   RunResourceSchema,
+  type Plan,
 } from '@loadtest/protocol';
 import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { describeTargetIssues, saveIssues, type TargetSettings } from '../targets/target-check.js';
 import type { RunOrchestrator } from '../runs/orchestrator.js';
 import type { RunRepository } from '../runs/run-repository.js';
 import { listRuns, RUN_LIST_DESCRIPTION } from '../runs/run-list.js';
@@ -25,9 +27,18 @@ export interface PlanRoutesOptions {
   orchestrator: RunOrchestrator;
   /** A live run's windows merged so far (ActiveRunTotals). */
   totals: StoredWindowsMerge;
+  /** The target allowlist a saved plan's URLs are checked against (without DNS; a run's start resolves them). */
+  targets: TargetSettings;
 }
 
-export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator, totals }) => {
+/** A plan is stored only if its targets are allowed: a 400 naming each step path and host otherwise. */
+function checkSavedTargets(plan: Plan, targets: TargetSettings): Plan {
+  const issues = saveIssues(plan, targets);
+  if (issues.length > 0) throw badRequest(describeTargetIssues(issues), issues);
+  return plan;
+}
+
+export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator, totals, targets }) => {
   const tags = ['plans'];
   // Plans may be written in YAML: it is read into the same object as JSON, then validated alike.
   app.addContentTypeParser([...YAML_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
@@ -52,7 +63,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       body: StoredPlanSchema,
       response: { 201: PlanResourceSchema, 400: ErrorBodySchema },
     },
-    handler: async (request, reply) => reply.status(201).send(await plans.create(request.body)),
+    handler: async (request, reply) => reply.status(201).send(await plans.create(checkSavedTargets(request.body, targets))),
   });
 
   app.get('/plans', {
@@ -75,7 +86,8 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       body: StoredPlanSchema,
       response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
-    handler: async (request) => (await plans.update(request.params.id, request.body)) ?? Promise.reject(notFound('plan', request.params.id)),
+    handler: async (request) =>
+      (await plans.update(request.params.id, checkSavedTargets(request.body, targets))) ?? Promise.reject(notFound('plan', request.params.id)),
   });
 
   app.delete('/plans/:id', {
