@@ -22,7 +22,10 @@ export interface ShareRunDeps {
   publishWindow(window: RunWindow): Promise<void>;
   onStarted(): void;
   now?: () => number;
-  /** The worker's own target check; by default its environment's allowlist (LOADTEST_TARGET_ALLOWLIST) and the system resolver. */
+  /**
+   * The worker's own target check; by default its environment's allowlist (LOADTEST_TARGET_ALLOWLIST) and the system
+   * resolver. An engine thread (ThreadedShareRun) always uses its environment's: a resolver cannot cross threads.
+   */
   targets?: TargetGuard;
 }
 
