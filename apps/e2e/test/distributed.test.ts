@@ -1,6 +1,15 @@
-import { type LiveRunStateEvent, type LiveWindowEvent, type PlanResource, type RunResource, type Timeline, type WorkerList } from '@loadtest/protocol';
+import {
+  type LiveRunStateEvent,
+  type LiveWindowEvent,
+  type PlanResource,
+  type RunResource,
+  type Timeline,
+  type TrialRequestEvent,
+  type TrialResource,
+  type WorkerList,
+} from '@loadtest/protocol';
 import { brokerNames } from '@loadtest/transport';
-import { startTarget, type TargetServer } from '@loadtest/target';
+import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/target';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
@@ -246,5 +255,42 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
       leaving.socket.close();
       staying.socket.close();
     }
+  });
+
+  it('tries one iteration over RabbitMQ: trial.assign to one idle worker, its trace back, the target saw exactly those requests', async () => {
+    await bothIdle();
+    target.resetStats();
+    const plan = {
+      name: 'try',
+      baseUrl: target.url,
+      steps: [
+        {
+          name: 'login',
+          method: 'POST',
+          url: '/login',
+          body: { json: { user: 'e2e', password: TARGET_PASSWORD } },
+          extract: [{ var: 'token', jsonPath: '$.token' }],
+          checks: [{ status: [200] }],
+        },
+        {
+          kind: 'if',
+          condition: { on: 'status', op: 'equals', value: 200 },
+          then: [{ name: 'protected', method: 'GET', url: '/protected', headers: { Authorization: 'Bearer ${token}' }, checks: [{ status: [200] }] }],
+        },
+      ],
+    };
+    const { status, body } = await api<TrialResource>(base, 'POST', '/api/v1/trials', { plan });
+    expect(status).toBe(200);
+    expect(['e2e-w1', 'e2e-w2']).toContain(body.workerId);
+    expect(body.failure).toBeNull();
+    const requests = body.events.filter((e): e is TrialRequestEvent => e.kind === 'request');
+    expect(requests.map((r) => [r.name, r.response?.status, r.checks.map((c) => c.passed)])).toEqual([
+      ['login', 200, [true]],
+      ['protected', 200, [true]],
+    ]);
+    const token = requests[0]!.extracted[0]!.value;
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(requests[1]!.request!.headers).toContainEqual({ name: 'Authorization', value: `Bearer ${token}` });
+    expect(target.stats().byRoute).toEqual({ 'POST /login': 1, 'GET /protected': 1 });
   });
 });

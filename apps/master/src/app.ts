@@ -25,6 +25,8 @@ import { startMasterHeartbeat } from './workers/master-heartbeat.js';
 import { workerRoutes } from './workers/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { runIssues, targetSettingsFromEnv, type TargetSettings } from './targets/target-check.js';
+import { TrialDispatcher } from './trials/trial-dispatcher.js';
+import { trialRoutes } from './trials/routes.js';
 import { dashboardDir } from './dashboard/dashboard-dir.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 
@@ -43,6 +45,8 @@ export interface MasterTimings {
   overdueMs: number;
   /** How often the master tells the workers it is alive (a worker running a share stops after WORKER_MASTER_GRACE_MS without); see master-heartbeat.ts. */
   masterHeartbeatMs: number;
+  /** How long past a trial's iteration limit the master waits for its answer before a 504 (trials/trial-dispatcher.ts). */
+  trialAnswerSlackMs: number;
 }
 
 export const DEFAULT_TIMINGS: MasterTimings = {
@@ -56,6 +60,7 @@ export const DEFAULT_TIMINGS: MasterTimings = {
   windowGraceMs: 10_000,
   overdueMs: 30_000,
   masterHeartbeatMs: 5000,
+  trialAnswerSlackMs: 10_000,
 };
 
 export interface MasterDeps {
@@ -73,6 +78,8 @@ export interface Master {
   app: FastifyInstance;
   registry: WorkerRegistry;
   orchestrator: RunOrchestrator;
+  /** Trials (`POST /trials`): each waits here for its worker's trial.result. */
+  trials: TrialDispatcher;
   socket: LiveSocketServer;
   /** New at each start: a worker that sees it change says hello again. */
   masterId: string;
@@ -138,6 +145,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     checkTargets: (plan) => runIssues(plan, targets),
   });
   onThresholds = (runId, second, outcomes) => orchestrator.onThresholds(runId, second, outcomes);
+  const trials = new TrialDispatcher({ registry, transport: deps.transport, logger: deps.logger, answerSlackMs: timings.trialAnswerSlackMs });
   const liveTimer = setInterval(() => live.tick(), 250);
   liveTimer.unref();
   // One sweep for all workers: each state change goes to every live client.
@@ -175,6 +183,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(workerRoutes, { registry });
       await api.register(importRoutes, { plans, targets });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams });
+      await api.register(trialRoutes, { trials, targets });
     },
     { prefix: '/api/v1' },
   );
@@ -186,6 +195,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     clearInterval(workerSweep);
     masterHeartbeat.stop();
     orchestrator.close();
+    trials.close();
     socket.close();
     rawStreams.closeAll();
   });
@@ -194,10 +204,12 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     app,
     registry,
     orchestrator,
+    trials,
     socket,
     masterId,
     listenToWorkers: async () => {
-      await deps.transport.listen((message) => orchestrator.handle(message));
+      // A trial's answer goes to the trial waiting for it; everything else is about runs and workers.
+      await deps.transport.listen(async (message) => (message.type === 'trial.result' ? trials.onResult(message) : orchestrator.handle(message)));
       const taken = await orchestrator.recoverActiveRuns();
       if (taken.length > 0) deps.logger.info({ runs: taken }, 'runs in progress taken up');
     },

@@ -1,8 +1,18 @@
-import { PROTOCOL_VERSION, type MasterToWorker, type RunAssign, type RunWindow, type WorkerCapabilities, type WorkerRunState } from '@loadtest/protocol';
+import {
+  PROTOCOL_VERSION,
+  type MasterToWorker,
+  type RunAssign,
+  type RunWindow,
+  type TrialAssign,
+  type TrialTrace,
+  type WorkerCapabilities,
+  type WorkerRunState,
+} from '@loadtest/protocol';
 import type { WorkerTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
 import { shareRunner, type ShareRunner } from './load/share-runner.js';
 import { EnginePool } from './load/threads/engine-pool.js';
+import { TrialRun } from './trial/trial-run.js';
 import { DEFAULT_TOLERANCE, type WorkerTolerance } from './tolerance.js';
 
 export interface WorkerIdentity {
@@ -65,6 +75,8 @@ export class WorkerAgent {
   private masterId: string | undefined;
   /** Windows of the running shares published and not yet confirmed by the transport. */
   private unconfirmedWindows = 0;
+  /** Trials in progress (each one iteration of one VU), by id: a redelivered trial.assign is not run twice. */
+  private readonly trials = new Map<string, { run: TrialRun; done: Promise<void> }>();
 
   constructor(
     private readonly identity: WorkerIdentity,
@@ -119,6 +131,9 @@ export class WorkerAgent {
     clearInterval(this.heartbeat);
     this.endAllEarly({ state: 'left', reason: leaving ?? 'the worker shut down' });
     await Promise.all([...this.running.values()].map((share) => share.done));
+    // A trial is ended at once, its trace sent with what it did so far.
+    for (const trial of this.trials.values()) trial.run.stop(leaving ?? 'the worker shut down');
+    await Promise.all([...this.trials.values()].map((trial) => trial.done));
     await this.engines?.close();
     await this.transport.close();
   }
@@ -185,6 +200,10 @@ export class WorkerAgent {
       }
       return;
     }
+    if (message.type === 'trial.assign') {
+      this.onTrial(message);
+      return;
+    }
     const ofRun = [...this.running.values()].filter((share) => share.runId === message.runId);
     if (message.type === 'run.assign') this.onAssign(message);
     else if (ofRun.length > 0) {
@@ -246,6 +265,44 @@ export class WorkerAgent {
       this.logger.info({ runId, part, ...outcome }, 'run share ended');
       await this.reportState(runId, part, outcome.state, outcome);
     });
+  }
+
+  /**
+   * Runs a trial's one iteration, beside nothing: a worker running a share refuses it (the master only picks idle
+   * workers; this covers a run assigned meanwhile). A trial does not make the worker busy: it is one VU for a few
+   * seconds, and a run assigned during it runs beside it.
+   */
+  private onTrial(trial: TrialAssign): void {
+    const { trialId } = trial;
+    if (this.trials.has(trialId)) {
+      this.logger.info({ trialId }, 'duplicate trial ignored');
+      return;
+    }
+    const busyWith = this.running.values().next().value?.runId;
+    if (busyWith !== undefined) {
+      const failure = `worker ${this.identity.workerId} is busy with run ${busyWith}`;
+      void this.reportTrial(trialId, { events: [], eventsTruncated: false, failure, durationMs: 0 });
+      return;
+    }
+    const logger = this.logger.child({ trialId });
+    logger.info({ steps: trial.plan.steps.length, iterationSeconds: trial.iterationSeconds }, 'trial assigned');
+    const run = new TrialRun(trial, logger);
+    const done = run
+      .run()
+      .then((trace) => {
+        logger.info({ events: trace.events.length, failure: trace.failure, durationMs: Math.round(trace.durationMs) }, 'trial ran');
+        return this.reportTrial(trialId, trace);
+      })
+      .finally(() => this.trials.delete(trialId));
+    this.trials.set(trialId, { run, done });
+  }
+
+  private async reportTrial(trialId: string, trace: TrialTrace): Promise<void> {
+    try {
+      await this.transport.sendToMaster({ v: PROTOCOL_VERSION, type: 'trial.result', sentAt: Date.now(), trialId, workerId: this.identity.workerId, trace });
+    } catch (error) {
+      this.logger.error({ err: error, trialId }, 'cannot report the trial');
+    }
   }
 
   private async reportState(runId: string, part: number | undefined, state: WorkerRunState, extra: { windows?: number; reason?: string }): Promise<void> {

@@ -7,6 +7,7 @@ export * from './load-models/index.js';
 export * from './window.js';
 export * from './summary.js';
 export * from './thresholds.js';
+export * from './trial/index.js';
 export * from './messages/index.js';
 export * from './rest.js';
 export * from './socket.js';

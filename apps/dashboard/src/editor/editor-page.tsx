@@ -19,6 +19,7 @@ import { draftSteps, type PlanDraft } from './state/plan-draft.js';
 import { ExportMenu } from './import-export/export-menu.js';
 import { ImportPanel } from './import-export/import-panel.js';
 import { LazyPlanYamlEditor } from './text/lazy-plan-yaml-editor.js';
+import { TrialPanel } from './trial/trial-panel.js';
 import { issuesFromApiError } from './validation/api-issues.js';
 import { planIssues } from './validation/plan-issues.js';
 
@@ -47,7 +48,7 @@ function SavedPlanEditor({ id }: { id: string }) {
   );
 }
 
-type PaneTab = 'step' | 'plan' | 'yaml' | 'import';
+type PaneTab = 'step' | 'plan' | 'yaml' | 'import' | 'try';
 
 export function PlanEditor({ planId, initialPlan, checkPlan = planIssues }: { planId: string | null; initialPlan: PlanDraft; checkPlan?: PlanChecker }) {
   const [state, dispatchEdit] = useReducer(editorReducer, initialPlan, initialEditorState);
@@ -170,6 +171,9 @@ export function PlanEditor({ planId, initialPlan, checkPlan = planIssues }: { pl
             <TabButton tab="import" active={tab} onSelect={setTab}>
               Import
             </TabButton>
+            <TabButton tab="try" active={tab} onSelect={setTab}>
+              Try
+            </TabButton>
           </div>
           <div role="tabpanel" id={`editor-pane-${tab}`} aria-labelledby={`editor-tab-${tab}`} className="max-h-[70vh] overflow-y-auto pr-1">
             {tab === 'step' &&
@@ -192,6 +196,8 @@ export function PlanEditor({ planId, initialPlan, checkPlan = planIssues }: { pl
                 <ExportMenu plan={plan} />
               </section>
             )}
+            {/* One iteration of the draft as it is now (saved or not), on one idle worker, through the worker's own load path. */}
+            {tab === 'try' && <TrialPanel plan={plan} />}
             {tab === 'import' && (
               // An imported plan replaces the draft (one undo brings the previous one back); the graph lays it out.
               <ImportPanel

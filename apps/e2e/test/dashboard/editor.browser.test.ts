@@ -120,6 +120,24 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
     await field('Extract 1 jsonPath').fill('$.token');
     await page.getByText(/^steps\[0\]\.extract\[0\]\.jsonPath$/).waitFor({ state: 'detached' });
 
+    // One iteration of the draft, before it is saved, on the worker's own load path: each request and response shown.
+    target.resetStats();
+    await stack.idleWorkers();
+    await page.getByRole('tab', { name: 'Try' }).click();
+    await pane().getByRole('button', { name: 'Try one iteration' }).click();
+    const login = pane().locator('details').filter({ hasText: 'login' });
+    const profile = pane().locator('details').filter({ hasText: 'read profile' });
+    await profile.waitFor({ timeout: 30_000 });
+    await login.locator('summary').click();
+    const issued = /"token":"([0-9a-f]+)"/.exec(await login.innerText())?.[1];
+    expect(issued).toMatch(/^[0-9a-f]{32}$/);
+    expect(await login.innerText()).toContain(`token = "${issued}"`);
+    await profile.locator('summary').click();
+    expect(await profile.locator('summary').innerText()).toContain('200');
+    expect(await profile.innerText()).toContain(`Bearer ${issued}`);
+    expect(target.stats().byRoute).toEqual({ 'POST /login': 1, 'GET /protected': 1 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'editor-try.png') });
+
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/plans\/[0-9a-f-]{36}\/edit$/, { timeout: 15_000 });
     const id = page.url().split('/').at(-2)!;
@@ -152,6 +170,21 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
     expect(stats.byRoute['GET /protected']).toBe(stats.byRoute['POST /login']);
     expect(stats.unauthorized).toBe(0);
     expect(Object.values(ended.summary?.errors ?? {}).reduce((sum, n) => sum + n, 0)).toBe(0);
+  });
+
+  it('a step dragged from the palette onto the canvas is added at the end; Delete removes it; Ctrl+Z and Ctrl+Shift+Z undo and redo', async () => {
+    await page.goto(`${stack.base}/plans/new`);
+    await stepNode('steps[0]').waitFor();
+    await page.getByRole('button', { name: 'Think time' }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 40, y: 40 } });
+    await stepNode('steps[1]').getByText('Think time', { exact: false }).waitFor();
+    await stepNode('steps[1]').click();
+    await page.keyboard.press('Delete');
+    await stepNode('steps[1]').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+Z');
+    await stepNode('steps[1]').waitFor();
+    await page.keyboard.press('Control+Shift+Z');
+    await stepNode('steps[1]').waitFor({ state: 'detached' });
+    expect(await page.locator('.react-flow__node').count()).toBe(2); // the plan's own node and its first request
   });
 
   it('a HAR recording and an old-tool plan open in the editor laid out, and save', async () => {

@@ -13,6 +13,7 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** `/requests/2/method` → `requests[2].method` */

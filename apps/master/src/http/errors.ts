@@ -16,3 +16,4 @@ export const notFound = (what: string, id: string) => new HttpError(404, `${what
 export const conflict = (message: string) => new HttpError(409, message);
 export const badRequest = (message: string, issues?: FieldIssue[]) => new HttpError(400, message, issues);
 export const unavailable = (message: string) => new HttpError(503, message);
+export const gatewayTimeout = (message: string) => new HttpError(504, message);

@@ -14,12 +14,14 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description:
           'Plans, runs, their exact merged measurements, and the workers that generate the load. ' +
           "Lists of runs are paged by cursor (`limit`, then the answer's `nextCursor` as `cursor`), newest first. " +
-          'Plans are stored and answered as written: an object keeps its key order. Bad input is a 400 naming each field, never a 500.',
+          'Plans are stored and answered as written: an object keeps its key order. Bad input is a 400 naming each field, never a 500. ' +
+          '`POST /trials` tries one iteration of a plan on one worker and answers each request and response.',
       },
       tags: [
         { name: 'plans', description: 'Test plans' },
         { name: 'runs', description: 'Runs of plans and their measurements' },
         { name: 'workers', description: 'Load-generating workers' },
+        { name: 'trials', description: 'One iteration of a plan on one worker, traced request by request (nothing stored)' },
         { name: 'imports', description: 'Plans converted from a HAR file, curl command lines or the old tool’s visual plans' },
         { name: 'health', description: 'Liveness and readiness' },
       ],

@@ -74,6 +74,7 @@ export class FlowWalk implements IterationWalk {
       } catch (error) {
         // Not sent (its URL is on another server, or is not a URL): the step fails, the flow goes on.
         if (!(error instanceof UnsendableRequest) && !(error instanceof TypeError)) throw error;
+        this.vu.tracer?.unsendable(step, (error as Error).message);
         this.options.onError(step.index, 'other');
         this.vu.complete(FlowResponse.failed());
         continue;
@@ -82,9 +83,11 @@ export class FlowWalk implements IterationWalk {
       this.request = step.index;
       this.bytes = bytes.length;
       this.bodyBytes = 0;
-      this.chunks = step.needsBody ? [] : undefined;
+      // A trial shows every body; a run keeps only those its extractions and checks read.
+      this.chunks = step.needsBody || this.vu.tracer ? [] : undefined;
       this.rawHeaders = [];
       this.didSomething = true;
+      this.vu.tracer?.sent(step, bytes);
       this.client.send(bytes, step.timeoutMs ?? this.options.timeoutMs);
       return 'sent';
     }

@@ -1,10 +1,10 @@
 import { drainEndSeconds, segmentConnections } from '@loadtest/execution';
 import { encodeWindowBase64, WindowRecorder } from '@loadtest/metrics';
-import { formatPath, PROTOCOL_VERSION, type RunAssign, type RunWindow } from '@loadtest/protocol';
+import { formatPath, PROTOCOL_VERSION, type ErrorKind, type RunAssign, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
 import { planProblems } from '@loadtest/plan';
-import { FlowProgram, isPlainSequence, planRequests, type GeneratorRequest } from '@loadtest/plan/flow';
+import { FlowProgram, isPlainSequence, planRequests, type FlowTracer, type GeneratorRequest } from '@loadtest/plan/flow';
 import { targetPolicyFromEnv } from '@loadtest/targets';
 import { pinTarget, type PinnedTarget, type TargetGuard } from './pinned-target.js';
 import { ScenarioRun } from './scenario-run.js';
@@ -27,6 +27,15 @@ export interface ShareRunDeps {
    * resolver. An engine thread (ThreadedShareRun) always uses its environment's: a resolver cannot cross threads.
    */
   targets?: TargetGuard;
+  /** Set for a trial (../trial/trial-run.ts): the share runs as a flow, its virtual users traced. */
+  trace?: ShareTrace;
+}
+
+/** What a trial sees of a share beyond its virtual users' steps: the errors the generator counts, and dropped arrivals. */
+export interface ShareTrace {
+  tracer: FlowTracer;
+  onError(step: number, kind: ErrorKind): void;
+  onDropped(count: number): void;
 }
 
 /**
@@ -169,16 +178,19 @@ export class ShareRun {
     // checked here too, as the master did when it was saved: a worker does not take the master's word for it.
     const problems = planProblems(assignment.plan);
     if (problems.length > 0) throw new Error(`the plan is refused: ${problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('; ')}`);
-    // A plain sequence of constant requests runs on autocannon's static requests; anything else as a flow.
+    // A plain sequence of constant requests runs on autocannon's static requests; anything else as a flow. A trial
+    // always runs as a flow: only a virtual user can be traced, and a plain sequence's flow sends the same bytes.
     let requests: GeneratorRequest[] = [];
     let names: readonly string[];
     let program: FlowProgram | undefined;
+    const { trace } = this.deps;
     const connections = assignment.scenarios.map((scenario) => segmentConnections(assignment.segment, scenario));
-    if (isPlainSequence(assignment.plan)) {
+    if (isPlainSequence(assignment.plan) && !trace) {
       ({ requests, names } = planRequests(assignment.plan));
     } else {
       const total = connections.reduce((sum, n) => sum + n, 0);
-      program = new FlowProgram(assignment.plan, assignment.segment, total, (index, passed) => this.recorder.recordCheck(step(index), passed));
+      const onCheck = (index: number, passed: boolean) => this.recorder.recordCheck(step(index), passed);
+      program = new FlowProgram(assignment.plan, assignment.segment, total, onCheck, Math.random, trace?.tracer);
       names = program.flow.names;
     }
     const step = (index: number) => names[index] ?? `request ${index}`;
@@ -199,8 +211,14 @@ export class ShareRun {
         ...(flow ? { flow } : {}),
         timeoutSeconds: assignment.timeoutSeconds,
         onResponse: (index, status, bytesIn, bytesOut, micros) => this.recorder.recordResponse(step(index), status, bytesIn, bytesOut, micros),
-        onError: (index, kind) => this.recorder.recordError(step(index), kind),
-        onDropped: (count) => this.recorder.recordDropped(count),
+        onError: (index, kind) => {
+          this.recorder.recordError(step(index), kind);
+          trace?.onError(index, kind);
+        },
+        onDropped: (count) => {
+          this.recorder.recordDropped(count);
+          trace?.onDropped(count);
+        },
       });
     });
   }

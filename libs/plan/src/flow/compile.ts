@@ -34,6 +34,7 @@ export interface CompiledThink {
 
 export interface CompiledIf {
   readonly kind: 'if';
+  readonly name: string | undefined;
   readonly condition: Condition;
   readonly then: readonly CompiledStep[];
   readonly else: readonly CompiledStep[];
@@ -109,7 +110,7 @@ export function compileFlow(plan: Plan): CompiledFlow {
       case 'think':
         return { kind: 'think', ms: step.ms, minMs: step.minMs, maxMs: step.maxMs };
       case 'if':
-        return { kind: 'if', condition: step.condition, then: children.then ?? [], else: children.else ?? [] };
+        return { kind: 'if', name: step.name, condition: step.condition, then: children.then ?? [], else: children.else ?? [] };
       case 'group':
         return { kind: 'group', repeat: step.repeat, steps: children.steps ?? [] };
     }

@@ -36,3 +36,9 @@ export function conditionHolds(condition: Condition, last: FlowResponse | undefi
   const actual = condition.on === 'status' ? last.status : condition.on === 'size' ? last.size : last.latencyMs;
   return compare(condition.op, actual, Number(condition.value));
 }
+
+/** A condition written out (`status equals 200`, `variable token notEquals ""`): how a trial shows an `if`. */
+export function describeCondition(condition: Condition): string {
+  const subject = condition.on === 'variable' ? `variable ${condition.variable ?? ''}` : condition.on;
+  return `${subject} ${condition.op} ${JSON.stringify(condition.value)}`;
+}

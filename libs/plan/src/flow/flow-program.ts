@@ -3,6 +3,7 @@ import type { Plan } from '@loadtest/protocol';
 import { compileFlow, type CompiledFlow } from './compile.js';
 import { ShareFeeders } from './feeders/share-feeders.js';
 import { requestTarget, type RequestTarget } from './http-request.js';
+import type { FlowTracer } from './trace.js';
 import { VirtualUser } from './virtual-user.js';
 
 /**
@@ -21,6 +22,8 @@ export class FlowProgram {
     connections: number,
     private readonly onCheck: (step: number, passed: boolean) => void,
     private readonly random: () => number = Math.random,
+    /** Set for a trial: every virtual user's steps are traced (trace.ts). */
+    private readonly tracer?: FlowTracer,
   ) {
     this.flow = compileFlow(plan);
     this.target = requestTarget(plan.baseUrl);
@@ -29,6 +32,6 @@ export class FlowProgram {
 
   /** The virtual user of the share's connection `connection` (0-based). */
   user(connection: number): VirtualUser {
-    return new VirtualUser(this.flow, this.feeders.empty ? undefined : this.feeders.forConnection(connection), this.onCheck, this.random);
+    return new VirtualUser(this.flow, this.feeders.empty ? undefined : this.feeders.forConnection(connection), this.onCheck, this.random, this.tracer);
   }
 }

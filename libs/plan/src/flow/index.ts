@@ -84,12 +84,19 @@
  * become a space. Checks' expected values and conditions' values are not
  * templated. An extracted JSON value other than a string becomes text as a
  * feeder's does: null is '', objects and arrays their JSON.
+ *
+ * Trials ("try one iteration"). A FlowTracer (trace.ts) given to FlowProgram
+ * sees each virtual user's steps as they are done: the request bytes about to
+ * be written, the response (its body kept whatever the step reads), what each
+ * extraction took, each check's outcome, the thinks and the `if` branches. The
+ * worker runs a trial on the generator a run uses, with the tracer set.
  */
 export { compileFlow, type CompiledFlow, type CompiledHttp, type CompiledStep } from './compile.js';
 export { isPlainSequence } from './fast-path.js';
 export { FlowProgram } from './flow-program.js';
 export { VirtualUser, type FlowAction } from './virtual-user.js';
 export { FlowResponse } from './response.js';
+export type { FlowTracer, TracedCheck, TracedExtraction } from './trace.js';
 export { requestTarget, renderRequest, requestBytes, UnsendableRequest, type RequestTarget } from './http-request.js';
 export { planRequests, joinPath, type GeneratorRequest } from './plan-requests.js';
 export { compileTemplate, renderTemplate, type Template } from './template.js';

@@ -21,7 +21,7 @@ export class FlowResponse {
     readonly size: number,
     private readonly chunks: readonly Buffer[] | undefined,
     /** As parsed: name, value, name, value… */
-    private readonly rawHeaders: readonly string[],
+    readonly rawHeaders: readonly string[],
   ) {}
 
   static failed(): FlowResponse {

@@ -1,10 +1,11 @@
 import { unknownStepKind } from '@loadtest/protocol';
 import type { CompiledFlow, CompiledHttp, CompiledStep } from './compile.js';
-import { conditionHolds } from './condition.js';
+import { conditionHolds, describeCondition } from './condition.js';
 import type { VuFeeders } from './feeders/vu-feeders.js';
 import type { FlowResponse } from './response.js';
 import { Scope, type Row } from './scope.js';
 import { thinkMs } from './think.js';
+import type { FlowTracer, TracedCheck, TracedExtraction } from './trace.js';
 
 /** What a virtual user does next: send a step's request, pause, or end its iteration. */
 export type FlowAction = { readonly kind: 'request'; readonly step: CompiledHttp } | { readonly kind: 'think'; readonly ms: number } | { readonly kind: 'end' };
@@ -54,6 +55,8 @@ export class VirtualUser {
     private readonly feeders: VuFeeders | undefined,
     private readonly onCheck: (step: number, passed: boolean) => void,
     private readonly random: () => number = Math.random,
+    /** Set for a trial: sees each step as it is done (trace.ts). */
+    readonly tracer?: FlowTracer,
   ) {
     this.scope = new Scope(flow.variables);
     this.root = { steps: flow.steps, index: 0, repeat: 1 };
@@ -103,11 +106,14 @@ export class VirtualUser {
           return { kind: 'request', step };
         case 'think': {
           const ms = thinkMs(step, this.random);
+          this.tracer?.think(ms);
           if (ms > 0) return { kind: 'think', ms };
           break;
         }
         case 'if': {
-          const branch = conditionHolds(step.condition, this.last, this.scope) ? step.then : step.else;
+          const holds = conditionHolds(step.condition, this.last, this.scope);
+          this.tracer?.branch(step.name, describeCondition(step.condition), holds ? 'then' : 'else');
+          const branch = holds ? step.then : step.else;
           if (branch.length > 0) this.stack.push({ steps: branch, index: 0, repeat: 1 });
           break;
         }
@@ -132,12 +138,16 @@ export class VirtualUser {
     if (!step) return;
     this.pending = undefined;
     this.last = response;
+    // Only a trial collects the outcomes: a run's VUs allocate nothing for them.
+    const extracted: TracedExtraction[] | undefined = this.tracer ? [] : undefined;
+    const checked: TracedCheck[] | undefined = this.tracer ? [] : undefined;
     for (const extract of step.extract) {
       const value = attempt(() => extract.read(response), undefined);
       if (value !== undefined) this.scope.set(extract.var, value);
       else if (extract.default !== undefined) this.scope.set(extract.var, extract.default);
       else this.scope.unset(extract.var);
       if (extract.default === undefined) this.onCheck(step.index, value !== undefined);
+      extracted?.push({ var: extract.var, value: value ?? extract.default, defaulted: value === undefined && extract.default !== undefined });
     }
     for (const check of step.checks) {
       let passed: boolean;
@@ -148,7 +158,9 @@ export class VirtualUser {
         passed = false;
       }
       this.onCheck(step.index, passed);
+      checked?.push({ description: check.description, passed });
       if (!passed && check.stopOnFail) this.stopIteration = true;
     }
+    if (extracted && checked) this.tracer?.completed(step, response, extracted, checked);
   }
 }

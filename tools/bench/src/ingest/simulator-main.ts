@@ -190,6 +190,10 @@ class Simulator {
       logger.warn({ runId: message.runId, workerId: message.workerId }, 'run.stop received; the benchmark never stops a run');
       return;
     }
+    if (message.type === 'trial.assign') {
+      logger.warn({ trialId: message.trialId, workerId: message.workerId }, 'trial.assign received; simulated workers run no trials');
+      return;
+    }
     this.onAssign(message);
   }
 

@@ -1,19 +1,9 @@
-import type { EditorIssue, PlanPath } from '../editor-issue.js';
-import { withField, type JsonRecord } from '../state/plan-draft.js';
+import { withField } from '../state/plan-draft.js';
 import { FieldIssues, issuesAt, NumberField, TextField } from './field.js';
+import type { KindFormProps } from './kind-form-props.js';
 
 /** A group: a bounded loop; its steps are edited on the canvas, inside it. */
-export function GroupStepForm({
-  step,
-  path,
-  issues,
-  onChange,
-}: {
-  step: JsonRecord;
-  path: PlanPath;
-  issues: readonly EditorIssue[];
-  onChange(step: JsonRecord): void;
-}) {
+export function GroupStepForm({ step, path, issues, onChange }: KindFormProps) {
   return (
     <div className="space-y-3">
       <TextField

@@ -1,24 +1,14 @@
 import { HTTP_METHODS } from '@loadtest/protocol';
-import type { EditorIssue, PlanPath } from '../editor-issue.js';
-import { withField, type JsonRecord } from '../state/plan-draft.js';
+import { withField } from '../state/plan-draft.js';
 import { BodyEditor } from './body-editor.js';
 import { ChecksList } from './checks-list.js';
 import { ExtractList } from './extract-list.js';
 import { NumberField, SelectField, TextField } from './field.js';
 import { KeyValueEditor } from './key-value-editor.js';
+import type { KindFormProps } from './kind-form-props.js';
 
 /** The fields of an HTTP step. Each field shows the issues naming it (`steps[2].url`). */
-export function HttpStepForm({
-  step,
-  path,
-  issues,
-  onChange,
-}: {
-  step: JsonRecord;
-  path: PlanPath;
-  issues: readonly EditorIssue[];
-  onChange(step: JsonRecord): void;
-}) {
+export function HttpStepForm({ step, path, issues, onChange }: KindFormProps) {
   const set = (key: string) => (value: unknown) => onChange(withField(step, key, value));
   // A step written before v1 names its URL `path`: the field edits whichever the step has.
   const urlKey = 'url' in step || !('path' in step) ? 'url' : 'path';

@@ -1,22 +1,12 @@
 import { CONDITION_OPS } from '@loadtest/protocol';
-import type { EditorIssue, PlanPath } from '../editor-issue.js';
-import { isRecord, withField, type JsonRecord } from '../state/plan-draft.js';
+import { isRecord, withField } from '../state/plan-draft.js';
 import { FieldIssues, issuesAt, numberOrText, SelectField, TextField } from './field.js';
+import type { KindFormProps } from './kind-form-props.js';
 
 const CONDITION_ON = ['status', 'latencyMs', 'size', 'variable'] as const;
 
 /** An `if`: its condition (on the last response's status, latency or size, or a variable's value). Its branches are edited on the canvas. */
-export function IfStepForm({
-  step,
-  path,
-  issues,
-  onChange,
-}: {
-  step: JsonRecord;
-  path: PlanPath;
-  issues: readonly EditorIssue[];
-  onChange(step: JsonRecord): void;
-}) {
+export function IfStepForm({ step, path, issues, onChange }: KindFormProps) {
   const condition = isRecord(step.condition) ? step.condition : {};
   const conditionPath = [...path, 'condition'];
   const setCondition = (key: string, value: unknown) => onChange(withField(step, 'condition', withField(condition, key, value)));

@@ -1,19 +1,9 @@
-import type { EditorIssue, PlanPath } from '../editor-issue.js';
-import { withField, type JsonRecord } from '../state/plan-draft.js';
+import { withField } from '../state/plan-draft.js';
 import { FieldIssues, issuesAt, NumberField, SelectField, TextField } from './field.js';
+import type { KindFormProps } from './kind-form-props.js';
 
 /** A think step: a fixed pause (`ms`) or a random one between `minMs` and `maxMs`. */
-export function ThinkStepForm({
-  step,
-  path,
-  issues,
-  onChange,
-}: {
-  step: JsonRecord;
-  path: PlanPath;
-  issues: readonly EditorIssue[];
-  onChange(step: JsonRecord): void;
-}) {
+export function ThinkStepForm({ step, path, issues, onChange }: KindFormProps) {
   const set = (key: string) => (value: unknown) => onChange(withField(step, key, value));
   const random = !('ms' in step) && ('minMs' in step || 'maxMs' in step);
   const { ms, minMs, maxMs, ...rest } = step;
