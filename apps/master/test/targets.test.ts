@@ -104,4 +104,10 @@ describe('the master checks the targets of a plan when it is saved and when a ru
       expect(started.body.issues?.[0]?.path).toBe('baseUrl');
     }
   });
+
+  it('refuses a trial whose target host resolves to a forbidden address, before any worker is asked', async () => {
+    const tried = await inject<ErrorBody>('POST', '/api/v1/trials', { plan: plan('http://private.example/') });
+    expect(tried.status).toBe(400);
+    expect(tried.body.issues).toEqual([{ path: 'plan.baseUrl', message: expect.stringMatching(/"private\.example" \(address 10\.0\.0\.5\) is refused/) }]);
+  });
 });
