@@ -229,7 +229,10 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
       await page.getByLabel(label, { exact: false }).setInputFiles(join(FIXTURES, file));
       // The imported plan replaces the draft: its steps are on the canvas, one below the other.
       // (The new plan's own first request is also a `GET /`: the import is there once its last step is.)
-      await stepNode(`steps[${names.length - 1}]`).getByText(names.at(-1)!).first().waitFor({ timeout: 15_000 });
+      await stepNode(`steps[${names.length - 1}]`)
+        .getByText(names.at(-1)!)
+        .first()
+        .waitFor({ timeout: 15_000 });
       await stepNode('steps[0]').getByText(names[0]!).first().waitFor();
       const first = (await stepNode('steps[0]').boundingBox())!;
       const second = (await stepNode('steps[1]').boundingBox())!;
