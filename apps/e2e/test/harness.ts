@@ -90,11 +90,17 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/**
+ * The target allowlist of every process the tests start: their targets are on loopback, which the distributed mode
+ * (DATABASE_URL, AMQP_URL) does not allow by default. A test may set its own.
+ */
+export const TEST_TARGET_ALLOWLIST = { LOADTEST_TARGET_ALLOWLIST: process.env.LOADTEST_TARGET_ALLOWLIST ?? 'localhost,127.0.0.0/8,::1' };
+
 /** Starts a TypeScript entry of this repository with tsx, in its own process group. */
 export function startTs(name: string, entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...TEST_TARGET_ALLOWLIST, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -103,7 +109,12 @@ export function startTs(name: string, entry: string, env: Record<string, string>
 
 /** Starts a command exactly as a user types it (e.g. `npm start`), in its own process group. */
 export function startCommand(name: string, command: string, args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...TEST_TARGET_ALLOWLIST, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   return new RunningProcess(name, child);
 }
 

@@ -28,6 +28,7 @@ import { WorkerRegistry } from './workers/registry.js';
 import { startMasterHeartbeat } from './workers/master-heartbeat.js';
 import { workerRoutes } from './workers/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { runIssues, targetSettingsFromEnv, type TargetSettings } from './targets/target-check.js';
 import { TrialDispatcher } from './trials/trial-dispatcher.js';
 import { trialRoutes } from './trials/routes.js';
 import { dashboardDir } from './dashboard/dashboard-dir.js';
@@ -77,6 +78,8 @@ export interface MasterDeps {
   runCaps?: Partial<RunCaps>;
   /** The built dashboard served at `/`; by default found with dashboardDir(), null for none. */
   dashboardDir?: string | null;
+  /** The target allowlist (and resolver) plans and runs are checked against; by default from the environment (LOADTEST_TARGET_ALLOWLIST). */
+  targets?: TargetSettings;
 }
 
 export interface Master {
@@ -98,6 +101,7 @@ export interface Master {
 /** Builds the master: REST API, live streams and run orchestration, over the given database and transport. */
 export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+  const targets = deps.targets ?? targetSettingsFromEnv();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Requests are not logged one by one; errors are, by the error handler.
@@ -158,6 +162,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     capsFor: () => runCaps,
     windowGraceMs: timings.windowGraceMs,
     overdueMs: timings.overdueMs,
+    checkTargets: (plan) => runIssues(plan, targets),
   });
   onThresholds = (runId, second, outcomes) => orchestrator.onThresholds(runId, second, outcomes);
   const trials = new TrialDispatcher({ registry, transport: deps.transport, logger: deps.logger, answerSlackMs: timings.trialAnswerSlackMs });
@@ -193,12 +198,12 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
 
   await app.register(
     async (api) => {
-      await api.register(planRoutes, { plans, runs, orchestrator, totals });
+      await api.register(planRoutes, { plans, runs, orchestrator, totals, targets });
       await api.register(runRoutes, { runs, orchestrator, totals });
       await api.register(workerRoutes, { registry });
-      await api.register(importRoutes, { plans });
+      await api.register(importRoutes, { plans, targets });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams, originAllowed: websocketOriginAllowed });
-      await api.register(trialRoutes, { trials });
+      await api.register(trialRoutes, { trials, targets });
     },
     { prefix: '/api/v1' },
   );

@@ -1,3 +1,4 @@
+import { deniedEndpoints, targetPolicyFromEnv } from '@loadtest/targets';
 import { createMasterTransport, type MasterTransport, type TransportEvents } from '@loadtest/transport';
 import { handleShutdownSignals, type ShutdownStep } from '@loadtest/process';
 import pino from 'pino';
@@ -50,6 +51,8 @@ async function closeOpened(): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // A bad entry fails start-up, naming it, before anything opens.
+  targetPolicyFromEnv(process.env);
   const brokerEvents: TransportEvents = {};
   // Nothing connects yet: RabbitMQ is reached when the master listens.
   const {
@@ -69,8 +72,15 @@ async function main(): Promise<void> {
   );
   opened.database = database;
   const databaseMs = sinceStart();
+  // The target allowlist (LOADTEST_TARGET_ALLOWLIST, or the mode's default); an embedded PostgreSQL's own port is denied too.
+  const targets = targetPolicyFromEnv(process.env, database.embedded ? deniedEndpoints(database.url, 'database') : []);
+  logger.info(
+    { source: targets.source, entries: targets.entries, denied: targets.allowlist.denied.map((d) => `${d.what} ${d.host}:${d.port}`) },
+    'target allowlist',
+  );
   const master = await buildMaster({
     prisma: database.prisma,
+    targets: { allowlist: targets.allowlist },
     transport,
     logger,
     timings: {

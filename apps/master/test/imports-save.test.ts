@@ -3,6 +3,7 @@ import type { Plan, PlanList, PlanResource } from '@loadtest/protocol';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildMaster, type Master } from '../src/app.js';
+import { parseAllowlist } from '@loadtest/targets';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../libs/plan-import/test/fixtures/${name}`, import.meta.url), 'utf8');
@@ -21,7 +22,8 @@ describe('imports saved as they are: ?save=true (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent });
+    // The imported recordings target hosts of their own: any host is allowed here (targets.test.ts checks the allowlist on imports).
+    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist: parseAllowlist('*') } });
   }, 60_000);
 
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { withMessage } from '@loadtest/jest';
 import { installErrorHandler } from '../src/http/error-handler.js';
 import { registerOpenApi } from '../src/http/openapi.js';
 import { importRoutes } from '../src/imports/routes.js';
+import { parseAllowlist } from '@loadtest/targets';
 
 const silent = pino({ level: 'silent' });
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as unknown;
@@ -29,7 +30,7 @@ describe('imports API (no database: the routes, with the app’s compilers, erro
     await registerOpenApi(server);
     // No database here: `?save=true` is tested against PostgreSQL in imports-save.test.ts.
     const plans = { create: () => Promise.reject(new Error('this test stores no plan')) };
-    await server.register(async (api) => api.register(importRoutes, { plans }), { prefix: '/api/v1' });
+    await server.register(async (api) => api.register(importRoutes, { plans, targets: { allowlist: parseAllowlist('*') } }), { prefix: '/api/v1' });
     app = server;
     await app.ready();
   }, 60_000);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PROTOCOL_VERSION, type ErrorBody, type PlanResource } from '@loadtest/protocol';
+import { parseAllowlist } from '@loadtest/targets';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
@@ -71,7 +72,8 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent });
+    // The plan format's examples target hosts of their own: any host is allowed here (targets.test.ts checks the allowlist).
+    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist: parseAllowlist('*') } });
   }, 60_000);
 
   afterAll(async () => {

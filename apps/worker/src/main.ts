@@ -1,5 +1,6 @@
 import { handleShutdownSignals } from '@loadtest/process';
 import { createWorkerTransport, type TransportEvents, type WorkerTransport } from '@loadtest/transport';
+import { targetPolicyFromEnv } from '@loadtest/targets';
 import { parseArgs } from 'node:util';
 import { workerIdentity, workerThreads } from './identity.js';
 import { createLogger } from './logger.js';
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
     const { values } = parseArgs({ options: { threads: { type: 'string' } }, strict: true, allowPositionals: false });
     threads = workerThreads(values.threads, process.env);
     tolerance = workerTolerance(process.env);
+    // The worker checks its targets itself (it does not trust the master's check): a bad entry fails start-up.
+    const targets = targetPolicyFromEnv(process.env);
+    logger.info({ source: targets.source, entries: targets.entries }, 'target allowlist');
   } catch (error) {
     logger.fatal(`${(error as Error).message} (usage: worker [--threads N])`);
     process.exit(2);

@@ -26,9 +26,10 @@ export interface DashboardStack {
 
 /**
  * `npm start` on its embedded default (embedded PostgreSQL, in-process transport) in a fresh data folder, with
- * `workers` local workers, tools/target, and Debian's Chromium through playwright-core.
+ * `workers` local workers, tools/target, and Debian's Chromium through playwright-core; `env` adds to the master's
+ * environment.
  */
-export async function startDashboardStack(workers: number): Promise<DashboardStack> {
+export async function startDashboardStack(workers: number, env: Record<string, string> = {}): Promise<DashboardStack> {
   const chromiumOptions = chromiumLaunchOptions();
   if (!existsSync(chromiumOptions.executablePath))
     throw new Error(`no Chromium at ${chromiumOptions.executablePath}: apt-get install chromium (or set CHROMIUM_PATH)`);
@@ -46,6 +47,7 @@ export async function startDashboardStack(workers: number): Promise<DashboardSta
     LOG_LEVEL: 'info',
     DATABASE_URL: '',
     AMQP_URL: '',
+    ...env,
   });
   const idleWorkers = async () => {
     await until(

@@ -17,7 +17,8 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
   let page: Page;
 
   beforeAll(async () => {
-    stack = await startDashboardStack(1);
+    // The imports' fixtures name example hosts (a shop, its CDN): allowed here beside loopback, so that they can be saved.
+    stack = await startDashboardStack(1, { LOADTEST_TARGET_ALLOWLIST: 'localhost,127.0.0.0/8,::1,*.example.com,*.example.net' });
     page = stack.page;
   }, 180_000);
 
@@ -187,6 +188,30 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
     expect(await page.locator('.react-flow__node').count()).toBe(2); // the plan's own node and its first request
   });
 
+  it("the API's 400 is shown on the field it names when the editor could not know it (a target the master refuses), and Save waits for an edit", async () => {
+    await page.goto(`${stack.base}/plans/new`);
+    await page.getByRole('tab', { name: 'Plan' }).click();
+    // The schema takes any http(s) URL; only the master's target check refuses the cloud metadata address.
+    await field('Base URL').fill('http://169.254.169.254');
+    const save = page.getByRole('button', { name: 'Save' });
+    expect(await save.isDisabled()).toBe(false);
+    await save.click();
+    await pane().getByText('169.254.169.254', { exact: false }).filter({ hasText: 'refused' }).first().waitFor({ timeout: 10_000 });
+    await page
+      .locator('#editor-issues')
+      .getByText(/^baseUrl$/)
+      .waitFor();
+    expect(page.url()).toMatch(/\/plans\/new$/);
+    expect(await save.isDisabled()).toBe(true);
+    // Edited, the plan may be sent again: the refusal was about the plan that was sent.
+    await field('Base URL').fill(stack.target.url);
+    await page
+      .locator('#editor-issues')
+      .getByText(/^baseUrl$/)
+      .waitFor({ state: 'detached' });
+    expect(await save.isDisabled()).toBe(false);
+  });
+
   it('a HAR recording and an old-tool plan open in the editor laid out, and save', async () => {
     const { base } = stack;
     for (const [file, label, endpoint] of [
@@ -203,7 +228,12 @@ describe('plan editor in Chromium, on npm start (embedded default)', () => {
       await page.getByRole('tab', { name: 'Import' }).click();
       await page.getByLabel(label, { exact: false }).setInputFiles(join(FIXTURES, file));
       // The imported plan replaces the draft: its steps are on the canvas, one below the other.
-      await stepNode('steps[0]').getByText(names[0]!).first().waitFor({ timeout: 15_000 });
+      // (The new plan's own first request is also a `GET /`: the import is there once its last step is.)
+      await stepNode(`steps[${names.length - 1}]`)
+        .getByText(names.at(-1)!)
+        .first()
+        .waitFor({ timeout: 15_000 });
+      await stepNode('steps[0]').getByText(names[0]!).first().waitFor();
       const first = (await stepNode('steps[0]').boundingBox())!;
       const second = (await stepNode('steps[1]').boundingBox())!;
       expect(second.y).toBeGreaterThan(first.y + first.height);

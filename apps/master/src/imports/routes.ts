@@ -14,6 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
 import type { PlanRepository } from '../plans/plan-repository.js';
+import { describeTargetIssues, saveIssues, type TargetSettings } from '../targets/target-check.js';
 
 /** What every import answers: the converted plan, in v1 form, not stored. */
 export const ImportedPlanSchema = z.object({ plan: PlanObjectSchema }).meta({ id: 'ImportedPlan' });
@@ -59,9 +60,11 @@ const notStored =
 /** Where `?save=true` stores a converted plan. */
 export interface ImportRoutesOptions {
   plans: Pick<PlanRepository, 'create'>;
+  /** The target allowlist a plan saved with `?save=true` is checked against, as POST /plans checks it. */
+  targets: TargetSettings;
 }
 
-export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (app, { plans }) => {
+export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (app, { plans, targets }) => {
   const tags = ['imports'];
   const responses = { 200: ImportedPlanSchema, 201: PlanResourceSchema, 400: ErrorBodySchema };
 
@@ -80,6 +83,8 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
         `the converted plan cannot be stored: ${describeIssues(storable.error)}`,
         fieldIssues(storable.error).map((i) => ({ ...i, path: i.path ? `plan.${i.path}` : 'plan' })),
       );
+    const issues = saveIssues(storable.data, targets).map((i) => ({ ...i, path: `plan.${i.path}` }));
+    if (issues.length > 0) throw badRequest(`the converted plan cannot be stored: ${describeTargetIssues(issues)}`, issues);
     return { status: 201, body: maskSecretVariables(await plans.create(storable.data)) };
   };
 

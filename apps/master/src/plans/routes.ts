@@ -8,11 +8,13 @@ import {
   StartRunBodySchema,
   RunResourceSchema,
   maskSecretVariables,
+  type Plan,
 } from '@loadtest/protocol';
 import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { conflict, notFound } from '../http/errors.js';
+import { badRequest, conflict, notFound } from '../http/errors.js';
+import { describeTargetIssues, saveIssues, type TargetSettings } from '../targets/target-check.js';
 import type { RunOrchestrator } from '../runs/orchestrator.js';
 import type { RunRepository } from '../runs/run-repository.js';
 import { listRuns, RUN_LIST_DESCRIPTION } from '../runs/run-list.js';
@@ -27,9 +29,18 @@ export interface PlanRoutesOptions {
   orchestrator: RunOrchestrator;
   /** A live run's windows merged so far (ActiveRunTotals). */
   totals: StoredWindowsMerge;
+  /** The target allowlist a saved plan's URLs are checked against (without DNS; a run's start resolves them). */
+  targets: TargetSettings;
 }
 
-export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator, totals }) => {
+/** A plan is stored only if its targets are allowed: a 400 naming each step path and host otherwise. */
+function checkSavedTargets(plan: Plan, targets: TargetSettings): Plan {
+  const issues = saveIssues(plan, targets);
+  if (issues.length > 0) throw badRequest(describeTargetIssues(issues), issues);
+  return plan;
+}
+
+export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, { plans, runs, orchestrator, totals, targets }) => {
   const tags = ['plans'];
   // Plans may be written in YAML: it is read into the same object as JSON, then validated alike.
   app.addContentTypeParser([...YAML_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
@@ -55,7 +66,8 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       body: StoredPlanSchema,
       response: { 201: PlanResourceSchema, 400: ErrorBodySchema },
     },
-    handler: async (request, reply) => reply.status(201).send(maskSecretVariables(await plans.create(withStoredSecrets(request.body, undefined)))),
+    handler: async (request, reply) =>
+      reply.status(201).send(maskSecretVariables(await plans.create(checkSavedTargets(withStoredSecrets(request.body, undefined), targets)))),
   });
 
   app.get('/plans', {
@@ -86,7 +98,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       const { id } = request.params;
       const stored = await plans.get(id);
       // A secret written as '***' (the plan as the API answered it) keeps its stored value.
-      const updated = stored && (await plans.update(id, withStoredSecrets(request.body, planOf(stored))));
+      const updated = stored && (await plans.update(id, checkSavedTargets(withStoredSecrets(request.body, planOf(stored)), targets)));
       if (!updated) throw notFound('plan', id);
       return maskSecretVariables(updated);
     },

@@ -8,16 +8,18 @@ import {
   type StartRunBody,
   type ThresholdOutcome,
   type WorkerToMaster,
+  type FieldIssue,
 } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
 import type { LiveAggregator } from '../live/live-aggregator.js';
-import type { PlanRepository } from '../plans/plan-repository.js';
+import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import { RunAdmission, type AdmittedRun } from './admission.js';
 import type { RunCapsFor } from './run-caps.js';
 import { ENDED_SHARE_STATES } from './run-outcome.js';
-import { RunConflict, RunNotFound } from './run-errors.js';
+import { InvalidRunRequest, RunConflict, RunNotFound } from './run-errors.js';
+import { describeTargetIssues } from '../targets/target-check.js';
 import type { StoredRun } from './run-repository.js';
 import type { RunStore } from './run-store.js';
 import { RunSupervisor, type RunContext, type RunEvents, type RunSetup } from './run-supervisor.js';
@@ -50,6 +52,11 @@ export interface OrchestratorOptions {
   /** How many recently ended run ids are remembered, so that their late windows cost no look-up. */
   recentlyEndedRuns?: number;
   now?: () => number;
+  /**
+   * The target check at a run's start (every target host resolved, every address checked against the allowlist):
+   * the issues, empty when every target is allowed. None: no check (unit tests of the orchestrator alone).
+   */
+  checkTargets?: (plan: { baseUrl: unknown; steps: unknown }) => Promise<FieldIssue[]>;
 }
 
 /** What the orchestrator holds in memory: one supervisor per active run, and bounded ingest state. */
@@ -108,6 +115,12 @@ export class RunOrchestrator {
   }
 
   async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
+    // Before the admission, which sets the start instant: resolving the targets takes time of its own.
+    const stored = this.o.checkTargets ? await this.o.plans.get(planId) : undefined;
+    if (stored && this.o.checkTargets) {
+      const issues = await this.o.checkTargets(planOf(stored));
+      if (issues.length > 0) throw new InvalidRunRequest(describeTargetIssues(issues), issues);
+    }
     const admitted = await this.admission.admit(planId, body);
     const { plan, load, startAt, workers } = admitted;
     const runId = await this.o.runs.create({ planId, plan, load, thresholds: admitted.thresholdSpecs, startAt, workers });

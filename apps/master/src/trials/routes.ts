@@ -2,7 +2,8 @@ import { ErrorBodySchema, TRIAL_DEFAULT_TIMEOUT_SECONDS, TRIAL_MAX_SECONDS, Tria
 import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { conflict, gatewayTimeout, unavailable } from '../http/errors.js';
+import { badRequest, conflict, gatewayTimeout, unavailable } from '../http/errors.js';
+import { describeTargetIssues, runIssues, type TargetSettings } from '../targets/target-check.js';
 import { redactSecretValues } from './redact-secrets.js';
 import type { TrialDispatcher } from './trial-dispatcher.js';
 
@@ -23,7 +24,8 @@ export const TrialBodySchema = z
   })
   .meta({ id: 'StartTrial' });
 
-export const trialRoutes: FastifyPluginAsyncZod<{ trials: TrialDispatcher }> = async (app, { trials }) => {
+/** `targets`: the allowlist a trial's targets are checked against, as a run's are at its start (every address resolved). */
+export const trialRoutes: FastifyPluginAsyncZod<{ trials: TrialDispatcher; targets: TargetSettings }> = async (app, { trials, targets }) => {
   app.post('/trials', {
     schema: {
       tags: ['trials'],
@@ -40,6 +42,9 @@ export const trialRoutes: FastifyPluginAsyncZod<{ trials: TrialDispatcher }> = a
     },
     handler: async (request) => {
       const { plan, timeoutSeconds, iterationSeconds } = request.body;
+      // A trial sends requests as a run does: its targets are checked as a run's are when it starts.
+      const issues = (await runIssues(plan, targets)).map((issue) => ({ ...issue, path: `plan.${issue.path}` }));
+      if (issues.length > 0) throw badRequest(describeTargetIssues(issues), issues);
       const outcome = await trials.run({ plan, timeoutSeconds, iterationSeconds });
       switch (outcome.kind) {
         case 'answered':

@@ -11,6 +11,11 @@ import { SequenceWalk } from './sequence-walk.js';
 
 export interface GeneratorOptions {
   baseUrl: string;
+  /**
+   * The checked address to connect to instead of the base URL's host (pinTarget): autocannon would otherwise
+   * resolve the name again on every reconnect. `host` stays the Host header, `servername` the TLS server name.
+   */
+  connect?: { url: string; host: string; servername?: string };
   /** Connections to open: the most this scenario's share keeps busy at once. */
   connections: number;
   /** One iteration: each connection sends these in order, each after the previous one's answer. */
@@ -101,12 +106,17 @@ export function startGenerator(options: GeneratorOptions): RunningGenerator {
   };
   const instance = autocannon(
     {
-      url: options.baseUrl,
+      url: options.connect?.url ?? options.baseUrl,
+      ...(options.connect?.servername ? { servername: options.connect.servername } : {}),
+      // No socketPath, ever: only the checked address is connected to. autocannon follows no redirect.
       connections: options.connections,
       duration: SAFETY_DURATION_SECONDS,
       timeout: options.timeoutSeconds,
       // A flow's clients each send their own bytes (FlowWalk); autocannon still needs a request to start with.
-      requests: options.flow ? [{ method: 'GET', path: '/' }] : options.requests,
+      // A request's `host` is autocannon's Host header (it would otherwise write the pinned IP literal).
+      requests: (options.flow ? [{ method: 'GET' as const, path: '/' }] : options.requests).map((request) =>
+        options.connect ? { ...request, host: options.connect.host } : request,
+      ),
       sampleInt: SAMPLE_INTERVAL_MS,
       skipAggregateResult: true,
       setupClient: (raw: unknown) => {

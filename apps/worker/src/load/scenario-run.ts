@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { arrivalsShare, gracefulStopSeconds, isClosedModel, modelDuration, segmentConnections, vusShare } from '@loadtest/execution';
 import type { ErrorKind, Scenario, Segment } from '@loadtest/protocol';
 import type { FlowProgram, GeneratorRequest } from '@loadtest/plan/flow';
-import { startGenerator, type RunningGenerator } from './generator.js';
+import { startGenerator, type GeneratorOptions, type RunningGenerator } from './generator.js';
 import { ArrivalPacer } from './pacing/arrival-pacer.js';
 import { VuPacer } from './pacing/vu-pacer.js';
 
@@ -12,6 +12,8 @@ export interface ScenarioRunOptions {
   /** performance.now() at the run's start instant; the scenario starts `startTime` seconds later. */
   runStart: number;
   baseUrl: string;
+  /** The checked address the connections go to (GeneratorOptions.connect). */
+  connect?: GeneratorOptions['connect'];
   requests: GeneratorRequest[];
   /** Set when the plan runs as a flow: this scenario's connections are the share's from `firstConnection` on. */
   flow?: { program: FlowProgram; firstConnection: number };
@@ -77,6 +79,7 @@ export class ScenarioRun {
     // Until the pacing starts, the VU count is 0 and no arrival is due: a connection that connects waits.
     this.generator = startGenerator({
       baseUrl: this.options.baseUrl,
+      ...(this.options.connect ? { connect: this.options.connect } : {}),
       connections: this.connections,
       requests: this.options.requests,
       ...(this.options.flow ? { flow: flowOf(this.options.flow) } : {}),

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
 import { planProblems } from '@loadtest/plan';
 import { FlowProgram, isPlainSequence, planRequests, type FlowTracer, type GeneratorRequest } from '@loadtest/plan/flow';
+import { targetPolicyFromEnv } from '@loadtest/targets';
+import { pinTarget, type PinnedTarget, type TargetGuard } from './pinned-target.js';
 import { ScenarioRun } from './scenario-run.js';
 
 /** How long before the start instant a share opens its connections (no earlier: idle connections may be closed by the target). */
@@ -20,6 +22,11 @@ export interface ShareRunDeps {
   publishWindow(window: RunWindow): Promise<void>;
   onStarted(): void;
   now?: () => number;
+  /**
+   * The worker's own target check; by default its environment's allowlist (LOADTEST_TARGET_ALLOWLIST) and the system
+   * resolver. An engine thread (ThreadedShareRun) always uses its environment's: a resolver cannot cross threads.
+   */
+  targets?: TargetGuard;
   /** Set for a trial (../trial/trial-run.ts): the share runs as a flow, its virtual users traced. */
   trace?: ShareTrace;
 }
@@ -81,7 +88,12 @@ export class ShareRun {
       if (this.now() >= this.plannedEndMs) {
         return { state: 'failed', windows: 0, reason: 'assignment arrived after the run had ended' };
       }
-      this.prepare();
+      // The worker does not trust the master's check: it resolves and checks the target itself, before any connection.
+      const target = await pinTarget(this.assignment.plan.baseUrl, this.deps.targets ?? { allowlist: targetPolicyFromEnv(process.env).allowlist });
+      if (this.stopRequested) return { state: 'stopped', windows: 0 };
+      const { runId, workerId } = this.assignment;
+      this.deps.logger.debug({ runId, workerId, host: target.host, address: target.address, addresses: target.addresses }, 'target checked and pinned');
+      this.prepare(target);
       await this.open();
       await this.waitUntil(this.assignment.startAt);
       if (this.stopRequested) {
@@ -160,7 +172,7 @@ export class ShareRun {
   }
 
   /** Builds the share's scenarios (their clocks keyed to the run's start instant); nothing is opened yet. */
-  private prepare(): void {
+  private prepare(target: PinnedTarget): void {
     const { assignment } = this;
     // The message's schema checks the plan's shape; what needs the whole plan (names, references, feeders' data) is
     // checked here too, as the master did when it was saved: a worker does not take the master's word for it.
@@ -193,6 +205,7 @@ export class ShareRun {
         segment: assignment.segment,
         runStart,
         baseUrl: assignment.plan.baseUrl,
+        connect: { url: target.url, host: target.host, ...(target.servername ? { servername: target.servername } : {}) },
         // Each generator gets its own copy: autocannon keeps per-request state on them.
         requests: requests.map((request) => ({ ...request })),
         ...(flow ? { flow } : {}),

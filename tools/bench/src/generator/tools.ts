@@ -94,7 +94,13 @@ export async function runNodeTool(tool: NodeTool | FlowTool, cpu: number, config
   const run = toolRun(tool);
   const outcome = await runProcess('taskset', ['-c', String(cpu), process.execPath, '--import', 'tsx', DRIVERS[run.driver]], {
     cwd: config.repoRoot,
-    env: { ...process.env, [DRIVER_CONFIG_ENV]: JSON.stringify({ ...config, case: run.case } satisfies DriverConfig), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      [DRIVER_CONFIG_ENV]: JSON.stringify({ ...config, case: run.case } satisfies DriverConfig),
+      LOG_LEVEL: 'warn',
+      // The worker's ShareRun checks its target itself: the benchmark's nginx is on loopback.
+      LOADTEST_TARGET_ALLOWLIST: process.env.LOADTEST_TARGET_ALLOWLIST ?? 'localhost,127.0.0.0/8,::1',
+    },
     timeoutMs: (config.durationSeconds + 60) * 1000,
     ...(logPath ? { logPath } : {}),
   });

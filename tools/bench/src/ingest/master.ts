@@ -43,6 +43,8 @@ export class MasterProcess {
         AMQP_NAMESPACE: o.namespace,
         LOG_LEVEL: o.logLevel,
         WORKER_MISSING_AFTER_MS: '10000',
+        // The benchmark's targets are on loopback, which the distributed mode does not allow by default.
+        LOADTEST_TARGET_ALLOWLIST: process.env.LOADTEST_TARGET_ALLOWLIST ?? 'localhost,127.0.0.0/8,::1',
         ...(o.startLeadMs === undefined ? {} : { RUN_START_LEAD_MS: String(o.startLeadMs) }),
       },
       stdio: ['ignore', o.logFd, o.logFd],
