@@ -1,7 +1,7 @@
 import type { PlanResource, RunResource } from '@loadtest/protocol';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { buildMaster, type Master } from '../src/app.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
@@ -25,7 +25,9 @@ describe('a worker lost mid-run (rebalance)', () => {
     return { status: response.statusCode, body: response.json() as T };
   };
 
-  beforeAll(async () => {
+  // Each attempt starts from its own master, database and two workers: a retry (jest.retry-once.mjs) must not find
+  // the third worker and the terminated one of the attempt before.
+  beforeEach(async () => {
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
@@ -41,9 +43,9 @@ describe('a worker lost mid-run (rebalance)', () => {
     await until(() => master.registry.available().length === 2, 20_000, '2 workers online');
   }, 60_000);
 
-  afterAll(async () => {
+  afterEach(async () => {
     await master.app.close();
-    await Promise.all(groups.map((g) => g.stop()));
+    await Promise.all(groups.splice(0).map((g) => g.stop()));
     await hub.close();
     await target.close();
     await db.drop();
