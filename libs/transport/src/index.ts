@@ -6,3 +6,6 @@ export { InProcessHub } from './in-process/hub.js';
 export { PortWorkerTransport } from './in-process/port-worker-transport.js';
 export { brokerNames, DEFAULT_BROKER_NAMESPACE, type BrokerNames } from './amqp/broker-names.js';
 export { createMasterTransport, createWorkerTransport, type MasterTransportSetup, type TransportConfig } from './create-transport.js';
+export { brokerPermissions, workerUser, workerIdOfUser, MASTER_USER, GUEST_USER, type BrokerPermissions, type BrokerRole } from './amqp/broker-permissions.js';
+export { senderMismatch } from './amqp/sender-check.js';
+export { brokerDefinitions, brokerCommands, passwordVariable, rabbitPasswordHash, type BrokerSetupInput } from './amqp/broker-setup.js';

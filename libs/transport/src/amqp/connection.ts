@@ -13,6 +13,15 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** The user an AMQP URL connects as; amqplib's default without one is guest. */
+export function amqpUser(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username) || 'guest';
+  } catch {
+    return 'guest';
+  }
+}
+
 /** A connection that reconnects by itself and logs each change of state. */
 export function connectAmqp(url: string, name: string, logger: Logger, events: TransportEvents): AmqpConnectionManager {
   const connection = connect([url], {

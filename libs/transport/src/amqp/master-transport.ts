@@ -5,7 +5,8 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { deliver } from '../deliver.js';
 import type { MasterTransport, MessageHandler, TransportEvents } from '../transport.js';
-import { connectAmqp } from './connection.js';
+import { amqpUser, connectAmqp } from './connection.js';
+import { senderMismatch } from './sender-check.js';
 import { assertMasterQueue, assertWorkerQueue } from './topology.js';
 
 /** How many unacknowledged messages the master takes at once. */
@@ -20,6 +21,7 @@ export class AmqpMasterTransport implements MasterTransport {
   private channel: ChannelWrapper | undefined;
   private readonly declaredWorkerQueues = new Set<string>();
   private readonly names: BrokerNames;
+  private readonly user: string;
 
   constructor(
     private readonly url: string,
@@ -28,6 +30,7 @@ export class AmqpMasterTransport implements MasterTransport {
     namespace?: string,
   ) {
     this.names = brokerNames(namespace);
+    this.user = amqpUser(url);
   }
 
   async listen(handler: MessageHandler<WorkerToMaster>): Promise<void> {
@@ -48,7 +51,18 @@ export class AmqpMasterTransport implements MasterTransport {
   }
 
   private async onMessage(channel: ChannelWrapper, msg: ConsumeMessage, handler: MessageHandler<WorkerToMaster>): Promise<void> {
-    const outcome = await deliver(msg.content, parseWorkerToMaster, handler, this.logger, `amqp:${msg.fields.routingKey}`);
+    const userId: unknown = msg.properties.userId;
+    const sender = typeof userId === 'string' ? userId : undefined;
+    const checked: MessageHandler<WorkerToMaster> = async (message) => {
+      const mismatch = senderMismatch(this.user, sender, message);
+      if (mismatch === null) return handler(message);
+      // Acknowledged and dropped: redelivering it would not change who sent it.
+      this.logger.warn(
+        { userId: sender, workerId: message.workerId, type: message.type, reason: mismatch },
+        'refused worker message: sender is not the worker it names',
+      );
+    };
+    const outcome = await deliver(msg.content, parseWorkerToMaster, checked, this.logger, `amqp:${msg.fields.routingKey}`);
     if (outcome === 'failed') {
       setTimeout(() => channel.nack(msg, false, true), REDELIVERY_DELAY_MS).unref();
     } else {

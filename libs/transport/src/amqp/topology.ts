@@ -30,8 +30,18 @@ export async function assertMasterQueue(channel: ConfirmChannel, names: BrokerNa
   }
 }
 
-export async function assertWorkerQueue(channel: ConfirmChannel, names: BrokerNames, workerId: string): Promise<void> {
-  await assertExchange(channel, names);
+/**
+ * A worker with its own credentials may not declare the exchange (that needs configure, which would let it delete
+ * the exchange too): it only checks that it exists. Under guest (development) it declares it, so that a worker may
+ * start before the master.
+ */
+export async function ensureExchange(channel: ConfirmChannel, names: BrokerNames, mayDeclare: boolean): Promise<void> {
+  if (mayDeclare) await assertExchange(channel, names);
+  else await channel.checkExchange(names.exchange);
+}
+
+export async function assertWorkerQueue(channel: ConfirmChannel, names: BrokerNames, workerId: string, mayDeclareExchange = true): Promise<void> {
+  await ensureExchange(channel, names, mayDeclareExchange);
   await channel.assertQueue(names.workerQueue(workerId), WORKER_QUEUE_OPTIONS);
   await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.workerRoutingKey(workerId));
   await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.broadcastBindingKey);

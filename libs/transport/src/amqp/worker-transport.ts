@@ -5,8 +5,9 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { deliver } from '../deliver.js';
 import type { MessageHandler, TransportEvents, WorkerTransport } from '../transport.js';
-import { connectAmqp } from './connection.js';
-import { assertExchange, assertWorkerQueue, HEARTBEAT_EXPIRATION_MS } from './topology.js';
+import { GUEST_USER } from './broker-permissions.js';
+import { amqpUser, connectAmqp } from './connection.js';
+import { assertWorkerQueue, ensureExchange, HEARTBEAT_EXPIRATION_MS } from './topology.js';
 
 const REDELIVERY_DELAY_MS = 1000;
 
@@ -14,6 +15,8 @@ export class AmqpWorkerTransport implements WorkerTransport {
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
   private readonly names: BrokerNames;
+  /** Sent as each message's user_id: RabbitMQ refuses it unless it is the connection's user, so the master can trust it. */
+  private readonly user: string;
 
   constructor(
     url: string,
@@ -22,18 +25,19 @@ export class AmqpWorkerTransport implements WorkerTransport {
     namespace?: string,
   ) {
     this.names = brokerNames(namespace);
+    this.user = amqpUser(url);
     this.connection = connectAmqp(url, 'loadtest-worker', logger, events);
     // Publishing waits for broker confirms; while the broker is away,
     // amqp-connection-manager keeps unconfirmed messages and sends them on reconnect.
     this.channel = this.connection.createChannel({
       name: 'worker',
       confirm: true,
-      setup: (ch: ConfirmChannel) => assertExchange(ch, this.names),
+      setup: (ch: ConfirmChannel) => ensureExchange(ch, this.names, this.user === GUEST_USER),
     });
   }
 
   async listen(workerId: string, handler: MessageHandler<MasterToWorker>): Promise<void> {
-    await this.channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, workerId));
+    await this.channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, workerId, this.user === GUEST_USER));
     await this.channel.consume(this.names.workerQueue(workerId), (msg) => void this.onMessage(msg, handler), { noAck: false, prefetch: 16 });
     await this.channel.waitForConnect();
   }
@@ -55,6 +59,7 @@ export class AmqpWorkerTransport implements WorkerTransport {
       persistent: message.type !== 'worker.heartbeat',
       contentType: 'application/json',
       type: message.type,
+      userId: this.user,
       ...(message.type === 'worker.heartbeat' ? { expiration: String(HEARTBEAT_EXPIRATION_MS) } : {}),
     });
   }
