@@ -26,6 +26,8 @@ const names = brokerNames('loadtest');
 const passwords = new Map<string, string>();
 const A = `a-${randomBytes(3).toString('hex')}`;
 const B = `b-${randomBytes(3).toString('hex')}`;
+// Not `master`: a test must not touch a user the machine's broker may really have.
+const MASTER = `${MASTER_USER}-test-${randomBytes(3).toString('hex')}`;
 
 function url(user: string): string {
   return `amqp://${encodeURIComponent(user)}:${encodeURIComponent(passwords.get(user) ?? '')}@${HOST}/${encodeURIComponent(vhost)}`;
@@ -34,10 +36,9 @@ function url(user: string): string {
 /** Runs the same lines `tools/broker` prints, with the passwords passed as arguments instead of variables. */
 async function applyCommands(): Promise<void> {
   await rabbitmqctl('add_vhost', vhost);
-  for (const p of [brokerPermissions('loadtest', 'master'), brokerPermissions('loadtest', 'worker', A), brokerPermissions('loadtest', 'worker', B)]) {
+  const master = { ...brokerPermissions('loadtest', 'master'), user: MASTER };
+  for (const p of [master, brokerPermissions('loadtest', 'worker', A), brokerPermissions('loadtest', 'worker', B)]) {
     passwords.set(p.user, randomBytes(12).toString('hex'));
-    // A failed earlier run may have left the user behind; add_user would fail on it.
-    await rabbitmqctl('delete_user', p.user).catch(() => undefined);
     await rabbitmqctl('add_user', p.user, passwords.get(p.user) ?? '');
     await rabbitmqctl('set_permissions', '-p', vhost, p.user, p.configure, p.write, p.read);
     if (p.topic) await rabbitmqctl('set_topic_permissions', '-p', vhost, p.user, p.topic.exchange, p.topic.write, p.topic.read);
@@ -63,7 +64,7 @@ describe('broker credentials (real RabbitMQ)', () => {
 
   beforeAll(async () => {
     await applyCommands();
-    master = new AmqpMasterTransport(url(MASTER_USER), logger, {});
+    master = new AmqpMasterTransport(url(MASTER), logger, {});
     await master.listen(async (message) => void received.push(message));
     workerA = new AmqpWorkerTransport(url(workerUser(A)), logger, {});
     await workerA.listen(A, async (message) => void assignedToA.push(message.type));

@@ -8,10 +8,13 @@ export interface BrokerSetupInput {
   namespace: string;
   vhost: string;
   workerIds: string[];
+  /** The master's user name (default `master`): installations that share a broker need different ones. */
+  masterUser?: string | undefined;
 }
 
 function permissionsOf(input: BrokerSetupInput): BrokerPermissions[] {
-  return [brokerPermissions(input.namespace, 'master'), ...input.workerIds.map((id) => brokerPermissions(input.namespace, 'worker', id))];
+  const master = brokerPermissions(input.namespace, 'master');
+  return [{ ...master, user: input.masterUser ?? master.user }, ...input.workerIds.map((id) => brokerPermissions(input.namespace, 'worker', id))];
 }
 
 /** RabbitMQ's rabbit_password_hashing_sha256: base64(salt ‖ sha256(salt ‖ password)) with a 4-byte salt. */
