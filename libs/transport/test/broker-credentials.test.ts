@@ -64,12 +64,15 @@ describe('broker credentials (real RabbitMQ)', () => {
 
   beforeAll(async () => {
     await applyCommands();
+    // B starts before the master: it may not declare the exchange, so it waits for the master to.
+    workerB = new AmqpWorkerTransport(url(workerUser(B)), logger, {});
+    const bListening = workerB.listen(B, async () => undefined);
+    await until(() => records.some((r) => String(r.msg).startsWith('broker exchange does not exist yet')), 30_000);
     master = new AmqpMasterTransport(url(MASTER), logger, {});
     await master.listen(async (message) => void received.push(message));
+    await bListening;
     workerA = new AmqpWorkerTransport(url(workerUser(A)), logger, {});
     await workerA.listen(A, async (message) => void assignedToA.push(message.type));
-    workerB = new AmqpWorkerTransport(url(workerUser(B)), logger, {});
-    await workerB.listen(B, async () => undefined);
   }, SETUP_TIMEOUT_MS);
 
   afterAll(async () => {

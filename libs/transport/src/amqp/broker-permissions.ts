@@ -41,7 +41,7 @@ function exactly(...names: string[]): string {
  * worker → master routing keys, and its read (needed to bind its queue) to its own binding keys: it can neither
  * send to another worker nor bind its queue to another worker's messages. Binding needs read on the exchange and
  * write on the queue; declaring needs configure. A worker declares only its queue (configure on the exchange would
- * let it delete the exchange): it checks the exchange passively, so the master or the definitions must create it.
+ * let it delete the exchange): it waits until the master or the definitions created it (`waitForExchange`).
  */
 export function brokerPermissions(namespace: string = DEFAULT_BROKER_NAMESPACE, role: BrokerRole, workerId?: string): BrokerPermissions {
   const names = brokerNames(namespace);

@@ -29,7 +29,7 @@ export function rabbitPasswordHash(password: string, salt: Buffer = randomBytes(
 
 /**
  * A definitions file RabbitMQ loads (load_definitions): vhost, users, permissions, and the exchange, so that a
- * worker — which may not declare it — can start before the master ever ran. `passwordOf` gives each user's password.
+ * worker — which may not declare it — need not wait for the master's first start. `passwordOf` gives each user's password.
  */
 export function brokerDefinitions(input: BrokerSetupInput, passwordOf: (user: string) => string): Record<string, unknown> {
   const all = permissionsOf(input);
@@ -62,8 +62,8 @@ export function passwordVariable(user: string): string {
 
 /**
  * rabbitmqctl lines for a machine's broker. Passwords stay in environment variables (expanded by the shell that
- * runs the lines), so the lines can be printed, reviewed and kept. They cannot create the exchange: start the master
- * once before the first worker.
+ * runs the lines), so the lines can be printed, reviewed and kept. They cannot create the exchange: the master does,
+ * and a worker started before it waits.
  */
 export function brokerCommands(input: BrokerSetupInput): string[] {
   const vhost = shellQuote(input.vhost);

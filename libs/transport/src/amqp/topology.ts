@@ -31,17 +31,11 @@ export async function assertMasterQueue(channel: ConfirmChannel, names: BrokerNa
 }
 
 /**
- * A worker with its own credentials may not declare the exchange (that needs configure, which would let it delete
- * the exchange too): it only checks that it exists. Under guest (development) it declares it, so that a worker may
- * start before the master.
+ * The master declares the exchange. A worker with its own credentials may not (configure would let it delete the
+ * exchange too): it waits for it first (`waitForExchange`) and then declares only its queue.
  */
-export async function ensureExchange(channel: ConfirmChannel, names: BrokerNames, mayDeclare: boolean): Promise<void> {
-  if (mayDeclare) await assertExchange(channel, names);
-  else await channel.checkExchange(names.exchange);
-}
-
-export async function assertWorkerQueue(channel: ConfirmChannel, names: BrokerNames, workerId: string, mayDeclareExchange = true): Promise<void> {
-  await ensureExchange(channel, names, mayDeclareExchange);
+export async function assertWorkerQueue(channel: ConfirmChannel, names: BrokerNames, workerId: string, declareExchange = true): Promise<void> {
+  if (declareExchange) await assertExchange(channel, names);
   await channel.assertQueue(names.workerQueue(workerId), WORKER_QUEUE_OPTIONS);
   await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.workerRoutingKey(workerId));
   await channel.bindQueue(names.workerQueue(workerId), names.exchange, names.broadcastBindingKey);

@@ -7,7 +7,8 @@ import { deliver } from '../deliver.js';
 import type { MessageHandler, TransportEvents, WorkerTransport } from '../transport.js';
 import { GUEST_USER } from './broker-permissions.js';
 import { amqpUser, connectAmqp } from './connection.js';
-import { assertWorkerQueue, ensureExchange, HEARTBEAT_EXPIRATION_MS } from './topology.js';
+import { assertExchange, assertWorkerQueue, HEARTBEAT_EXPIRATION_MS } from './topology.js';
+import { waitForExchange } from './wait-for-exchange.js';
 
 const REDELIVERY_DELAY_MS = 1000;
 
@@ -32,8 +33,11 @@ export class AmqpWorkerTransport implements WorkerTransport {
     this.channel = this.connection.createChannel({
       name: 'worker',
       confirm: true,
-      setup: (ch: ConfirmChannel) => ensureExchange(ch, this.names, this.user === GUEST_USER),
+      // Under guest (development) the worker declares the exchange, so it may start before the master.
+      setup: (ch: ConfirmChannel) => (this.user === GUEST_USER ? assertExchange(ch, this.names) : waitForExchange(this.connection, this.names, logger)),
     });
+    // Without a listener, a failed setup (emitted as 'error') would end the process.
+    this.channel.on('error', (err: unknown) => logger.error({ err }, 'broker channel setup failed'));
   }
 
   async listen(workerId: string, handler: MessageHandler<MasterToWorker>): Promise<void> {
