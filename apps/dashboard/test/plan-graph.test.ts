@@ -44,6 +44,8 @@ const shuffled = (fields: fc.Arbitrary<Record<string, unknown>>) =>
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const withoutUndefined = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 
+const jsonBody = fc.jsonValue({ maxDepth: 2 }).filter((json) => !JSON.stringify(json).includes('${'));
+
 const httpStep = shuffled(
   fc
     .record({
@@ -56,7 +58,8 @@ const httpStep = shuffled(
       ),
       query: optional(record(templated)),
       headers: optional(record(templated)),
-      body: optional(fc.oneof(fc.record({ json: fc.jsonValue({ maxDepth: 2 }) }), fc.record({ text: templated }), fc.record({ form: record(templated) }))),
+      // A JSON body's strings are templates: a stray `${` in random text would be a template error.
+      body: optional(fc.oneof(fc.record({ json: jsonBody }), fc.record({ text: templated }), fc.record({ form: record(templated) }))),
       timeoutSeconds: optional(fc.integer({ min: 1, max: 600 })),
       extract: optional(
         fc.array(
@@ -125,8 +128,28 @@ const plan = shuffled(
       headers: optional(record(templated)),
       steps: fc.array(step, { minLength: 1, maxLength: 5 }),
     })
-    .map(withoutUndefined),
+    .map(withoutUndefined)
+    .map(withUniqueStepNames),
 );
+
+/** Step names are unique in a plan: a random name met again gets a number (the rare collision of two random names). */
+function withUniqueStepNames(plan: Record<string, unknown>): Record<string, unknown> {
+  const seen = new Set<string>();
+  const visit = (steps: unknown): void => {
+    if (!Array.isArray(steps)) return;
+    for (const step of steps as Record<string, unknown>[]) {
+      if (typeof step.name === 'string') {
+        let name = step.name;
+        for (let n = 2; seen.has(name); n++) name = `${step.name} ${n}`;
+        seen.add(name);
+        step.name = name;
+      }
+      for (const field of ['then', 'else', 'steps']) visit(step[field]);
+    }
+  };
+  visit(plan.steps);
+  return plan;
+}
 
 describe('plan → graph → plan', () => {
   const examples = documentedPlans();
