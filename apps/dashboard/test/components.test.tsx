@@ -1,28 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PlanResource, RunResource, RunSummary, WorkerList } from '@loadtest/protocol';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { MemoryRouter, Route, Routes } from 'react-router';
 import { ApiError } from '../src/api/client.js';
 import { keys } from '../src/api/queries.js';
 import { ComparePage } from '../src/compare/compare-page.js';
 import { QueryState } from '../src/components/query-state.js';
 import { LaunchPage } from '../src/launch/launch-page.js';
+import { renderAt } from './support/render-at.js';
 
-/** Renders a page at a path, with the API's answers already in the query cache (no network in these tests). */
 function render(path: string, route: string, page: ReactNode, cached: [readonly unknown[], unknown][]): string {
-  const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
-  for (const [key, data] of cached) client.setQueryData(key, data);
-  return renderToStaticMarkup(
-    <QueryClientProvider client={client}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path={route} element={page} />
-        </Routes>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
+  return renderAt(page, path, route, cached);
 }
 
 const summary = (p95: number, rps: number): RunSummary => ({

@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { PlanResource } from '@loadtest/protocol';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { MemoryRouter, Route, Routes } from 'react-router';
 import { keys } from '../src/api/queries.js';
 import type { EditorIssue } from '../src/editor/editor-issue.js';
 import { EditorPage, PlanEditor } from '../src/editor/editor-page.js';
@@ -14,23 +11,12 @@ import { ThinkStepForm } from '../src/editor/forms/think-step-form.js';
 import { FeedersPanel } from '../src/editor/panels/feeders-panel.js';
 import { VariablesPanel } from '../src/editor/panels/variables-panel.js';
 import type { PlanDraft } from '../src/editor/state/plan-draft.js';
+import { renderAt } from './support/render-at.js';
 
 /** The forms are only rendered here: their edits go nowhere. */
 const noop = () => undefined;
 
-function inRouter(page: ReactNode, path = '/', route = '/', cached: [readonly unknown[], unknown][] = []): string {
-  const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
-  for (const [key, data] of cached) client.setQueryData(key, data);
-  return renderToStaticMarkup(
-    <QueryClientProvider client={client}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path={route} element={page} />
-        </Routes>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
-}
+const inRouter = renderAt;
 
 /** The text of the element a label names (`<label for=X>` → the input with id X), or of what follows it. */
 function labelled(html: string, label: string): string {
