@@ -1,0 +1,3 @@
+export * from './roles.js';
+export * from './rest.js';
+export * from './audit.js';
