@@ -2,7 +2,8 @@ import type { ErrorBody, PlanResource } from '@loadtest/protocol';
 import { parseAllowlist, type Lookup } from '@loadtest/targets';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
 /** The test's resolver: app.example is public, private.example answers a private address. */
@@ -29,7 +30,7 @@ describe('the master checks the targets of a plan when it is saved and when a ru
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
     const allowlist = parseAllowlist('app.example, private.example, meta.example, 127.0.0.2, *.shop.example:443');
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist, lookup } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist, lookup } });
   }, 60_000);
 
   afterAll(async () => {
