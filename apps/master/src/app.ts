@@ -42,6 +42,8 @@ import { principalOfHandshake } from './auth/handshake.js';
 import { tokenRoutes } from './auth/token-routes.js';
 import { userRoutes } from './auth/user-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { StoredAllowlist } from './targets/stored-allowlist.js';
+import { allowlistRoutes } from './targets/routes.js';
 
 export interface MasterTimings {
   workerMissingAfterMs: number;
@@ -118,7 +120,8 @@ export interface Master {
 /** Builds the master: REST API, live streams and run orchestration, over the given database and transport. */
 export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
-  const targets = deps.targets ?? targetSettingsFromEnv();
+  const targets = new StoredAllowlist(deps.prisma, deps.targets ?? targetSettingsFromEnv());
+  await targets.load();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Requests are not logged one by one; errors are, by the error handler.
@@ -232,6 +235,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(userRoutes, { store: auth });
       await api.register(tokenRoutes, { store: auth });
       await api.register(auditRoutes, { prisma: deps.prisma });
+      await api.register(allowlistRoutes, { allowlist: targets });
     },
     { prefix: '/api/v1' },
   );

@@ -155,6 +155,8 @@ describe('authorization matrix: every route × {no token, viewer, operator, admi
       allowed: 204,
     },
     'GET /api/v1/audit': { access: 'admin', call: () => ({}), allowed: 200 },
+    'GET /api/v1/target-allowlist': { access: 'viewer', call: () => ({}), allowed: 200 },
+    'PUT /api/v1/target-allowlist': { access: 'admin', call: () => ({ payload: { entries: ['127.0.0.1:9'] } }), allowed: 200 },
   };
 
   function expected(route: RouteCase, caller: Caller): number {

@@ -83,3 +83,22 @@ export const ApiTokenListSchema = z.object({ items: z.array(ApiTokenSchema) });
 /** Answered once, at creation: the token itself is never shown again. */
 export const CreatedApiTokenSchema = ApiTokenSchema.extend({ token: z.string() });
 export type CreatedApiToken = z.infer<typeof CreatedApiTokenSchema>;
+
+/** An allowlist entry as written: a host, `*.domain`, an IP or CIDR, or `*`, each with optional `:ports` (docs/security.md). */
+export const AllowlistEntryTextSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(300, { error: 'must be at most 300 characters' })
+  .superRefine(storedText('line'));
+
+export const TargetAllowlistSchema = z.object({
+  /** From LOADTEST_TARGET_ALLOWLIST (or the mode's default): changed only by restarting with another value. */
+  environment: z.array(z.string()),
+  /** Set by admins through this API, kept in the database; added to the environment's. */
+  stored: z.array(z.string()),
+  /** The platform's own endpoints (broker, database), refused unless an entry names them with their port. */
+  denied: z.array(z.string()),
+});
+export type TargetAllowlist = z.infer<typeof TargetAllowlistSchema>;
+export const PutTargetAllowlistBodySchema = z.strictObject({ entries: z.array(AllowlistEntryTextSchema).max(1000, { error: 'at most 1000 entries' }) });
