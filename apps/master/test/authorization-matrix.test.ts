@@ -192,6 +192,8 @@ describe('authorization matrix: every route × {no token, viewer, operator, admi
         if (response.statusCode !== want) mismatches.push(`${key} as ${caller}: ${response.statusCode} (expected ${want}) ${response.body.slice(0, 160)}`);
       }
     }
+    // eslint-disable-next-line no-console -- the matrix's size, for the record
+    console.info(`authorization matrix: ${Object.keys(ROUTES).length} routes × ${CALLERS.length} callers = ${cells} calls, ${mismatches.length} unexpected`);
     expect(mismatches).toEqual([]);
     expect(cells).toBe(Object.keys(ROUTES).length * CALLERS.length);
   }, 120_000);
