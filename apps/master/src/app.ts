@@ -135,6 +135,8 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   // CORS does not cover WebSockets: their handshakes check the Origin themselves.
   const allowedOrigins = new Set(security.corsOrigins);
   const websocketOriginAllowed = (headers: IncomingHttpHeaders) => originAllowed(headers, allowedOrigins);
+  // Before authentication: its onRequest hook marks upgrade requests, so that one refused with a 401 has its socket closed.
+  await app.register(websocket);
   const auth = new AuthStore(deps.prisma);
   // Before any route: each one under /api/v1 must declare its access (authentication.ts).
   await registerAuthentication(app, { store: auth });
@@ -159,7 +161,6 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     });
   });
   const rawStreams = new RawStreamHub();
-  await app.register(websocket);
   app.addHook('onReady', async () => routeUpgrades(app.server, socketIoUpgrades));
   // The orchestrator acts on threshold outcomes (abortOnFail); it is created just below.
   let onThresholds: RunOrchestrator['onThresholds'] = () => undefined;

@@ -40,7 +40,11 @@ describe('WebSocket handshakes and their Origin (real PostgreSQL, a listening ma
     new Promise<string>((resolve) => {
       const ws = new WebSocket(`ws://${base}/api/v1/runs/${NO_RUN}/stream`, { headers: credentials, ...(origin === undefined ? {} : { origin }) });
       ws.on('open', () => resolve('open'));
-      ws.on('unexpected-response', (_request, response) => resolve(`refused ${response.statusCode}`));
+      ws.on('unexpected-response', (request, response) => {
+        // The refused handshake's connection is closed here, or the server's close would wait for it.
+        request.destroy();
+        resolve(`refused ${response.statusCode}`);
+      });
       ws.on('error', (error) => resolve(`error ${error.message}`));
     });
 
