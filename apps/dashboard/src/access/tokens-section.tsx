@@ -5,15 +5,18 @@ import { createToken, revokeToken, useTokens, useUsers, type CreatedApiToken } f
 import { keys } from '../api/queries.js';
 import { ApiErrorNote } from '../components/api-error-note.js';
 import { QueryState } from '../components/query-state.js';
-import { StateBadge } from '../components/state-badge.js';
 import { formatTime } from '../format/figures.js';
 import { NewTokenNotice } from './new-token-notice.js';
 import { tokenStatus } from './token-status.js';
 
 const fieldClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
 const buttonClass = 'rounded border border-gray-300 px-3 py-1 disabled:opacity-50 dark:border-gray-600';
-// The badge's colours by meaning: a working token reads as fine, an ended one as ended.
-const BADGE = { active: 'online', expired: 'stopped', revoked: 'failed' } as const;
+// The badges' colours (components/state-badge.tsx's): a working token reads as fine, an ended one as ended.
+const BADGE = {
+  active: 'bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100',
+  expired: 'bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100',
+  revoked: 'bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100',
+} as const;
 
 /** API tokens: which exist, for whom, until when, last used; new ones (shown once); revoking. */
 export function TokensSection({ ownId }: { ownId: string }) {
@@ -75,10 +78,7 @@ function TokenRow({ token, busy, onRevoke }: { token: ApiToken; busy: boolean; o
       <td>{formatTime(token.expiresAt)}</td>
       <td>{token.lastUsedAt ? formatTime(token.lastUsedAt) : 'never'}</td>
       <td data-field="state">
-        <span className="sr-only">{status}</span>
-        <span aria-hidden="true">
-          <StateBadge state={BADGE[status]} />
-        </span>
+        <span className={`rounded px-2 py-0.5 text-xs font-medium ${BADGE[status]}`}>{status}</span>
       </td>
       <td>
         {token.revokedAt === null && (
