@@ -35,9 +35,13 @@ const auditCache = (page: AuditPageBody): [readonly unknown[], unknown] => [
 
 describe('the audit page', () => {
   it('lists each event with its time, actor, via, action, subject, address and details, and offers the next page', () => {
-    const html = renderAt(<AuditPage />, '/audit', '/audit', [
-      auditCache({ items: [event('e2', 'user.changed', { role: 'operator' }), event('e1', 'login')], nextCursor: '41' }),
-    ], signedIn);
+    const html = renderAt(
+      <AuditPage />,
+      '/audit',
+      '/audit',
+      [auditCache({ items: [event('e2', 'user.changed', { role: 'operator' }), event('e1', 'login')], nextCursor: '41' })],
+      signedIn,
+    );
     const row = (id: string) => text(html.slice(html.indexOf(`data-event="${id}"`), html.indexOf('</tr>', html.indexOf(`data-event="${id}"`))));
     expect(row('e1')).toMatch(/admin password login – 127\.0\.0\.1/);
     expect(row('e2')).toContain('user.changed user 22222222');
@@ -94,10 +98,16 @@ const token = (id: string, name: string, extra: Partial<ApiToken> = {}): ApiToke
 
 describe('the access page', () => {
   const viewerId = '33333333-3333-4333-8333-333333333333';
-  const html = renderAt(<AccessPage />, '/access', '/access', [
-    [keys.users, { items: [user(admin.user.id, 'admin', 'admin'), user(viewerId, 'vera', 'viewer', { disabled: true, hasPassword: false })] }],
-    [keys.tokens, { items: [token('t1', 'ci'), token('t2', 'old', { revokedAt: '2026-12-02T00:00:00.000Z', lastUsedAt: '2026-12-02T00:00:00.000Z' })] }],
-  ], signedIn);
+  const html = renderAt(
+    <AccessPage />,
+    '/access',
+    '/access',
+    [
+      [keys.users, { items: [user(admin.user.id, 'admin', 'admin'), user(viewerId, 'vera', 'viewer', { disabled: true, hasPassword: false })] }],
+      [keys.tokens, { items: [token('t1', 'ci'), token('t2', 'old', { revokedAt: '2026-12-02T00:00:00.000Z', lastUsedAt: '2026-12-02T00:00:00.000Z' })] }],
+    ],
+    signedIn,
+  );
   const row = (attribute: string) => text(html.slice(html.indexOf(attribute), html.indexOf('</tr>', html.indexOf(attribute))));
 
   it('lists users; another user’s role can be changed and they can be enabled, your own row is left alone', () => {

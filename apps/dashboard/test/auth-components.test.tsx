@@ -76,7 +76,18 @@ describe('the header', () => {
   });
 
   it('shows no navigation before anyone logs in', () => {
-    const shown = text(renderAt(<><MainNav /><UserMenu /></>, '/login', '/login', [], { status: 'anonymous' }));
+    const shown = text(
+      renderAt(
+        <>
+          <MainNav />
+          <UserMenu />
+        </>,
+        '/login',
+        '/login',
+        [],
+        { status: 'anonymous' },
+      ),
+    );
     expect(shown).not.toContain('Runs');
     expect(shown).not.toContain('Log out');
   });
@@ -131,10 +142,16 @@ describe('what a viewer is not offered', () => {
     } as unknown as RunResource;
     const page = (role: 'viewer' | 'operator') =>
       text(
-        renderAt(<RunPage />, `/runs/${running.id}`, '/runs/:id', [
-          [keys.run(running.id), running],
-          [keys.workers, noWorkers],
-        ], as(role)),
+        renderAt(
+          <RunPage />,
+          `/runs/${running.id}`,
+          '/runs/:id',
+          [
+            [keys.run(running.id), running],
+            [keys.workers, noWorkers],
+          ],
+          as(role),
+        ),
       );
     expect(page('operator')).toContain('Stop run');
     expect(page('viewer')).toContain(`Run ${running.id.slice(0, 8)}`);

@@ -14,7 +14,11 @@ export function NewTokenNotice({ created, onDone }: { created: CreatedApiToken; 
     );
   };
   return (
-    <div role="status" className="space-y-2 rounded border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950" data-testid="new-token">
+    <div
+      role="status"
+      className="space-y-2 rounded border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+      data-testid="new-token"
+    >
       <p className="font-semibold">
         Token “{created.name}” for {created.username}, valid until {new Date(created.expiresAt).toLocaleDateString()}
       </p>

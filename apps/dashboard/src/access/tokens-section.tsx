@@ -159,7 +159,9 @@ function NewTokenForm({ ownId, users }: { ownId: string; users: User[] }) {
             {create.isPending ? 'Creating…' : 'Create token'}
           </button>
         </div>
-        <p className="text-xs text-gray-600 dark:text-gray-400">The token acts with its user&apos;s role. Send it as <code>Authorization: Bearer &lt;token&gt;</code>.</p>
+        <p className="text-xs text-gray-600 dark:text-gray-400">
+          The token acts with its user&apos;s role. Send it as <code>Authorization: Bearer &lt;token&gt;</code>.
+        </p>
         <ApiErrorNote error={create.error} />
       </form>
     </div>

@@ -3,11 +3,7 @@ import { roleAllows } from '@loadtest/protocol';
 import { createContext, useContext } from 'react';
 
 /** Where the app stands with the master: still asking, nobody logged in, logged in, or the master could not say. */
-export type AuthState =
-  | { status: 'loading' }
-  | { status: 'anonymous' }
-  | { status: 'signed-in'; principal: Principal }
-  | { status: 'failed'; message: string };
+export type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; principal: Principal } | { status: 'failed'; message: string };
 
 export interface Auth {
   state: AuthState;
