@@ -85,6 +85,9 @@ describe('apiRequest and the session', () => {
     const off = onUnauthorized(() => ended++);
     answer(401, { statusCode: 401, error: 'Unauthorized', message: 'log in first' });
     await expect(apiRequest('/runs')).rejects.toThrow('log in first');
+    expect(ended).toBe(1);
+    // GET /auth/me's 401 is the answer the app asked for at start, not a session that ended.
+    await expect(fetchMe()).rejects.toThrow('log in first');
     off();
     expect(ended).toBe(1);
   });

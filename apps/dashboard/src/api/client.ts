@@ -19,8 +19,11 @@ export const API_BASE = '/api/v1';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** A login attempt's 401 means wrong credentials, shown on the login page; any other 401 means the session is gone. */
-const isLoginAttempt = (path: string) => path === '/auth/login' || path === '/auth/login-link';
+/**
+ * A login attempt's 401 means wrong credentials, shown on the login page; `/auth/me`'s is the answer the auth
+ * provider asked for. Any other 401 means the session is gone.
+ */
+const SESSION_QUESTIONS = new Set(['/auth/login', '/auth/login-link', '/auth/me']);
 
 export async function apiRequest<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
@@ -32,7 +35,7 @@ export async function apiRequest<T>(path: string, init: RequestInit = {}): Promi
   const text = await response.text();
   const parsed: unknown = text ? JSON.parse(text) : null;
   if (!response.ok) {
-    if (response.status === 401 && !isLoginAttempt(path)) notifyUnauthorized();
+    if (response.status === 401 && !SESSION_QUESTIONS.has(path)) notifyUnauthorized();
     throw new ApiError(response.status, isErrorBody(parsed) ? parsed : null, path);
   }
   return parsed as T;

@@ -59,7 +59,7 @@ function AuditTable({ filter }: { filter: AuditFilter }) {
                     </td>
                     <td className="font-mono">{event.ip ?? '–'}</td>
                     <td className="text-gray-700 dark:text-gray-300" title={JSON.stringify(event.details)}>
-                      {summariseDetails(event.details)}
+                      {summariseDetails(event.details) || '–'}
                     </td>
                   </tr>
                 ))}

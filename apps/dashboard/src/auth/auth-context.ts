@@ -2,8 +2,12 @@ import type { Principal, Role } from '@loadtest/protocol';
 import { roleAllows } from '@loadtest/protocol';
 import { createContext, useContext } from 'react';
 
-/** Where the app stands with the master: still asking, nobody logged in, logged in, or the master could not say. */
-export type AuthState = { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; principal: Principal } | { status: 'failed'; message: string };
+/**
+ * Where the app stands with the master: still asking, nobody logged in (`loggedOut`: the user logged out here, so
+ * the login page has nowhere to return to), logged in, or the master could not say.
+ */
+export type AuthState =
+  { status: 'loading' } | { status: 'anonymous'; loggedOut?: boolean } | { status: 'signed-in'; principal: Principal } | { status: 'failed'; message: string };
 
 export interface Auth {
   state: AuthState;

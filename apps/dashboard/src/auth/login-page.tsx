@@ -30,19 +30,26 @@ export function LoginPage() {
 
   useEffect(() => {
     // Read from the real address bar and taken out of it at once; a second run (StrictMode) finds nothing left.
-    const secret = takeLoginLinkSecret(window.location, window.history);
-    if (secret === null) return;
-    setLinkPending(true);
-    logInWithLink(secret).then(
-      (principal) => {
-        signedIn(principal);
-        void navigate('/', { replace: true });
-      },
-      (failure: unknown) => {
-        setError(loginErrorMessage(failure));
-        setLinkPending(false);
-      },
-    );
+    const exchange = () => {
+      const secret = takeLoginLinkSecret(window.location, window.history);
+      if (secret === null) return;
+      setError(null);
+      setLinkPending(true);
+      logInWithLink(secret).then(
+        (principal) => {
+          signedIn(principal);
+          void navigate('/', { replace: true });
+        },
+        (failure: unknown) => {
+          setError(loginErrorMessage(failure));
+          setLinkPending(false);
+        },
+      );
+    };
+    exchange();
+    // The link pasted into a tab already on /login changes only the hash: no page load, so listen for it.
+    window.addEventListener('hashchange', exchange);
+    return () => window.removeEventListener('hashchange', exchange);
   }, [signedIn, navigate]);
 
   if (state.status === 'signed-in' && !linkPending && !submitting) return <Navigate to={next} replace />;

@@ -14,6 +14,7 @@ export function RequireAuth() {
         Could not ask the master who you are: {state.message}
       </p>
     );
-  if (state.status === 'anonymous') return <Navigate to={loginPathFor(`${location.pathname}${location.search}${location.hash}`)} replace />;
+  if (state.status === 'anonymous')
+    return <Navigate to={state.loggedOut ? '/login' : loginPathFor(`${location.pathname}${location.search}${location.hash}`)} replace />;
   return <Outlet />;
 }

@@ -1,11 +1,9 @@
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
 import { useAuth } from './auth-context.js';
 
 /** The header's corner: who is logged in, with which role, and the way out. */
 export function UserMenu() {
   const { state, logOut } = useAuth();
-  const navigate = useNavigate();
   const [leaving, setLeaving] = useState(false);
   if (state.status !== 'signed-in') return null;
   const { username, role } = state.principal.user;
@@ -21,7 +19,8 @@ export function UserMenu() {
         disabled={leaving}
         onClick={() => {
           setLeaving(true);
-          void logOut().then(() => navigate('/login', { replace: true }));
+          // Logged out, the page behind the login sends the user to /login (auth/require-auth.tsx).
+          void logOut().finally(() => setLeaving(false));
         }}
       >
         Log out
