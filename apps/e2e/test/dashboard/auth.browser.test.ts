@@ -1,8 +1,12 @@
 import type { AuditPage, ErrorBody, PlanResource, User } from '@loadtest/protocol';
+import { chromiumLaunchOptions, freePort } from '@loadtest/process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, logInThroughPage, SCREENSHOTS, startDashboardStack, type DashboardStack } from './dashboard-stack.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startCommand, type RunningProcess } from '../harness.js';
+import { ADMIN_PASSWORD, logInThroughPage, SCREENSHOTS, startDashboardStack, watchPage, type DashboardStack } from './dashboard-stack.js';
 
 const VIEWER = { username: 'vera', password: 'vera-viewer-password-42' };
 
@@ -144,5 +148,75 @@ describe('dashboard login and roles in Chromium, on npm start (embedded default)
     await row.getByRole('button', { name: 'Revoke e2e-ci' }).click();
     await row.locator('[data-field="state"]').getByText('revoked').waitFor({ timeout: 10_000 });
     expect((await me(`Bearer ${token}`)).status).toBe(401);
+  });
+});
+
+/**
+ * A master's very first start with neither LOADTEST_ADMIN_PASSWORD nor LOADTEST_ADMIN_TOKEN: it prints a one-time
+ * login link, `…/login#once=<secret>`, which the dashboard exchanges for a session; a second use is refused.
+ */
+describe('the one-time login link in Chromium, on a first npm start', () => {
+  let master: RunningProcess;
+  let browser: Browser;
+  let dataDir: string;
+  let base: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dashboard-e2e-link-'));
+    await chmod(dataDir, 0o755);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    master = startCommand('npm start (login link)', 'npm', ['start'], {
+      PORT: String(port),
+      LOADTEST_DATA_DIR: dataDir,
+      LOCAL_WORKERS: '0',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      AMQP_URL: '',
+      // Empty is unset: no first password, no token, so the master offers the link.
+      LOADTEST_ADMIN_PASSWORD: '',
+      LOADTEST_ADMIN_TOKEN: '',
+    });
+    await master.waitForLog((r) => r.msg === 'master ready', 90_000);
+    browser = await chromium.launch({ ...chromiumLaunchOptions() });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await master?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  it('the printed link logs the admin in and leaves no secret in the address bar; used again, the API’s refusal is shown', async () => {
+    const printed = await master.waitForLog((r) => typeof r.loginUrl === 'string', 10_000);
+    const link = String(printed.loginUrl);
+    expect(link).toMatch(new RegExp(`^${base}/login#once=.+`));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    watchPage(page, pageErrors);
+    await page.goto(link);
+    await page.waitForURL(`${base}/runs`, { timeout: 15_000 });
+    expect(await page.getByTestId('current-user').textContent()).toBe('admin');
+    expect(await page.getByTestId('current-role').textContent()).toBe('admin');
+    expect(await page.evaluate(() => window.location.hash)).toBe('');
+
+    const again = await browser.newPage();
+    watchPage(again, pageErrors);
+    await again.goto(link);
+    const alert = again.getByRole('alert');
+    await alert.waitFor({ timeout: 10_000 });
+    const refused = await fetch(`${base}/api/v1/auth/login-link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: link.split('#once=')[1] }),
+    });
+    expect(refused.status).toBe(401);
+    expect(await alert.textContent()).toBe(((await refused.json()) as ErrorBody).message);
+    expect(new URL(again.url()).pathname).toBe('/login');
+    expect(await again.evaluate(() => window.location.hash)).toBe('');
   });
 });
