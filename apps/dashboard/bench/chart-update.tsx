@@ -19,7 +19,7 @@ const point = (second: number): SecondPoint => ({
   second,
   requests: 900 + (second % 13) * 10,
   errorCount: second % 29 === 0 ? 3 : 0,
-  errors: { timeout: second % 29 === 0 ? 3 : 0, refused: 0, reset: 0, other: 0, interrupted: 0 },
+  errors: { timeout: second % 29 === 0 ? 3 : 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 },
   statusCodes: { '200': 900, '503': second % 7 },
   latencyMicros: latency(second),
   dropped: 0,

@@ -21,7 +21,7 @@ const summary = (p95: number, rps: number): RunSummary => ({
   rps,
   latencyMicros: { min: 100, mean: 1000, stdev: 10, p50: 1000, p75: 1500, p90: 2000, p95, p99: p95 * 2, p999: p95 * 3, max: p95 * 4 },
   statusCodes: { '200': rps * 10 },
-  errors: { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0 },
+  errors: { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 },
   errorCount: 0,
   errorRate: 0,
   checks: { passed: 0, failed: 0 },

@@ -18,7 +18,7 @@ const point = (second: number, requests: number, p50: number | null = 1000): Sec
   second,
   requests,
   errorCount: second,
-  errors: { timeout: second, refused: 0, reset: 0, other: 0, interrupted: 0 },
+  errors: { timeout: second, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 },
   statusCodes: { '200': requests - 2, '404': 1, '503': 1 },
   latencyMicros: p50 === null ? null : latency(p50),
   dropped: 0,

@@ -16,7 +16,7 @@ import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '@loadtest/process';
-import { AMQP_URL, api, createDatabase, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+import { AMQP_URL, AUTH_HEADERS, api, createDatabase, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
 
 /**
  * The distributed mode on this machine's real services: a master process and
@@ -99,7 +99,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
   });
 
   it('runs 5 s over both workers: totals match the target, live deltas over websocket, summary merged from stored windows', async () => {
-    const socket: Socket = io(base, { transports: ['websocket'], reconnection: false });
+    const socket: Socket = io(base, { transports: ['websocket'], reconnection: false, extraHeaders: AUTH_HEADERS });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', reject);
@@ -123,7 +123,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     expect(ack).toMatchObject({ ok: true });
     expect(['pending', 'running']).toContain(ack.state);
     // The raw WebSocket stream shares the HTTP server with Socket.IO.
-    const raw = new WebSocket(`${base.replace('http', 'ws')}/api/v1/runs/${started.body.id}/stream`);
+    const raw = new WebSocket(`${base.replace('http', 'ws')}/api/v1/runs/${started.body.id}/stream`, { headers: AUTH_HEADERS });
     const rawFrames: { event: string; second?: number; requests?: number; state?: string }[] = [];
     raw.on('message', (data) => rawFrames.push(JSON.parse(String(data)) as (typeof rawFrames)[number]));
     await new Promise<void>((resolve, reject) => {
@@ -176,7 +176,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
   });
 
   it('closes the raw stream of an unknown run with 4404', async () => {
-    const raw = new WebSocket(`${base.replace('http', 'ws')}/api/v1/runs/00000000-0000-4000-8000-000000000000/stream`);
+    const raw = new WebSocket(`${base.replace('http', 'ws')}/api/v1/runs/00000000-0000-4000-8000-000000000000/stream`, { headers: AUTH_HEADERS });
     const code = await new Promise<number>((resolve) => raw.once('close', (c) => resolve(c)));
     expect(code).toBe(4404);
   });
@@ -226,7 +226,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
   it('stops sending live events to a client after it unsubscribes, while a client still subscribed goes on getting them', async () => {
     /** A live client subscribed to the run: the seconds of the windows and the states it was sent. */
     const client = () => {
-      const socket: Socket = io(base, { transports: ['websocket'], reconnection: false });
+      const socket: Socket = io(base, { transports: ['websocket'], reconnection: false, extraHeaders: AUTH_HEADERS });
       const seen = { socket, seconds: [] as number[], states: [] as string[] };
       socket.on('run:window', (e: LiveWindowEvent) => seen.seconds.push(e.second));
       socket.on('run:state', (e: LiveRunStateEvent) => seen.states.push(e.state));

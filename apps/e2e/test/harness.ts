@@ -1,7 +1,7 @@
 import { decodeWindow, summarize, type Window } from '@loadtest/metrics';
 import type { RunResource, RunSummary } from '@loadtest/protocol';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,11 +96,16 @@ function groupAlive(pgid: number): boolean {
  */
 export const TEST_TARGET_ALLOWLIST = { LOADTEST_TARGET_ALLOWLIST: process.env.LOADTEST_TARGET_ALLOWLIST ?? 'localhost,127.0.0.0/8,::1' };
 
+/** The admin API token every master these tests start accepts (LOADTEST_ADMIN_TOKEN); `api()` sends it. */
+export const E2E_ADMIN_TOKEN = `lt_${randomBytes(32).toString('base64url')}`;
+export const AUTH_HEADERS = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+const TEST_ENV = { ...TEST_TARGET_ALLOWLIST, LOADTEST_ADMIN_TOKEN: E2E_ADMIN_TOKEN };
+
 /** Starts a TypeScript entry of this repository with tsx, in its own process group. */
 export function startTs(name: string, entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...TEST_TARGET_ALLOWLIST, ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...TEST_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -111,7 +116,7 @@ export function startTs(name: string, entry: string, env: Record<string, string>
 export function startCommand(name: string, command: string, args: string[], env: Record<string, string>): RunningProcess {
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...TEST_TARGET_ALLOWLIST, ...env },
+    env: { ...process.env, ...TEST_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -140,11 +145,17 @@ export async function until<T>(
   }
 }
 
-export async function api<T>(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
+/** A call of the master's API, as the admin (E2E_ADMIN_TOKEN) unless `headers` says otherwise (`{ authorization: '' }`: none). */
+export async function api<T>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const sent: Record<string, string> = { ...AUTH_HEADERS, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers };
+  if (sent.authorization === '') delete sent.authorization;
+  const response = await fetch(`${base}${path}`, { method, headers: sent, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }

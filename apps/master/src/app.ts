@@ -6,7 +6,6 @@ import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { installErrorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { DEFAULT_SECURITY, registerSecurity, type SecurityOptions } from './http/security.js';
@@ -22,7 +21,7 @@ import { PlanRepository } from './plans/plan-repository.js';
 import { planRoutes } from './plans/routes.js';
 import { RunOrchestrator } from './runs/orchestrator.js';
 import { RunRepository } from './runs/run-repository.js';
-import { DEFAULT_RUN_CAPS, type RunCaps } from './runs/run-caps.js';
+import { capsPerRole, DEFAULT_RUN_CAPS, type RunCaps } from './runs/run-caps.js';
 import { runRoutes } from './runs/routes.js';
 import { WorkerRegistry } from './workers/registry.js';
 import { startMasterHeartbeat } from './workers/master-heartbeat.js';
@@ -33,6 +32,18 @@ import { TrialDispatcher } from './trials/trial-dispatcher.js';
 import { trialRoutes } from './trials/routes.js';
 import { dashboardDir } from './dashboard/dashboard-dir.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { AuditLog } from './audit/audit-record.js';
+import { auditRoutes } from './audit/routes.js';
+import { AuthStore } from './auth/auth-store.js';
+import { authRoutes } from './auth/auth-routes.js';
+import { registerAuthentication } from './auth/authentication.js';
+import { bootstrapAdmin, type BootstrapOptions } from './auth/bootstrap.js';
+import { principalOfHandshake } from './auth/handshake.js';
+import { tokenRoutes } from './auth/token-routes.js';
+import { userRoutes } from './auth/user-routes.js';
+import { healthRoutes } from './http/health-routes.js';
+import { StoredAllowlist } from './targets/stored-allowlist.js';
+import { allowlistRoutes } from './targets/routes.js';
 
 export interface MasterTimings {
   workerMissingAfterMs: number;
@@ -76,10 +87,14 @@ export interface MasterDeps {
   security?: Partial<SecurityOptions>;
   /** The caps of one run's peak VUs, rate and duration; DEFAULT_RUN_CAPS for what is not given. */
   runCaps?: Partial<RunCaps>;
+  /** An operator's caps; the general caps (runCaps) for what is not given. */
+  operatorRunCaps?: Partial<RunCaps>;
   /** The built dashboard served at `/`; by default found with dashboardDir(), null for none. */
   dashboardDir?: string | null;
   /** The target allowlist (and resolver) plans and runs are checked against; by default from the environment (LOADTEST_TARGET_ALLOWLIST). */
   targets?: TargetSettings;
+  /** The first admin's password and an environment admin token (LOADTEST_ADMIN_PASSWORD, LOADTEST_ADMIN_TOKEN); see bootstrap.ts. */
+  bootstrap?: BootstrapOptions;
 }
 
 export interface Master {
@@ -91,6 +106,10 @@ export interface Master {
   socket: LiveSocketServer;
   /** New at each start: a worker that sees it change says hello again. */
   masterId: string;
+  /** Users, sessions and API tokens. */
+  auth: AuthStore;
+  /** The secret of a one-time login link made at this start (no admin can log in otherwise), to print as `/login#once=…`. */
+  loginLinkSecret: string | null;
   /** Starts taking messages from the workers, and takes up the runs in progress (after a restart). */
   listenToWorkers(): Promise<void>;
   /** The broker connection is down: worker silence is not counted, heartbeats are not sent. */
@@ -101,7 +120,8 @@ export interface Master {
 /** Builds the master: REST API, live streams and run orchestration, over the given database and transport. */
 export async function buildMaster(deps: MasterDeps): Promise<Master> {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
-  const targets = deps.targets ?? targetSettingsFromEnv();
+  const targets = new StoredAllowlist(deps.prisma, deps.targets ?? targetSettingsFromEnv());
+  await targets.load();
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     // Requests are not logged one by one; errors are, by the error handler.
@@ -115,6 +135,9 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   // CORS does not cover WebSockets: their handshakes check the Origin themselves.
   const allowedOrigins = new Set(security.corsOrigins);
   const websocketOriginAllowed = (headers: IncomingHttpHeaders) => originAllowed(headers, allowedOrigins);
+  const auth = new AuthStore(deps.prisma);
+  // Before any route: each one under /api/v1 must declare its access (authentication.ts).
+  await registerAuthentication(app, { store: auth });
   await registerOpenApi(app);
 
   const runCaps: RunCaps = { ...DEFAULT_RUN_CAPS, ...deps.runCaps };
@@ -127,7 +150,12 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     socket = new LiveSocketServer(app.server, {
       logger: deps.logger,
       runState: (runId) => runs.state(runId),
-      allowRequest: (request) => websocketOriginAllowed(request.headers),
+      // The handshake skips Fastify's hooks: the same origin and credential checks, by hand.
+      refuseRequest: async (request) => {
+        if (!websocketOriginAllowed(request.headers)) return `origin ${request.headers.origin} may not open live updates (LOADTEST_CORS_ORIGINS)`;
+        const principal = await principalOfHandshake(request.headers, auth, (header) => app.parseCookie(header));
+        return principal ? null : 'authentication required: an API token (Authorization: Bearer <token>) or the dashboard session';
+      },
     });
   });
   const rawStreams = new RawStreamHub();
@@ -158,8 +186,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     logger: deps.logger,
     startLeadMs: timings.runStartLeadMs,
     startLeadPerWorkerMs: timings.runStartLeadPerWorkerMs,
-    // One cap for everybody until users and roles exist (run-caps.ts).
-    capsFor: () => runCaps,
+    capsFor: capsPerRole(runCaps, { ...runCaps, setting: 'LOADTEST_OPERATOR_MAX_RUN', ...deps.operatorRunCaps }),
     windowGraceMs: timings.windowGraceMs,
     overdueMs: timings.overdueMs,
     checkTargets: (plan) => runIssues(plan, targets),
@@ -199,16 +226,22 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   await app.register(
     async (api) => {
       await api.register(planRoutes, { plans, runs, orchestrator, totals, targets });
-      await api.register(runRoutes, { runs, orchestrator, totals });
+      await api.register(runRoutes, { runs, orchestrator, totals, audit: new AuditLog(deps.prisma) });
       await api.register(workerRoutes, { registry });
       await api.register(importRoutes, { plans, targets });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams, originAllowed: websocketOriginAllowed });
       await api.register(trialRoutes, { trials, targets });
+      await api.register(authRoutes, { store: auth, loginRateLimitPerMinute: security.loginRateLimitPerMinute });
+      await api.register(userRoutes, { store: auth });
+      await api.register(tokenRoutes, { store: auth });
+      await api.register(auditRoutes, { prisma: deps.prisma });
+      await api.register(allowlistRoutes, { allowlist: targets });
     },
     { prefix: '/api/v1' },
   );
   await app.register(dashboardRoutes, { dir: deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir, logger: deps.logger });
-  app.get('/health', { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  await app.register(healthRoutes, { prisma: deps.prisma });
+  const { loginLinkSecret } = await bootstrapAdmin(auth, deps.bootstrap ?? {}, deps.logger);
 
   app.addHook('preClose', async () => {
     clearInterval(liveTimer);
@@ -227,6 +260,8 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     trials,
     socket,
     masterId,
+    auth,
+    loginLinkSecret,
     listenToWorkers: async () => {
       // A trial's answer goes to the trial waiting for it; everything else is about runs and workers.
       await deps.transport.listen(async (message) => (message.type === 'trial.result' ? trials.onResult(message) : orchestrator.handle(message)));

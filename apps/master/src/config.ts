@@ -10,6 +10,9 @@ const optionalUrl = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A variable set to the empty string counts as unset (`VAR= npm start`). */
+const emptyIsUnset = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const EnvSchema = z
   .object({
     HOST: z.string().default('127.0.0.1'),
@@ -61,6 +64,20 @@ const EnvSchema = z
       .int()
       .min(1)
       .default(7 * 24 * 3600),
+    /** An operator's caps (admins have the general ones above); each defaults to its general cap. */
+    LOADTEST_OPERATOR_MAX_RUN_VUS: z.coerce.number().int().min(1).optional(),
+    LOADTEST_OPERATOR_MAX_RUN_RATE: z.coerce.number().min(1).optional(),
+    LOADTEST_OPERATOR_MAX_RUN_DURATION_S: z.coerce.number().int().min(1).optional(),
+    /** Login attempts (password or one-time link) per minute per client IP. */
+    LOADTEST_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    /** The first admin's dashboard password, used on the first start only (12 characters or more). */
+    LOADTEST_ADMIN_PASSWORD: emptyIsUnset(z.string().min(12, 'must be at least 12 characters')),
+    /** An admin API token to create (if new) at each start: `lt_` and 43 or more base64url characters. */
+    LOADTEST_ADMIN_TOKEN: emptyIsUnset(
+      z.string().regex(/^lt_[A-Za-z0-9_-]{43,200}$/, 'must be lt_ followed by at least 43 base64url characters (32 random bytes)'),
+    ),
+    /** The master's address as users reach it, for the login link it prints (`https://loadtest.example.com`); http://HOST:PORT by default. */
+    LOADTEST_PUBLIC_URL: optionalUrl,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((e) => e.WORKER_LOST_AFTER_MS > e.WORKER_MISSING_AFTER_MS, {
@@ -86,7 +103,12 @@ export interface MasterConfig {
   logLevel: string;
   corsOrigins: string[];
   writeRateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
   runCaps: { vus: number; rate: number; durationSeconds: number };
+  operatorRunCaps: { vus: number; rate: number; durationSeconds: number; setting: string };
+  adminPassword: string | undefined;
+  adminToken: string | undefined;
+  publicUrl: string | undefined;
 }
 
 /** Reads the master's settings from the environment; a bad value fails start-up naming the variable. */
@@ -112,6 +134,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.LOADTEST_CORS_ORIGINS,
     writeRateLimitPerMinute: e.LOADTEST_WRITE_RATE_LIMIT,
+    loginRateLimitPerMinute: e.LOADTEST_LOGIN_RATE_LIMIT,
     runCaps: { vus: e.LOADTEST_MAX_RUN_VUS, rate: e.LOADTEST_MAX_RUN_RATE, durationSeconds: e.LOADTEST_MAX_RUN_DURATION_S },
+    operatorRunCaps: {
+      vus: e.LOADTEST_OPERATOR_MAX_RUN_VUS ?? e.LOADTEST_MAX_RUN_VUS,
+      rate: e.LOADTEST_OPERATOR_MAX_RUN_RATE ?? e.LOADTEST_MAX_RUN_RATE,
+      durationSeconds: e.LOADTEST_OPERATOR_MAX_RUN_DURATION_S ?? e.LOADTEST_MAX_RUN_DURATION_S,
+      setting: 'LOADTEST_OPERATOR_MAX_RUN',
+    },
+    adminPassword: e.LOADTEST_ADMIN_PASSWORD,
+    adminToken: e.LOADTEST_ADMIN_TOKEN,
+    publicUrl: e.LOADTEST_PUBLIC_URL,
   };
 }

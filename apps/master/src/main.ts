@@ -3,6 +3,7 @@ import { createMasterTransport, type MasterTransport, type TransportEvents } fro
 import { handleShutdownSignals, type ShutdownStep } from '@loadtest/process';
 import pino from 'pino';
 import { buildMaster, type Master } from './app.js';
+import { LOGIN_LINK_TTL_MS } from './auth/bootstrap.js';
 import { loadConfig } from './config.js';
 import { startLocalWorkers, type LocalWorkers } from './local-workers.js';
 import { openDatabase, type Database } from './persistence/database.js';
@@ -89,8 +90,14 @@ async function main(): Promise<void> {
       runStartLeadMs: config.runStartLeadMs,
       masterHeartbeatMs: config.masterHeartbeatMs,
     },
-    security: { corsOrigins: config.corsOrigins, writeRateLimitPerMinute: config.writeRateLimitPerMinute },
+    security: {
+      corsOrigins: config.corsOrigins,
+      writeRateLimitPerMinute: config.writeRateLimitPerMinute,
+      loginRateLimitPerMinute: config.loginRateLimitPerMinute,
+    },
     runCaps: config.runCaps,
+    operatorRunCaps: config.operatorRunCaps,
+    bootstrap: { adminPassword: config.adminPassword, adminToken: config.adminToken },
   });
   opened.master = master;
   brokerEvents.onDisconnected = () => master.brokerDown();
@@ -124,6 +131,12 @@ async function main(): Promise<void> {
     },
     'master ready',
   );
+  if (master.loginLinkSecret !== null) {
+    // The one line a newcomer needs: the secret is after `#`, which browsers do not send to servers or proxies' logs.
+    const publicUrl = config.publicUrl ?? `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+    const loginUrl = `${publicUrl.replace(/\/$/, '')}/login#once=${master.loginLinkSecret}`;
+    logger.info({ loginUrl, validForHours: LOGIN_LINK_TTL_MS / 3600_000 }, `log in as admin (once) at ${loginUrl}`);
+  }
   shutdown.arm(closeSteps(config.shutdownGraceMs, master, transport, database, localWorkers));
 }
 

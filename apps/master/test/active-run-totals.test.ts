@@ -2,7 +2,8 @@ import { encodeWindowBase64, summarizeMerged, WindowRecorder } from '@loadtest/m
 import { PROTOCOL_VERSION, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
 import { PlanSchema } from '@loadtest/plan';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { ActiveRunTotals } from '../src/live/active-run-totals.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunRepository } from '../src/runs/run-repository.js';
@@ -33,7 +34,7 @@ describe("a live run's GET /runs/:id: its running totals, equal to a re-merge of
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    master = await buildMaster({ prisma: db.prisma, transport: new RecordingTransport(), logger: silent, timings: { runStartLeadMs: 0 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: new RecordingTransport(), logger: silent, timings: { runStartLeadMs: 0 } });
     planId = (
       await new PlanRepository(db.prisma).create(
         PlanSchema.parse({
@@ -85,7 +86,7 @@ describe("a live run's GET /runs/:id: its running totals, equal to a re-merge of
     expect(after.summary!.requests).toBeGreaterThan(before.summary!.requests);
 
     // Another master over the same database (a restart) reads the stored windows once, then answers the same.
-    restarted = await buildMaster({ prisma: db.prisma, transport: new RecordingTransport(), logger: silent });
+    restarted = await buildTestMaster({ prisma: db.prisma, transport: new RecordingTransport(), logger: silent });
     expect((await get(restarted, id)).summary).toEqual(after.summary);
     await restarted.orchestrator.handle(window(id, 'w1', 10));
     expect((await get(restarted, id)).summary).toEqual(await reMerged(id));

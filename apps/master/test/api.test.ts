@@ -4,7 +4,8 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
@@ -40,7 +41,7 @@ describe('REST API (real PostgreSQL, in-process transport, worker threads)', () 
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 300 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 300 } });
     await master.listenToWorkers();
   }, 60_000);
 

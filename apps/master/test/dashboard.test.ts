@@ -3,7 +3,8 @@ import { InProcessHub } from '@loadtest/transport';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { dashboardDir } from '../src/dashboard/dashboard-dir.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
@@ -22,8 +23,8 @@ describe('the master serves the dashboard at / (real PostgreSQL)', () => {
     writeFileSync(join(built, 'index.html'), INDEX);
     writeFileSync(join(built, 'assets', 'index-CR88BvtI.js'), 'console.log(1)');
     writeFileSync(join(built, 'favicon.svg'), '<svg/>');
-    master = await buildMaster({ prisma: db.prisma, transport: new InProcessHub(silent), logger: silent, dashboardDir: built });
-    unbuilt = await buildMaster({ prisma: db.prisma, transport: new InProcessHub(silent), logger: silent, dashboardDir: null });
+    master = await buildTestMaster({ prisma: db.prisma, transport: new InProcessHub(silent), logger: silent, dashboardDir: built });
+    unbuilt = await buildTestMaster({ prisma: db.prisma, transport: new InProcessHub(silent), logger: silent, dashboardDir: null });
   }, 60_000);
 
   afterAll(async () => {

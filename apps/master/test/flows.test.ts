@@ -3,7 +3,8 @@ import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/targe
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -55,7 +56,7 @@ describe('multi-step flows, end to end', () => {
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 500 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 500 } });
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 3, silent);
     await until(() => master.registry.available().length === 3, 30_000, '3 workers online');

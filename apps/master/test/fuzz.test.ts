@@ -2,7 +2,8 @@ import { PROTOCOL_VERSION, type PlanResource } from '@loadtest/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster, injectAnonymously } from './test-master.js';
 import { fuzzRequests, validPlan, type FuzzRequest, type WriteRoute } from './fuzz-requests.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
@@ -48,7 +49,7 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    master = await buildMaster({
+    master = await buildTestMaster({
       prisma: db.prisma,
       transport: new RecordingTransport(),
       logger: silent,
@@ -163,5 +164,41 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
       expect(response.json<{ issues: unknown[] }>().issues).toEqual([{ path: 'worker', message: 'must not contain control characters (U+0000 at 1)' }]);
     }
     expect((await master.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  }, 120_000);
+
+  it(`answers fuzzed requests without valid credentials with 401 (public routes aside), never a 2xx or a 5xx (${READ_REQUESTS} requests, seed ${SEED})`, async () => {
+    const routes = [...writeRoutes(master), ...writeRoutes(master, ['get'])].filter((route) => route.path.startsWith('/api/v1/'));
+    const publicRoutes = new Set(['POST /api/v1/auth/login', 'POST /api/v1/auth/login-link']);
+    const planId =
+      (await master.app.inject({ method: 'GET', url: '/api/v1/plans' })).json<{ items: PlanResource[] }>().items[0]?.id ??
+      '00000000-0000-4000-8000-000000000000';
+    // No credentials, a malformed header, a well-formed token that does not exist, a session cookie that does not exist.
+    const credentials: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer' },
+      { authorization: `Bearer lt_${'x'.repeat(43)}` },
+      { authorization: 'Basic YWRtaW46YWRtaW4=' },
+      { cookie: `lt_session=lts_${'y'.repeat(43)}` },
+    ];
+    const failures: string[] = [];
+    const statuses = new Map<number, number>();
+    for (const [i, request] of fc.sample(fuzzRequests(routes), { numRuns: READ_REQUESTS, seed: SEED }).entries()) {
+      const url = request.url.replaceAll('{plan}', planId).replaceAll('{run}', '00000000-0000-4000-8000-000000000000');
+      const response = await injectAnonymously(master.app, {
+        method: request.method,
+        url,
+        headers: { ...credentials[i % credentials.length], ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }) },
+        ...(request.payload === undefined ? {} : { payload: request.payload }),
+      });
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+      const isPublic = publicRoutes.has(`${request.method} ${url.split('?')[0]!}`);
+      // A path that is not even a URL (`/plans/%`) is refused by the router before any route or hook: a 400 that reveals nothing.
+      const notAUrl = response.statusCode === 400 && response.body.includes('FST_ERR_BAD_URL');
+      const refused = response.statusCode === 401 || notAUrl || (isPublic && response.statusCode >= 400 && response.statusCode < 500);
+      if (!refused) failures.push(`#${i}: ${response.statusCode} ${response.body.slice(0, 200)}\n${describeRequest(request, url)}`);
+    }
+    report(`fuzz (no valid credentials): statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+    withMessage(failures.slice(0, 3).join('\n\n'), () => expect(failures).toEqual([]));
+    expect(statuses.get(401) ?? 0).toBeGreaterThan(READ_REQUESTS / 2);
   }, 120_000);
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Plan, PlanList, PlanResource } from '@loadtest/protocol';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { parseAllowlist } from '@loadtest/targets';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
@@ -23,7 +24,7 @@ describe('imports saved as they are: ?save=true (real PostgreSQL)', () => {
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
     // The imported recordings target hosts of their own: any host is allowed here (targets.test.ts checks the allowlist on imports).
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist: parseAllowlist('*') } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist: parseAllowlist('*') } });
   }, 60_000);
 
   afterAll(async () => {

@@ -5,7 +5,8 @@ import { AmqpMasterTransport, AmqpWorkerTransport, brokerNames } from '@loadtest
 import amqplib from 'amqplib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -31,7 +32,7 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     masterTransport = new AmqpMasterTransport(AMQP_URL, silent, {}, namespace);
-    master = await buildMaster({ prisma: db.prisma, transport: masterTransport, logger: silent, timings: { runStartLeadMs: 200 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: masterTransport, logger: silent, timings: { runStartLeadMs: 200 } });
     await master.listenToWorkers();
     worker = new AmqpWorkerTransport(AMQP_URL, silent, {}, namespace);
     // A scripted worker that publishes every window twice, as a redelivery after a lost confirm would.

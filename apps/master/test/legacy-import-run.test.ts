@@ -4,7 +4,8 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -66,7 +67,7 @@ describe("the old tool's saved plan, imported and run against the target", () =>
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 500 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 500 } });
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 2, silent);
     await until(() => master.registry.available().length === 2, 30_000, '2 workers online');

@@ -5,7 +5,8 @@ import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import { parse as parseYaml } from 'yaml';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 const DOC = new URL('../../../docs/plan-format.md', import.meta.url);
@@ -73,7 +74,7 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
     // The plan format's examples target hosts of their own: any host is allowed here (targets.test.ts checks the allowlist).
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist: parseAllowlist('*') } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist: parseAllowlist('*') } });
   }, 60_000);
 
   afterAll(async () => {
@@ -241,7 +242,7 @@ describe('plans: YAML or JSON, validated as a whole (real PostgreSQL)', () => {
 
     // And sent so to the workers (the run's snapshot of the plan): a master whose worker is played by the test.
     const transport = new RecordingTransport();
-    const sender = await buildMaster({ prisma: db.prisma, transport, logger: silent, timings: { runStartLeadMs: 0 } });
+    const sender = await buildTestMaster({ prisma: db.prisma, transport, logger: silent, timings: { runStartLeadMs: 0 } });
     try {
       await sender.orchestrator.handle({
         v: PROTOCOL_VERSION,

@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION, type ErrorBody, type PlanResource } from '@loadtest/protocol';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 /** Caps of a run's peak VUs, rate and duration, checked when it starts: a 400 naming the cap, its setting and the run's value. */
@@ -13,7 +14,7 @@ describe('per-run caps (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    master = await buildMaster({
+    master = await buildTestMaster({
       prisma: db.prisma,
       transport: new RecordingTransport(),
       logger: silent,

@@ -5,7 +5,8 @@ import { PlanSchema } from '@loadtest/plan';
 import { InProcessHub } from '@loadtest/transport';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { PrismaClient } from '../src/generated/prisma/client.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunRepository } from '../src/runs/run-repository.js';
@@ -64,7 +65,7 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
     logging.$on('query', (event) => queries.push(event.query));
     prisma = logging;
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma, transport: hub, logger: silent });
+    master = await buildTestMaster({ prisma, transport: hub, logger: silent });
     const plans = new PlanRepository(db.prisma);
     const plan = (name: string) => PlanSchema.parse({ name, baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] });
     planA = (await plans.create(plan('a'))).id;
@@ -166,7 +167,10 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
       queries.length = 0;
       const response = await get<RunList>(url);
       expect(response.status).toBe(200);
-      return { runs: response.body.items.length, queries: queries.length };
+      // The caller's token and its user are looked up (and the token's last use written, at most once a minute) apart from the list.
+      const listQueries = queries.filter((q) => !q.includes('"api_tokens"') && !q.includes('"users"'));
+      expect(queries.length - listQueries.length).toBeLessThanOrEqual(3);
+      return { runs: response.body.items.length, queries: listQueries.length };
     };
     const small = await countFor('/api/v1/runs?limit=2');
     const large = await countFor('/api/v1/runs?limit=33');

@@ -3,7 +3,8 @@ import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/targe
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -54,7 +55,7 @@ describe('secret plan variables (real PostgreSQL, a local worker, tools/target)'
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 300 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, timings: { runStartLeadMs: 300 } });
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 1, silent, { threads: 1 });
     await until(() => master.registry.available().length === 1, 30_000, 'the worker online');

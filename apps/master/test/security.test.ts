@@ -4,7 +4,8 @@ import { InProcessHub } from '@loadtest/transport';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master, MasterDeps } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
 const OTHER_ORIGIN = 'http://elsewhere.example:3000';
@@ -21,8 +22,8 @@ describe('security headers, CORS, the write rate limit and body limits (real Pos
     db = await createTestDatabase();
     dashboard = mkdtempSync(join(tmpdir(), 'dashboard-'));
     writeFileSync(join(dashboard, 'index.html'), '<!doctype html><title>loadtest</title><div id="root"></div>');
-    const build = (security: Parameters<typeof buildMaster>[0]['security']) =>
-      buildMaster({ prisma: db.prisma, transport: new InProcessHub(silent), logger: silent, dashboardDir: dashboard, security });
+    const build = (security: MasterDeps['security']) =>
+      buildTestMaster({ prisma: db.prisma, transport: new InProcessHub(silent), logger: silent, dashboardDir: dashboard, security });
     master = await build(undefined);
     withCors = await build({ corsOrigins: [OTHER_ORIGIN] });
     limited = await build({ writeRateLimitPerMinute: 3 });

@@ -4,7 +4,8 @@ import { SSRF_DENIED, SSRF_DNS, ssrfAllowlist, ssrfCases } from '@loadtest/targe
 import { InProcessHub } from '@loadtest/transport';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
 /** A listener that counts the connections it gets: it stands for the forbidden loopback addresses. */
@@ -47,7 +48,7 @@ describe('SSRF: the master refuses every case (real PostgreSQL)', () => {
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
     const allowlist = parseAllowlist(ssrfAllowlist(loopback4.port), SSRF_DENIED);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist, lookup } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist, lookup } });
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,8 @@ import type { ErrorBody, PlanResource } from '@loadtest/protocol';
 import { parseAllowlist, type Lookup } from '@loadtest/targets';
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
 /** The test's resolver: app.example is public, private.example answers a private address. */
@@ -29,7 +30,7 @@ describe('the master checks the targets of a plan when it is saved and when a ru
     db = await createTestDatabase();
     hub = new InProcessHub(silent);
     const allowlist = parseAllowlist('app.example, private.example, meta.example, 127.0.0.2, *.shop.example:443');
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist, lookup } });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, targets: { allowlist, lookup } });
   }, 60_000);
 
   afterAll(async () => {
@@ -109,5 +110,42 @@ describe('the master checks the targets of a plan when it is saved and when a ru
     const tried = await inject<ErrorBody>('POST', '/api/v1/trials', { plan: plan('http://private.example/') });
     expect(tried.status).toBe(400);
     expect(tried.body.issues).toEqual([{ path: 'plan.baseUrl', message: expect.stringMatching(/"private\.example" \(address 10\.0\.0\.5\) is refused/) }]);
+  });
+
+  it('takes allowlist entries from an admin through the API: stored, on record, used by the next save, kept across a restart', async () => {
+    const refused = await inject<ErrorBody>('POST', '/api/v1/plans', plan('https://api.partner.example/'));
+    expect(refused.status).toBe(400);
+    const bad = await master.app.inject({
+      method: 'PUT',
+      url: '/api/v1/target-allowlist',
+      payload: { entries: ['api.partner.example', 'bad host!', '10.0.0.0/99'] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<ErrorBody>().issues?.map((i) => i.path)).toEqual(['entries[1]', 'entries[2]']);
+    const set = await master.app.inject({ method: 'PUT', url: '/api/v1/target-allowlist', payload: { entries: ['api.partner.example:443'] } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json<{ stored: string[]; environment: string[] }>()).toMatchObject({
+      stored: ['api.partner.example:443'],
+      environment: expect.arrayContaining(['app.example']),
+    });
+    expect((await inject<PlanResource>('POST', '/api/v1/plans', plan('https://api.partner.example/'))).status).toBe(201);
+    expect((await inject<ErrorBody>('POST', '/api/v1/plans', plan('http://api.partner.example:8080/'))).status).toBe(400);
+    const audit = (await master.app.inject({ method: 'GET', url: '/api/v1/audit?action=allowlist.changed' })).json<{ items: { details: unknown }[] }>().items;
+    expect(audit.map((e) => e.details)).toEqual([{ before: [], after: ['api.partner.example:443'] }]);
+    const again = await buildTestMaster({
+      prisma: db.prisma,
+      transport: new InProcessHub(silent),
+      logger: silent,
+      targets: { allowlist: parseAllowlist('app.example'), lookup },
+    });
+    try {
+      expect((await again.app.inject({ method: 'GET', url: '/api/v1/target-allowlist' })).json<{ stored: string[] }>().stored).toEqual([
+        'api.partner.example:443',
+      ]);
+    } finally {
+      await again.app.close();
+    }
+    await master.app.inject({ method: 'PUT', url: '/api/v1/target-allowlist', payload: { entries: [] } });
+    expect((await inject<ErrorBody>('POST', '/api/v1/plans', plan('https://api.partner.example/'))).status).toBe(400);
   });
 });

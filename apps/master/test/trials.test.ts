@@ -4,7 +4,8 @@ import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/targe
 import { InProcessHub } from '@loadtest/transport';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, RecordingTransport, silent, until, type TestDatabase } from './support.js';
 
@@ -58,7 +59,7 @@ describe('POST /api/v1/trials with a local worker', () => {
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent, dashboardDir: null });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent, dashboardDir: null });
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 1, silent);
     await until(() => master.registry.available().length === 1, 30_000, 'the worker idle');
@@ -168,7 +169,7 @@ describe('POST /api/v1/trials, the worker played by the test', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     transport = new RecordingTransport();
-    master = await buildMaster({ prisma: db.prisma, transport, logger: silent, dashboardDir: null, timings: { trialAnswerSlackMs: 300 } });
+    master = await buildTestMaster({ prisma: db.prisma, transport, logger: silent, dashboardDir: null, timings: { trialAnswerSlackMs: 300 } });
   }, 60_000);
 
   afterAll(async () => {

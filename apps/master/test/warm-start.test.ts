@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -79,7 +80,7 @@ describe('warm start: second 0 is measured like every other second', () => {
     target = await startTargetProcess();
     hub = new InProcessHub(silent);
     // The master's default start lead: what it promises is what is tested.
-    master = await buildMaster({ prisma: db.prisma, transport: hub, logger: silent });
+    master = await buildTestMaster({ prisma: db.prisma, transport: hub, logger: silent });
     await master.listenToWorkers();
     workers = startLocalWorkers(hub, 3, silent);
     await until(() => master.registry.available().length === 3, 20_000, '3 workers online');

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InProcessHub } from '@loadtest/transport';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { adminHeaders, buildTestMaster } from './test-master.js';
 import { createTestDatabase, silent, type TestDatabase } from './support.js';
 
 const ELSEWHERE = 'http://elsewhere.example';
@@ -17,7 +18,7 @@ describe('WebSocket handshakes and their Origin (real PostgreSQL, a listening ma
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    master = await buildMaster({
+    master = await buildTestMaster({
       prisma: db.prisma,
       transport: new InProcessHub(silent),
       logger: silent,
@@ -35,17 +36,21 @@ describe('WebSocket handshakes and their Origin (real PostgreSQL, a listening ma
   }, 60_000);
 
   /** The raw stream's handshake: 'open' (then closed 4404: no such run), or the HTTP status it was refused with. */
-  const rawStream = (origin: string | undefined) =>
+  const rawStream = (origin: string | undefined, credentials: Record<string, string> = adminHeaders) =>
     new Promise<string>((resolve) => {
-      const ws = new WebSocket(`ws://${base}/api/v1/runs/${NO_RUN}/stream`, origin === undefined ? {} : { origin });
+      const ws = new WebSocket(`ws://${base}/api/v1/runs/${NO_RUN}/stream`, { headers: credentials, ...(origin === undefined ? {} : { origin }) });
       ws.on('open', () => resolve('open'));
       ws.on('unexpected-response', (_request, response) => resolve(`refused ${response.statusCode}`));
       ws.on('error', (error) => resolve(`error ${error.message}`));
     });
 
-  const socketIo = (origin: string | undefined) =>
+  const socketIo = (origin: string | undefined, credentials: Record<string, string> = adminHeaders) =>
     new Promise<string>((resolve) => {
-      const client = io(`http://${base}`, { transports: ['websocket'], reconnection: false, ...(origin === undefined ? {} : { extraHeaders: { origin } }) });
+      const client = io(`http://${base}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        extraHeaders: { ...credentials, ...(origin === undefined ? {} : { origin }) },
+      });
       client.on('connect', () => {
         client.close();
         resolve('connected');
@@ -68,5 +73,18 @@ describe('WebSocket handshakes and their Origin (real PostgreSQL, a listening ma
     expect(await socketIo(`http://${base}`)).toBe('connected');
     expect(await socketIo(CONFIGURED)).toBe('connected');
     expect(await socketIo(ELSEWHERE)).toBe('refused');
+  });
+
+  it('refuses both live streams without valid credentials, and opens them with a dashboard session', async () => {
+    expect(await rawStream(undefined, {})).toBe('refused 401');
+    expect(await rawStream(undefined, { authorization: `Bearer lt_${'z'.repeat(43)}` })).toBe('refused 401');
+    expect(await socketIo(undefined, {})).toBe('refused');
+    expect(await socketIo(undefined, { authorization: `Bearer lt_${'z'.repeat(43)}` })).toBe('refused');
+    expect(await socketIo(undefined, { cookie: `lt_session=lts_${'z'.repeat(43)}` })).toBe('refused');
+    const viewer = await master.auth.createUser({ username: 'live-viewer', role: 'viewer', password: 'a long enough password' }, null);
+    const session = await master.auth.createSession(viewer!.id, { action: 'login', actorId: viewer!.id, actor: 'live-viewer', via: 'password', ip: null });
+    const cookie = { cookie: `lt_session=${session.secret}` };
+    expect(await rawStream(`http://${base}`, cookie)).toBe('open');
+    expect(await socketIo(`http://${base}`, cookie)).toBe('connected');
   });
 });

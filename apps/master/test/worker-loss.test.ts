@@ -3,7 +3,8 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -32,7 +33,7 @@ describe('a worker lost mid-run (rebalance)', () => {
     target = await startTarget();
     hub = new InProcessHub(silent);
     // Heartbeats come every second: missing after 1.5 s of silence, lost after 3 s.
-    master = await buildMaster({
+    master = await buildTestMaster({
       prisma: db.prisma,
       transport: hub,
       logger: silent,

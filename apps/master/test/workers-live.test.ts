@@ -3,7 +3,8 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub } from '@loadtest/transport';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { buildMaster, type Master } from '../src/app.js';
+import type { Master } from '../src/app.js';
+import { adminHeaders, buildTestMaster } from './test-master.js';
 import { startLocalWorkers, type LocalWorkers } from '../src/local-workers.js';
 import { createTestDatabase, silent, until, type TestDatabase } from './support.js';
 
@@ -43,7 +44,7 @@ describe('workers: capacity, missing and lost (real PostgreSQL, worker threads, 
     db = await createTestDatabase();
     target = await startTarget();
     hub = new InProcessHub(silent);
-    master = await buildMaster({
+    master = await buildTestMaster({
       prisma: db.prisma,
       transport: hub,
       logger: silent,
@@ -53,7 +54,7 @@ describe('workers: capacity, missing and lost (real PostgreSQL, worker threads, 
     await master.app.listen({ host: '127.0.0.1', port: 0 });
     const address = master.app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    client = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
+    client = io(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, extraHeaders: adminHeaders });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('connect_error', reject);

@@ -146,7 +146,7 @@ describe('ShareRun', () => {
     await share.run();
     const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
     expect(summary.requests).toBeGreaterThan(50);
-    expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0 });
+    expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 });
   });
 
   it('stops within a second of stop() and reports the partial window', async () => {

@@ -7,7 +7,9 @@ import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
 const MAGIC = 0x57; // 'W'
 /** The format written. */
-const FORMAT = 5;
+const FORMAT = 6;
+/** Format 5, as written before the `blocked` error kind: still read (with none blocked), as windows stored in PostgreSQL use it. */
+const FORMAT_WITHOUT_BLOCKED = 5;
 /** Format 4, as written before `vus`: still read (with `vus` undefined), as windows stored in PostgreSQL use it. */
 const FORMAT_WITHOUT_VUS = 4;
 /** Format 3, as written before the `interrupted` error kind: still read (with none interrupted), as windows stored in PostgreSQL use it. */
@@ -15,7 +17,8 @@ const FORMAT_WITHOUT_INTERRUPTED = 3;
 /** Format 2, as written before `dropped`: still read, as windows stored in PostgreSQL use it. */
 const FORMAT_WITHOUT_DROPPED = 2;
 /** The error kinds a format holds, in order. */
-const kindsOf = (format: number): readonly ErrorKind[] => (format >= FORMAT_WITHOUT_VUS ? ERROR_KINDS : ERROR_KINDS.filter((kind) => kind !== 'interrupted'));
+const kindsOf = (format: number): readonly ErrorKind[] =>
+  ERROR_KINDS.filter((kind) => (kind !== 'blocked' || format > FORMAT_WITHOUT_BLOCKED) && (kind !== 'interrupted' || format >= FORMAT_WITHOUT_VUS));
 
 /**
  * Compact binary form of a window, for the broker and for storage:
@@ -23,13 +26,14 @@ const kindsOf = (format: number): readonly ErrorKind[] => (format >= FORMAT_WITH
  *   'W' format length deflate-raw(body)
  *   body: second durationMs dropped vus stepCount
  *         per step: name requests bytesIn bytesOut checksPassed checksFailed
- *                   errors(timeout refused reset other interrupted) statusCount (code count)* latencyCounts
+ *                   errors(timeout refused reset other interrupted blocked) statusCount (code count)* latencyCounts
  *
  * Numbers are unsigned LEB128 varints; strings and the latency counts (HDR's
  * V2 counts without its fixed header) are length-prefixed. The body is
  * compressed once, as a whole.
  *
- * Format 5 is written. Format 4 is the same without `vus` (decoded as undefined), format 3 also without the
+ * Format 6 is written. Format 5 is the same without the `blocked` error count, format 4 also without `vus`
+ * (decoded as undefined), format 3 also without the
  * `interrupted` error count, format 2 also without `dropped`; all are still decoded (with 0 for the counts they
  * lack). A window without `vus` is written with 0.
  */
@@ -88,7 +92,13 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const magic = framed.byte();
     if (magic !== MAGIC) throw new Error(`not an encoded window (first byte ${magic})`);
     const format = framed.byte();
-    if (format !== FORMAT && format !== FORMAT_WITHOUT_VUS && format !== FORMAT_WITHOUT_INTERRUPTED && format !== FORMAT_WITHOUT_DROPPED) {
+    if (
+      format !== FORMAT &&
+      format !== FORMAT_WITHOUT_BLOCKED &&
+      format !== FORMAT_WITHOUT_VUS &&
+      format !== FORMAT_WITHOUT_INTERRUPTED &&
+      format !== FORMAT_WITHOUT_DROPPED
+    ) {
       throw new Error(`unknown window format ${format} (expected ${FORMAT_WITHOUT_DROPPED} to ${FORMAT})`);
     }
     const kinds = kindsOf(format);
@@ -104,7 +114,7 @@ export function decodeWindow(bytes: Uint8Array): Window {
     const second = input.varint();
     const durationMs = input.varint();
     const dropped = format === FORMAT_WITHOUT_DROPPED ? 0 : input.varint();
-    const vus = format === FORMAT ? input.varint() : undefined;
+    const vus = format >= FORMAT_WITHOUT_BLOCKED ? input.varint() : undefined;
     const stepCount = input.varint();
     const steps = new Map<string, StepMetrics>();
     for (let i = 0; i < stepCount; i++) {

@@ -47,7 +47,7 @@ export interface Window {
 }
 
 export function emptyErrorCounts(): ErrorCounts {
-  return { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0 };
+  return { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 };
 }
 
 export function emptyStep(): StepMetrics {
@@ -63,7 +63,7 @@ export function emptyStep(): StepMetrics {
 }
 
 export function errorTotal(errors: ErrorCounts): number {
-  return errors.timeout + errors.refused + errors.reset + errors.other + errors.interrupted;
+  return errors.timeout + errors.refused + errors.reset + errors.other + errors.interrupted + errors.blocked;
 }
 
 /** Adds `from` into `into`: counters summed, histograms added. */
@@ -77,6 +77,7 @@ export function addStep(into: StepMetrics, from: StepMetrics): void {
   into.errors.reset += from.errors.reset;
   into.errors.other += from.errors.other;
   into.errors.interrupted += from.errors.interrupted;
+  into.errors.blocked += from.errors.blocked;
   into.checks.passed += from.checks.passed;
   into.checks.failed += from.checks.failed;
   if (from.latencyCounts) addCounts(into.latency, from.latencyCounts);

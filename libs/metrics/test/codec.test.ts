@@ -30,6 +30,8 @@ const FORMAT_2_FIXTURE = 'VwI4Y3/BzsSak5+emce0l/UjIyMDCDCeYGRiW8zLtJOVia04NbEoOY
 /** Format 4 (before `vus`), as written by the encoder of that time: home 200 and 503, one interrupted, 2 dropped, second 6. */
 const FORMAT_4_FIXTURE = 'VwQiY3vBzsTIkpGfm8p0kjGVAQwYmU4wMn5nZmS7L8T0l58JAA==';
 const FORMAT_3_FIXTURE = 'VwMfY37BzsrIkpGfm8p0kjGFgYERBE8wMrG18zGt5WQCAA==';
+/** Format 5 (before `blocked`), as written by the encoder of that time: second 6, vus 7, home 200 and 503, one interrupted, one timeout. */
+const FORMAT_5_FIXTURE = 'VwUlY3vBzsDOyJKRn5vKJMbFwMDIwMDAyHSCkfE7MyNbOx/TWk4mAA==';
 
 describe('window encoding', () => {
   it('is compact: a typical window (2000 responses, 2 steps) encodes in under 1.5 KB', () => {
@@ -41,14 +43,30 @@ describe('window encoding', () => {
     expect(summarize([decodeWindow(bytes)])).toEqual(summarize([window]));
   });
 
-  it('writes format 5, which carries the VUs in progress', () => {
+  it('writes format 6, which carries the VUs in progress and the blocked requests', () => {
     const recorder = new WindowRecorder();
     recorder.recordResponse('home', 200, 10, 5, 900);
+    recorder.recordError('home', 'blocked');
+    recorder.recordError('home', 'blocked');
     const bytes = encodeWindow({ ...recorder.take(4, 1000), vus: 37 });
-    expect(bytes[1]).toBe(5);
+    expect(bytes[1]).toBe(6);
+    expect(summarize([decodeWindow(bytes)]).errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 2 });
     expect(decodeWindow(bytes).vus).toBe(37);
     // A window that measured none is written with 0.
     expect(decodeWindow(encodeWindow(new WindowRecorder().take(5, 1000))).vus).toBe(0);
+  });
+
+  it('still decodes format 5 (windows stored before `blocked`), with none blocked', () => {
+    const bytes = Buffer.from(FORMAT_5_FIXTURE, 'base64');
+    expect(bytes[1]).toBe(5);
+    const window = decodeWindow(bytes);
+    expect(window.second).toBe(6);
+    expect(window.vus).toBe(7);
+    const summary = summarize([window]);
+    expect(summary.requests).toBe(2);
+    expect(summary.statusCodes).toEqual({ '200': 1, '503': 1 });
+    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 0, other: 0, interrupted: 1, blocked: 0 });
+    expect(summarize([decodeWindow(encodeWindow(window))])).toEqual(summary);
   });
 
   it('still decodes format 4 (windows stored before `vus`), with vus undefined', () => {
@@ -72,7 +90,7 @@ describe('window encoding', () => {
     recorder.recordError('home', 'other');
     const bytes = encodeWindow(recorder.take(4, 1000));
     const summary = summarize([decodeWindow(bytes)]);
-    expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 1, interrupted: 2 });
+    expect(summary.errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 1, interrupted: 2, blocked: 0 });
     expect(summary.errorCount).toBe(3);
   });
 
@@ -85,7 +103,7 @@ describe('window encoding', () => {
     const summary = summarize([window]);
     expect(summary.requests).toBe(2);
     expect(summary.bytesIn).toBe(201);
-    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0, interrupted: 0 });
+    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0, interrupted: 0, blocked: 0 });
     expect(summarize([decodeWindow(encodeWindow(window))])).toEqual(summary);
   });
 
@@ -114,14 +132,14 @@ describe('window encoding', () => {
     expect(summary.bytesIn).toBe(711);
     expect(summary.bytesOut).toBe(321);
     expect(summary.statusCodes).toEqual({ '200': 2, '503': 1 });
-    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0, interrupted: 0 });
+    expect(summary.errors).toEqual({ timeout: 1, refused: 0, reset: 1, other: 0, interrupted: 0, blocked: 0 });
     expect(summary.checks).toEqual({ passed: 1, failed: 1 });
     expect(summary.steps.login!.latencyMicros!.min).toBeGreaterThanOrEqual(850);
     expect(summary.steps.login!.latencyMicros!.min).toBeLessThan(851);
     expect(summary.steps.search!.latencyMicros!.max).toBeGreaterThanOrEqual(25_000);
-    // Re-encoded, it is format 5 and the same window.
+    // Re-encoded, it is format 6 and the same window.
     const again = encodeWindow(window);
-    expect(again[1]).toBe(5);
+    expect(again[1]).toBe(6);
     expect(summarize([decodeWindow(again)])).toEqual(summary);
   });
 

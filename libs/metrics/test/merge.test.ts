@@ -40,7 +40,7 @@ describe('mergeWindows / summarize', () => {
     expect(merged.total.requests).toBe(2);
     expect(merged.total.bytesIn).toBe(12);
     expect(merged.total.bytesOut).toBe(120);
-    expect(merged.total.errors).toEqual({ timeout: 1, refused: 2, reset: 0, other: 0, interrupted: 0 });
+    expect(merged.total.errors).toEqual({ timeout: 1, refused: 2, reset: 0, other: 0, interrupted: 0, blocked: 0 });
     expect(merged.spanMs).toBe(1400);
     const summary = summarize(windows);
     expect(summary.rps).toBeCloseTo(2 / 1.4, 10);

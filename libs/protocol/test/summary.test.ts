@@ -9,7 +9,7 @@ const step: StepSummary = {
   rps: 10,
   latencyMicros: null,
   statusCodes: { '200': 10 },
-  errors: { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0 },
+  errors: { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 },
   errorCount: 0,
   errorRate: 0,
   checks: { passed: 0, failed: 0 },

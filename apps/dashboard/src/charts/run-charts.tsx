@@ -5,7 +5,14 @@ import type { RunColumns } from './run-series.js';
 import { TimeSeriesChart, type ChartSeries, type SecondRange } from './time-series-chart.js';
 
 // A Record, so that a new error kind cannot be left without a colour (and a series).
-const ERROR_COLOURS: Record<ErrorKind, string> = { timeout: '#dc2626', refused: '#9333ea', reset: '#ea580c', other: '#6b7280', interrupted: '#0891b2' };
+const ERROR_COLOURS: Record<ErrorKind, string> = {
+  timeout: '#dc2626',
+  refused: '#9333ea',
+  reset: '#ea580c',
+  other: '#6b7280',
+  interrupted: '#0891b2',
+  blocked: '#be185d',
+};
 
 const anyAbove0 = (values: readonly number[]) => values.some((v) => v > 0);
 

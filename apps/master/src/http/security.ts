@@ -9,9 +9,11 @@ export interface SecurityOptions {
   corsOrigins: string[];
   /** Writes (POST, PUT, PATCH, DELETE under /api/v1) per minute per client IP; 0 turns the limit off (tests only). */
   writeRateLimitPerMinute: number;
+  /** Login attempts (password or one-time link) per minute per client IP, counted apart from the writes; never off. */
+  loginRateLimitPerMinute: number;
 }
 
-export const DEFAULT_SECURITY: SecurityOptions = { corsOrigins: [], writeRateLimitPerMinute: 600 };
+export const DEFAULT_SECURITY: SecurityOptions = { corsOrigins: [], writeRateLimitPerMinute: 600, loginRateLimitPerMinute: 10 };
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const isApiWrite = (request: FastifyRequest) => WRITE_METHODS.has(request.method) && /^\/api\/v1(\/|$|\?)/.test(request.url);
@@ -43,7 +45,8 @@ const CONTENT_SECURITY_POLICY = {
 
 /**
  * Security headers on every answer, cross-origin access only for the configured origins, and a limit on the
- * API's writes per client. Login does not exist yet: when it does, it gets its own, stricter limit here.
+ * API's writes per client. The limiter is registered even with the write limit off: the login routes set their
+ * own, stricter limit on it (auth-routes.ts).
  */
 export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
   // HSTS belongs to whoever terminates TLS in front of the master (it would bind every subdomain too).
@@ -54,15 +57,13 @@ export async function registerSecurity(app: FastifyInstance, options: SecurityOp
     origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
-  if (options.writeRateLimitPerMinute > 0) {
-    const max = options.writeRateLimitPerMinute;
-    await app.register(rateLimit, {
-      max,
-      timeWindow: 60_000,
-      // Reads, the dashboard and the live streams are not limited: only the API's writes.
-      allowList: (request) => !isApiWrite(request),
-      errorResponseBuilder: (_request, context) =>
-        new HttpError(429, `too many writes: the limit is ${max} per minute per client (LOADTEST_WRITE_RATE_LIMIT); retry in ${context.after}`),
-    });
-  }
+  const max = options.writeRateLimitPerMinute;
+  await app.register(rateLimit, {
+    max: Math.max(1, max),
+    timeWindow: 60_000,
+    // Reads, the dashboard and the live streams are not limited: only the API's writes.
+    allowList: (request) => max === 0 || !isApiWrite(request),
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, `too many writes: the limit is ${max} per minute per client (LOADTEST_WRITE_RATE_LIMIT); retry in ${context.after}`),
+  });
 }

@@ -10,6 +10,7 @@ import {
   type PlanResource,
 } from '@loadtest/protocol';
 import { StoredPlanSchema } from '@loadtest/plan';
+import { actorOf, type AuditActor } from '../audit/audit-record.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { badRequest } from '../http/errors.js';
@@ -75,6 +76,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
   const answer = async (
     imported: ImportedPlan,
     saveIt: boolean | undefined,
+    by: AuditActor,
   ): Promise<{ status: 200; body: ImportedPlan } | { status: 201; body: PlanResource }> => {
     if (!saveIt) return { status: 200, body: imported };
     const storable = StoredPlanSchema.safeParse(imported.plan);
@@ -85,10 +87,11 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       );
     const issues = saveIssues(storable.data, targets).map((i) => ({ ...i, path: `plan.${i.path}` }));
     if (issues.length > 0) throw badRequest(`the converted plan cannot be stored: ${describeTargetIssues(issues)}`, issues);
-    return { status: 201, body: maskSecretVariables(await plans.create(storable.data)) };
+    return { status: 201, body: maskSecretVariables(await plans.create(storable.data, { ...by, action: 'plan.created', details: { imported: true } })) };
   };
 
   app.post('/imports/har', {
+    config: { access: 'operator' },
     bodyLimit: HAR_BODY_LIMIT,
     schema: {
       tags,
@@ -106,12 +109,14 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       const { status, body } = await answer(
         converted(() => planFromHar(request.body, { name, thinkTime, minThinkMs, keepCookies })),
         saveIt,
+        actorOf(request),
       );
       return reply.status(status).send(body);
     },
   });
 
   app.post('/imports/curl', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Convert curl command lines into a plan',
@@ -130,12 +135,14 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       const { status, body } = await answer(
         converted(() => planFromCurl(commands, { name: request.query.name })),
         request.query.save,
+        actorOf(request),
       );
       return reply.status(status).send(body);
     },
   });
 
   app.post('/imports/legacy', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Convert a plan saved by the old tool into a plan',
@@ -153,6 +160,7 @@ export const importRoutes: FastifyPluginAsyncZod<ImportRoutesOptions> = async (a
       const { status, body } = await answer(
         converted(() => planFromLegacyDocument(request.body, { name: request.query.name })),
         request.query.save,
+        actorOf(request),
       );
       return reply.status(status).send(body);
     },

@@ -25,6 +25,7 @@ export const rawStreamRoutes: FastifyPluginAsyncZod<RawStreamRoutesOptions> = as
     '/runs/:id/stream',
     {
       websocket: true,
+      config: { access: 'viewer' },
       preValidation: async (request) => {
         if (!originAllowed(request.headers)) throw new HttpError(403, `origin ${request.headers.origin} may not open a live stream (LOADTEST_CORS_ORIGINS)`);
       },

@@ -19,8 +19,8 @@ export interface LiveSocketOptions {
   logger: Logger;
   /** The run's current state, or null when there is no such run. */
   runState(runId: string): Promise<RunStatus | null>;
-  /** Whether a connection's handshake may proceed (its Origin); every one when absent. */
-  allowRequest?(request: IncomingMessage): boolean;
+  /** Why a connection's handshake may not proceed (its Origin, its credentials), or null when it may; every one when absent. */
+  refuseRequest?(request: IncomingMessage): Promise<string | null>;
 }
 
 const room = (runId: string) => `run:${runId}`;
@@ -38,15 +38,20 @@ export class LiveSocketServer {
     httpServer: HttpServer,
     private readonly options: LiveSocketOptions,
   ) {
-    const { allowRequest } = options;
+    const { refuseRequest } = options;
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
       path: '/socket.io',
       serveClient: false,
-      ...(allowRequest
+      ...(refuseRequest
         ? {
             allowRequest: (request, callback) => {
-              const allowed = allowRequest(request);
-              callback(allowed ? null : 'origin not allowed', allowed);
+              refuseRequest(request).then(
+                (refusal) => callback(refusal, refusal === null),
+                (error: unknown) => {
+                  options.logger.error({ err: error }, 'live handshake check failed');
+                  callback('the handshake could not be checked', false);
+                },
+              );
             },
           }
         : {}),

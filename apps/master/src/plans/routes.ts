@@ -13,6 +13,7 @@ import {
 import { StoredPlanSchema } from '@loadtest/plan';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { actorOf } from '../audit/audit-record.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { describeTargetIssues, saveIssues, type TargetSettings } from '../targets/target-check.js';
 import type { RunOrchestrator } from '../runs/orchestrator.js';
@@ -58,6 +59,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
     '400 names every problem at once with the path of its field (`steps[2].extract[0].jsonPath`): shapes, JSONPaths, regular expressions, unknown `${variables}`, duplicate step names, attachments and feeders; a YAML syntax error names its line.';
 
   app.post('/plans', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Create a plan',
@@ -67,15 +69,23 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       response: { 201: PlanResourceSchema, 400: ErrorBodySchema },
     },
     handler: async (request, reply) =>
-      reply.status(201).send(maskSecretVariables(await plans.create(checkSavedTargets(withStoredSecrets(request.body, undefined), targets)))),
+      reply
+        .status(201)
+        .send(
+          maskSecretVariables(
+            await plans.create(checkSavedTargets(withStoredSecrets(request.body, undefined), targets), { ...actorOf(request), action: 'plan.created' }),
+          ),
+        ),
   });
 
   app.get('/plans', {
+    config: { access: 'viewer' },
     schema: { tags, summary: 'List plans, newest first', response: { 200: PlanListSchema } },
     handler: async () => ({ items: (await plans.list()).map(maskSecretVariables) }),
   });
 
   app.get('/plans/:id', {
+    config: { access: 'viewer' },
     schema: { tags, summary: 'Read a plan', params: IdParamsSchema, response: { 200: PlanResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema } },
     handler: async (request) => {
       const plan = await plans.get(request.params.id);
@@ -85,6 +95,7 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
   });
 
   app.put('/plans/:id', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Replace a plan',
@@ -98,13 +109,16 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       const { id } = request.params;
       const stored = await plans.get(id);
       // A secret written as '***' (the plan as the API answered it) keeps its stored value.
-      const updated = stored && (await plans.update(id, checkSavedTargets(withStoredSecrets(request.body, planOf(stored)), targets)));
+      const updated =
+        stored &&
+        (await plans.update(id, checkSavedTargets(withStoredSecrets(request.body, planOf(stored)), targets), { ...actorOf(request), action: 'plan.changed' }));
       if (!updated) throw notFound('plan', id);
       return maskSecretVariables(updated);
     },
   });
 
   app.delete('/plans/:id', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Delete a plan',
@@ -115,12 +129,13 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
     handler: async (request, reply) => {
       const { id } = request.params;
       if (await runs.hasActiveRun(id)) throw conflict(`plan ${id} has an active run; stop it before deleting the plan`);
-      if (!(await plans.delete(id))) throw notFound('plan', id);
+      if (!(await plans.delete(id, { ...actorOf(request), action: 'plan.deleted' }))) throw notFound('plan', id);
       return reply.status(204).send(null);
     },
   });
 
   app.post('/plans/:id/runs', {
+    config: { access: 'operator' },
     schema: {
       tags: ['runs'],
       summary: 'Start a run of a plan',
@@ -131,12 +146,13 @@ export const planRoutes: FastifyPluginAsyncZod<PlanRoutesOptions> = async (app, 
       response: { 201: RunResourceSchema, 400: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 503: ErrorBodySchema },
     },
     handler: async (request, reply) => {
-      const run = await orchestrator.startRun(request.params.id, request.body);
+      const run = await orchestrator.startRun(request.params.id, request.body, { actor: actorOf(request), role: request.principal!.role });
       return reply.status(201).send(await runResource(run, totals));
     },
   });
 
   app.get('/plans/:id/runs', {
+    config: { access: 'viewer' },
     schema: {
       tags: ['runs'],
       summary: "List a plan's runs, newest first, a page at a time",

@@ -1,6 +1,6 @@
 import { LoadPlanError, resolveLoad, segmentConnections, type Segment } from '@loadtest/execution';
 import type { ScopedThreshold } from '@loadtest/metrics';
-import type { LoadRequest, Plan, RunLoad, StartRunBody, ThresholdSpec } from '@loadtest/protocol';
+import type { LoadRequest, Plan, Role, RunLoad, StartRunBody, ThresholdSpec } from '@loadtest/protocol';
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import { InvalidRunRequest, MasterDraining, NoWorkersAvailable, PlanNotFound } from './run-errors.js';
@@ -51,7 +51,8 @@ export class RunAdmission {
     this.draining = true;
   }
 
-  async admit(planId: string, body: StartRunBody): Promise<AdmittedRun> {
+  /** `role`: the caller's, whose caps apply (none given: the caps of the most trusted role). */
+  async admit(planId: string, body: StartRunBody, role?: Role): Promise<AdmittedRun> {
     if (this.draining) throw new MasterDraining();
     const stored = await this.o.plans.get(planId);
     if (!stored) throw new PlanNotFound(planId);
@@ -60,7 +61,7 @@ export class RunAdmission {
       nowMs: this.o.now(),
       startLeadMs: this.o.startLeadMs,
       startLeadPerWorkerMs: this.o.startLeadPerWorkerMs ?? 0,
-      caps: this.o.capsFor?.({ planId }),
+      caps: this.o.capsFor?.({ planId, role }),
     });
   }
 }

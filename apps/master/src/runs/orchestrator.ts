@@ -9,9 +9,12 @@ import {
   type ThresholdOutcome,
   type WorkerToMaster,
   type FieldIssue,
+  type Role,
 } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
+import type { AuditActor } from '../audit/audit-record.js';
+import { runStartDetails } from './run-audit.js';
 import type { LiveAggregator } from '../live/live-aggregator.js';
 import { planOf, type PlanRepository } from '../plans/plan-repository.js';
 import type { WorkerRegistry } from '../workers/registry.js';
@@ -114,16 +117,18 @@ export class RunOrchestrator {
     this.lossPolicy = new WorkerLossPolicy({ runs: o.runs, registry: o.registry, transport: o.transport, live: o.live, logger: o.logger, now: this.now });
   }
 
-  async startRun(planId: string, body: StartRunBody): Promise<StoredRun> {
+  /** `by`: who starts it (the audit log's line, written with the run; the caps of that role). */
+  async startRun(planId: string, body: StartRunBody, by?: { actor: AuditActor; role: Role }): Promise<StoredRun> {
     // Before the admission, which sets the start instant: resolving the targets takes time of its own.
     const stored = this.o.checkTargets ? await this.o.plans.get(planId) : undefined;
     if (stored && this.o.checkTargets) {
       const issues = await this.o.checkTargets(planOf(stored));
       if (issues.length > 0) throw new InvalidRunRequest(describeTargetIssues(issues), issues);
     }
-    const admitted = await this.admission.admit(planId, body);
+    const admitted = await this.admission.admit(planId, body, by?.role);
     const { plan, load, startAt, workers } = admitted;
-    const runId = await this.o.runs.create({ planId, plan, load, thresholds: admitted.thresholdSpecs, startAt, workers });
+    const audit = by ? { ...by.actor, action: 'run.started' as const, details: runStartDetails(planId, plan, load, workers.length) } : undefined;
+    const runId = await this.o.runs.create({ planId, plan, load, thresholds: admitted.thresholdSpecs, startAt, workers }, audit);
     const supervisor = this.supervise(runId, { thresholds: admitted.thresholds, specs: admitted.thresholdSpecs });
     this.o.live.trackRun(runId, workers.length, admitted.thresholds);
     this.o.logger.info({ runId, planId, workers: workers.map((w) => w.workerId), shares: workers.map((w) => w.connections), startAt }, 'run assigned');

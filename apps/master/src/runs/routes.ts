@@ -12,6 +12,7 @@ import {
   TimelineSchema,
   type TimelinePoint,
 } from '@loadtest/protocol';
+import { actorOf, type AuditLog } from '../audit/audit-record.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { notFound } from '../http/errors.js';
 import type { RunOrchestrator } from './orchestrator.js';
@@ -25,12 +26,14 @@ export interface RunRoutesOptions {
   orchestrator: RunOrchestrator;
   /** A live run's windows merged so far (ActiveRunTotals). */
   totals: StoredWindowsMerge;
+  audit: AuditLog;
 }
 
-export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { runs, orchestrator, totals }) => {
+export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { runs, orchestrator, totals, audit }) => {
   const tags = ['runs'];
 
   app.get('/runs', {
+    config: { access: 'viewer' },
     schema: {
       tags,
       summary: 'List runs, newest first, a page at a time, filtered by plan, state, verdict and creation time',
@@ -42,6 +45,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
   });
 
   app.get('/runs/:id', {
+    config: { access: 'viewer' },
     schema: {
       tags,
       summary: 'Read a run: state, load, per-worker shares and summary',
@@ -58,6 +62,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
   });
 
   app.get('/runs/:id/timeline', {
+    config: { access: 'viewer' },
     schema: {
       tags,
       summary: "A run's timeline: per-second windows merged over the workers, in buckets of 1 s, 5 s or 1 min",
@@ -93,6 +98,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
   });
 
   app.get('/runs/:id/summary', {
+    config: { access: 'viewer' },
     schema: {
       tags,
       summary: 'Summary of any time range of a run, of one step, of one worker',
@@ -124,6 +130,7 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
   });
 
   app.post('/runs/:id/stop', {
+    config: { access: 'operator' },
     schema: {
       tags,
       summary: 'Stop a run',
@@ -133,6 +140,13 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
     },
     handler: async (request, reply) => {
       const run = await orchestrator.stopRun(request.params.id);
+      await audit.record({
+        ...actorOf(request),
+        action: 'run.stopped',
+        subjectType: 'run',
+        subjectId: run.id,
+        details: { planId: run.planId, state: run.state },
+      });
       return reply.status(202).send(await runResource(run, totals));
     },
   });

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { auditInsert, type AuditRecord } from '../audit/audit-record.js';
 import {
   addWindow,
   createLatencyHistogram,
@@ -204,9 +206,12 @@ export class RunRepository {
     this.listeners.push(listener);
   }
 
-  async create(run: NewRun): Promise<string> {
-    const row = await this.prisma.run.create({
+  /** The run, its shares and (`audit`) its line in the audit log, in one transaction. */
+  async create(run: NewRun, audit?: AuditRecord): Promise<string> {
+    const id = randomUUID();
+    const create = this.prisma.run.create({
       data: {
+        id,
         planId: run.planId,
         state: 'pending',
         load: asJson(run.load),
@@ -226,8 +231,9 @@ export class RunRepository {
       },
       select: { id: true },
     });
-    for (const listener of this.listeners) listener.created(row.id);
-    return row.id;
+    await this.prisma.$transaction([create, ...(audit ? [auditInsert(this.prisma, { ...audit, subjectType: 'run', subjectId: id })] : [])]);
+    for (const listener of this.listeners) listener.created(id);
+    return id;
   }
 
   async get(id: string): Promise<StoredRun | null> {

@@ -27,6 +27,7 @@ export const TrialBodySchema = z
 /** `targets`: the allowlist a trial's targets are checked against, as a run's are at its start (every address resolved). */
 export const trialRoutes: FastifyPluginAsyncZod<{ trials: TrialDispatcher; targets: TargetSettings }> = async (app, { trials, targets }) => {
   app.post('/trials', {
+    config: { access: 'operator' },
     schema: {
       tags: ['trials'],
       summary: 'Try one iteration of a plan',

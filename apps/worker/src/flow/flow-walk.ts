@@ -7,7 +7,7 @@ export interface FlowWalkOptions {
   /** The run's request timeout, for steps without their own. */
   timeoutMs: number;
   /** A step that could not be sent (`other`). */
-  onError(step: number, kind: 'other'): void;
+  onError(step: number, kind: 'other' | 'blocked'): void;
 }
 
 /** Responses that never carry a body, whatever their headers say. */
@@ -72,10 +72,12 @@ export class FlowWalk implements IterationWalk {
       try {
         bytes = requestBytes(step, this.vu.scope.lookup, this.options.target);
       } catch (error) {
-        // Not sent (its URL is on another server, or is not a URL): the step fails, the flow goes on.
+        // Not sent: its URL is on another server than the checked, pinned target (`blocked`), or is not a URL
+        // (`other`). The step fails, the flow goes on.
         if (!(error instanceof UnsendableRequest) && !(error instanceof TypeError)) throw error;
-        this.vu.tracer?.unsendable(step, (error as Error).message);
-        this.options.onError(step.index, 'other');
+        const kind = error instanceof UnsendableRequest ? 'blocked' : 'other';
+        this.vu.tracer?.unsendable(step, (error as Error).message, kind);
+        this.options.onError(step.index, kind);
         this.vu.complete(FlowResponse.failed());
         continue;
       }

@@ -58,6 +58,8 @@ function errorMessage(kind: ErrorKind, timeoutMs: number, iterationSeconds: numb
       return `still unanswered when the iteration's ${iterationSeconds} s were up`;
     case 'other':
       return 'the request failed (a connection or protocol error)';
+    case 'blocked':
+      return 'not sent: its URL is not the target the worker checked';
   }
 }
 
@@ -114,9 +116,9 @@ export class TraceRecorder implements FlowTracer, ShareTrace {
     this.timeouts.set(event, step.timeoutMs ?? this.options.timeoutMs);
   }
 
-  unsendable(step: CompiledHttp, reason: string): void {
+  unsendable(step: CompiledHttp, reason: string, kind: 'blocked' | 'other'): void {
     const event = this.requestEvent(step, null);
-    event.error = { kind: 'other', message: `not sent: ${reason}`.slice(0, 2000) };
+    event.error = { kind, message: `not sent: ${reason}`.slice(0, 2000) };
     this.explained.add(event);
   }
 

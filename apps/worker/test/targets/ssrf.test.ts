@@ -126,7 +126,7 @@ describe('SSRF: the worker refuses every case itself, and nothing connects to a 
     expect(forbiddenConnections()).toBe(0);
   });
 
-  it('a flow step whose absolute URL is on another host is not sent there', async () => {
+  it('a flow step whose absolute URL is on another host is not sent there: it counts as `blocked`', async () => {
     const windows: RunWindow[] = [];
     const steps = [
       { name: 'ok', method: 'GET', url: '/' },
@@ -138,8 +138,20 @@ describe('SSRF: the worker refuses every case itself, and nothing connects to a 
       onStarted: () => undefined,
       targets: { allowlist: allowlist(), lookup },
     });
-    await share.run();
+    expect((await share.run()).state).toBe('finished');
     expect(forbiddenConnections()).toBe(0);
+    const summary = summarize(windows.map((w) => decodeWindowBase64(w.data)));
+    expect(summary.steps.ok?.requests).toBeGreaterThan(0);
+    expect(summary.steps.elsewhere?.requests).toBe(0);
+    expect(summary.steps.elsewhere?.errors.blocked).toBeGreaterThan(0);
+    expect(summary.errors).toEqual({
+      timeout: 0,
+      refused: 0,
+      reset: 0,
+      other: 0,
+      interrupted: expect.any(Number),
+      blocked: summary.steps.elsewhere?.errors.blocked,
+    });
   });
 
   // Last: it connects to the forbidden listeners on purpose, to show that they count what reaches them.

@@ -28,7 +28,7 @@ export interface FlowTracer {
   /** A step's request, as the bytes about to be written. */
   sent(step: CompiledHttp, bytes: Buffer): void;
   /** A step's request that could not be sent (its URL is on another server, or is not a URL). */
-  unsendable(step: CompiledHttp, reason: string): void;
+  unsendable(step: CompiledHttp, reason: string, kind: 'blocked' | 'other'): void;
   /** The step's response (FlowResponse.failed() when none came), what its extractions took, and its checks' outcomes. */
   completed(step: CompiledHttp, response: FlowResponse, extracted: readonly TracedExtraction[], checks: readonly TracedCheck[]): void;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../stored-text.js';
 
 export const AUDIT_ACTIONS = [
   'login',
@@ -38,17 +39,14 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const AuditQuerySchema = z.object({
   action: AuditActionSchema.optional(),
-  actor: z.string().max(64).optional(),
-  subjectId: z.string().max(100).optional(),
+  actor: z.string().max(64).superRefine(storedText('line')).optional(),
+  subjectId: z.string().max(100).superRefine(storedText('line')).optional(),
   /** ISO 8601 instants: events at or after `since`, before `until`. */
   since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   until: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** The `nextCursor` of the previous page. */
-  cursor: z
-    .string()
-    .regex(/^\d+$/, { error: 'must be a cursor from a previous page' })
-    .optional(),
+  cursor: z.string().regex(/^\d+$/, { error: 'must be a cursor from a previous page' }).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 export const AuditPageSchema = z.object({ items: z.array(AuditEventSchema), nextCursor: z.string().nullable() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedText } from '../stored-text.js';
 import { RoleSchema } from './roles.js';
 
 /** Letters, digits, `.`, `_`, `-` and `@`: a login name that is also safe to show in the audit log. */
@@ -41,7 +42,8 @@ export const PrincipalSchema = z.object({
 });
 export type Principal = z.infer<typeof PrincipalSchema>;
 
-export const LoginBodySchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) });
+// The name is looked up and kept in the audit log (a refused login): text PostgreSQL can store.
+export const LoginBodySchema = z.strictObject({ username: z.string().min(1).max(64).superRefine(storedText('line')), password: z.string().min(1).max(1024) });
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 
 /** The one-time login link's secret (the `#once=` part of the URL the master prints on its first start). */
@@ -52,7 +54,8 @@ export const TokenNameSchema = z
   .string()
   .trim()
   .min(1, { error: 'must not be empty' })
-  .max(100, { error: 'must be at most 100 characters' });
+  .max(100, { error: 'must be at most 100 characters' })
+  .superRefine(storedText('line'));
 
 export const CreateTokenBodySchema = z.strictObject({
   name: TokenNameSchema,
@@ -79,3 +82,23 @@ export type ApiToken = z.infer<typeof ApiTokenSchema>;
 export const ApiTokenListSchema = z.object({ items: z.array(ApiTokenSchema) });
 /** Answered once, at creation: the token itself is never shown again. */
 export const CreatedApiTokenSchema = ApiTokenSchema.extend({ token: z.string() });
+export type CreatedApiToken = z.infer<typeof CreatedApiTokenSchema>;
+
+/** An allowlist entry as written: a host, `*.domain`, an IP or CIDR, or `*`, each with optional `:ports` (docs/security.md). */
+export const AllowlistEntryTextSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(300, { error: 'must be at most 300 characters' })
+  .superRefine(storedText('line'));
+
+export const TargetAllowlistSchema = z.object({
+  /** From LOADTEST_TARGET_ALLOWLIST (or the mode's default): changed only by restarting with another value. */
+  environment: z.array(z.string()),
+  /** Set by admins through this API, kept in the database; added to the environment's. */
+  stored: z.array(z.string()),
+  /** The platform's own endpoints (broker, database), refused unless an entry names them with their port. */
+  denied: z.array(z.string()),
+});
+export type TargetAllowlist = z.infer<typeof TargetAllowlistSchema>;
+export const PutTargetAllowlistBodySchema = z.strictObject({ entries: z.array(AllowlistEntryTextSchema).max(1000, { error: 'at most 1000 entries' }) });

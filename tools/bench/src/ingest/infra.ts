@@ -147,12 +147,17 @@ export async function deleteBrokerObjects(
   return { deletedQueues, errors };
 }
 
-/** A JSON call to the master's REST API, bounded in time. */
+/** The admin API token the benchmarks' masters are started with (LOADTEST_ADMIN_TOKEN), sent with every call. */
+export const BENCH_ADMIN_TOKEN = `lt_${randomBytes(32).toString('base64url')}`;
+export const BENCH_AUTH_HEADERS = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
+
+/** A JSON call to the master's REST API as the admin, bounded in time. */
 export async function api<T>(base: string, method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<{ status: number; body: T }> {
   const response = await fetch(`${base}${path}`, {
     method,
     signal: AbortSignal.timeout(timeoutMs),
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    headers: { ...BENCH_AUTH_HEADERS, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };

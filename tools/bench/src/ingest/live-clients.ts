@@ -1,5 +1,6 @@
 import { ENDED_RUN_STATES, type ClientToServerEvents, type RunStatus, type ServerToClientEvents, type SubscribeAck } from '@loadtest/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { BENCH_AUTH_HEADERS } from './infra.js';
 
 export interface ReceivedWindow {
   client: number;
@@ -28,7 +29,14 @@ export class LiveClients {
   }
 
   private open(url: string, client: number, timeoutMs: number): Promise<void> {
-    const socket: LiveSocket = io(url, { path: '/socket.io', transports: ['websocket'], forceNew: true, reconnection: false, timeout: timeoutMs });
+    const socket: LiveSocket = io(url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      timeout: timeoutMs,
+      extraHeaders: BENCH_AUTH_HEADERS,
+    });
     this.sockets.push(socket);
     socket.on('run:window', (event) => {
       this.windows.push({ client, runId: event.runId, second: event.second, receivedAt: Date.now(), requests: event.requests, workers: event.workers });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { BENCH_ADMIN_TOKEN } from './infra.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -45,6 +46,7 @@ export class MasterProcess {
         WORKER_MISSING_AFTER_MS: '10000',
         // The benchmark's targets are on loopback, which the distributed mode does not allow by default.
         LOADTEST_TARGET_ALLOWLIST: process.env.LOADTEST_TARGET_ALLOWLIST ?? 'localhost,127.0.0.0/8,::1',
+        LOADTEST_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
         ...(o.startLeadMs === undefined ? {} : { RUN_START_LEAD_MS: String(o.startLeadMs) }),
       },
       stdio: ['ignore', o.logFd, o.logFd],

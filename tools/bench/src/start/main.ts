@@ -17,6 +17,7 @@
  */
 import { freePort } from '@loadtest/process';
 import { spawn } from 'node:child_process';
+import { BENCH_ADMIN_TOKEN, BENCH_AUTH_HEADERS } from '../ingest/infra.js';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -110,7 +111,15 @@ async function oneStart(repo: string, dataDir: string, nice: number): Promise<Sa
   const [command, args] = nice === 0 ? ['npm', ['start']] : ['nice', ['-n', String(nice), 'npm', 'start']];
   const child = spawn(command, args, {
     cwd: repo,
-    env: { ...process.env, PORT: String(port), LOADTEST_DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '', AMQP_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOADTEST_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      AMQP_URL: '',
+      LOADTEST_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -134,7 +143,7 @@ async function oneStart(repo: string, dataDir: string, nice: number): Promise<Sa
       if (exited) throw new Error(`npm start exited before a worker was online:\n${output.slice(-20).join('\n')}`);
       if (Date.now() > deadline) throw new Error(`no worker online within 90 s:\n${output.slice(-20).join('\n')}`);
       try {
-        const response = await fetch(`http://127.0.0.1:${port}/api/v1/workers`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`http://127.0.0.1:${port}/api/v1/workers`, { signal: AbortSignal.timeout(2000), headers: BENCH_AUTH_HEADERS });
         const at = Math.round(performance.now() - began);
         sample.firstAnswerMs ??= at;
         const body = (await response.json()) as { items?: { state: string }[] };
