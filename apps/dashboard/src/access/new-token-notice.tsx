@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { CreatedApiToken } from '../api/access.js';
+import type { CreatedApiToken } from '@loadtest/protocol';
 
 /**
  * The token just created, shown this once (the master keeps only its hash): copy it now. Closing the notice

@@ -1,7 +1,7 @@
-import type { ApiToken, CreateTokenBody, User } from '@loadtest/protocol';
+import type { ApiToken, CreatedApiToken, CreateTokenBody, User } from '@loadtest/protocol';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { createToken, revokeToken, useTokens, useUsers, type CreatedApiToken } from '../api/access.js';
+import { createToken, revokeToken, useTokens, useUsers } from '../api/access.js';
 import { keys } from '../api/queries.js';
 import { ApiErrorNote } from '../components/api-error-note.js';
 import { QueryState } from '../components/query-state.js';

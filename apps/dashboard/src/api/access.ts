@@ -1,10 +1,7 @@
-import type { ApiToken, CreateTokenBody, CreateUserBody, UpdateUserBody, User } from '@loadtest/protocol';
+import type { ApiToken, CreatedApiToken, CreateTokenBody, CreateUserBody, UpdateUserBody, User } from '@loadtest/protocol';
 import { useQuery } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
 import { keys } from './queries.js';
-
-/** `POST /tokens`' answer: the token itself is in it, this once. */
-export type CreatedApiToken = ApiToken & { token: string };
 
 export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => apiRequest<{ items: User[] }>('/users') });
 export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: () => apiRequest<{ items: ApiToken[] }>('/tokens') });

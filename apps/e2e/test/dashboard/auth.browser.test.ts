@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startCommand, type RunningProcess } from '../harness.js';
+import { api, startCommand, type RunningProcess } from '../harness.js';
 import { ADMIN_PASSWORD, logInThroughPage, SCREENSHOTS, startDashboardStack, watchPage, type DashboardStack } from './dashboard-stack.js';
 
 const VIEWER = { username: 'vera', password: 'vera-viewer-password-42' };
@@ -42,7 +42,7 @@ describe('dashboard login and roles in Chromium, on npm start (embedded default)
     expect(await fresh.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
     expect(await fresh.getByLabel('Username', { exact: true }).isVisible()).toBe(true);
     expect(await fresh.getByLabel('Password', { exact: true }).isVisible()).toBe(true);
-    expect((await fetch(`${base}/api/v1/workers`)).status).toBe(401);
+    expect((await api(base, 'GET', '/api/v1/workers', undefined, { authorization: '' })).status).toBe(401);
     await fresh.screenshot({ path: join(SCREENSHOTS, 'login.png') });
   });
 
@@ -80,9 +80,9 @@ describe('dashboard login and roles in Chromium, on npm start (embedded default)
   });
 
   it('a viewer (made with the admin token) sees the runs but is offered no "New plan", no "Launch", no admin page', async () => {
-    const created = await stack.adminApi<User>('POST', '/api/v1/users', { username: VIEWER.username, role: 'viewer', password: VIEWER.password });
+    const created = await api<User>(base, 'POST', '/api/v1/users', { username: VIEWER.username, role: 'viewer', password: VIEWER.password });
     expect(created.status).toBe(201);
-    const plan = await stack.adminApi<PlanResource>('POST', '/api/v1/plans', {
+    const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
       name: 'viewer can see',
       baseUrl: stack.target.url,
       requests: [{ name: 'root', method: 'GET', path: '/' }],
@@ -114,8 +114,8 @@ describe('dashboard login and roles in Chromium, on npm start (embedded default)
     const logins = page.locator('[data-testid="audit-table"] tr[data-action="login"]');
     await logins.first().waitFor({ timeout: 10_000 });
     // The API's own count of the page the table shows.
-    const api = (await stack.adminApi<AuditPage>('GET', '/api/v1/audit?limit=50')).body;
-    expect(await page.locator('[data-testid="audit-table"] tbody tr').count()).toBe(api.items.length);
+    const logged = (await api<AuditPage>(base, 'GET', '/api/v1/audit?limit=50')).body;
+    expect(await page.locator('[data-testid="audit-table"] tbody tr').count()).toBe(logged.items.length);
     const actors = await logins.locator('[data-field="actor"]').allTextContents();
     expect(actors).toEqual(expect.arrayContaining(['admin', VIEWER.username]));
     expect(await page.locator('tr[data-action="login.failed"]').count()).toBeGreaterThanOrEqual(2);

@@ -1,23 +1,19 @@
 import type { WorkerList } from '@loadtest/protocol';
 import { chromiumLaunchOptions, freePort } from '@loadtest/process';
 import { startTarget, type TargetServer } from '@loadtest/target';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT, startCommand, until, type RunningProcess } from '../harness.js';
+import { api, E2E_ADMIN_TOKEN, REPO_ROOT, startCommand, until, type RunningProcess } from '../harness.js';
 
 export const SCREENSHOTS = join(REPO_ROOT, 'docs/screenshots');
 
 /** The first user's password (LOADTEST_ADMIN_PASSWORD): the master creates `admin` with it on its first start. */
 export const ADMIN_PASSWORD = 'e2e-admin-password-0123';
-/**
- * An admin API token (LOADTEST_ADMIN_TOKEN: `lt_` and 43 base64url characters). The harness's `api()` sends
- * E2E_ADMIN_TOKEN as a bearer token: the same one, made here unless the run already gives one.
- */
-export const ADMIN_TOKEN = (process.env.E2E_ADMIN_TOKEN ??= `lt_${randomBytes(32).toString('base64url')}`);
+/** The admin API token (LOADTEST_ADMIN_TOKEN) of every master the tests start: the harness's `api()` sends it. */
+export const ADMIN_TOKEN = E2E_ADMIN_TOKEN;
 
 /** Logs `page` in through the dashboard's login page, as a user does, and waits until it has left it. */
 export async function logInThroughPage(page: Page, base: string, username: string, password: string): Promise<void> {
@@ -46,10 +42,8 @@ export interface DashboardStack {
   page: Page;
   /** Uncaught errors of the page (and of `newPage()`'s): a test that passes with one still fails (each test file checks it after each test). */
   pageErrors: string[];
-  /** The admin API token the master was started with. */
+  /** The admin API token the master was started with (the one the harness's `api()` sends). */
   adminToken: string;
-  /** A request to the API as the admin token (`authorization: Bearer`). */
-  adminApi<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** A page in a fresh browser context: no session cookie, nobody logged in. */
   newPage(): Promise<Page>;
   /** Waits until all `workers` local workers are online and idle (a run is refused while one is still busy). */
@@ -85,16 +79,9 @@ export async function startDashboardStack(workers: number, env: Record<string, s
     LOADTEST_ADMIN_TOKEN: ADMIN_TOKEN,
     ...env,
   });
-  const adminApi = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
   const idleWorkers = async () => {
     await until(
-      async () => (await adminApi<WorkerList>('GET', '/api/v1/workers')).body.items?.filter((w) => w.state === 'online').length === workers,
+      async () => (await api<WorkerList>(base, 'GET', '/api/v1/workers')).body.items.filter((w) => w.state === 'online').length === workers,
       30_000,
       `${workers} idle workers`,
     );
@@ -120,7 +107,6 @@ export async function startDashboardStack(workers: number, env: Record<string, s
     page,
     pageErrors,
     adminToken: ADMIN_TOKEN,
-    adminApi,
     newPage,
     idleWorkers,
     async stop() {
