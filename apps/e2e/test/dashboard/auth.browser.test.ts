@@ -122,7 +122,9 @@ describe('dashboard login and roles in Chromium, on npm start (embedded default)
     await page.screenshot({ path: join(SCREENSHOTS, 'audit.png'), fullPage: true });
     await page.getByLabel('Action', { exact: true }).selectOption('login.failed');
     await page.getByRole('button', { name: 'Apply' }).click();
+    // The unfiltered table goes, then the filtered one comes.
     await page.locator('[data-testid="audit-table"] tr[data-action="login"]').first().waitFor({ state: 'detached', timeout: 10_000 });
+    await page.locator('[data-testid="audit-table"] tr[data-action="login.failed"]').first().waitFor({ timeout: 10_000 });
     const actions = await page.locator('[data-testid="audit-table"] [data-field="action"]').allTextContents();
     expect(new Set(actions)).toEqual(new Set(['login.failed']));
   });
