@@ -37,7 +37,7 @@ export function TokensSection({ ownId }: { ownId: string }) {
           tokens.data!.items.length === 0 ? (
             <p>No token yet.</p>
           ) : (
-            <table className="w-full text-left text-sm" data-testid="tokens-table">
+            <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="tokens-table">
               <thead>
                 <tr className="border-b border-gray-300 dark:border-gray-700">
                   <th className="py-1">Name</th>

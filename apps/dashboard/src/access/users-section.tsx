@@ -26,7 +26,7 @@ export function UsersSection({ ownId }: { ownId: string }) {
       </h2>
       <QueryState isPending={users.isPending} error={users.error}>
         {() => (
-          <table className="w-full text-left text-sm" data-testid="users-table">
+          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="users-table">
             <thead>
               <tr className="border-b border-gray-300 dark:border-gray-700">
                 <th className="py-1">Username</th>

@@ -31,7 +31,7 @@ function AuditTable({ filter }: { filter: AuditFilter }) {
         if (items.length === 0) return <p>No event matches.</p>;
         return (
           <>
-            <table className="w-full text-left text-sm" data-testid="audit-table">
+            <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="audit-table">
               <thead>
                 <tr className="border-b border-gray-300 dark:border-gray-700">
                   <th className="py-1">Time</th>
@@ -50,14 +50,14 @@ function AuditTable({ filter }: { filter: AuditFilter }) {
                       {formatTime(event.at)}
                     </td>
                     <td data-field="actor">{event.actor ?? '–'}</td>
-                    <td>{event.via ?? '–'}</td>
-                    <td data-field="action" className={event.action === 'login.failed' ? 'text-red-700 dark:text-red-300' : ''}>
+                    <td className="whitespace-nowrap">{event.via ?? '–'}</td>
+                    <td data-field="action" className={`whitespace-nowrap ${event.action === 'login.failed' ? 'text-red-700 dark:text-red-300' : ''}`}>
                       {event.action}
                     </td>
-                    <td className="font-mono" title={event.subjectId ?? undefined}>
+                    <td className="font-mono whitespace-nowrap" title={event.subjectId ?? undefined}>
                       {subjectOf(event)}
                     </td>
-                    <td className="font-mono">{event.ip ?? '–'}</td>
+                    <td className="font-mono whitespace-nowrap">{event.ip ?? '–'}</td>
                     <td className="text-gray-700 dark:text-gray-300" title={JSON.stringify(event.details)}>
                       {summariseDetails(event.details) || '–'}
                     </td>
