@@ -2,7 +2,7 @@ import type { PlanList, PlanResource, RangeSummary, RunList, RunResource, Timeli
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { apiRequest } from './client.js';
 
-const queryString = (params: Record<string, string | number | undefined>) => {
+export const queryString = (params: Record<string, string | number | undefined>) => {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();
@@ -18,6 +18,9 @@ export const keys = {
   run: (id: string) => ['runs', id] as const,
   timeline: (id: string) => ['runs', id, 'timeline'] as const,
   summary: (id: string) => ['runs', id, 'summary'] as const,
+  users: ['users'] as const,
+  tokens: ['tokens'] as const,
+  audit: ['audit'] as const,
 };
 
 export const useWorkers = () => useQuery({ queryKey: keys.workers, queryFn: () => apiRequest<WorkerList>('/workers') });

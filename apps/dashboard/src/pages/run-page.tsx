@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { useParams } from 'react-router';
 import { apiRequest } from '../api/client.js';
 import { isActive, keys, useRun, useTimeline, useWorkers, type RunSlice } from '../api/queries.js';
+import { useAllows } from '../auth/auth-context.js';
 import { livePoint, mergePoints, runColumns } from '../charts/run-series.js';
 import { plannedLoad } from '../charts/planned-load.js';
 import { RunCharts } from '../charts/run-charts.js';
@@ -27,6 +28,8 @@ export function RunPage() {
 
 function RunView({ run }: { run: RunResource }) {
   const active = isActive(run);
+  // Stopping a run is an operator's: a viewer watches it.
+  const operator = useAllows('operator');
   const [slice, setSlice] = useState<RunSlice>({});
   const [range, setRange] = useState<SecondRange | null>(null);
   const timeline = useTimeline(run.id, slice);
@@ -55,7 +58,7 @@ function RunView({ run }: { run: RunResource }) {
         <span className="text-sm text-gray-600 dark:text-gray-400">
           created {formatTime(run.createdAt)} · ended {formatTime(run.endedAt)}
         </span>
-        {active && <StopButton runId={run.id} />}
+        {active && operator && <StopButton runId={run.id} />}
       </header>
       {run.error && (
         <p role="status" className="text-amber-800 dark:text-amber-200">

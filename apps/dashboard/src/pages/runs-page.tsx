@@ -2,6 +2,7 @@ import { RUN_STATES, type RunResource } from '@loadtest/protocol';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { usePlans, useRunList, type RunFilter } from '../api/queries.js';
+import { useAllows } from '../auth/auth-context.js';
 import { QueryState } from '../components/query-state.js';
 import { StateBadge } from '../components/state-badge.js';
 import { formatCount, formatLatency, formatTime } from '../format/figures.js';
@@ -11,6 +12,8 @@ const selectClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dar
 /** Every run, newest first, a page at a time, filtered by plan, state and verdict; choose runs to compare. */
 export function RunsPage() {
   const plans = usePlans();
+  // A viewer reads runs; launching a run and editing a plan are an operator's.
+  const operator = useAllows('operator');
   const [filter, setFilter] = useState<RunFilter>({});
   const planNames = new Map((plans.data?.items ?? []).map((plan) => [plan.id, plan.name]));
   return (
@@ -58,7 +61,7 @@ export function RunsPage() {
           <option value="passed">passed</option>
           <option value="failed">failed</option>
         </select>
-        {filter.planId && (
+        {filter.planId && operator && (
           <>
             <Link to={`/plans/${filter.planId}/launch`} className="rounded bg-blue-700 px-3 py-1 font-medium text-white hover:bg-blue-800">
               Launch a run
@@ -70,9 +73,13 @@ export function RunsPage() {
         )}
       </div>
       {plans.data && plans.data.items.length === 0 ? (
-        <p>
-          No plan yet: <Link to="/plans/new">write one</Link>, or save one with POST /api/v1/plans (see the API docs at /api/docs).
-        </p>
+        operator ? (
+          <p>
+            No plan yet: <Link to="/plans/new">write one</Link>, or save one with POST /api/v1/plans (see the API docs at /api/docs).
+          </p>
+        ) : (
+          <p>No plan yet.</p>
+        )
       ) : (
         <RunTable filter={filter} planNames={planNames} />
       )}
