@@ -20,6 +20,7 @@ describe('per-run caps (real PostgreSQL)', () => {
       logger: silent,
       timings: { workerMissingAfterMs: 600_000, workerLostAfterMs: 1_200_000, runStartLeadMs: 0, overdueMs: 600_000 },
       runCaps: { vus: 100, rate: 50, durationSeconds: 60 },
+      operatorRunCaps: { vus: 10 },
     });
     await master.app.ready();
     const plan = await master.app.inject({
@@ -65,5 +66,24 @@ describe('per-run caps (real PostgreSQL)', () => {
     const atCaps = await start({ connections: 100, durationSeconds: 60 });
     expect(atCaps.statusCode).toBe(409);
     expect(atCaps.json<ErrorBody>().message).not.toContain('cap');
+  });
+
+  it("applies an operator's own caps, naming their setting; an admin has the general ones", async () => {
+    const operator = await master.auth.createUser({ username: 'capped-operator', role: 'operator' }, null);
+    const system = { actorId: null, actor: 'test', via: null, ip: null, action: 'token.created' } as const;
+    const token = await master.auth.createToken({ userId: operator!.id, name: 'ops', expiresAt: new Date(Date.now() + 3600_000) }, system);
+    const asOperator = await master.app.inject({
+      method: 'POST',
+      url: `/api/v1/plans/${planId}/runs`,
+      headers: { authorization: `Bearer ${token.token}` },
+      payload: { connections: 11, durationSeconds: 10 },
+    });
+    expect(asOperator.statusCode).toBe(400);
+    expect(asOperator.json<ErrorBody>().issues).toEqual([
+      { path: 'connections', message: 'the run peaks at 11 virtual users at once, over the cap of 10 (LOADTEST_OPERATOR_MAX_RUN_VUS)' },
+    ]);
+    // The admin (the test's token) may start the same run: past the caps, only the busy workers refuse it.
+    const asAdmin = await start({ connections: 11, durationSeconds: 10 });
+    expect(asAdmin.json<ErrorBody>().message).not.toContain('cap');
   });
 });

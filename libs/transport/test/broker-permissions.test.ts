@@ -1,10 +1,32 @@
 import { describe, expect, it } from '@jest/globals';
-import { brokerPermissions, rabbitPasswordHash, senderMismatch, workerIdOfUser } from '../src/index.js';
+import { brokerNames, brokerPermissions, rabbitPasswordHash, senderMismatch, workerIdOfUser } from '../src/index.js';
 import { amqpUser } from '../src/amqp/connection.js';
 import { createHash } from 'node:crypto';
 import { windowMessage } from './helpers.js';
 
 const matches = (regex: string, name: string) => new RegExp(regex).test(name);
+
+/** RabbitMQ's topic matching, word by word: `*` one word, `#` zero or more. */
+function topicMatches(binding: string, routingKey: string): boolean {
+  const match = (b: string[], k: string[]): boolean => {
+    const [head, ...rest] = b;
+    if (head === undefined) return k.length === 0;
+    if (head === '#') return match(rest, k) || (k.length > 0 && match(b, k.slice(1)));
+    return k.length > 0 && (head === '*' || head === k[0]) && match(rest, k.slice(1));
+  };
+  return match(binding.split('.'), routingKey.split('.'));
+}
+
+describe('worker routing keys', () => {
+  it('never deliver a message for worker a.b to worker a (a dot in an id is not a word boundary)', () => {
+    const names = brokerNames('lt');
+    const assign = { type: 'run.assign' } as Parameters<typeof names.workerRoutingKey>[1];
+    expect(topicMatches(names.workerRoutingKey('a'), names.workerRoutingKey('a', assign))).toBe(true);
+    expect(topicMatches(names.workerRoutingKey('a'), names.workerRoutingKey('a.b', assign))).toBe(false);
+    expect(topicMatches(names.workerRoutingKey('a.b'), names.workerRoutingKey('a', assign))).toBe(false);
+    expect(topicMatches(names.workerRoutingKey('a.b'), names.workerRoutingKey('a.b', assign))).toBe(true);
+  });
+});
 
 describe('brokerPermissions', () => {
   it('gives a worker its own queue only, and the exchange to publish to and bind on', () => {
@@ -17,8 +39,8 @@ describe('brokerPermissions', () => {
     expect(p.topic?.exchange).toBe('lt');
     expect(matches(p.topic?.write ?? '', 'run.window')).toBe(true);
     expect(matches(p.topic?.write ?? '', 'to-worker.w.2.run.assign')).toBe(false);
-    expect(matches(p.topic?.read ?? '', 'to-worker.w.1.#')).toBe(true);
-    for (const key of ['#', 'to-worker.*.#', 'to-worker.w.2.#']) expect(matches(p.topic?.read ?? '', key)).toBe(false);
+    expect(matches(p.topic?.read ?? '', 'to-worker.w~1.#')).toBe(true);
+    for (const key of ['#', 'to-worker.*.#', 'to-worker.w~2.#', 'to-worker.w.#']) expect(matches(p.topic?.read ?? '', key)).toBe(false);
   });
 
   it("gives the master its namespace's objects and no other namespace's", () => {

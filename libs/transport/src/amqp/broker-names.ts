@@ -22,13 +22,19 @@ export interface BrokerNames {
 
 export const DEFAULT_BROKER_NAMESPACE = 'loadtest';
 
+/**
+ * A worker id as one word of a topic routing key: its dots (allowed in ids: host names) become `~` (never in an id),
+ * or worker `a`'s binding `to-worker.a.#` would also match the messages to worker `a.b`.
+ */
+const routingWord = (workerId: string): string => workerId.replaceAll('.', '~');
+
 export function brokerNames(namespace: string = DEFAULT_BROKER_NAMESPACE): BrokerNames {
   if (!/^[A-Za-z0-9_-]+$/.test(namespace)) throw new Error(`broker namespace "${namespace}" may hold only letters, digits, _ and -`);
   return {
     exchange: namespace,
     masterQueue: `${namespace}.master`,
     workerQueue: (workerId) => `${namespace}.worker.${workerId}`,
-    workerRoutingKey: (workerId, message) => (message ? `to-worker.${workerId}.${message.type}` : `to-worker.${workerId}.#`),
+    workerRoutingKey: (workerId, message) => (message ? `to-worker.${routingWord(workerId)}.${message.type}` : `to-worker.${routingWord(workerId)}.#`),
     broadcastBindingKey: 'to-workers.all.#',
     broadcastRoutingKey: (message) => `to-workers.all.${message.type}`,
     masterRoutingKey: (message) => (typeof message === 'string' ? message : message.type),
