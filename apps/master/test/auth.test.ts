@@ -174,6 +174,30 @@ describe('users, roles, tokens and sessions (real PostgreSQL)', () => {
     expect(row?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
+  it("ends a user's other sessions when their password changes, and keeps the one that changed it", async () => {
+    await createUser('ada', 'admin', PASSWORD);
+    const sessionOf = async () => {
+      const response = await login('ada', PASSWORD);
+      const cookie = `${cookieOf(response, 'lt_session').pair}; ${cookieOf(response, 'lt_csrf').pair}`;
+      return { cookie, csrf: response.json<Principal>().csrfToken!, id: response.json<Principal>().user.id };
+    };
+    const a = await sessionOf();
+    const b = await sessionOf();
+    const me = (cookie: string) => injectAnonymously(master.app, { method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+    expect((await me(b.cookie)).statusCode).toBe(200);
+    const changed = await injectAnonymously(master.app, {
+      method: 'PATCH',
+      url: `/api/v1/users/${a.id}`,
+      headers: { cookie: a.cookie, 'x-csrf-token': a.csrf },
+      payload: { password: 'another long password' },
+    });
+    withMessage(changed.body, () => expect(changed.statusCode).toBe(200));
+    expect((await me(a.cookie)).statusCode).toBe(200);
+    expect((await me(b.cookie)).statusCode).toBe(401);
+    expect((await login('ada', PASSWORD)).statusCode).toBe(401);
+    expect((await login('ada', 'another long password')).statusCode).toBe(200);
+  });
+
   it('writes each change and its audit line in one transaction, and the audit log refuses to be changed', async () => {
     const created = (await master.app.inject({ method: 'POST', url: '/api/v1/plans', payload: plan('audited') })).json<PlanResource>();
     await master.app.inject({ method: 'PUT', url: `/api/v1/plans/${created.id}`, payload: plan('audited, renamed') });

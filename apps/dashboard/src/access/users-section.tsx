@@ -6,6 +6,7 @@ import { keys } from '../api/queries.js';
 import { ApiErrorNote } from '../components/api-error-note.js';
 import { QueryState } from '../components/query-state.js';
 import { formatTime } from '../format/figures.js';
+import { PasswordForm } from './password-form.js';
 
 const fieldClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
 const buttonClass = 'rounded border border-gray-300 px-3 py-1 disabled:opacity-50 dark:border-gray-600';
@@ -48,6 +49,7 @@ export function UsersSection({ ownId }: { ownId: string }) {
         )}
       </QueryState>
       <ApiErrorNote error={change.error} />
+      {users.data && <PasswordForm users={users.data.items} ownId={ownId} />}
       <NewUserForm />
     </section>
   );

@@ -220,5 +220,20 @@ describe('the one-time login link in Chromium, on a first npm start', () => {
     expect(await alert.textContent()).toBe(((await refused.json()) as ErrorBody).message);
     expect(new URL(again.url()).pathname).toBe('/login');
     expect(await again.evaluate(() => window.location.hash)).toBe('');
+
+    // The newcomer gives themselves a password on the Access page, stays logged in, and can log in with it later.
+    await page.goto(`${base}/access`);
+    const form = page.getByRole('form', { name: 'Set a password' });
+    await form.getByLabel('New password').fill('the newcomer password');
+    await form.getByRole('button', { name: 'Set password' }).click();
+    await form.getByRole('status').waitFor({ timeout: 10_000 });
+    expect(await form.getByRole('status').textContent()).toBe('Password set for admin.');
+    expect(await page.getByTestId('current-user').textContent()).toBe('admin');
+    const login = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'the newcomer password' }),
+    });
+    expect(login.status).toBe(200);
   });
 });

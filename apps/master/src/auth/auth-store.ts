@@ -162,11 +162,15 @@ export class AuthStore {
     }
   }
 
-  /** Null for an unknown user. A new password or a disabled user ends the user's sessions. */
+  /**
+   * Null for an unknown user. A new password or a disabled user ends the user's sessions, but `keepSessionId`:
+   * the session of a user changing their own password.
+   */
   async updateUser(
     id: string,
     change: { role?: Role | undefined; password?: string | undefined; disabled?: boolean | undefined },
     audit: AuditRecord,
+    keepSessionId?: string,
   ): Promise<User | null> {
     const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
     const data = {
@@ -183,7 +187,7 @@ export class AuthStore {
     };
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id }, data }),
-      ...(endsSessions ? [this.prisma.session.deleteMany({ where: { userId: id } })] : []),
+      ...(endsSessions ? [this.prisma.session.deleteMany({ where: { userId: id, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) } })] : []),
       auditInsert(this.prisma, { ...audit, subjectType: 'user', subjectId: id, details }),
     ]);
     return this.getUser(id);

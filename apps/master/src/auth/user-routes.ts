@@ -38,7 +38,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ store: AuthStore }> = async (ap
       tags,
       summary: "Change a user's role or password, or disable the user",
       description:
-        "A new password or disabling ends the user's dashboard sessions; a disabled user's tokens stop working. 409 when the change would leave no enabled admin.",
+        "A new password or disabling ends the user's dashboard sessions (but the caller's own, when they change their own password); a disabled user's tokens stop working. 409 when the change would leave no enabled admin.",
       params: IdParamsSchema,
       body: UpdateUserBodySchema,
       response: { 200: UserSchema, 404: ErrorBodySchema, 409: ErrorBodySchema, ...errors },
@@ -51,7 +51,10 @@ export const userRoutes: FastifyPluginAsyncZod<{ store: AuthStore }> = async (ap
       const losesAdmin = current.role === 'admin' && !current.disabled && ((role !== undefined && role !== 'admin') || disabled === true);
       // Checked, not locked: two admins demoting each other at the same instant could still race (rare, and an environment token recovers).
       if (losesAdmin && (await store.adminCount()) <= 1) throw conflict(`${current.username} is the last enabled admin: make another admin first`);
-      const updated = await store.updateUser(id, request.body, { ...actorOf(request), action: 'user.changed' });
+      // Changing your own password keeps the session you changed it from; disabling yourself is refused above only for the last admin.
+      const principal = request.principal!;
+      const ownSession = principal.via === 'session' && principal.userId === id && request.body.disabled !== true ? principal.credentialId : undefined;
+      const updated = await store.updateUser(id, request.body, { ...actorOf(request), action: 'user.changed' }, ownSession);
       if (!updated) throw notFound('user', id);
       return updated;
     },
