@@ -135,6 +135,14 @@ describe('the access page', () => {
       expect(shown).toContain(label);
     expect(html).toMatch(/type="number" min="1" max="3650"[^>]*value="90"/);
   });
+
+  it('sets a password for any user, yourself first (the newcomer from the one-time link)', () => {
+    const form = html.slice(html.indexOf('aria-labelledby="password-title"'), html.indexOf('</form>', html.indexOf('aria-labelledby="password-title"')));
+    expect(text(form)).toContain('Set a password');
+    expect(form).toMatch(new RegExp(`<option value="${admin.user.id}" selected="">admin \\(you\\)</option>`));
+    expect(text(form)).toContain('vera');
+    expect(form).toMatch(/type="password"[^>]*required=""[^>]*minLength="12"|type="password"[^>]*minLength="12"[^>]*required=""/i);
+  });
 });
 
 describe('a new token', () => {
