@@ -141,6 +141,18 @@ describe('broker credentials (real RabbitMQ)', () => {
     expect(received.some((m) => m.type === 'run.window' && (m.seq === 20 || m.seq === 21))).toBe(false);
   }, 30_000);
 
+  it("logs a master channel whose setup the broker refuses (a worker's user has no rights on the master's queue), instead of ending the process", async () => {
+    const { logger: refusedLogger, records: refusedRecords } = memoryLogger();
+    const wrong = new AmqpMasterTransport(url(workerUser(B)), refusedLogger, {});
+    // listen() waits for a channel that never sets up: it is not awaited.
+    void wrong.listen(async () => undefined).catch(() => undefined);
+    try {
+      await until(() => refusedRecords.some((r) => r.msg === 'broker channel setup failed'), 30_000);
+    } finally {
+      await wrong.close();
+    }
+  });
+
   it('prints the same permissions as rabbitmqctl lines, with passwords left in variables', () => {
     const lines = brokerCommands({ namespace: 'loadtest', vhost: 'loadtest', workerIds: [A] });
     expect(lines).toContain(`rabbitmqctl add_user 'worker-${A}' "$BROKER_PASSWORD_WORKER_${A.toUpperCase().replace(/-/g, '_')}"`);

@@ -43,6 +43,8 @@ export class AmqpMasterTransport implements MasterTransport {
       },
     });
     this.channel = channel;
+    // Without a listener, a failed setup (emitted as 'error': say, a broker user without rights on the master's queue) would end the process.
+    channel.on('error', (err: unknown) => this.logger.error({ err }, 'broker channel setup failed'));
     await channel.consume(this.names.masterQueue, (msg) => void this.onMessage(channel, msg, handler), {
       noAck: false,
       prefetch: MASTER_PREFETCH,
