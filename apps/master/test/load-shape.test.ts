@@ -71,8 +71,10 @@ describe('realised load shape, measured at the target', () => {
     const ramp = { name: 'ramp', executor: 'ramping-vus', stages: [{ duration: 12, target: 60 }] };
     // 100 ms answers: the client's own gap between an answer and the next send stays ~1% of a VU's time.
     const { run: done, seconds, startMs } = await run('/delay/100', [ramp]);
+    // Every worker the run was shared over measured (2, or 3 on a retry: a later test adds a worker, and jest retries at the end).
     const used = done.workers.filter((w) => w.windows > 0).map((w) => w.workerId);
-    expect(used).toHaveLength(2);
+    expect(used).toEqual(done.workers.map((w) => w.workerId));
+    expect(used.length).toBeGreaterThanOrEqual(2);
     const model = done.load.scenarios[0]! as Scenario;
     const errors: string[] = [];
     let worst = 0;
