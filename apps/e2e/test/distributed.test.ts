@@ -12,6 +12,9 @@ import { brokerNames } from '@loadtest/transport';
 import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/target';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -46,9 +49,17 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const env = { AMQP_URL, AMQP_NAMESPACE: namespace };
-    master = startTs('master', 'apps/master/src/main.ts', { ...env, DATABASE_URL: db.url, PORT: String(port) });
+    // The master reads its database's URL from a file, as a mounted Kubernetes Secret gives it (DATABASE_URL_FILE).
+    const secrets = mkdtempSync(join(tmpdir(), 'e2e-secrets-'));
+    writeFileSync(join(secrets, 'database-url'), `${db.url}\n`);
+    master = startTs('master', 'apps/master/src/main.ts', { ...env, DATABASE_URL: '', DATABASE_URL_FILE: join(secrets, 'database-url'), PORT: String(port) });
     await master.waitForLog((r) => r.msg === 'master ready');
-    for (const id of ['e2e-w1', 'e2e-w2']) workers.push(startTs(id, 'apps/worker/src/main.ts', { ...env, WORKER_ID: id }));
+    // One worker reads the broker's URL from a file (AMQP_URL_FILE).
+    writeFileSync(join(secrets, 'amqp-url'), AMQP_URL);
+    workers.push(
+      startTs('e2e-w1', 'apps/worker/src/main.ts', { AMQP_NAMESPACE: namespace, AMQP_URL: '', AMQP_URL_FILE: join(secrets, 'amqp-url'), WORKER_ID: 'e2e-w1' }),
+    );
+    workers.push(startTs('e2e-w2', 'apps/worker/src/main.ts', { ...env, WORKER_ID: 'e2e-w2' }));
     await bothIdle();
     const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
       name: 'e2e',

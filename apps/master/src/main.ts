@@ -1,6 +1,6 @@
 import { deniedEndpoints, targetPolicyFromEnv } from '@loadtest/targets';
 import { createMasterTransport, type MasterTransport, type TransportEvents } from '@loadtest/transport';
-import { handleShutdownSignals, type ShutdownStep } from '@loadtest/process';
+import { handleShutdownSignals, loadSecretFiles, type ShutdownStep } from '@loadtest/process';
 import pino from 'pino';
 import { buildMaster, type Master } from './app.js';
 import { LOGIN_LINK_TTL_MS } from './auth/bootstrap.js';
@@ -51,6 +51,8 @@ async function closeOpened(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // DATABASE_URL_FILE and the like (mounted secrets) become their settings before anything reads them.
+  loadSecretFiles(process.env);
   const config = loadConfig(process.env);
   // A bad entry fails start-up, naming it, before anything opens.
   targetPolicyFromEnv(process.env);

@@ -1,4 +1,4 @@
-import { handleShutdownSignals } from '@loadtest/process';
+import { handleShutdownSignals, loadSecretFiles } from '@loadtest/process';
 import { createWorkerTransport, type TransportEvents, type WorkerTransport } from '@loadtest/transport';
 import { targetPolicyFromEnv } from '@loadtest/targets';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   let threads: number;
   let tolerance: WorkerTolerance;
   try {
+    // AMQP_URL_FILE and the like (mounted secrets) first: the broker's address is also denied as a target below.
+    loadSecretFiles(process.env);
     const { values } = parseArgs({ options: { threads: { type: 'string' } }, strict: true, allowPositionals: false });
     threads = workerThreads(values.threads, process.env);
     tolerance = workerTolerance(process.env);

@@ -8,3 +8,4 @@ export {
 } from './shutdown/shutdown-signals.js';
 export { freePort } from './net/free-port.js';
 export { chromiumLaunchOptions } from './browser/chromium.js';
+export { loadSecretFiles, SECRET_SETTINGS } from './env/secret-files.js';
