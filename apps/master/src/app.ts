@@ -42,6 +42,8 @@ import { principalOfHandshake } from './auth/handshake.js';
 import { tokenRoutes } from './auth/token-routes.js';
 import { userRoutes } from './auth/user-routes.js';
 import { healthRoutes } from './http/health-routes.js';
+import { MasterMetrics } from './metrics/master-metrics.js';
+import { metricsRoutes } from './metrics/routes.js';
 import { StoredAllowlist } from './targets/stored-allowlist.js';
 import { allowlistRoutes } from './targets/routes.js';
 
@@ -214,6 +216,13 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   workerSweep.unref();
   const masterId = randomUUID();
   let brokerReachable = true;
+  const metrics = new MasterMetrics({
+    workerStates: () => registry.list().map((w) => w.state),
+    runsByState: async () =>
+      Object.fromEntries((await deps.prisma.run.groupBy({ by: ['state'], _count: { _all: true } })).map((g) => [g.state, g._count._all])),
+    liveClients: () => socket.io.engine.clientsCount,
+  });
+  metrics.observeRequests(app);
   // Every worker hears from the master (one broadcast for all); one running a share stops if it no longer does.
   const masterHeartbeat = startMasterHeartbeat({
     intervalMs: timings.masterHeartbeatMs,
@@ -241,7 +250,8 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     { prefix: '/api/v1' },
   );
   await app.register(dashboardRoutes, { dir: deps.dashboardDir === undefined ? dashboardDir() : deps.dashboardDir, logger: deps.logger });
-  await app.register(healthRoutes, { prisma: deps.prisma });
+  await app.register(healthRoutes, { prisma: deps.prisma, brokerReachable: () => brokerReachable });
+  await app.register(metricsRoutes, { metrics });
   const { loginLinkSecret } = await bootstrapAdmin(auth, deps.bootstrap ?? {}, deps.logger);
 
   app.addHook('preClose', async () => {
@@ -265,7 +275,10 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     loginLinkSecret,
     listenToWorkers: async () => {
       // A trial's answer goes to the trial waiting for it; everything else is about runs and workers.
-      await deps.transport.listen(async (message) => (message.type === 'trial.result' ? trials.onResult(message) : orchestrator.handle(message)));
+      await deps.transport.listen(async (message) => {
+        if (message.type === 'run.window') metrics.windowsIngested.inc();
+        return message.type === 'trial.result' ? trials.onResult(message) : orchestrator.handle(message);
+      });
       const taken = await orchestrator.recoverActiveRuns();
       if (taken.length > 0) deps.logger.info({ runs: taken }, 'runs in progress taken up');
     },
@@ -274,6 +287,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       registry.deaf();
     },
     brokerUp: () => {
+      if (!brokerReachable) metrics.brokerReconnects.inc();
       brokerReachable = true;
       registry.hearing();
     },

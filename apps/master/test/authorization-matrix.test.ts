@@ -96,6 +96,7 @@ describe('authorization matrix: every route × {no token, viewer, operator, admi
     'GET /health': { access: 'public', call: () => ({}), allowed: 200 },
     'GET /healthz': { access: 'public', call: () => ({}), allowed: 200 },
     'GET /readyz': { access: 'public', call: () => ({}), allowed: 200 },
+    'GET /metrics': { access: 'public', call: () => ({}), allowed: 200 },
     'POST /api/v1/auth/login': { access: 'public', call: () => ({ payload: { username: 'matrix-viewer', password: PASSWORD } }), allowed: 200 },
     // A link that does not exist: the same 401 for everyone (a valid one works once; auth.test.ts uses one).
     'POST /api/v1/auth/login-link': { access: 'public', call: () => ({ payload: { token: `ltl_${'n'.repeat(43)}` } }), allowed: 401 },
