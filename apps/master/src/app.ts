@@ -166,6 +166,13 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   app.addHook('onReady', async () => routeUpgrades(app.server, socketIoUpgrades));
   // The orchestrator acts on threshold outcomes (abortOnFail); it is created just below.
   let onThresholds: RunOrchestrator['onThresholds'] = () => undefined;
+  const metrics = new MasterMetrics({
+    workerStates: () => registry.list().map((w) => w.state),
+    runsByState: async () =>
+      Object.fromEntries((await deps.prisma.run.groupBy({ by: ['state'], _count: { _all: true } })).map((g) => [g.state, g._count._all])),
+    liveClients: () => socket.io.engine.clientsCount,
+  });
+  metrics.observeRequests(app);
   const live = new LiveAggregator({
     emit: (event) => {
       socket.emitWindow(event);
@@ -173,6 +180,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     },
     onThresholds: (runId, second, outcomes) => onThresholds(runId, second, outcomes),
     graceMs: timings.liveGraceMs,
+    onSent: (lagMs) => metrics.liveLag.observe(Math.max(0, lagMs) / 1000),
   });
   const orchestrator = new RunOrchestrator({
     runs,
@@ -216,13 +224,6 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
   workerSweep.unref();
   const masterId = randomUUID();
   let brokerReachable = true;
-  const metrics = new MasterMetrics({
-    workerStates: () => registry.list().map((w) => w.state),
-    runsByState: async () =>
-      Object.fromEntries((await deps.prisma.run.groupBy({ by: ['state'], _count: { _all: true } })).map((g) => [g.state, g._count._all])),
-    liveClients: () => socket.io.engine.clientsCount,
-  });
-  metrics.observeRequests(app);
   // Every worker hears from the master (one broadcast for all); one running a share stops if it no longer does.
   const masterHeartbeat = startMasterHeartbeat({
     intervalMs: timings.masterHeartbeatMs,

@@ -12,6 +12,22 @@ function window(workerId: string, second: number, latencies: number[]): LiveWind
 }
 
 describe('LiveAggregator', () => {
+  it('tells how long after its end each second went out (the live lag), for a run whose start is known', () => {
+    const lags: number[] = [];
+    let now = 0;
+    const live = new LiveAggregator({ emit: () => undefined, graceMs: 1500, now: () => now, onSent: (lag) => lags.push(lag) });
+    live.trackRun(RUN, 2, [], 10_000);
+    now = 11_200;
+    live.addWindow(window('a', 0, [100]));
+    live.addWindow(window('b', 0, [100]));
+    now = 12_050;
+    live.addWindow(window('a', 1, [100]));
+    now = 13_700;
+    live.tick();
+    // Second 0 ended at 11 000 and went out at 11 200; second 1 ended at 12 000 and waited out its grace (1 500 ms after its first window).
+    expect(lags).toEqual([200, 1700]);
+  });
+
   it('sends one merged event per second once every worker delivered it, holding that second only', () => {
     const events: LiveWindowEvent[] = [];
     const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 1500, now: () => 0 });

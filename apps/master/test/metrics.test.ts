@@ -43,6 +43,7 @@ describe('health and Prometheus metrics (real PostgreSQL)', () => {
     expect(sample(text, 'loadtest_windows_ingested_total')).toBe(0);
     expect(sample(text, 'loadtest_broker_reconnects_total')).toBe(0);
     expect(sample(text, 'loadtest_live_clients')).toBe(0);
+    expect(sample(text, 'loadtest_live_lag_seconds_count')).toBe(0);
     // By the route's pattern and status class: 3 answered, 1 refused without a token.
     expect(sample(text, 'loadtest_http_request_duration_seconds_count{method="GET",route="/api/v1/plans",status="2xx"}')).toBe(3);
     expect(sample(text, 'loadtest_http_request_duration_seconds_count{method="GET",route="/api/v1/plans",status="4xx"}')).toBe(1);

@@ -18,6 +18,8 @@ interface LiveRun {
   /** Everything sent so far, merged: the thresholds are judged on it. */
   cumulative: MergedWindows;
   thresholds: ScopedThreshold[];
+  /** The run's common start instant, epoch ms: second n ends at startAtMs + (n + 1) s. */
+  startAtMs: number | undefined;
 }
 
 export interface LiveAggregatorOptions {
@@ -27,6 +29,8 @@ export interface LiveAggregatorOptions {
   /** How long a second waits for slow workers' windows before it is sent without them. */
   graceMs: number;
   now?: () => number;
+  /** Told how long after its end each second was sent (ms), for a run whose start instant is known: the live lag. */
+  onSent?(lagMs: number): void;
 }
 
 /**
@@ -45,8 +49,8 @@ export class LiveAggregator {
     this.now = options.now ?? Date.now;
   }
 
-  trackRun(runId: string, workers: number, thresholds: ScopedThreshold[] = []): void {
-    if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, cumulative: emptyMerged(), thresholds });
+  trackRun(runId: string, workers: number, thresholds: ScopedThreshold[] = [], startAtMs?: number): void {
+    if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, cumulative: emptyMerged(), thresholds, startAtMs });
   }
 
   /**
@@ -96,6 +100,7 @@ export class LiveAggregator {
       for (const window of pending.windows) addWindow(run.cumulative, window);
       const thresholds = thresholdOutcomes(run.thresholds, run.cumulative);
       this.options.emit({ v: PROTOCOL_VERSION, runId, ...bucketPoint(second, pending.windows), thresholds });
+      if (run.startAtMs !== undefined) this.options.onSent?.(this.now() - (run.startAtMs + (second + 1) * 1000));
       if (run.thresholds.length > 0) this.options.onThresholds?.(runId, second, thresholds);
     }
   }

@@ -12,12 +12,15 @@ export interface MetricSources {
 
 /**
  * The master's Prometheus metrics (prom-client): the process's own (CPU, memory, event-loop lag, GC), workers and
- * runs by state, windows ingested, broker reconnects, connected live clients, and HTTP request durations by route.
+ * runs by state, windows ingested, the window-to-socket lag, broker reconnects, connected live clients, and HTTP
+ * request durations by route.
  */
 export class MasterMetrics {
   readonly registry = new Registry();
   readonly windowsIngested: Counter;
   readonly brokerReconnects: Counter;
+  /** From the end of a second to its merged window's sending to the live clients. */
+  readonly liveLag: Histogram;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(sources: MetricSources) {
@@ -53,6 +56,12 @@ export class MasterMetrics {
     });
     this.windowsIngested = new Counter({ name: 'loadtest_windows_ingested_total', help: 'Windows received from workers', registers });
     this.brokerReconnects = new Counter({ name: 'loadtest_broker_reconnects_total', help: 'Times the broker connection came back after a loss', registers });
+    this.liveLag = new Histogram({
+      name: 'loadtest_live_lag_seconds',
+      help: "From the end of a run's second to its merged window going out to the live clients",
+      buckets: [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10],
+      registers,
+    });
     this.httpDuration = new Histogram({
       name: 'loadtest_http_request_duration_seconds',
       help: 'HTTP request durations, by method, route (its pattern, not the path) and status class',

@@ -130,7 +130,7 @@ export class RunOrchestrator {
     const audit = by ? { ...by.actor, action: 'run.started' as const, details: runStartDetails(planId, plan, load, workers.length) } : undefined;
     const runId = await this.o.runs.create({ planId, plan, load, thresholds: admitted.thresholdSpecs, startAt, workers }, audit);
     const supervisor = this.supervise(runId, { thresholds: admitted.thresholds, specs: admitted.thresholdSpecs });
-    this.o.live.trackRun(runId, workers.length, admitted.thresholds);
+    this.o.live.trackRun(runId, workers.length, admitted.thresholds, startAt.getTime());
     this.o.logger.info({ runId, planId, workers: workers.map((w) => w.workerId), shares: workers.map((w) => w.connections), startAt }, 'run assigned');
     await Promise.all(workers.map((share) => this.assign(runId, admitted, share)));
     supervisor.armWatchdog(startAt.getTime() + drainEndSeconds(load) * 1000);
@@ -214,7 +214,7 @@ export class RunOrchestrator {
       // An abort that was in progress when the master went away (its reason is stored while it runs).
       const supervisor = this.supervise(runId, { thresholds, specs: run.thresholds, recovered: true, ...(run.error ? { abortReason: run.error } : {}) });
       const open = run.workers.filter((w) => !ENDED_SHARE_STATES.has(w.state));
-      this.o.live.trackRun(runId, Math.max(1, open.length), thresholds);
+      this.o.live.trackRun(runId, Math.max(1, open.length), thresholds, run.startAt?.getTime());
       for (const w of open) this.o.registry.markBusy(parseShareId(w.workerId).workerId, runId);
       const plannedEnd = (run.startAt?.getTime() ?? this.now()) + run.load.durationSeconds * 1000;
       supervisor.armWatchdog((run.startAt?.getTime() ?? this.now()) + drainEndSeconds(run.load) * 1000);
