@@ -25,10 +25,18 @@ const TIMEOUT_MS = 15_000;
 
 /** Why a request never got an answer, in the words of the system (ECONNREFUSED, ENOTFOUND, a time-out). */
 function unreachableReason(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `no answer within ${TIMEOUT_MS / 1000} s`;
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
-  if (cause?.message) return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  // Read by shape, not `instanceof Error`: fetch's errors come from Node's own realm, which a test runner's realm does not share.
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+    cause?: { message?: unknown; errors?: { message?: unknown }[] };
+  };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  if (typeof e.cause?.message === 'string' && e.cause.message !== '') return e.cause.message;
+  // A name with several addresses (localhost: ::1 and 127.0.0.1) fails with an AggregateError of each attempt.
+  const first = e.cause?.errors?.[0]?.message;
+  if (typeof first === 'string') return first;
+  return typeof e.message === 'string' ? e.message : String(error);
 }
 
 /** The exit code of an HTTP error answer. */

@@ -1,4 +1,5 @@
 /** Terminal colour codes, which take no width on screen. */
+// eslint-disable-next-line no-control-regex -- ESC (0x1b) starts every colour code: matching it is the point.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** The on-screen width of a cell (without colour codes). */

@@ -21,7 +21,10 @@ function child(node: Node, key: PropertyKey, doc: Document): { node: Node | null
     const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
     if (!pair) return undefined;
     const value = pair.value as Node | null;
-    return { node: value && isAlias(value) ? ((value.resolve(doc) as Node | undefined) ?? null) : value, keyNode: pair.key as Node };
+    // `name:` with nothing after it holds an empty scalar (its range is empty): there is no value to point at.
+    const empty = !value || (isScalar(value) && value.range !== undefined && value.range !== null && value.range[0] === value.range[1]);
+    if (empty) return { node: null, keyNode: pair.key as Node };
+    return { node: isAlias(value) ? ((value.resolve(doc) as Node | undefined) ?? null) : value, keyNode: pair.key as Node };
   }
   if (isSeq(node) && typeof key === 'number') {
     const item = node.items[key] as Node | null | undefined;

@@ -23,8 +23,9 @@ function convert(file: string, run: () => Plan): Plan {
     return run();
   } catch (error) {
     if (error instanceof PlanImportError)
+      // The message repeats the issues on one line; listed one a line, they read better.
       throw new CliError(
-        `cannot convert ${file}: ${error.message}`,
+        error.issues.length > 0 ? `cannot convert ${file}` : `cannot convert ${file}: ${error.message}`,
         EXIT.usage,
         error.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)),
       );
