@@ -60,6 +60,10 @@ export function runCommand(program: Command, out: Output, status: CommandStatus)
 interface Interruption {
   asked: boolean;
   stop?: () => void;
+  /** The run, once started: named when quitting at once, so that the user can find it again. */
+  runId?: string;
+  /** Leaves the terminal as it was (the live view hides the cursor) before quitting at once. */
+  restore?: () => void;
 }
 
 async function runOnMaster(file: string, options: RunCommandOptions, out: Output): Promise<ExitCode> {
@@ -77,7 +81,9 @@ async function runOnMaster(file: string, options: RunCommandOptions, out: Output
       interruption.stop?.();
     },
     () => {
-      out.error('interrupted again: quitting at once (the run may go on on the master: see loadtest runs show)');
+      interruption.restore?.();
+      const show = interruption.runId ? `loadtest runs show ${interruption.runId}` : 'loadtest runs list';
+      out.error(`interrupted again: quitting at once (the run may go on on the master: ${show})`);
       process.exit(EXIT.interrupted);
     },
   );
@@ -85,11 +91,13 @@ async function runOnMaster(file: string, options: RunCommandOptions, out: Output
     const stored = await api.call('POST', '/plans', PlanResourceSchema, { body: plan });
     if (interruption.asked) throw new CliError('interrupted before the run started', EXIT.interrupted);
     const run = await api.call('POST', `/plans/${stored.id}/runs`, RunResourceSchema, { body: request.body });
+    interruption.runId = run.id;
     out.line(`${out.colors.bold('loadtest')} run ${run.id} of plan "${plan.name}" on ${target.url}`);
     out.line(`  load: ${describeLoad(run.load)}`);
     if (run.thresholds.length > 0)
       out.line(`  thresholds: ${run.thresholds.map((t) => `${t.expression}${t.step ? ` [${t.step}]` : ''}${t.abortOnFail ? ' (aborts)' : ''}`).join(', ')}`);
     const view = out.isTTY ? terminalView(out) : plainView(out);
+    interruption.restore = () => view.stop();
     const final = await follow(api, target, run, view, interruption);
     out.line('');
     for (const line of runSummaryLines(final, out.colors)) out.line(line);
