@@ -143,7 +143,7 @@ async function follow(api: MasterApi, target: MasterTarget, run: RunResource, vi
       },
       state: (event) => {
         if (ended(event.state)) finish();
-        else noteOnce(`run ${event.state}`);
+        else noteOnce(event.state === 'running' ? 'the run started' : `the run is ${event.state}`);
       },
       problem: noteOnce,
     });
