@@ -83,7 +83,10 @@ export function masterClient(target: MasterTarget, fetchImpl: Fetch = fetch): Ma
       if (!response.ok) {
         const error = ErrorBodySchema.safeParse(json);
         const message = error.success ? error.data.message : `HTTP ${response.status}`;
-        const details = error.success ? (error.data.issues ?? []).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)) : [];
+        // The message often names the issues already (`invalid params: id: must be a UUID`): each is listed once.
+        const details = error.success
+          ? (error.data.issues ?? []).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).filter((line) => !message.includes(line))
+          : [];
         const tip = hint(response.status, target);
         throw new CliError(
           `the master refused ${method} ${path} (${response.status}${error.success ? ` ${error.data.error}` : ''}): ${message}`,
