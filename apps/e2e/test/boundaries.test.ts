@@ -26,6 +26,11 @@ describe('module boundaries (eslint @nx/enforce-module-boundaries)', () => {
     expect(await lint('apps/worker/test/probe.test.ts', "import '@loadtest/target';\n")).toEqual([]);
   }, 60_000);
 
+  it('lets the CLI use the libs it needs, and no other app', async () => {
+    expect(await lint('apps/cli/src/probe.ts', "import '@loadtest/protocol';\nimport '@loadtest/plan';\nimport '@loadtest/plan-import';\n")).toEqual([]);
+    expect(await lint('apps/cli/src/probe.ts', "import '@loadtest/worker';\n")).toHaveLength(1);
+  }, 60_000);
+
   it('lets apps use libs', async () => {
     expect(await lint('apps/master/src/probe.ts', "import '@loadtest/protocol';\n")).toEqual([]);
   }, 60_000);
