@@ -33,6 +33,7 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
   const workers: RunningProcess[] = [];
   let base: string;
   let planId: string;
+  let w2HttpPort: number;
   /** Waits until both workers are online and free (a run that just ended may still hold them a moment). */
   const bothIdle = () =>
     until(
@@ -59,7 +60,9 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     workers.push(
       startTs('e2e-w1', 'apps/worker/src/main.ts', { AMQP_NAMESPACE: namespace, AMQP_URL: '', AMQP_URL_FILE: join(secrets, 'amqp-url'), WORKER_ID: 'e2e-w1' }),
     );
-    workers.push(startTs('e2e-w2', 'apps/worker/src/main.ts', { ...env, WORKER_ID: 'e2e-w2' }));
+    // The other serves its probes and metrics (WORKER_HTTP_PORT).
+    w2HttpPort = await freePort();
+    workers.push(startTs('e2e-w2', 'apps/worker/src/main.ts', { ...env, WORKER_ID: 'e2e-w2', WORKER_HTTP_PORT: String(w2HttpPort) }));
     await bothIdle();
     const plan = await api<PlanResource>(base, 'POST', '/api/v1/plans', {
       name: 'e2e',
@@ -165,6 +168,11 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     }
     expect(run.summary).toEqual(summaryOf(stored));
     expect(run.summary!.latencyMicros!.p50).toBeGreaterThan(0);
+    // e2e-w2's own metrics count exactly what its stored windows hold; it is ready (its broker is connected).
+    const w2Requests = summaryOf(stored.filter((w) => w.workerId === 'e2e-w2')).requests;
+    const metricsText = await (await fetch(`http://127.0.0.1:${w2HttpPort}/metrics`)).text();
+    expect(metricsText.split('\n')).toContain(`loadtest_worker_requests_total ${w2Requests}`);
+    expect((await fetch(`http://127.0.0.1:${w2HttpPort}/readyz`)).status).toBe(200);
     expect(run.summary!.statusCodes).toEqual({ '200': reported });
 
     const timeline = await api<Timeline>(base, 'GET', `/api/v1/runs/${run.id}/timeline`);

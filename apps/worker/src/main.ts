@@ -1,4 +1,7 @@
 import { handleShutdownSignals, loadSecretFiles } from '@loadtest/process';
+import { startWorkerHttp } from './observability/http-server.js';
+import { workerHttpSettings, type WorkerHttpSettings } from './observability/http-settings.js';
+import { WorkerMetrics } from './observability/worker-metrics.js';
 import { createWorkerTransport, type TransportEvents, type WorkerTransport } from '@loadtest/transport';
 import { targetPolicyFromEnv } from '@loadtest/targets';
 import { parseArgs } from 'node:util';
@@ -19,11 +22,13 @@ async function main(): Promise<void> {
   const logger = createLogger('worker');
   let threads: number;
   let tolerance: WorkerTolerance;
+  let http: WorkerHttpSettings;
   try {
     // AMQP_URL_FILE and the like (mounted secrets) first: the broker's address is also denied as a target below.
     loadSecretFiles(process.env);
     const { values } = parseArgs({ options: { threads: { type: 'string' } }, strict: true, allowPositionals: false });
     threads = workerThreads(values.threads, process.env);
+    http = workerHttpSettings(process.env);
     tolerance = workerTolerance(process.env);
     // The worker checks its targets itself (it does not trust the master's check): a bad entry fails start-up.
     const targets = targetPolicyFromEnv(process.env);
@@ -45,8 +50,24 @@ async function main(): Promise<void> {
     logger.fatal((error as Error).message);
     process.exit(2);
   }
-  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }), { threads, tolerance });
-  events.onConnected = () => agent.sayHello();
+  let metrics: WorkerMetrics | undefined;
+  const agent = new WorkerAgent(identity, transport, logger.child({ workerId: identity.workerId }), {
+    threads,
+    tolerance,
+    onWindowPublished: (window) => metrics?.windowPublished(window),
+  });
+  let brokerConnected = false;
+  events.onConnected = () => {
+    brokerConnected = true;
+    agent.sayHello();
+  };
+  events.onDisconnected = () => (brokerConnected = false);
+  // Probes and metrics (WORKER_HTTP_PORT): none unless asked for, a worker on a laptop opens no port.
+  if (http.port !== undefined) {
+    metrics = new WorkerMetrics({ unconfirmedWindows: () => agent.windowsUnconfirmed, activeShares: () => agent.activeShares });
+    const server = await startWorkerHttp({ host: http.host, port: http.port, metrics, ready: () => brokerConnected });
+    logger.info({ host: http.host, port: server.port }, 'worker probes and metrics listening');
+  }
   // The transport's connect event says hello, now and after every reconnection.
   await agent.start();
   // Later signals are ignored (a signal to the process group under npm arrives twice): the share's last windows

@@ -34,6 +34,8 @@ export interface WorkerAgentOptions {
   threads?: number;
   /** How long it rides out a silent master, and how many unconfirmed windows it holds; DEFAULT_TOLERANCE if not given. */
   tolerance?: Partial<WorkerTolerance>;
+  /** Told of each window as it is published (the worker's metrics). */
+  onWindowPublished?(window: RunWindow): void;
 }
 
 /** Why the agent itself ended a share early, and how it reports it. */
@@ -69,6 +71,7 @@ export class WorkerAgent {
   /** Set once the engine threads are loaded and the agent listens: only then does it say hello. */
   private ready = false;
   private readonly tolerance: WorkerTolerance;
+  private readonly onWindowPublished: ((window: RunWindow) => void) | undefined;
   /** When the master was last heard from (any message), on this worker's clock. */
   private lastHeardFromMaster = Date.now();
   /** The master instance heard last: a new one is told hello (it restarted and forgot this worker's capacity). */
@@ -86,6 +89,7 @@ export class WorkerAgent {
   ) {
     this.threads = options.threads ?? 1;
     this.tolerance = { ...DEFAULT_TOLERANCE, ...options.tolerance };
+    this.onWindowPublished = options.onWindowPublished;
     if (!Number.isInteger(this.threads) || this.threads < 1) throw new RangeError(`threads must be a whole number ≥ 1, got ${options.threads}`);
     if (this.threads > 1) this.engines = new EnginePool(logger.child({ component: 'engines' }));
   }
@@ -183,7 +187,18 @@ export class WorkerAgent {
         reason: `${this.unconfirmedWindows} windows not confirmed by the broker (WORKER_WINDOW_BUFFER ${this.tolerance.maxBufferedWindows}); stopped generating, the windows are kept and sent when it is back`,
       });
     }
+    this.onWindowPublished?.(window);
     return this.transport.sendToMaster(window).finally(() => (this.unconfirmedWindows -= 1));
+  }
+
+  /** Windows published and not yet confirmed by the broker. */
+  get windowsUnconfirmed(): number {
+    return this.unconfirmedWindows;
+  }
+
+  /** Shares (and parts) running now. */
+  get activeShares(): number {
+    return this.running.size;
   }
 
   private async onMessage(message: MasterToWorker): Promise<void> {
