@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PROTOCOL_VERSION, roleAllows, type Access, type CreatedApiToken, type PlanResource, type Role, type RunResource } from '@loadtest/protocol';
+import { roleAllows, type Access, type CreatedApiToken, type PlanResource, type Role, type RunResource } from '@loadtest/protocol';
 import { readFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import type { Master } from '../src/app.js';
-import { buildTestMaster, injectAnonymously } from './test-master.js';
+import { buildTestMaster, injectAnonymously, playIdleWorker, PLAYED_WORKER_TIMINGS } from './test-master.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 const CALLERS = ['none', 'viewer', 'operator', 'admin', 'expired', 'revoked'] as const;
@@ -42,8 +42,7 @@ describe('authorization matrix: every route × {no token, viewer, operator, admi
       transport: new RecordingTransport(),
       logger: silent,
       dashboardDir: null,
-      // Workers played by the test never answer: they stay online, and runs assigned to them stay pending.
-      timings: { workerMissingAfterMs: 600_000, workerLostAfterMs: 1_200_000, runStartLeadMs: 50, overdueMs: 600_000 },
+      timings: PLAYED_WORKER_TIMINGS,
       security: { writeRateLimitPerMinute: 0, loginRateLimitPerMinute: 1000 },
     });
     await master.app.ready();
@@ -75,14 +74,7 @@ describe('authorization matrix: every route × {no token, viewer, operator, admi
   /** A new idle worker (played by the test) so that a run can always start. */
   async function freshWorker(): Promise<void> {
     workerCount++;
-    await master.orchestrator.handle({
-      v: PROTOCOL_VERSION,
-      type: 'worker.heartbeat',
-      sentAt: Date.now(),
-      workerId: `matrix-w${workerCount}`,
-      activity: 'idle',
-      runId: null,
-    });
+    await playIdleWorker(master, `matrix-w${workerCount}`);
   }
   async function startRun(): Promise<string> {
     await freshWorker();

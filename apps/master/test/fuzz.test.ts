@@ -1,9 +1,9 @@
-import { PROTOCOL_VERSION, type PlanResource } from '@loadtest/protocol';
+import type { PlanResource } from '@loadtest/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
 import type { Master } from '../src/app.js';
-import { buildTestMaster, injectAnonymously } from './test-master.js';
+import { buildTestMaster, injectAnonymously, playIdleWorker, PLAYED_WORKER_TIMINGS } from './test-master.js';
 import { fuzzRequests, validPlan, type FuzzRequest, type WriteRoute } from './fuzz-requests.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
@@ -54,7 +54,7 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
       transport: new RecordingTransport(),
       logger: silent,
       // Workers that never answer stay online through the test, so that fuzzed runs can start (and end as overdue, later).
-      timings: { workerMissingAfterMs: 600_000, workerLostAfterMs: 1_200_000, runStartLeadMs: 50, overdueMs: 600_000 },
+      timings: PLAYED_WORKER_TIMINGS,
       // Thousands of writes from one address: the write rate limit (security.test.ts) would answer most with a 429.
       security: { writeRateLimitPerMinute: 0 },
     });
@@ -91,9 +91,7 @@ describe('fuzzed requests to every write route (real PostgreSQL)', () => {
       planIds.push(created.json<PlanResource>().id);
     };
     for (let i = 0; i < 3; i++) await newPlan();
-    for (const workerId of ['fuzz-w1', 'fuzz-w2', 'fuzz-w3', 'fuzz-w4']) {
-      await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
-    }
+    for (const workerId of ['fuzz-w1', 'fuzz-w2', 'fuzz-w3', 'fuzz-w4']) await playIdleWorker(master, workerId);
 
     report(`fuzz: ${requests.length} requests over ${routes.length} write routes, FUZZ_SEED=${SEED}`);
     const failures: string[] = [];

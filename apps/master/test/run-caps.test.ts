@@ -1,7 +1,7 @@
-import { PROTOCOL_VERSION, type ErrorBody, type PlanResource } from '@loadtest/protocol';
+import type { ErrorBody, PlanResource } from '@loadtest/protocol';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Master } from '../src/app.js';
-import { buildTestMaster } from './test-master.js';
+import { buildTestMaster, playIdleWorker, PLAYED_WORKER_TIMINGS } from './test-master.js';
 import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
 
 /** Caps of a run's peak VUs, rate and duration, checked when it starts: a 400 naming the cap, its setting and the run's value. */
@@ -18,7 +18,7 @@ describe('per-run caps (real PostgreSQL)', () => {
       prisma: db.prisma,
       transport: new RecordingTransport(),
       logger: silent,
-      timings: { workerMissingAfterMs: 600_000, workerLostAfterMs: 1_200_000, runStartLeadMs: 0, overdueMs: 600_000 },
+      timings: { ...PLAYED_WORKER_TIMINGS, runStartLeadMs: 0 },
       runCaps: { vus: 100, rate: 50, durationSeconds: 60 },
       operatorRunCaps: { vus: 10 },
     });
@@ -30,8 +30,7 @@ describe('per-run caps (real PostgreSQL)', () => {
     });
     planId = plan.json<PlanResource>().id;
     // Workers that are never asked anything: admission needs some online, the runs never end (the test does not wait for them).
-    for (const workerId of ['caps-w1', 'caps-w2', 'caps-w3', 'caps-w4', 'caps-w5'])
-      await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+    for (const workerId of ['caps-w1', 'caps-w2', 'caps-w3', 'caps-w4', 'caps-w5']) await playIdleWorker(master, workerId);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@loadtest/protocol';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildMaster, type Master, type MasterDeps } from '../src/app.js';
@@ -34,4 +35,12 @@ export function injectAnonymously(app: FastifyInstance, options: InjectOptions) 
   const inject = anonymous.get(app);
   if (!inject) throw new Error('not a test master (buildTestMaster)');
   return inject(options);
+}
+
+/** For workers the test plays (it sends their heartbeats; they never answer): they stay online, and runs on them stay pending. */
+export const PLAYED_WORKER_TIMINGS = { workerMissingAfterMs: 600_000, workerLostAfterMs: 1_200_000, runStartLeadMs: 50, overdueMs: 600_000 };
+
+/** A worker the test plays says it is idle: admission may give it a run. */
+export async function playIdleWorker(master: Master, workerId: string): Promise<void> {
+  await master.orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
 }

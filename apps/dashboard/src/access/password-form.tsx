@@ -4,9 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { updateUser } from '../api/access.js';
 import { keys } from '../api/queries.js';
 import { ApiErrorNote } from '../components/api-error-note.js';
-
-const fieldClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
-const buttonClass = 'rounded border border-gray-300 px-3 py-1 disabled:opacity-50 dark:border-gray-600';
+import { buttonClass, fieldClass, formClass } from '../components/form-classes.js';
 
 /**
  * Sets a user's password, yours included: the admin who came in through the first start's one-time link gives
@@ -28,7 +26,7 @@ export function PasswordForm({ users, ownId }: { users: readonly User[]; ownId: 
     change.mutate();
   };
   return (
-    <form className="space-y-2 rounded border border-gray-200 p-3 text-sm dark:border-gray-700" aria-labelledby="password-title" onSubmit={submit}>
+    <form className={formClass} aria-labelledby="password-title" onSubmit={submit}>
       <h3 id="password-title" className="font-semibold">
         Set a password
       </h3>

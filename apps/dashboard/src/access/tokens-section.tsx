@@ -8,9 +8,8 @@ import { QueryState } from '../components/query-state.js';
 import { formatTime } from '../format/figures.js';
 import { NewTokenNotice } from './new-token-notice.js';
 import { tokenStatus } from './token-status.js';
+import { buttonClass, fieldClass, formClass } from '../components/form-classes.js';
 
-const fieldClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
-const buttonClass = 'rounded border border-gray-300 px-3 py-1 disabled:opacity-50 dark:border-gray-600';
 // The badges' colours (components/state-badge.tsx's): a working token reads as fine, an ended one as ended.
 const BADGE = {
   active: 'bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100',
@@ -129,7 +128,7 @@ function NewTokenForm({ ownId, users }: { ownId: string; users: User[] }) {
           }}
         />
       )}
-      <form className="space-y-2 rounded border border-gray-200 p-3 text-sm dark:border-gray-700" aria-labelledby="new-token-title" onSubmit={submit}>
+      <form className={formClass} aria-labelledby="new-token-title" onSubmit={submit}>
         <h3 id="new-token-title" className="font-semibold">
           New token
         </h3>

@@ -7,9 +7,7 @@ import { ApiErrorNote } from '../components/api-error-note.js';
 import { QueryState } from '../components/query-state.js';
 import { formatTime } from '../format/figures.js';
 import { PasswordForm } from './password-form.js';
-
-const fieldClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
-const buttonClass = 'rounded border border-gray-300 px-3 py-1 disabled:opacity-50 dark:border-gray-600';
+import { buttonClass, fieldClass, formClass } from '../components/form-classes.js';
 
 /** The users: their roles, whether they can log in; new ones. Your own row is not changed here (no locking yourself out). */
 export function UsersSection({ ownId }: { ownId: string }) {
@@ -113,7 +111,7 @@ function NewUserForm() {
     create.mutate({ username: username.trim(), role, ...(password ? { password } : {}) });
   };
   return (
-    <form className="space-y-2 rounded border border-gray-200 p-3 text-sm dark:border-gray-700" aria-labelledby="new-user-title" onSubmit={submit}>
+    <form className={formClass} aria-labelledby="new-user-title" onSubmit={submit}>
       <h3 id="new-user-title" className="font-semibold">
         New user
       </h3>

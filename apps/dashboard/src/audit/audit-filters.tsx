@@ -2,8 +2,7 @@ import { AUDIT_ACTIONS, type AuditAction } from '@loadtest/protocol';
 import { useState, type FormEvent } from 'react';
 import type { AuditFilter } from '../api/audit.js';
 import { instantOfLocalInput } from './date-input.js';
-
-const fieldClass = 'rounded border border-gray-300 bg-transparent px-2 py-1 dark:border-gray-600';
+import { fieldClass } from '../components/form-classes.js';
 
 /** The audit log's filters: applied together when the form is sent, so typing a name does not ask the API per key. */
 export function AuditFilters({ onApply }: { onApply(filter: AuditFilter): void }) {
