@@ -93,7 +93,16 @@ export function realisticFixture(options: { steps?: string[]; planName?: string 
     state: 'finished',
     load: {
       scenarios: [
-        { name: 'browse', executor: 'ramping-vus', startVUs: 0, stages: [{ duration: 5, target: 10 }, { duration: 5, target: 10 }], startTime: 0 },
+        {
+          name: 'browse',
+          executor: 'ramping-vus',
+          startVUs: 0,
+          stages: [
+            { duration: 5, target: 10 },
+            { duration: 5, target: 10 },
+          ],
+          startTime: 0,
+        },
         { name: 'api', executor: 'constant-arrival-rate', rate: 20, duration: 8, maxVUs: 10, startTime: 2, gracefulStop: 5 },
       ],
       durationSeconds: 10,

@@ -30,7 +30,9 @@ export function figuresSection(report: RunReport): string {
     .join('');
   const codes = Object.entries(s.statusCodes).sort(([a], [b]) => a.localeCompare(b));
   const statusLine =
-    codes.length > 0 ? `<p class="codes">Status codes: ${codes.map(([code, n]) => `<span>${escapeHtml(code)} × ${escapeHtml(formatCount(n))}</span>`).join(' ')}</p>` : '';
+    codes.length > 0
+      ? `<p class="codes">Status codes: ${codes.map(([code, n]) => `<span>${escapeHtml(code)} × ${escapeHtml(formatCount(n))}</span>`).join(' ')}</p>`
+      : '';
   return section('figures', 'Summary', `<dl class="figures">${items}</dl>${statusLine}`);
 }
 
@@ -49,7 +51,9 @@ export function metadataSection(report: RunReport): string {
     ['Report made', formatInstant(report.generatedAt)],
   ];
   if (run.error) rows.push(['Note', run.error]);
-  const body = rows.map(([name, value]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${typeof value === 'object' ? value.html : escapeHtml(value)}</td></tr>`);
+  const body = rows.map(
+    ([name, value]) => `<tr><th scope="row">${escapeHtml(name)}</th><td>${typeof value === 'object' ? value.html : escapeHtml(value)}</td></tr>`,
+  );
   return section('metadata', 'Run', `<table class="meta" data-table="metadata"><tbody>${body.join('')}</tbody></table>`);
 }
 
@@ -112,7 +116,10 @@ export function workersSection(report: RunReport): string {
   const noteList =
     notes.length > 0
       ? `<ul class="notes">${notes
-          .map((w) => `<li>${escapeHtml(w.shareId)}: ${escapeHtml([w.reason, w.clockSkewed ? `clock off by ${w.clockOffsetMs} ms` : null].filter(Boolean).join('; '))}</li>`)
+          .map(
+            (w) =>
+              `<li>${escapeHtml(w.shareId)}: ${escapeHtml([w.reason, w.clockSkewed ? `clock off by ${w.clockOffsetMs} ms` : null].filter(Boolean).join('; '))}</li>`,
+          )
           .join('')}</ul>`
       : '';
   return section('workers', 'Workers', table('workers', ['Share', 'State', 'Segment', 'VUs', 'Windows', ...FIGURE_HEADERS], rows, 3) + noteList);
@@ -136,7 +143,13 @@ function shapeOf(scenario: Scenario): string {
 
 export function loadSection(report: RunReport): string {
   const { load } = report;
-  const rows = load.scenarios.map((s): Cell[] => [s.name, s.executor, shapeOf(s), formatDuration(s.startTime), s.gracefulStop === undefined ? '10s' : formatDuration(s.gracefulStop)]);
+  const rows = load.scenarios.map((s): Cell[] => [
+    s.name,
+    s.executor,
+    shapeOf(s),
+    formatDuration(s.startTime),
+    s.gracefulStop === undefined ? '10s' : formatDuration(s.gracefulStop),
+  ]);
   const facts = `<p>${escapeHtml(`${formatDuration(load.durationSeconds)} in all; per-request timeout ${load.timeoutSeconds} s; a lost worker's share: ${load.onWorkerLoss}.`)}</p>`;
   return section('load', 'Load model', table('scenarios', ['Scenario', 'Executor', 'Shape', 'Starts at', 'Graceful stop'], rows, 99) + facts);
 }

@@ -60,8 +60,7 @@ export function renderReportJunit(report: RunReport, options: JunitOptions = {})
   const { run } = report;
   const cases = [...report.thresholds.map(thresholdCase), ...report.checks.map(checkCase)];
   const failures = report.thresholds.filter((t) => t.ok === false).length + report.checks.filter((c) => !c.ok).length;
-  const skipped =
-    report.thresholds.filter((t) => t.ok === null).length + report.checks.filter((c) => c.passed + c.failed === 0).length;
+  const skipped = report.thresholds.filter((t) => t.ok === null).length + report.checks.filter((c) => c.passed + c.failed === 0).length;
   const properties: [string, string][] = [
     ['runId', run.id],
     ['planId', run.planId ?? ''],

@@ -8,4 +8,7 @@ const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text for XML, in an element or a quoted attribute alike. */
-export const escapeXml = (text: string | number): string => String(text).replace(NOT_XML, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+export const escapeXml = (text: string | number): string =>
+  String(text)
+    .replace(NOT_XML, '')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
