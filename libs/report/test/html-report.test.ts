@@ -102,3 +102,16 @@ describe('renderReportHtml', () => {
     expect(html).not.toContain('<svg');
   });
 });
+
+describe('renderReportHtml on flat data', () => {
+  it('draws a run with no error and a single bucket with finite coordinates: a flat errors line, one dot per series', () => {
+    const { input } = realisticFixture();
+    const point = input.timeline.points[0]!;
+    const calm = { ...point, errors: { timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 0 }, errorCount: 0 };
+    const html = renderReportHtml(buildRunReport({ ...input, timeline: { bucketSeconds: 1, points: [calm] } }));
+    expect(html).not.toMatch(/NaN|Infinity/);
+    const errors = html.slice(html.indexOf('data-chart="errors"'), html.indexOf('</figure>', html.indexOf('data-chart="errors"')));
+    expect([...errors.matchAll(/data-series="([^"]+)"/g)].map((m) => m[1])).toEqual(['errors (none)']);
+    expect(errors).toMatch(/<circle /);
+  });
+});

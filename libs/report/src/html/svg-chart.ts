@@ -55,11 +55,12 @@ function niceStep(span: number, count: number): number {
   return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
 }
 
-/** Ticks from 0 to at least `max`, the last one the axis' top. */
+/** Ticks from 0 to at least `max`, the last one the axis' top (1 for all-zero data, so that the axis has a height). */
 function yTicks(max: number): number[] {
-  const step = niceStep(max > 0 ? max : 1, 4);
+  const top = max > 0 ? max : 1;
+  const step = niceStep(top, 4);
   const ticks: number[] = [];
-  for (let tick = 0; ticks.length === 0 || ticks.at(-1)! < max; tick += step) ticks.push(Number(tick.toPrecision(12)));
+  for (let tick = 0; ticks.length === 0 || ticks.at(-1)! < top; tick += step) ticks.push(Number(tick.toPrecision(12)));
   return ticks;
 }
 
@@ -98,7 +99,8 @@ export function lineChart(spec: LineChartSpec): string {
   const span = Math.max(1, (spec.xs.at(-1) ?? 0) - first);
   const x = (second: number) => round(MARGIN.left + ((second - first) / span) * PLOT_W);
   const y = (value: number) => round(MARGIN.top + PLOT_H - (value / top) * PLOT_H);
-  const xStep = niceStep(span, 8);
+  // Whole seconds at least: the buckets are whole seconds.
+  const xStep = Math.max(1, niceStep(span, 8));
   let xAxis = '';
   for (let second = 0; second <= span; second += xStep)
     xAxis += `<text class="tick" x="${x(first + second)}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${escapeHtml(spec.formatX(first + second))}</text>`;
