@@ -93,6 +93,17 @@ const figuresOf = (s: StepSummary): Cell[] => [
 ];
 const FIGURE_HEADERS = ['Requests', 'Requests/s', 'p50', 'p95', 'p99', 'Max', 'Errors', 'Error rate'];
 
+/** A share's figures: fewer columns than a step's, beside the share's own (state, segment, VUs, windows). */
+const shareFiguresOf = (s: StepSummary): Cell[] => [
+  formatCount(s.requests),
+  formatRate(s.rps),
+  formatLatency(s.latencyMicros?.p95),
+  formatLatency(s.latencyMicros?.p99),
+  formatCount(s.errorCount),
+  formatPercent(s.errorRate),
+];
+const SHARE_FIGURE_HEADERS = ['Requests', 'Requests/s', 'p95', 'p99', 'Errors', 'Error rate'];
+
 export function stepsSection(report: RunReport): string {
   const steps = Object.entries(report.summary?.steps ?? {});
   if (steps.length === 0) return section('steps', 'Steps', '<p class="empty">No step was measured.</p>');
@@ -110,7 +121,7 @@ export function workersSection(report: RunReport): string {
     w.segment ? `[${fraction(w.segment.from)}, ${fraction(w.segment.to)})` : '–',
     formatCount(w.connections),
     formatCount(w.windows),
-    ...(w.summary ? figuresOf(w.summary) : FIGURE_HEADERS.map(() => '–')),
+    ...(w.summary ? shareFiguresOf(w.summary) : SHARE_FIGURE_HEADERS.map(() => '–')),
   ]);
   const notes = report.workers.filter((w) => w.reason || w.clockSkewed);
   const noteList =
@@ -122,7 +133,7 @@ export function workersSection(report: RunReport): string {
           )
           .join('')}</ul>`
       : '';
-  return section('workers', 'Workers', table('workers', ['Share', 'State', 'Segment', 'VUs', 'Windows', ...FIGURE_HEADERS], rows, 3) + noteList);
+  return section('workers', 'Workers', table('workers', ['Share', 'State', 'Segment', 'VUs', 'Windows', ...SHARE_FIGURE_HEADERS], rows, 3) + noteList);
 }
 
 /** A scenario's shape in words: what its executor does, with its figures. */
