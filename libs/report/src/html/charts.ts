@@ -1,5 +1,5 @@
 import { ERROR_KINDS, type ErrorKind, type RunReport } from '@loadtest/protocol';
-import { formatCount, formatDuration, formatLatency, formatRate } from '../format.js';
+import { formatCount, formatDuration, formatLatency } from '../format.js';
 import { barChart, lineChart } from './svg-chart.js';
 
 const ERROR_COLORS: Record<ErrorKind, string> = {
@@ -10,6 +10,9 @@ const ERROR_COLORS: Record<ErrorKind, string> = {
   interrupted: '#0891b2',
   blocked: '#be185d',
 };
+
+/** A rate axis: whole numbers from 10 up (no `20,000.0`), one decimal below. */
+const axisRate = (perSecond: number) => (perSecond >= 10 ? formatCount(Math.round(perSecond)) : perSecond.toFixed(1));
 
 /** A latency axis in ms, as short as it can be read. */
 const axisMs = (micros: number) => `${Number((micros / 1000).toPrecision(3))} ms`;
@@ -27,7 +30,7 @@ export function reportCharts(report: RunReport): string {
       id: 'rps',
       title: `Requests per second (${bucketSeconds} s buckets)`,
       series: [{ name: 'requests/s', color: '#2563eb', values: points.map((p) => p.requests / bucketSeconds) }],
-      formatY: (v) => formatRate(v),
+      formatY: axisRate,
     }),
   );
   charts.push(
@@ -54,7 +57,7 @@ export function reportCharts(report: RunReport): string {
         kinds.length > 0
           ? kinds.map((kind) => ({ name: kind, color: ERROR_COLORS[kind], values: points.map((p) => p.errors[kind] / bucketSeconds) }))
           : [{ name: 'errors (none)', color: '#16a34a', values: points.map(() => 0) }],
-      formatY: (v) => formatRate(v),
+      formatY: axisRate,
     }),
   );
   const distribution = report.latencyDistribution;
