@@ -141,7 +141,11 @@ describe('run reports: GET /runs/:id/report.html, .json, .xml (real PostgreSQL, 
   });
 
   it('documents the three routes in the OpenAPI document, under runs', async () => {
-    const doc = (await master.app.inject({ method: 'GET', url: '/api/docs/json' })).json<{ paths: Record<string, Record<string, { tags: string[] }>> }>();
+    const doc = (await master.app.inject({ method: 'GET', url: '/api/docs/json' })).json<{
+      paths: Record<string, Record<string, { tags: string[]; responses: Record<string, { content: Record<string, unknown> }> }>>;
+    }>();
     for (const extension of ['html', 'json', 'xml']) expect(doc.paths[`/api/v1/runs/{id}/report.${extension}`]!.get!.tags).toEqual(['runs']);
+    const answers = (extension: string) => Object.keys(doc.paths[`/api/v1/runs/{id}/report.${extension}`]!.get!.responses['200']!.content);
+    expect([answers('html'), answers('json'), answers('xml')]).toEqual([['text/html'], ['application/json'], ['application/xml']]);
   });
 });

@@ -37,7 +37,7 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       description:
         'Charts of requests/s, latency percentiles and errors over time and of the response-time distribution, per-step and per-worker tables, thresholds, checks, the load model and the run. One file with inline styles and SVG: no script, and nothing fetched, so it opens offline.',
       params: IdParamsSchema,
-      response: { 200: z.string().meta({ description: 'text/html' }), 400: ErrorBodySchema, 404: ErrorBodySchema },
+      response: { 200: { description: 'The report page', content: { 'text/html': { schema: z.string() } } }, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
     handler: async (request, reply) => {
       const report = await find(request.params.id);
@@ -72,7 +72,7 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       description:
         "One test suite for the run; a threshold that failed is a failure with its expression and value, a step whose checks failed one with the counts; a threshold not judged (the run has not ended) or a step's checks never run are skipped. Valid against the Ant/Jenkins JUnit XSD.",
       params: IdParamsSchema,
-      response: { 200: z.string().meta({ description: 'application/xml' }), 400: ErrorBodySchema, 404: ErrorBodySchema },
+      response: { 200: { description: 'JUnit XML', content: { 'application/xml': { schema: z.string() } } }, 400: ErrorBodySchema, 404: ErrorBodySchema },
     },
     handler: async (request, reply) => {
       const report = await find(request.params.id);
