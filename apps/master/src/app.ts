@@ -23,6 +23,7 @@ import { RunOrchestrator } from './runs/orchestrator.js';
 import { RunRepository } from './runs/run-repository.js';
 import { capsPerRole, DEFAULT_RUN_CAPS, type RunCaps } from './runs/run-caps.js';
 import { runRoutes } from './runs/routes.js';
+import { reportRoutes } from './reports/routes.js';
 import { WorkerRegistry } from './workers/registry.js';
 import { startMasterHeartbeat } from './workers/master-heartbeat.js';
 import { workerRoutes } from './workers/routes.js';
@@ -238,6 +239,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
     async (api) => {
       await api.register(planRoutes, { plans, runs, orchestrator, totals, targets });
       await api.register(runRoutes, { runs, orchestrator, totals, audit: new AuditLog(deps.prisma) });
+      await api.register(reportRoutes, { runs, totals, liveOutcomes: (id) => orchestrator.liveThresholdOutcomes(id) });
       await api.register(workerRoutes, { registry });
       await api.register(importRoutes, { plans, targets });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams, originAllowed: websocketOriginAllowed });

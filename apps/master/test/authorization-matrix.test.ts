@@ -118,6 +118,10 @@ describe('authorization matrix: every route × {no token, viewer, operator, admi
     'GET /api/v1/runs/{id}': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}` }), allowed: 200 },
     'GET /api/v1/runs/{id}/timeline': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}/timeline` }), allowed: 200 },
     'GET /api/v1/runs/{id}/summary': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}/summary` }), allowed: 200 },
+    // The matrix's run is pending (its workers never answer): a report of what there is so far.
+    'GET /api/v1/runs/{id}/report.html': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}/report.html` }), allowed: 200 },
+    'GET /api/v1/runs/{id}/report.json': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}/report.json` }), allowed: 200 },
+    'GET /api/v1/runs/{id}/report.xml': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}/report.xml` }), allowed: 200 },
     'POST /api/v1/runs/{id}/stop': { access: 'operator', call: async () => ({ url: `/api/v1/runs/${await startRun()}/stop` }), allowed: 202 },
     // A plain GET, not an upgrade: past authentication, the WebSocket route says it wants one (websocket-origin.test.ts opens it).
     'GET /api/v1/runs/{id}/stream': { access: 'viewer', call: () => ({ url: `/api/v1/runs/${runId}/stream` }), allowed: 404 },

@@ -10,6 +10,7 @@ export * from './thresholds.js';
 export * from './trial/index.js';
 export * from './messages/index.js';
 export * from './rest.js';
+export * from './report.js';
 export * from './auth/index.js';
 export * from './socket.js';
 export * from './parse.js';

@@ -10,6 +10,7 @@ import { plannedLoad } from '../charts/planned-load.js';
 import { RunCharts } from '../charts/run-charts.js';
 import type { SecondRange } from '../charts/time-series-chart.js';
 import { RangePanel } from './range-panel.js';
+import { ReportLinks } from './report-links.js';
 import { QueryState } from '../components/query-state.js';
 import { StateBadge } from '../components/state-badge.js';
 import { formatCount, formatLatency, formatPercent, formatRate, formatTime } from '../format/figures.js';
@@ -59,6 +60,7 @@ function RunView({ run }: { run: RunResource }) {
           created {formatTime(run.createdAt)} · ended {formatTime(run.endedAt)}
         </span>
         {active && operator && <StopButton runId={run.id} />}
+        <ReportLinks runId={run.id} />
       </header>
       {run.error && (
         <p role="status" className="text-amber-800 dark:text-amber-200">

@@ -10,7 +10,6 @@ import {
   TIMELINE_BUCKETS,
   TimelineQuerySchema,
   TimelineSchema,
-  type TimelinePoint,
 } from '@loadtest/protocol';
 import { actorOf, type AuditLog } from '../audit/audit-record.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -19,7 +18,7 @@ import type { RunOrchestrator } from './orchestrator.js';
 import type { RunRepository } from './run-repository.js';
 import { listRuns, RUN_LIST_DESCRIPTION } from './run-list.js';
 import { runResource, type StoredWindowsMerge } from './run-resource.js';
-import { bucketPoint, type WorkerWindow } from './timeline.js';
+import { TimelineBuckets } from './timeline.js';
 
 export interface RunRoutesOptions {
   runs: RunRepository;
@@ -79,21 +78,9 @@ export const runRoutes: FastifyPluginAsyncZod<RunRoutesOptions> = async (app, { 
       if (!run) throw notFound('run', id);
       // By default, the bucket the run reports in: 1 min for a SOAK, 1 s otherwise.
       const bucketSeconds = TIMELINE_BUCKETS[request.query.bucket ?? request.query.step ?? run.load.reportEvery];
-      const points: TimelinePoint[] = [];
-      let bucket: WorkerWindow[] = [];
-      let bucketStart = -1;
-      // Windows come in second order: each bucket is merged as soon as the next one begins.
-      await runs.forEachWindow(id, worker ? { workerId: worker } : {}, (window) => {
-        const start = Math.floor(window.second / bucketSeconds) * bucketSeconds;
-        if (start !== bucketStart && bucket.length > 0) {
-          points.push(bucketPoint(bucketStart, bucket, name));
-          bucket = [];
-        }
-        bucketStart = start;
-        bucket.push(window);
-      });
-      if (bucket.length > 0) points.push(bucketPoint(bucketStart, bucket, name));
-      return { runId: id, bucketSeconds, points };
+      const timeline = new TimelineBuckets(bucketSeconds, name);
+      await runs.forEachWindow(id, worker ? { workerId: worker } : {}, (window) => timeline.add(window));
+      return { runId: id, bucketSeconds, points: timeline.finish() };
     },
   });
 

@@ -32,3 +32,38 @@ export function vusInProgress(windows: readonly Window[]): number | null {
   for (const vus of perSecond.values()) total += vus;
   return Math.round((total / perSecond.size) * 10) / 10;
 }
+
+/**
+ * A timeline built as windows come in second order (`RunRepository.forEachWindow`): each bucket is merged as
+ * soon as the next one begins, so that only one bucket's windows are held at a time.
+ */
+export class TimelineBuckets {
+  private readonly points: TimelinePoint[] = [];
+  private bucket: WorkerWindow[] = [];
+  private bucketStart = -1;
+
+  /** `step`: only this named step's figures (the dropped and VU counts stay the whole window's). */
+  constructor(
+    readonly bucketSeconds: number,
+    private readonly step?: string,
+  ) {}
+
+  add(window: WorkerWindow): void {
+    const start = Math.floor(window.second / this.bucketSeconds) * this.bucketSeconds;
+    if (start !== this.bucketStart && this.bucket.length > 0) {
+      this.points.push(bucketPoint(this.bucketStart, this.bucket, this.step));
+      this.bucket = [];
+    }
+    this.bucketStart = start;
+    this.bucket.push(window);
+  }
+
+  /** The points so far, the last bucket included. */
+  finish(): TimelinePoint[] {
+    if (this.bucket.length > 0) {
+      this.points.push(bucketPoint(this.bucketStart, this.bucket, this.step));
+      this.bucket = [];
+    }
+    return this.points;
+  }
+}
