@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { importCommand } from './commands/import/import-command.js';
+import { reportCommand } from './commands/report/report-command.js';
 import { runCommand } from './commands/run/run-command.js';
 import { runsCommand } from './commands/runs/runs-command.js';
 import { validateCommand } from './commands/validate/validate-command.js';
@@ -30,5 +31,6 @@ export function buildProgram(out: Output, status: CommandStatus): Command {
   importCommand(program, out);
   runCommand(program, out, status);
   runsCommand(program, out);
+  reportCommand(program, out);
   return program;
 }

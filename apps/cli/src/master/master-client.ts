@@ -9,6 +9,8 @@ export interface MasterApi {
   readonly target: MasterTarget;
   /** Calls `method path` and parses the answer with `schema`; throws {@link CliError} with the master's message and field paths. */
   call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, options?: CallOptions): Promise<T>;
+  /** `GET path`'s answer as it is (a report: HTML, JSON, XML); the same errors as {@link call}. */
+  download(path: string): Promise<string>;
 }
 
 export interface CallOptions {
@@ -53,26 +55,59 @@ function hint(status: number, target: MasterTarget): string | undefined {
   return undefined;
 }
 
+/** The error for an answer that is not 2xx: the master's message and field paths, and a hint for 401 and 403. */
+function refusal(target: MasterTarget, method: string, path: string, status: number, json: unknown, badRequestExit: ExitCode): CliError {
+  const error = ErrorBodySchema.safeParse(json);
+  const message = error.success ? error.data.message : `HTTP ${status}`;
+  // The message often names the issues already (`invalid params: id: must be a UUID`): each is listed once.
+  const details = error.success
+    ? (error.data.issues ?? []).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).filter((line) => !message.includes(line))
+    : [];
+  const tip = hint(status, target);
+  return new CliError(
+    `the master refused ${method} ${path} (${status}${error.success ? ` ${error.data.error}` : ''}): ${message}`,
+    refusalExit(status, badRequestExit),
+    tip ? [...details, tip] : details,
+  );
+}
+
+const jsonOrUndefined = (text: string): unknown => {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 export function masterClient(target: MasterTarget, fetchImpl: Fetch = fetch): MasterApi {
+  /** One request with the token; its status and body text. Unreachable: a CliError with the system's reason. */
+  async function send(method: string, path: string, accept: string, body?: unknown): Promise<{ response: Response; text: string }> {
+    const headers: Record<string, string> = { accept };
+    if (target.token) headers.authorization = `Bearer ${target.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetchImpl(`${target.url}/api/v1${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new CliError(`cannot reach the master at ${target.url}: ${unreachableReason(error)}`, EXIT.unreachable);
+    }
+    return { response, text: await response.text().catch(() => '') };
+  }
+
   return {
     target,
+    async download(path: string): Promise<string> {
+      const { response, text } = await send('GET', path, '*/*');
+      if (!response.ok) throw refusal(target, 'GET', path, response.status, jsonOrUndefined(text), EXIT.usage);
+      return text;
+    },
     async call<T>(method: 'GET' | 'POST', path: string, schema: z.ZodType<T>, options: CallOptions = {}): Promise<T> {
-      const url = `${target.url}/api/v1${path}`;
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (target.token) headers.authorization = `Bearer ${target.token}`;
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
-      let response: Response;
-      try {
-        response = await fetchImpl(url, {
-          method,
-          headers,
-          ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-      } catch (error) {
-        throw new CliError(`cannot reach the master at ${target.url}: ${unreachableReason(error)}`, EXIT.unreachable);
-      }
-      const text = await response.text().catch(() => '');
+      const { response, text } = await send(method, path, 'application/json', options.body);
       if (options.tolerate?.includes(response.status)) return undefined as T;
       let json: unknown;
       try {
@@ -80,20 +115,7 @@ export function masterClient(target: MasterTarget, fetchImpl: Fetch = fetch): Ma
       } catch {
         throw new CliError(`${target.url} did not answer ${method} ${path} like a loadtest master (HTTP ${response.status}, not JSON)`, EXIT.unreachable);
       }
-      if (!response.ok) {
-        const error = ErrorBodySchema.safeParse(json);
-        const message = error.success ? error.data.message : `HTTP ${response.status}`;
-        // The message often names the issues already (`invalid params: id: must be a UUID`): each is listed once.
-        const details = error.success
-          ? (error.data.issues ?? []).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).filter((line) => !message.includes(line))
-          : [];
-        const tip = hint(response.status, target);
-        throw new CliError(
-          `the master refused ${method} ${path} (${response.status}${error.success ? ` ${error.data.error}` : ''}): ${message}`,
-          refusalExit(response.status, options.badRequestExit ?? EXIT.usage),
-          tip ? [...details, tip] : details,
-        );
-      }
+      if (!response.ok) throw refusal(target, method, path, response.status, json, options.badRequestExit ?? EXIT.usage);
       const parsed = schema.safeParse(json);
       if (!parsed.success)
         throw new CliError(

@@ -1,8 +1,8 @@
-import type { RunList, RunResource, WorkerList } from '@loadtest/protocol';
+import { RunReportSchema, type RunList, type RunResource, type WorkerList } from '@loadtest/protocol';
 import { freePort } from '@loadtest/process';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { api, createDatabase, E2E_ADMIN_TOKEN, startTs, until, type RunningProcess } from '../harness.js';
@@ -105,9 +105,40 @@ describe('loadtest CLI against a master', () => {
 
   it('run: a threshold that fails → exit 99, marked failed with its value', async () => {
     await idle();
-    const result = await runCli(['run', planFile, '--vus', '1', '--duration', '2s', '--threshold', 'p(95)<1us', '--threshold', 'error_rate<1%'], env);
+    const files = { html: join(dir, 'failed.html'), json: join(dir, 'failed.json'), junit: join(dir, 'failed.xml') };
+    const result = await runCli(
+      [
+        'run',
+        planFile,
+        '--vus',
+        '1',
+        '--duration',
+        '2s',
+        '--threshold',
+        'p(95)<1us',
+        '--threshold',
+        'error_rate<1%',
+        '--html',
+        files.html,
+        '--json',
+        files.json,
+        '--junit',
+        files.junit,
+      ],
+      env,
+    );
     expect({ code: result.code, out: explain(result) }).toMatchObject({ code: 99 });
     runs.failed = runIdOf(result.stdout);
+    // The reports, written whatever the verdict: the master's own, the same run.
+    expect(result.stdout).toMatch(/wrote the HTML report to .*failed\.html \(\d+ KB\)/);
+    const report = RunReportSchema.parse(JSON.parse(await readFile(files.json, 'utf8')));
+    expect(report.run.id).toBe(runs.failed);
+    const html = await readFile(files.html, 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|(src|href)="(https?:)?\/\//i);
+    const junit = await readFile(files.junit, 'utf8');
+    expect(junit).toContain('<testsuite');
+    expect(junit).toMatch(/<testcase[^>]*name="[^"]*p\(95\)&lt;1us[^"]*"[^>]*>\s*<failure/);
     expect(result.stdout).toMatch(/✗ p\(95\)<1us \.+ [\d.]+ms/);
     expect(result.stdout).toMatch(/✓ error_rate<1% \.+ 0(\.0+)?%/);
     expect(result.stdout).toMatch(/finished · FAILED/);
@@ -128,7 +159,7 @@ describe('loadtest CLI against a master', () => {
 
   it('Ctrl-C mid-run stops the run on the master, still prints the summary, and exits 130', async () => {
     await idle();
-    const cli = startCli(['run', planFile, '--vus', '2', '--duration', '60s', '--threshold', 'p(95)<5s'], env);
+    const cli = startCli(['run', planFile, '--vus', '2', '--duration', '60s', '--threshold', 'p(95)<5s', '--json', join(dir, 'stopped.json')], env);
     await cli.waitForStdout(/^\[1s\/1m00s\] /m, 20_000);
     cli.child.kill('SIGINT');
     const code = await Promise.race([cli.exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
@@ -141,6 +172,8 @@ describe('loadtest CLI against a master', () => {
     const run = (await api<RunResource>(base, 'GET', `/api/v1/runs/${runIdOf(out)}`)).body;
     expect(run.state).toBe('stopped');
     expect(run.summary!.durationSeconds).toBeLessThan(30);
+    // Ctrl-C still writes the reports asked for.
+    expect(RunReportSchema.parse(JSON.parse(await readFile(join(dir, 'stopped.json'), 'utf8'))).run.id).toBe(run.id);
   });
 
   it('runs list / show / compare read the runs back (and --json gives the raw answer)', async () => {
@@ -171,6 +204,19 @@ describe('loadtest CLI against a master', () => {
     expect(rows.find((r) => r.startsWith('requests'))).toMatch(/^requests\s+[\d,]+\s+[\d,]+\s+[+-][\d,]+ \([+-][\d.]+%\)$/);
     for (const metric of ['rps', 'p50', 'p95', 'p99', 'error rate']) expect(rows.some((r) => r.startsWith(metric))).toBe(true);
     expect(rows.find((r) => r.startsWith('threshold p(95)<1us'))).toMatch(/-\s+✗ [\d.]+ms$/);
+  });
+
+  it("report: a run's JUnit XML from the master; without a format to write, bad usage (exit 2)", async () => {
+    const none = await runCli(['report', runs.failed!], env);
+    expect({ code: none.code, err: none.stderr }).toMatchObject({ code: 2, err: expect.stringContaining('--html FILE, --json FILE and/or --junit FILE') });
+    const file = join(dir, 'again.xml');
+    const written = await runCli(['report', runs.failed!, '--junit', file], env);
+    expect({ code: written.code, out: explain(written) }).toMatchObject({ code: 0 });
+    expect(await readFile(file, 'utf8')).toBe(
+      await (await fetch(`${base}/api/v1/runs/${runs.failed!}/report.xml`, { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } })).text(),
+    );
+    const unknown = await runCli(['report', '00000000-0000-4000-8000-000000000000', '--junit', file], env);
+    expect(unknown.code).toBe(4);
   });
 
   it('validate: a bad plan → file:line:column: field path: message, exit 2', async () => {

@@ -15,9 +15,10 @@ import { onInterrupt } from './interrupt.js';
 import { plainView, terminalView, type LiveView } from './live-view.js';
 import { applyWindow, initialProgress } from './progress.js';
 import { runExit } from './run-exit.js';
+import { wantsReports, writeReports, type ReportFiles } from '../report/report-files.js';
 import { DEFAULT_VUS, startRunBody, type RunOptions } from './run-options.js';
 
-interface RunCommandOptions extends RunOptions {
+interface RunCommandOptions extends RunOptions, ReportFiles {
   master?: string;
   token?: string;
 }
@@ -51,6 +52,9 @@ export function runCommand(program: Command, out: Output, status: CommandStatus)
     .option('--threshold <expression>', "a pass/fail criterion, repeatable: 'p(95)<300ms', 'error_rate<1%', 'http_req_failed: rate<0.01'", collect, [])
     .option('--abort-threshold <expression>', 'a threshold that also ends the run as soon as it fails (abortOnFail)', collect, [])
     .option('--abort-grace <duration>', 'with --abort-threshold: do not abort during the first seconds')
+    .option('--html <file>', 'at the end (Ctrl-C too), write the HTML report here')
+    .option('--json <file>', 'at the end, write the JSON report here')
+    .option('--junit <file>', 'at the end, write JUnit XML here (a test case per threshold and per step with checks)')
     .action(async (file: string, options: RunCommandOptions) => {
       status.exitCode = await runOnMaster(file, options, out);
     });
@@ -101,6 +105,11 @@ async function runOnMaster(file: string, options: RunCommandOptions, out: Output
     const final = await follow(api, target, run, view, interruption);
     out.line('');
     for (const line of runSummaryLines(final, out.colors)) out.line(line);
+    // The reports are written whatever the verdict, Ctrl-C included: a failed run's report is the one people open.
+    if (wantsReports(options)) {
+      out.line('');
+      await writeReports(api, final.id, options, out);
+    }
     const exit = runExit(final, interruption.asked);
     out.line('');
     out.line(`${exit.code === EXIT.ok ? out.colors.green('✓') : out.colors.red('✗')} ${exit.reason} (exit code ${exit.code})`);
