@@ -1,11 +1,13 @@
 import { RunReportSchema, type RunList, type RunResource, type WorkerList } from '@loadtest/protocol';
-import { freePort } from '@loadtest/process';
+import { chromiumLaunchOptions, freePort } from '@loadtest/process';
+import Anser from 'anser';
+import { chromium } from 'playwright-core';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, createDatabase, E2E_ADMIN_TOKEN, startTs, until, type RunningProcess } from '../harness.js';
+import { api, createDatabase, E2E_ADMIN_TOKEN, REPO_ROOT, startTs, until, type RunningProcess } from '../harness.js';
 import { runCli, startCli, type CliResult } from './cli-process.js';
 
 /** The run id the CLI prints in its first line: `loadtest run <id> of plan …`. */
@@ -254,5 +256,29 @@ describe('loadtest CLI against a master', () => {
       code: 3,
       stderr: `error: cannot reach the master at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
     });
+  });
+
+  it('shows the end of a run as a terminal shows it, in colour (docs/screenshots/cli-run.png)', async () => {
+    await idle();
+    const result = await runCli(['run', planFile, '--vus', '2', '--duration', '3s', '--threshold', 'p(95)<500ms', '--threshold', 'error_rate<1%'], {
+      ...env,
+      NO_COLOR: undefined,
+      FORCE_COLOR: '1',
+    });
+    expect({ code: result.code, out: explain(result) }).toMatchObject({ code: 0 });
+    // picocolors' escapes: green ticks, bold headings.
+    expect(result.stdout).toContain('\u001b[32m✓');
+    const terminal = `<pre style="margin:0;padding:16px;background:#0d1117;color:#e6edf3;font:14px/1.4 'DejaVu Sans Mono',monospace;white-space:pre-wrap">${Anser.ansiToHtml(Anser.escapeForHtml(result.stdout))}</pre>`;
+    const browser = await chromium.launch({ ...chromiumLaunchOptions() });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 600 } });
+      await page.setContent(`<!doctype html><body style="margin:0;background:#0d1117">${terminal}</body>`);
+      const shown = await page.locator('pre').innerText();
+      expect(shown).toContain('✓ every threshold passed (exit code 0)');
+      expect(shown).not.toContain('\u001b');
+      await page.locator('pre').screenshot({ path: join(REPO_ROOT, 'docs/screenshots/cli-run.png') });
+    } finally {
+      await browser.close();
+    }
   });
 });
