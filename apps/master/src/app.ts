@@ -12,6 +12,7 @@ import { DEFAULT_SECURITY, registerSecurity, type SecurityOptions } from './http
 import { originAllowed } from './http/origin-check.js';
 import { ActiveRunTotals } from './live/active-run-totals.js';
 import { LiveAggregator } from './live/live-aggregator.js';
+import type { CredentialMatch } from './live/live-credential.js';
 import { RawStreamHub } from './live/raw-stream.js';
 import { rawStreamRoutes } from './live/raw-stream-routes.js';
 import { LiveSocketServer } from './live/socket-server.js';
@@ -156,14 +157,20 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       logger: deps.logger,
       runState: (runId) => runs.state(runId),
       // The handshake skips Fastify's hooks: the same origin and credential checks, by hand.
-      refuseRequest: async (request) => {
-        if (!websocketOriginAllowed(request.headers)) return `origin ${request.headers.origin} may not open live updates (LOADTEST_CORS_ORIGINS)`;
+      admitRequest: async (request) => {
+        if (!websocketOriginAllowed(request.headers)) return { refused: `origin ${request.headers.origin} may not open live updates (LOADTEST_CORS_ORIGINS)` };
         const principal = await principalOfHandshake(request.headers, auth, (header) => app.parseCookie(header));
-        return principal ? null : 'authentication required: an API token (Authorization: Bearer <token>) or the dashboard session';
+        if (!principal) return { refused: 'authentication required: an API token (Authorization: Bearer <token>) or the dashboard session' };
+        return { credential: { userId: principal.userId, credentialId: principal.credentialId, via: principal.via } };
       },
     });
   });
   const rawStreams = new RawStreamHub();
+  /** A credential ended (logout, revocation, a disabled user, a new password): its live connections close too. */
+  const credentialsEnded = (match: CredentialMatch) => {
+    const closed = socket.disconnectWhere(match) + rawStreams.closeWhere(match);
+    if (closed > 0) deps.logger.info({ closed }, 'live connections closed: their credentials ended');
+  };
   app.addHook('onReady', async () => routeUpgrades(app.server, socketIoUpgrades));
   // The orchestrator acts on threshold outcomes (abortOnFail); it is created just below.
   let onThresholds: RunOrchestrator['onThresholds'] = () => undefined;
@@ -244,9 +251,9 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       await api.register(importRoutes, { plans, targets });
       await api.register(rawStreamRoutes, { runs, hub: rawStreams, originAllowed: websocketOriginAllowed });
       await api.register(trialRoutes, { trials, targets });
-      await api.register(authRoutes, { store: auth, loginRateLimitPerMinute: security.loginRateLimitPerMinute });
-      await api.register(userRoutes, { store: auth });
-      await api.register(tokenRoutes, { store: auth });
+      await api.register(authRoutes, { store: auth, loginRateLimitPerMinute: security.loginRateLimitPerMinute, credentialsEnded });
+      await api.register(userRoutes, { store: auth, credentialsEnded });
+      await api.register(tokenRoutes, { store: auth, credentialsEnded });
       await api.register(auditRoutes, { prisma: deps.prisma });
       await api.register(allowlistRoutes, { allowlist: targets });
     },

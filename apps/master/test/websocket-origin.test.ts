@@ -91,4 +91,33 @@ describe('WebSocket handshakes and their Origin (real PostgreSQL, a listening ma
     expect(await rawStream(`http://${base}`, cookie)).toBe('open');
     expect(await socketIo(`http://${base}`, cookie)).toBe('connected');
   });
+
+  it('closes a live connection when its credential ends: a revoked token, a disabled user', async () => {
+    const system = { actorId: null, actor: 'test', via: null, ip: null } as const;
+    const user = await master.auth.createUser({ username: 'live-ending', role: 'viewer', password: 'a long enough password' }, null);
+    const token = await master.auth.createToken(
+      { userId: user!.id, name: 'live', expiresAt: new Date(Date.now() + 3600_000) },
+      { ...system, action: 'token.created' },
+    );
+    const session = await master.auth.createSession(user!.id, { ...system, action: 'login', actorId: user!.id, actor: 'live-ending', via: 'password' });
+    /** A connected client, and a promise of its disconnection's reason. */
+    const connect = (headers: Record<string, string>) =>
+      new Promise<{ disconnected: Promise<string>; close(): void }>((resolve, reject) => {
+        const client = io(`http://${base}`, { transports: ['websocket'], reconnection: false, extraHeaders: headers });
+        const disconnected = new Promise<string>((done) => client.on('disconnect', (reason) => done(reason)));
+        client.on('connect', () => resolve({ disconnected, close: () => client.close() }));
+        client.on('connect_error', reject);
+      });
+    const byToken = await connect({ authorization: `Bearer ${token.token}` });
+    const bySession = await connect({ cookie: `lt_session=${session.secret}` });
+    const other = await connect(adminHeaders);
+    expect((await master.app.inject({ method: 'DELETE', url: `/api/v1/tokens/${token.id}` })).statusCode).toBe(204);
+    expect(await byToken.disconnected).toBe('io server disconnect');
+    expect((await master.app.inject({ method: 'PATCH', url: `/api/v1/users/${user!.id}`, payload: { disabled: true } })).statusCode).toBe(200);
+    expect(await bySession.disconnected).toBe('io server disconnect');
+    // Someone else's connection stays open.
+    const stillOpen = await Promise.race([other.disconnected, new Promise<string>((done) => setTimeout(() => done('open'), 300))]);
+    expect(stillOpen).toBe('open');
+    other.close();
+  });
 });

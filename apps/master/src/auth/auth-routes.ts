@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-record.js';
 import { HttpError } from '../http/errors.js';
+import type { CredentialMatch } from '../live/live-credential.js';
 import type { AuthStore } from './auth-store.js';
 import { unauthorized } from './authentication.js';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
@@ -12,11 +13,13 @@ export interface AuthRoutesOptions {
   store: AuthStore;
   /** Logins (password or one-time link) per minute per client address. */
   loginRateLimitPerMinute: number;
+  /** Closes the live connections of an ended credential. */
+  credentialsEnded(match: CredentialMatch): void;
 }
 
 const tags = ['auth'];
 
-export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { store, loginRateLimitPerMinute }) => {
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, { store, loginRateLimitPerMinute, credentialsEnded }) => {
   // Its own bucket per route and client, whatever the write limit (security.ts registers the limiter).
   const rateLimit = {
     max: loginRateLimitPerMinute,
@@ -104,6 +107,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       if (principal.via === 'session') {
         await store.endSession(principal.credentialId, { ...actorOf(request), action: 'logout', subjectType: 'user', subjectId: principal.userId });
         clearSessionCookie(reply);
+        credentialsEnded((c) => c.credentialId === principal.credentialId);
       }
       return reply.status(204).send(null);
     },

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit-record.js';
 import { notFound } from '../http/errors.js';
+import type { CredentialMatch } from '../live/live-credential.js';
 import type { AuthStore } from './auth-store.js';
 
 const tags = ['tokens'];
@@ -10,7 +11,10 @@ const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchem
 const DAY_MS = 24 * 3600_000;
 
 /** Admins create and revoke API tokens; a token acts with its user's role at the time of each call. */
-export const tokenRoutes: FastifyPluginAsyncZod<{ store: AuthStore }> = async (app, { store }) => {
+export const tokenRoutes: FastifyPluginAsyncZod<{ store: AuthStore; credentialsEnded(match: CredentialMatch): void }> = async (
+  app,
+  { store, credentialsEnded },
+) => {
   app.get('/tokens', {
     config: { access: 'admin' },
     schema: {
@@ -53,6 +57,7 @@ export const tokenRoutes: FastifyPluginAsyncZod<{ store: AuthStore }> = async (a
     handler: async (request, reply) => {
       const { id } = request.params;
       if (!(await store.revokeToken(id, { ...actorOf(request), action: 'token.revoked' }))) throw notFound('token', id);
+      credentialsEnded((c) => c.credentialId === id);
       return reply.status(204).send(null);
     },
   });

@@ -2,13 +2,17 @@ import { CreateUserBodySchema, ErrorBodySchema, IdParamsSchema, UpdateUserBodySc
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../audit/audit-record.js';
 import { conflict, notFound } from '../http/errors.js';
+import type { CredentialMatch } from '../live/live-credential.js';
 import type { AuthStore } from './auth-store.js';
 
 const tags = ['users'];
 const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema };
 
 /** Admins manage users: each change is on record in the audit log, in the change's own transaction. */
-export const userRoutes: FastifyPluginAsyncZod<{ store: AuthStore }> = async (app, { store }) => {
+export const userRoutes: FastifyPluginAsyncZod<{ store: AuthStore; credentialsEnded(match: CredentialMatch): void }> = async (
+  app,
+  { store, credentialsEnded },
+) => {
   app.get('/users', {
     config: { access: 'admin' },
     schema: { tags, summary: 'List users', response: { 200: UserListSchema, ...errors } },
@@ -56,6 +60,9 @@ export const userRoutes: FastifyPluginAsyncZod<{ store: AuthStore }> = async (ap
       const ownSession = principal.via === 'session' && principal.userId === id && request.body.disabled !== true ? principal.credentialId : undefined;
       const updated = await store.updateUser(id, request.body, { ...actorOf(request), action: 'user.changed' }, ownSession);
       if (!updated) throw notFound('user', id);
+      // As the store ended them: all of a disabled user's connections; a new password's sessions but the caller's.
+      if (request.body.disabled === true) credentialsEnded((c) => c.userId === id);
+      else if (request.body.password !== undefined) credentialsEnded((c) => c.userId === id && c.via === 'session' && c.credentialId !== ownSession);
       return updated;
     },
   });

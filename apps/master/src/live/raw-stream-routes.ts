@@ -37,7 +37,8 @@ export const rawStreamRoutes: FastifyPluginAsyncZod<RawStreamRoutesOptions> = as
         socket.close(CLOSE_RUN_NOT_FOUND, `run ${id} not found`);
         return;
       }
-      hub.add(id, socket);
+      const principal = request.principal;
+      hub.add(id, socket, principal ? { userId: principal.userId, credentialId: principal.credentialId, via: principal.via } : undefined);
     },
   );
 };

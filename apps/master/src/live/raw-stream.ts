@@ -1,5 +1,9 @@
 import type { LiveRunStateEvent, LiveWindowEvent } from '@loadtest/protocol';
 import type { WebSocket } from 'ws';
+import type { CredentialMatch, LiveCredential } from './live-credential.js';
+
+/** Close code for a stream whose credential ended (logout, revocation, a disabled user). */
+export const CLOSE_CREDENTIAL_ENDED = 4401;
 
 /** A frame on the raw WebSocket stream: the Socket.IO events, tagged with their kind. */
 export type RawStreamFrame = ({ event: 'run:window' } & LiveWindowEvent) | ({ event: 'run:state' } & LiveRunStateEvent);
@@ -11,12 +15,15 @@ export type RawStreamFrame = ({ event: 'run:window' } & LiveWindowEvent) | ({ ev
  */
 export class RawStreamHub {
   private readonly byRun = new Map<string, Set<WebSocket>>();
+  private readonly credentials = new Map<WebSocket, LiveCredential>();
 
-  add(runId: string, socket: WebSocket): void {
+  add(runId: string, socket: WebSocket, credential?: LiveCredential): void {
+    if (credential) this.credentials.set(socket, credential);
     let sockets = this.byRun.get(runId);
     if (!sockets) this.byRun.set(runId, (sockets = new Set()));
     sockets.add(socket);
     socket.once('close', () => {
+      this.credentials.delete(socket);
       sockets.delete(socket);
       if (sockets.size === 0) this.byRun.delete(runId);
     });
@@ -27,6 +34,18 @@ export class RawStreamHub {
     if (!sockets) return;
     const text = JSON.stringify(frame);
     for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
+  }
+
+  /** Closes the streams opened with a credential that has ended; answers how many. */
+  closeWhere(match: CredentialMatch): number {
+    let closed = 0;
+    for (const [socket, credential] of this.credentials) {
+      if (!match(credential)) continue;
+      socket.close(CLOSE_CREDENTIAL_ENDED, 'the credentials of this stream have ended');
+      this.credentials.delete(socket);
+      closed++;
+    }
+    return closed;
   }
 
   closeAll(): void {

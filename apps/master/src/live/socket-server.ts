@@ -13,14 +13,15 @@ import {
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
+import type { CredentialMatch, LiveCredential } from './live-credential.js';
 import type { WorkerStateChange } from '../workers/registry.js';
 
 export interface LiveSocketOptions {
   logger: Logger;
   /** The run's current state, or null when there is no such run. */
   runState(runId: string): Promise<RunStatus | null>;
-  /** Why a connection's handshake may not proceed (its Origin, its credentials), or null when it may; every one when absent. */
-  refuseRequest?(request: IncomingMessage): Promise<string | null>;
+  /** Whether a connection's handshake may proceed (its Origin, its credentials): why not, or the credential it came with; every one when absent. */
+  admitRequest?(request: IncomingMessage): Promise<{ refused: string } | { credential: LiveCredential }>;
 }
 
 const room = (runId: string) => `run:${runId}`;
@@ -33,20 +34,29 @@ const room = (runId: string) => `run:${runId}`;
  */
 export class LiveSocketServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** Handshakes admitted, until their connection opens. */
+  private readonly credentials = new WeakMap<IncomingMessage, LiveCredential>();
+  /** Each open connection's credential, by socket id. */
+  private readonly connected = new Map<string, LiveCredential>();
 
   constructor(
     httpServer: HttpServer,
     private readonly options: LiveSocketOptions,
   ) {
-    const { refuseRequest } = options;
+    const { admitRequest } = options;
     this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
       path: '/socket.io',
       serveClient: false,
-      ...(refuseRequest
+      ...(admitRequest
         ? {
             allowRequest: (request, callback) => {
-              refuseRequest(request).then(
-                (refusal) => callback(refusal, refusal === null),
+              admitRequest(request).then(
+                (answer) => {
+                  if ('refused' in answer) return callback(answer.refused, false);
+                  // The handshake's request is the connection's `socket.request`: the credential is found there on connection.
+                  this.credentials.set(request, answer.credential);
+                  callback(null, true);
+                },
                 (error: unknown) => {
                   options.logger.error({ err: error }, 'live handshake check failed');
                   callback('the handshake could not be checked', false);
@@ -57,6 +67,9 @@ export class LiveSocketServer {
         : {}),
     });
     this.io.on('connection', (socket) => {
+      const credential = this.credentials.get(socket.request);
+      if (credential) this.connected.set(socket.id, credential);
+      socket.on('disconnect', () => this.connected.delete(socket.id));
       socket.on('run:subscribe', (payload, ack) => {
         void this.subscription(payload, async (runId) => {
           await socket.join(room(runId));
@@ -112,6 +125,18 @@ export class LiveSocketServer {
    * Disconnects every client and stops the engine. Not `io.close()`: that also
    * closes the HTTP server, which belongs to Fastify and is closed by it.
    */
+  /** Closes the connections opened with a credential that has ended; answers how many. */
+  disconnectWhere(match: CredentialMatch): number {
+    let closed = 0;
+    for (const [id, credential] of this.connected) {
+      if (!match(credential)) continue;
+      this.io.sockets.sockets.get(id)?.disconnect(true);
+      this.connected.delete(id);
+      closed++;
+    }
+    return closed;
+  }
+
   close(): void {
     this.io.disconnectSockets(true);
     this.io.engine.close();
