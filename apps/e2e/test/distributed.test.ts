@@ -12,14 +12,27 @@ import { brokerNames } from '@loadtest/transport';
 import { startTarget, TARGET_PASSWORD, type TargetServer } from '@loadtest/target';
 import amqplib from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { freePort } from '@loadtest/process';
-import { AMQP_URL, AUTH_HEADERS, api, createDatabase, runInState, sleep, startTs, storedWindows, summaryOf, until, type RunningProcess } from './harness.js';
+import {
+  AMQP_URL,
+  AUTH_HEADERS,
+  REPO_ROOT,
+  api,
+  createDatabase,
+  runInState,
+  sleep,
+  startTs,
+  storedWindows,
+  summaryOf,
+  until,
+  type RunningProcess,
+} from './harness.js';
 
 /**
  * The distributed mode on this machine's real services: a master process and
@@ -173,6 +186,15 @@ describe('distributed mode: master + 2 worker processes over the real RabbitMQ a
     const metricsText = await (await fetch(`http://127.0.0.1:${w2HttpPort}/metrics`)).text();
     expect(metricsText.split('\n')).toContain(`loadtest_worker_requests_total ${w2Requests}`);
     expect((await fetch(`http://127.0.0.1:${w2HttpPort}/readyz`)).status).toBe(200);
+    // Every series the Grafana dashboard (deployments/grafana) asks for is one the master or a worker serves.
+    const masterMetrics = await (await fetch(`${base}/metrics`)).text();
+    const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, 'deployments/grafana/loadtest-dashboard.json'), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
+    const asked = new Set(dashboard.panels.flatMap((panel) => panel.targets.flatMap((t) => t.expr.match(/\b(?:loadtest|nodejs|process)_[a-z0-9_]+/g) ?? [])));
+    const isServed = (name: string) => [masterMetrics, metricsText].some((text) => new RegExp(`^${name}[{ ]`, 'm').test(text));
+    expect([...asked].filter((name) => !isServed(name))).toEqual([]);
+    expect(asked.size).toBeGreaterThan(10);
     expect(run.summary!.statusCodes).toEqual({ '200': reported });
 
     const timeline = await api<Timeline>(base, 'GET', `/api/v1/runs/${run.id}/timeline`);
