@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { brokerCommands, brokerDefinitions, passwordVariable } from '@loadtest/transport';
 import { parseBrokerToolArgs } from './args.js';
+import { writeK8sBrokerSecrets } from './k8s-secrets.js';
 
 /** A user's password from its environment variable: no password is ever written into the repository. */
 function passwordFromEnvironment(user: string): string {
@@ -12,6 +13,11 @@ function passwordFromEnvironment(user: string): string {
 
 function main(): void {
   const args = parseBrokerToolArgs(process.argv.slice(2));
+  if (args.command === 'k8s-secrets') {
+    const written = writeK8sBrokerSecrets(args);
+    process.stdout.write(`new passwords for ${written.users.join(', ')}; wrote (mode 600):\n${written.files.map((f) => `  ${f}`).join('\n')}\n`);
+    return;
+  }
   if (args.command === 'commands') {
     process.stdout.write(`${brokerCommands(args).join('\n')}\n`);
     return;
