@@ -6,7 +6,7 @@ import { createWorkerTransport, type TransportEvents, type WorkerTransport } fro
 import { targetPolicyFromEnv } from '@loadtest/targets';
 import { parseArgs } from 'node:util';
 import { workerIdentity, workerThreads } from './identity.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '@loadtest/engine';
 import { workerTolerance, type WorkerTolerance } from './tolerance.js';
 import { WorkerAgent } from './worker-agent.js';
 

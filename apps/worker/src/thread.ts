@@ -2,7 +2,7 @@ import { PortWorkerTransport, type TransportEvents } from '@loadtest/transport';
 import type { MessagePort } from 'node:worker_threads';
 import { parentPort, workerData } from 'node:worker_threads';
 import { workerIdentity } from './identity.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '@loadtest/engine';
 import { WorkerAgent } from './worker-agent.js';
 
 /**

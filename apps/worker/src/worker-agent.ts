@@ -10,8 +10,8 @@ import {
 } from '@loadtest/protocol';
 import type { WorkerTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
-import { shareRunner, type ShareRunner } from './load/share-runner.js';
-import { EnginePool } from './load/threads/engine-pool.js';
+import { shareRunner, type ShareRunner } from '@loadtest/engine';
+import { EnginePool } from '@loadtest/engine';
 import { TrialRun } from './trial/trial-run.js';
 import { DEFAULT_TOLERANCE, type WorkerTolerance } from './tolerance.js';
 

@@ -11,7 +11,7 @@ import {
   autocannonVersion,
   checkAutocannonClient,
   UnsupportedAutocannon,
-} from '../src/load/autocannon/adapter.js';
+} from '@loadtest/engine';
 
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Record<string, unknown>;
 const installed = String(json('../../../node_modules/autocannon/package.json').version);
@@ -68,8 +68,8 @@ describe('autocannon contract (the internals the worker relies on)', () => {
   afterAll(() => target.close(), 10_000);
 
   it('is the exact version the worker pins', () => {
-    const pinned = (json('../package.json').dependencies as Record<string, string>).autocannon;
-    withMessage('apps/worker/package.json must pin autocannon exactly (no ^ or ~)', () => expect(pinned).toMatch(/^\d+\.\d+\.\d+$/));
+    const pinned = (json('../../../libs/engine/package.json').dependencies as Record<string, string>).autocannon;
+    withMessage('libs/engine/package.json must pin autocannon exactly (no ^ or ~)', () => expect(pinned).toMatch(/^\d+\.\d+\.\d+$/));
     withMessage(`installed autocannon ${installed} is not the pinned ${pinned}`, () => expect(installed).toBe(pinned));
   });
 

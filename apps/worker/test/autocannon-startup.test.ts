@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
-import { startGenerator } from '../src/load/generator.js';
-import { autocannonVersion } from '../src/load/autocannon/adapter.js';
+import { startGenerator } from '@loadtest/engine';
+import { autocannonVersion } from '@loadtest/engine';
 
 /** autocannon's client class, the very copy the worker runs. */
 const Client = createRequire(import.meta.url)('autocannon/lib/httpClient.js') as { prototype: Record<string, unknown> };

@@ -5,8 +5,8 @@ import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withMessage } from '@loadtest/jest';
-import { ShareRun } from '../src/load/share-run.js';
-import { ThreadedShareRun } from '../src/load/threads/threaded-share-run.js';
+import { ShareRun } from '@loadtest/engine';
+import { ThreadedShareRun } from '@loadtest/engine';
 
 const logger = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

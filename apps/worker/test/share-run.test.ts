@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ShareRun } from '../src/load/share-run.js';
+import { ShareRun } from '@loadtest/engine';
 
 const logger = pino({ level: 'silent' });
 

@@ -5,11 +5,11 @@ import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { ShareRun } from '../src/load/share-run.js';
-import { shareRunner } from '../src/load/share-runner.js';
-import { engineThreads } from '../src/load/threads/engine-count.js';
-import { EnginePool } from '../src/load/threads/engine-pool.js';
-import { ThreadedShareRun } from '../src/load/threads/threaded-share-run.js';
+import { ShareRun } from '@loadtest/engine';
+import { shareRunner } from '@loadtest/engine';
+import { engineThreads } from '@loadtest/engine';
+import { EnginePool } from '@loadtest/engine';
+import { ThreadedShareRun } from '@loadtest/engine';
 
 const logger = pino({ level: 'silent' });
 const whole = { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } };

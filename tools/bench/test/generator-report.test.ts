@@ -145,8 +145,8 @@ describe('generator benchmark report', () => {
         ],
         [
           { fn: '(no application frame: libraries, I/O callbacks, GC)', where: '', totalMs: 5000, percent: 94.3 },
-          { fn: '(anonymous)', where: 'apps/worker/src/load/share-run.ts', totalMs: 250, percent: 4.7 },
-          { fn: 'emitWindow', where: 'apps/worker/src/load/share-run.ts', totalMs: 50, percent: 0.9 },
+          { fn: '(anonymous)', where: 'libs/engine/src/load/share-run.ts', totalMs: 250, percent: 4.7 },
+          { fn: 'emitWindow', where: 'libs/engine/src/load/share-run.ts', totalMs: 50, percent: 0.9 },
         ],
       ),
       'p-w',

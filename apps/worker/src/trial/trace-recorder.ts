@@ -11,7 +11,7 @@ import {
   type TrialTrace,
 } from '@loadtest/protocol';
 import type { CompiledHttp, FlowResponse, FlowTracer, TracedCheck, TracedExtraction } from '@loadtest/plan/flow';
-import type { ShareTrace } from '../load/share-run.js';
+import type { ShareTrace } from '@loadtest/engine';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 

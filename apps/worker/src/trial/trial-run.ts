@@ -1,6 +1,6 @@
 import type { RunAssign, TrialAssign, TrialTrace } from '@loadtest/protocol';
 import type { Logger } from 'pino';
-import { ShareRun } from '../load/share-run.js';
+import { ShareRun } from '@loadtest/engine';
 import { TraceRecorder } from './trace-recorder.js';
 
 /**

@@ -4,8 +4,8 @@ import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ShareRun } from '../../src/load/share-run.js';
-import { ThreadedShareRun } from '../../src/load/threads/threaded-share-run.js';
+import { ShareRun } from '@loadtest/engine';
+import { ThreadedShareRun } from '@loadtest/engine';
 
 const logger = pino({ level: 'silent' });
 const WHOLE: Segment = { from: { num: 0, den: 1 }, to: { num: 1, den: 1 } };

@@ -1,6 +1,6 @@
 import { parseAllowlist, TargetRefused, type Lookup } from '@loadtest/targets';
 import { describe, expect, it } from '@jest/globals';
-import { pinTarget } from '../../src/load/pinned-target.js';
+import { pinTarget } from '@loadtest/engine';
 
 const lookup: Lookup = async (name) =>
   name === 'v6.example'

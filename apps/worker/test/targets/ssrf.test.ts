@@ -5,7 +5,7 @@ import { parseAllowlist, type Lookup } from '@loadtest/targets';
 import { SSRF_DENIED, SSRF_DNS, ssrfAllowlist, ssrfCases } from '@loadtest/targets/ssrf-cases';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ShareRun } from '../../src/load/share-run.js';
+import { ShareRun } from '@loadtest/engine';
 import { listenClosingTarget, listenCounting, type ClosingTarget, type CountingListener } from './listeners.js';
 
 const logger = pino({ level: 'silent' });

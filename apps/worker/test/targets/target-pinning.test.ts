@@ -3,7 +3,7 @@ import { PlanSchema } from '@loadtest/plan';
 import { parseAllowlist, type Lookup } from '@loadtest/targets';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ShareRun } from '../../src/load/share-run.js';
+import { ShareRun } from '@loadtest/engine';
 import { listenClosingTarget, listenCounting, type ClosingTarget, type CountingListener } from './listeners.js';
 
 const logger = pino({ level: 'silent' });

@@ -12,7 +12,7 @@ export type BenchCase = 'get' | 'flow';
 
 /**
  * The flow case: one iteration is GET /, then POST / with a JSON body. The worker runs it as a flow (its status
- * check takes it off the fast path: apps/worker/src/flow/fast-path.ts); autocannon runs the same two requests as its
+ * check takes it off the fast path: libs/engine/src/flow/fast-path.ts); autocannon runs the same two requests as its
  * own `requests` sequence (no check: it has none).
  */
 const FLOW_BODY = { user: 'bench', pass: 'secret' };

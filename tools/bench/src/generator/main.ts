@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     generatorCpu: o.generatorCpu,
     targetCpu: o.targetCpu,
     worker:
-      'apps/worker/src/load/share-run.ts ShareRun, one-request plan, timeoutSeconds 10; its generator runs autocannon with sampleInt 100 and skipAggregateResult (apps/worker/src/load/generator.ts); windows kept, decoded after the run',
+      'libs/engine/src/load/share-run.ts ShareRun, one-request plan, timeoutSeconds 10; its generator runs autocannon with sampleInt 100 and skipAggregateResult (libs/engine/src/load/generator.ts); windows kept, decoded after the run',
     autocannon: `autocannon ${autocannonVersion() ?? '?'} (the worker's copy) with its defaults (sampleInt 1000, timeout 10 s), requests [GET /]`,
     wrk: `wrk ${wrkArgs(o.connections, o.duration, '<url>').join(' ')} (${wrkVersion() ?? '?'})`,
     quiet: { cores: o.quietCores, waitS: o.quietWaitS, pattern: o.quietPattern, overSeconds: 2 },

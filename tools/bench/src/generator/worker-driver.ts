@@ -1,6 +1,6 @@
 /**
  * One worker's load path, alone in its own process (the benchmark pins it to
- * one core): the platform's `ShareRun` (apps/worker/src/load/share-run.ts) runs
+ * one core): the platform's `ShareRun` (libs/engine/src/load/share-run.ts) runs
  * a one-request plan (GET /), or the flow case's 2-step flow (FLOW_CASE), as a master would assign it, records every
  * response's latency into per-second windows and encodes each window — the
  * overhead being measured. There is no master: `publishWindow` only keeps the
@@ -26,7 +26,7 @@ import { FLOW_CASE, readDriverConfig, RESULT_PREFIX, type DriverResult } from '.
 import { IntervalProfiler } from './profiler.js';
 
 /** The worker's module under test, relative to the repository root. */
-export const SHARE_RUN_MODULE = 'apps/worker/src/load/share-run.ts';
+export const SHARE_RUN_MODULE = 'libs/engine/src/load/share-run.ts';
 
 type ShareOutcome = { state: 'finished' | 'stopped'; windows: number } | { state: 'failed'; windows: number; reason: string };
 

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
  * the connection by sending nothing until it resumes. Everything else goes through autocannon's public client API
  * where one exists (`setRequests`, the `headers`, `response`, `connError`, `timeout` and `done` events, `destroy`).
  *
- * autocannon ships no types and no promise for its internals: its version is pinned exactly (apps/worker/package.json),
+ * autocannon ships no types and no promise for its internals: its version is pinned exactly (libs/engine/package.json),
  * `checkAutocannonClient` fails the first client handed to `setupClient` with a message naming the installed version
  * when one of them is missing, and test/autocannon-contract.test.ts pins the list and the event order:
  *
@@ -97,7 +97,7 @@ export class UnsupportedAutocannon extends Error {
   ) {
     super(
       `autocannon ${version} is not supported by this worker: its client lacks ${missing.join('; ')} ` +
-        `(the worker relies on autocannon 9.0.0's internals, apps/worker/src/load/autocannon/adapter.ts; pin that version)`,
+        `(the worker relies on autocannon 9.0.0's internals, libs/engine/src/load/autocannon/adapter.ts; pin that version)`,
     );
     this.name = 'UnsupportedAutocannon';
   }
