@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { WindowRecorder } from '@loadtest/metrics';
-import { bucketPoint, vusInProgress, type WorkerWindow } from '../src/runs/timeline.js';
+import { bucketPoint, vusInProgress, type WorkerWindow } from '@loadtest/metrics';
 
 const window = (workerId: string, second: number, vus: number | undefined, step = 'root'): WorkerWindow => {
   const recorder = new WindowRecorder();

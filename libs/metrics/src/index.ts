@@ -26,3 +26,5 @@ export {
 export { thresholdData, evaluateOnMerged, type ScopedThreshold } from './thresholds/from-merged.js';
 export { thresholdOutcomes } from './thresholds/outcomes.js';
 export { checkThresholdSpecs } from './thresholds/specs.js';
+export { bucketPoint, vusInProgress, TimelineBuckets, type WorkerWindow } from './timeline/timeline-buckets.js';
+export { runVerdict } from './thresholds/verdict.js';

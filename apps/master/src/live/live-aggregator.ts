@@ -1,6 +1,6 @@
 import { addWindow, emptyMerged, thresholdOutcomes, type MergedWindows, type ScopedThreshold } from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type LiveWindowEvent, type ThresholdOutcome } from '@loadtest/protocol';
-import { bucketPoint, type WorkerWindow } from '../runs/timeline.js';
+import { bucketPoint, type WorkerWindow } from '@loadtest/metrics';
 
 /** A decoded window on its way to the live stream. */
 export type LiveWindow = WorkerWindow & { runId: string };

@@ -1,9 +1,7 @@
-import { addWindow, emptyMerged, stepSummary, type MergedWindows } from '@loadtest/metrics';
-import { TIMELINE_BUCKETS, type RunReport, type StepSummary, type ThresholdOutcome } from '@loadtest/protocol';
-import { buildRunReport, distributionFromHistogram } from '@loadtest/report';
+import { TIMELINE_BUCKETS, type RunReport, type ThresholdOutcome } from '@loadtest/protocol';
+import { buildRunReport, ReportWindows } from '@loadtest/report';
 import type { RunRepository } from '../runs/run-repository.js';
 import { runResource, type StoredWindowsMerge } from '../runs/run-resource.js';
-import { TimelineBuckets } from '../runs/timeline.js';
 
 export interface RunReportSources {
   runs: RunRepository;
@@ -23,23 +21,7 @@ export async function runReportOf(id: string, sources: RunReportSources): Promis
   const stored = await sources.runs.get(id);
   if (!stored) return null;
   const run = await runResource(stored, sources.totals, sources.liveOutcomes(id));
-  const timeline = new TimelineBuckets(TIMELINE_BUCKETS[stored.load.reportEvery]);
-  const perShare = new Map<string, MergedWindows>();
-  const whole = emptyMerged();
-  await sources.runs.forEachWindow(id, {}, (window) => {
-    timeline.add(window);
-    let share = perShare.get(window.workerId);
-    if (!share) perShare.set(window.workerId, (share = emptyMerged()));
-    addWindow(share, window);
-    addWindow(whole, window);
-  });
-  const workerSummaries = new Map<string, StepSummary>();
-  for (const [shareId, merged] of perShare) workerSummaries.set(shareId, stepSummary(merged.total, merged.spanMs / 1000));
-  return buildRunReport({
-    run,
-    plan: stored.plan,
-    timeline: { bucketSeconds: timeline.bucketSeconds, points: timeline.finish() },
-    workerSummaries,
-    latencyDistribution: distributionFromHistogram(whole.total.latency),
-  });
+  const windows = new ReportWindows(TIMELINE_BUCKETS[stored.load.reportEvery]);
+  await sources.runs.forEachWindow(id, {}, (window) => windows.add(window));
+  return buildRunReport({ run, plan: stored.plan, ...windows.finish() });
 }

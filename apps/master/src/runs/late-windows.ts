@@ -2,7 +2,7 @@ import { summarizeMerged } from '@loadtest/metrics';
 import { ENDED_RUN_STATES } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import { thresholdOutcomes } from '@loadtest/metrics';
-import { runVerdict } from './run-outcome.js';
+import { runVerdict } from '@loadtest/metrics';
 import type { RunStore } from './run-store.js';
 import { parseThresholdSpecs } from './thresholds.js';
 

@@ -18,7 +18,7 @@ import type { RunOrchestrator } from './orchestrator.js';
 import type { RunRepository } from './run-repository.js';
 import { listRuns, RUN_LIST_DESCRIPTION } from './run-list.js';
 import { runResource, type StoredWindowsMerge } from './run-resource.js';
-import { TimelineBuckets } from './timeline.js';
+import { TimelineBuckets } from '@loadtest/metrics';
 
 export interface RunRoutesOptions {
   runs: RunRepository;

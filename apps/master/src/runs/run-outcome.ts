@@ -1,4 +1,4 @@
-import type { RunStatus, Segment, ThresholdOutcome, Verdict, WorkerShareState } from '@loadtest/protocol';
+import type { RunStatus, Segment, WorkerShareState } from '@loadtest/protocol';
 
 /** Share states after which a worker sends nothing more for its share. */
 export const ENDED_SHARE_STATES: ReadonlySet<WorkerShareState> = new Set(['finished', 'stopped', 'failed', 'lost', 'left', 'interrupted']);
@@ -65,11 +65,6 @@ export function runOutcome(shares: readonly ShareAtEnd[], context: RunEndContext
   // A share ends `stopped` only when a master asked it to: that tells a stop asked before a restart too.
   else state = context.stopRequested || shares.some((w) => w.state === 'stopped') ? 'stopped' : 'finished';
   return { state, reasons };
-}
-
-/** A run passes when it did not fail and every threshold held on everything stored. */
-export function runVerdict(state: RunStatus, thresholds: readonly ThresholdOutcome[]): Verdict {
-  return state !== 'failed' && thresholds.every((t) => t.ok) ? 'passed' : 'failed';
 }
 
 /**

@@ -8,7 +8,8 @@ import type { LiveAggregator } from '../live/live-aggregator.js';
 import type { WorkerRegistry } from '../workers/registry.js';
 import type { StoredRun } from './run-repository.js';
 import type { RunStore } from './run-store.js';
-import { ENDED_SHARE_STATES, runOutcome, runVerdict } from './run-outcome.js';
+import { ENDED_SHARE_STATES, runOutcome } from './run-outcome.js';
+import { runVerdict } from '@loadtest/metrics';
 import { parseThresholdSpecs } from './thresholds.js';
 
 export interface RunEvents {

@@ -1,4 +1,6 @@
-import { mergeWindows, stepSummary, type Window } from '@loadtest/metrics';
+import { mergeWindows } from '../merge.js';
+import { stepSummary } from '../summarize.js';
+import type { Window } from '../window.js';
 import type { TimelinePoint } from '@loadtest/protocol';
 
 /** A window with the worker that measured it. */
