@@ -1,4 +1,5 @@
-// Bundles the CLI into one self-contained ES module, dist/apps/cli/loadtest.mjs, npm packages included: unlike the
+// Bundles the CLI into one self-contained ES module, dist/apps/cli/loadtest.mjs (and the engine thread it starts,
+// engine-thread.js beside it), npm packages included: unlike the
 // master's and the worker's bundles (tools/build/bundle-app.mjs, which leave packages to node_modules), the CLI is a
 // file to copy into a CI image, and its packages (yaml 2, commander) differ from the versions hoisted at the root.
 // usage: node scripts/bundle.mjs [outdir]
@@ -9,9 +10,7 @@ import { join, resolve } from 'node:path';
 const outdir = resolve(process.argv[2] ?? '../../dist/apps/cli');
 rmSync(outdir, { recursive: true, force: true });
 const outfile = join(outdir, 'loadtest.mjs');
-await build({
-  entryPoints: ['src/main.ts'],
-  outfile,
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -24,5 +23,10 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __loadtestCreateRequire } from 'node:module';\nconst require = __loadtestCreateRequire(import.meta.url);",
   },
-});
+};
+// The engine threads of a local run (`loadtest run` without --master) load engine-thread.js from beside the CLI.
+await Promise.all([
+  build({ ...common, entryPoints: ['src/main.ts'], outfile }),
+  build({ ...common, entryPoints: ['../../libs/engine/src/engine-thread.ts'], outfile: join(outdir, 'engine-thread.js') }),
+]);
 chmodSync(outfile, 0o755);

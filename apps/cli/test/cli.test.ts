@@ -78,13 +78,13 @@ describe('loadtest (in-process)', () => {
     expect(result.stderr).toBe(`error: cannot convert ${commands}\n  command 1: unknown option "--frobnicate"\n`);
   });
 
-  it('run without a master: local runs are not available yet (2)', async () => {
+  it('run without a master runs on this machine: a missing plan file is bad usage (2), before any load', async () => {
     const saved = process.env.LOADTEST_MASTER;
     delete process.env.LOADTEST_MASTER;
     try {
-      const result = await loadtest('run', 'plan.yaml');
+      const result = await loadtest('run', join(dir, 'no-such-plan.yaml'));
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/not available yet: pass --master URL --token T/);
+      expect(result.stderr).toMatch(/no-such-plan\.yaml/);
     } finally {
       if (saved !== undefined) process.env.LOADTEST_MASTER = saved;
     }

@@ -50,7 +50,11 @@ export function runSummaryLines(run: RunResource, colors: Colors): string[] {
   const ran = run.summary ? formatSeconds(run.summary.durationSeconds) : '-';
   lines.push(`  ${colors.bold(`run ${run.id}`)}  ${stateAndVerdict(run, colors)}`);
   lines.push(`    ${dotted('load', describeLoad(run.load), 20)}`);
-  lines.push(`    ${dotted('measured', `${ran} on ${run.workers.length} worker${run.workers.length === 1 ? '' : 's'}`, 20)}`);
+  const on =
+    run.planId === null && run.workers.length === 1 && run.workers[0]!.workerId === 'local'
+      ? 'this machine'
+      : `${run.workers.length} worker${run.workers.length === 1 ? '' : 's'}`;
+  lines.push(`    ${dotted('measured', `${ran} on ${on}`, 20)}`);
   if (run.error) lines.push(`    ${dotted('ended because', colors.yellow(run.error), 20)}`);
 
   lines.push('', `  ${colors.bold('thresholds')}`);

@@ -4,7 +4,7 @@ import { EXIT } from '../../exit-codes.js';
 import { masterClient } from '../../master/master-client.js';
 import { masterTarget, withMasterOptions } from '../../master/master-options.js';
 import type { Output } from '../../output/output.js';
-import { wantsReports, writeReports, type ReportFiles } from './report-files.js';
+import { masterReports, wantsReports, writeReports, type ReportFiles } from './report-files.js';
 
 interface ReportOptions extends ReportFiles {
   master?: string;
@@ -24,6 +24,6 @@ export function reportCommand(program: Command, out: Output): void {
     .option('--junit <file>', 'JUnit XML: a test case per threshold and per step with checks')
     .action(async (id: string, options: ReportOptions) => {
       if (!wantsReports(options)) throw new CliError('say which report to write: --html FILE, --json FILE and/or --junit FILE', EXIT.usage);
-      await writeReports(masterClient(masterTarget(options)), id, options, out);
+      await writeReports(masterReports(masterClient(masterTarget(options)), id), options, out);
     });
 }

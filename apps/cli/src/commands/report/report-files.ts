@@ -19,15 +19,22 @@ const FORMATS = [
 
 export const wantsReports = (files: ReportFiles): boolean => FORMATS.some((f) => files[f.option] !== undefined);
 
-/**
- * Fetches the run's reports from the master (one implementation, libs/report, which the master serves) and writes
- * each one asked for; says what it wrote and how big.
- */
-export async function writeReports(api: MasterApi, runId: string, files: ReportFiles, out: Output): Promise<void> {
+/** A report's text in one format: from the master, or rendered here for a local run (one implementation, libs/report). */
+export type ReportSource = (extension: ReportExtension) => Promise<string>;
+export type ReportExtension = (typeof FORMATS)[number]['extension'];
+
+/** The reports of a run on a master, as the master serves them. */
+export const masterReports =
+  (api: MasterApi, runId: string): ReportSource =>
+  (extension) =>
+    api.download(`/runs/${encodeURIComponent(runId)}/report.${extension}`);
+
+/** Writes each report asked for; says what it wrote and how big. */
+export async function writeReports(source: ReportSource, files: ReportFiles, out: Output): Promise<void> {
   for (const format of FORMATS) {
     const file = files[format.option];
     if (file === undefined) continue;
-    const body = await api.download(`/runs/${encodeURIComponent(runId)}/report.${format.extension}`);
+    const body = await source(format.extension);
     try {
       await writeFile(file, body);
     } catch (error) {

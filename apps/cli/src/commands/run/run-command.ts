@@ -8,23 +8,19 @@ import { followRun, type LiveRun } from '../../master/live-run.js';
 import type { Output } from '../../output/output.js';
 import { readPlanFile } from '../../plan-file/read-plan-file.js';
 import type { CommandStatus } from '../../run-status.js';
-import { describeLoad } from '../../run-view/describe-load.js';
-import { runSummaryLines } from '../../run-view/run-summary.js';
 import { positiveInteger, positiveNumber } from '../option-values.js';
 import { onInterrupt } from './interrupt.js';
 import { plainView, terminalView, type LiveView } from './live-view.js';
 import { applyWindow, initialProgress } from './progress.js';
-import { runExit } from './run-exit.js';
-import { wantsReports, writeReports, type ReportFiles } from '../report/report-files.js';
-import { DEFAULT_VUS, startRunBody, type RunOptions } from './run-options.js';
+import { printRunEnd, printRunHeader } from './run-output.js';
+import { runOnThisMachine, type LocalRunCommandOptions } from './run-local.js';
+import { masterReports, wantsReports, writeReports } from '../report/report-files.js';
+import { DEFAULT_VUS, startRunBody } from './run-options.js';
 
-interface RunCommandOptions extends RunOptions, ReportFiles {
+interface RunCommandOptions extends LocalRunCommandOptions {
   master?: string;
   token?: string;
 }
-
-const LOCAL_RUNS_UNAVAILABLE =
-  'running a plan on this machine (without a master) is not available yet: pass --master URL --token T (or set LOADTEST_MASTER and LOADTEST_TOKEN)';
 
 /** While the live stream works, the REST API is asked now and then too, in case an end event is missed; without it, every second. */
 const POLL_WITH_LIVE_MS = 5000;
@@ -39,7 +35,9 @@ export function runCommand(program: Command, out: Output, status: CommandStatus)
   withMasterOptions(
     program
       .command('run')
-      .description("run a plan on a master, follow it live, print a summary, and exit with the thresholds' verdict (99 when one failed)")
+      .description(
+        "run a plan on this machine (or on a master with --master), follow it live, print a summary, and exit with the thresholds' verdict (99 when one failed)",
+      )
       .argument('<plan>', 'the plan file (YAML or JSON)'),
   )
     .addOption(new Option('--vus <n>', `constant VUs (default ${DEFAULT_VUS}); the peak with --preset`).argParser(positiveInteger('--vus')))
@@ -55,8 +53,13 @@ export function runCommand(program: Command, out: Output, status: CommandStatus)
     .option('--html <file>', 'at the end (Ctrl-C too), write the HTML report here')
     .option('--json <file>', 'at the end, write the JSON report here')
     .option('--junit <file>', 'at the end, write JUnit XML here (a test case per threshold and per step with checks)')
+    .addOption(
+      new Option('--threads <n>', 'without --master: engine threads to run on, each its own core (default: every core)').argParser(
+        positiveInteger('--threads'),
+      ),
+    )
     .action(async (file: string, options: RunCommandOptions) => {
-      status.exitCode = await runOnMaster(file, options, out);
+      status.exitCode = options.master?.trim() ? await runOnMaster(file, options, out) : await runOnThisMachine(file, options, out);
     });
 }
 
@@ -71,7 +74,6 @@ interface Interruption {
 }
 
 async function runOnMaster(file: string, options: RunCommandOptions, out: Output): Promise<ExitCode> {
-  if (!options.master?.trim()) throw new CliError(LOCAL_RUNS_UNAVAILABLE, EXIT.usage);
   const target = masterTarget(options);
   const request = startRunBody(options);
   if (!request.ok) throw new CliError('invalid run options', EXIT.usage, request.errors);
@@ -96,24 +98,16 @@ async function runOnMaster(file: string, options: RunCommandOptions, out: Output
     if (interruption.asked) throw new CliError('interrupted before the run started', EXIT.interrupted);
     const run = await api.call('POST', `/plans/${stored.id}/runs`, RunResourceSchema, { body: request.body });
     interruption.runId = run.id;
-    out.line(`${out.colors.bold('loadtest')} run ${run.id} of plan "${plan.name}" on ${target.url}`);
-    out.line(`  load: ${describeLoad(run.load)}`);
-    if (run.thresholds.length > 0)
-      out.line(`  thresholds: ${run.thresholds.map((t) => `${t.expression}${t.step ? ` [${t.step}]` : ''}${t.abortOnFail ? ' (aborts)' : ''}`).join(', ')}`);
+    printRunHeader(out, { id: run.id, planName: plan.name, where: target.url, load: run.load, thresholds: run.thresholds });
     const view = out.isTTY ? terminalView(out) : plainView(out);
     interruption.restore = () => view.stop();
     const final = await follow(api, target, run, view, interruption);
-    out.line('');
-    for (const line of runSummaryLines(final, out.colors)) out.line(line);
-    // The reports are written whatever the verdict, Ctrl-C included: a failed run's report is the one people open.
-    if (wantsReports(options)) {
-      out.line('');
-      await writeReports(api, final.id, options, out);
-    }
-    const exit = runExit(final, interruption.asked);
-    out.line('');
-    out.line(`${exit.code === EXIT.ok ? out.colors.green('✓') : out.colors.red('✗')} ${exit.reason} (exit code ${exit.code})`);
-    return exit.code;
+    return await printRunEnd(
+      out,
+      final,
+      interruption.asked,
+      wantsReports(options) ? () => writeReports(masterReports(api, final.id), options, out) : undefined,
+    );
   } finally {
     removeInterrupt();
   }
