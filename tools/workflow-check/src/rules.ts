@@ -42,11 +42,14 @@ function imagePinProblem(image: string): string | undefined {
   return undefined;
 }
 
-/** Every string in a value, with its path: the scripts, the inputs of the actions, the environment. */
+/** Names and descriptions are prose for people: a path they mention is not a file the workflow uses. */
+const PROSE = new Set(['name', 'description', 'run-name']);
+
+/** Every string in a value that a workflow acts on, with its path: the scripts, the inputs of the actions, the environment. */
 function strings(value: unknown, path: Segment[]): [Segment[], string][] {
   if (typeof value === 'string') return [[path, value]];
   if (Array.isArray(value)) return value.flatMap((item, i) => strings(item, [...path, i]));
-  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => strings(item, [...path, key]));
+  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => (PROSE.has(key) ? [] : strings(item, [...path, key])));
   return [];
 }
 
