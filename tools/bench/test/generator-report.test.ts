@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ProfileDigest } from '../src/ingest/profile.js';
 import type { Tool } from '../src/generator/ipc.js';
-import { buildReport, describeLimits, flowSummary, formatTable, pairedRatios, profiledRun, summarizeTool, type RunRecord } from '../src/generator/report.js';
+import {
+  buildReport,
+  cliSummary,
+  describeLimits,
+  flowSummary,
+  formatTable,
+  pairedRatios,
+  profiledRun,
+  summarizeTool,
+  type RunRecord,
+} from '../src/generator/report.js';
 
 function run(tool: Tool, round: number, rps: number | null, extra: Partial<RunRecord> = {}): RunRecord {
   return {
@@ -87,6 +97,27 @@ describe('generator benchmark report', () => {
     const flowOnly = buildReport(flowRuns, CTX);
     expect(String(flowOnly.limits)).toMatch(/^Flow case/);
     expect(buildReport(RUNS, CTX).flow).toBeNull();
+  });
+
+  it('the CLI (loadtest run, no master) against autocannon in the same rounds, with its first progress line', () => {
+    const cliRuns = [
+      run('cli', 1, 95000, { detail: { firstProgressLineMs: 600, startAfterCommandMs: 700 } }),
+      run('cli', 2, 90000, { detail: { firstProgressLineMs: 2500, startAfterCommandMs: 2600 } }),
+      run('cli', 3, 97000, { detail: { firstProgressLineMs: 800, startAfterCommandMs: 900 } }),
+    ];
+    const cli = cliSummary([...RUNS, ...cliRuns]);
+    // Medians: cli 95000, autocannon 99000, worker 96000.
+    expect(cli).toMatchObject({ cliRps: 95000, autocannonRps: 99000, ratioToAutocannon: 0.9596, ratioToWorker: 0.9896 });
+    expect(cli.pairedRatios).toEqual({ perRound: [0.95, 0.9091, 0.9898], median: 0.95 });
+    expect(cli).toMatchObject({ firstProgressLineMs: [600, 2500, 800], firstProgressLineMsMedian: 800, startAfterCommandMsMedian: 900, meetsGoal: true });
+    // Either goal missed is not met: the rate, or the first line later than 2 s.
+    expect(cliSummary([...RUNS, ...cliRuns.map((r) => ({ ...r, rps: (r.rps ?? 0) * 0.9 }))]).meetsGoal).toBe(false);
+    expect(cliSummary([...RUNS, ...cliRuns.map((r) => ({ ...r, detail: { firstProgressLineMs: 2100 } }))]).meetsGoal).toBe(false);
+    const report = buildReport([...RUNS, ...cliRuns], CTX);
+    expect(String(report.limits)).toMatch(
+      /loadtest run \(the CLI without a master, one engine thread\): 95000 responses\/s, autocannon 99000; CLI ÷ autocannon 0\.960 \(goal ≥ 0\.95: met\)/,
+    );
+    expect(buildReport(RUNS, CTX).cli).toBeNull();
   });
 
   it('misses the goal below 0.95 and says so', () => {

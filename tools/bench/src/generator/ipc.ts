@@ -3,8 +3,9 @@
 export type NodeTool = 'worker' | 'autocannon';
 /** The 2-step flow case (see FLOW_CASE): the worker's flow path vs autocannon's own 2-request sequence. */
 export type FlowTool = 'worker-flow' | 'autocannon-flow';
-export type Tool = NodeTool | 'wrk' | FlowTool;
-export const TOOLS: readonly Tool[] = ['worker', 'autocannon', 'wrk'];
+/** `cli`: the `loadtest run` command without a master (the bundled CLI, `--threads 1`), as a user runs it. */
+export type Tool = NodeTool | 'wrk' | 'cli' | FlowTool;
+export const TOOLS: readonly Tool[] = ['worker', 'autocannon', 'wrk', 'cli'];
 export const FLOW_TOOLS: readonly FlowTool[] = ['worker-flow', 'autocannon-flow'];
 
 /** What each generator sends: `get` one GET / per iteration; `flow` GET / then POST / with a JSON body (see FLOW_CASE). */
@@ -18,8 +19,8 @@ export type BenchCase = 'get' | 'flow';
 const FLOW_BODY = { user: 'bench', pass: 'secret' };
 export const FLOW_CASE = {
   workerSteps: [
-    { name: 'home', method: 'GET', url: '/' },
-    { name: 'login', method: 'POST', url: '/', body: { json: FLOW_BODY }, checks: [{ status: [200] }] },
+    { kind: 'http', name: 'home', method: 'GET', url: '/' },
+    { kind: 'http', name: 'login', method: 'POST', url: '/', body: { json: FLOW_BODY }, checks: [{ status: [200] }] },
   ],
   autocannonRequests: [
     { method: 'GET', path: '/' },

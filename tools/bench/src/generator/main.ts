@@ -19,7 +19,19 @@ import { FLOW_CASE, FLOW_TOOLS, TOOLS, type DriverConfig, type FlowTool, type No
 import { nginxConfig, startNginx, type RunningNginx } from './nginx.js';
 import { parseCommandLine, USAGE, type GeneratorBenchOptions } from './options.js';
 import { CpuSampler, waitForQuiet, type QuietCheck } from './proc.js';
-import { buildReport, FLOW_GOAL, formatTable, GOAL, profiledRun, type FlowSummary, type ProfiledRun, type RunRecord } from './report.js';
+import { bundleCli, runCli } from './cli-tool.js';
+import {
+  buildReport,
+  CLI_GOAL,
+  FLOW_GOAL,
+  formatTable,
+  GOAL,
+  profiledRun,
+  type CliSummary,
+  type FlowSummary,
+  type ProfiledRun,
+  type RunRecord,
+} from './report.js';
 import { allowedCpus, ensureTools, nginxVersion, wrkVersion } from './setup.js';
 import { round } from './stats.js';
 import { active, runNodeTool, runWrk, wrkArgs } from './tools.js';
@@ -57,6 +69,8 @@ interface Env {
   nginx: RunningNginx;
   sampler: CpuSampler;
   logDir: string;
+  /** The bundled CLI (dist-like, built into the log folder at the start). */
+  cliBin: string;
 }
 
 /** Runs one generator once and turns what it and /proc say into a record; never throws. */
@@ -105,6 +119,35 @@ async function measure(env: Env, tool: Tool, roundNo: number, order: number, qui
           latencyMeanMicros: run.wrk.latencyMeanMicros,
           socketErrors: run.wrk.socketErrors,
           cpuSecondsWithStartup: run.cpuSeconds,
+        },
+      });
+    } else if (tool === 'cli') {
+      const run = await runCli(o.generatorCpu, {
+        bin: env.cliBin,
+        connections: o.connections,
+        durationSeconds: o.duration,
+        url: nginx.url,
+        workDir: env.logDir,
+        tag: `r${roundNo}`,
+        logPath,
+      });
+      // The run's own interval: its measured seconds, ending when the command exits (the summary and report after it are not load).
+      fromMs = run.process.exitedAt - run.measuredSeconds * 1000;
+      toMs = run.process.exitedAt;
+      Object.assign(base, {
+        rps: round(run.responses / run.measuredSeconds, 1),
+        responses: run.responses,
+        elapsedSeconds: run.measuredSeconds,
+        non2xx: run.non2xx,
+        errors: run.errors,
+        generatorCpuCores: run.cpuSeconds !== null ? round(run.cpuSeconds / ((run.process.exitedAt - run.process.spawnedAt) / 1000), 3) : null,
+        responsesPerCpuSecond: run.cpuSeconds ? round(run.responses / run.cpuSeconds, 0) : null,
+        detail: {
+          command: run.command,
+          firstProgressLineMs: run.firstProgressLineMs,
+          startAfterCommandMs: run.startAfterCommandMs,
+          cpuSecondsWithStartup: run.cpuSeconds,
+          wallSeconds: round((run.process.exitedAt - run.process.spawnedAt) / 1000, 3),
         },
       });
     } else {
@@ -231,6 +274,7 @@ async function main(): Promise<void> {
     targetCpu: o.targetCpu,
     worker:
       'libs/engine/src/load/share-run.ts ShareRun, one-request plan, timeoutSeconds 10; its generator runs autocannon with sampleInt 100 and skipAggregateResult (libs/engine/src/load/generator.ts); windows kept, decoded after the run',
+    cli: "loadtest run PLAN --vus <connections> --duration <duration>s --threads 1 --json REPORT, the CLI bundled by apps/cli/scripts/bundle.mjs and run with node, no master (the same one-request plan); requests/s = the report summary's requests ÷ its durationSeconds",
     autocannon: `autocannon ${autocannonVersion() ?? '?'} (the worker's copy) with its defaults (sampleInt 1000, timeout 10 s), requests [GET /]`,
     wrk: `wrk ${wrkArgs(o.connections, o.duration, '<url>').join(' ')} (${wrkVersion() ?? '?'})`,
     quiet: { cores: o.quietCores, waitS: o.quietWaitS, pattern: o.quietPattern, overSeconds: 2 },
@@ -268,7 +312,8 @@ async function main(): Promise<void> {
     nginx.killNow();
   });
 
-  const env: Env = { o, nginx, sampler, logDir };
+  const cliBin = bundleCli(REPO_ROOT, join(logDir, 'cli'));
+  const env: Env = { o, nginx, sampler, logDir, cliBin };
   const runs: RunRecord[] = [];
   let profiles: ProfiledRun[] = [];
   const ctx = () => ({ date, machine, code, parameters, target });
@@ -319,6 +364,9 @@ async function main(): Promise<void> {
     `\nGenerator benchmark (${o.connections} connections, ${o.duration} s per run, ${o.rounds} rounds; generators on CPU ${o.generatorCpu}, nginx on CPU ${o.targetCpu})\n\n` +
       `${formatTable(runs, o.rounds)}\n\n` +
       `worker ÷ autocannon: ${f(report.ratioToAutocannon, 3)} (goal ≥ ${GOAL.ratioToAutocannon}: ${report.meetsGoal ? 'met' : 'NOT met'})   worker ÷ wrk: ${f(report.ratioToWrk, 3)}\n\n` +
+      (report.cli
+        ? `loadtest run (CLI, no master) ÷ autocannon: ${f((report.cli as CliSummary).ratioToAutocannon, 3)} (goal ≥ ${CLI_GOAL.ratioToAutocannon}: ${(report.cli as CliSummary).meetsGoal ? 'met' : 'NOT met'}; paired median ${f((report.cli as CliSummary).pairedRatios.median, 3)}); first progress line ${f((report.cli as CliSummary).firstProgressLineMsMedian, 0)} ms after the command (goal ≤ ${CLI_GOAL.firstProgressLineMs})\n\n`
+        : '') +
       (report.flow
         ? `flow case, worker ÷ autocannon: ${f((report.flow as FlowSummary).ratioToAutocannon, 3)} (goal ≥ ${FLOW_GOAL.ratioToAutocannon}: ${(report.flow as FlowSummary).meetsGoal ? 'met' : 'NOT met'}; paired median ${f((report.flow as FlowSummary).pairedRatios.median, 3)})\n\n`
         : '') +

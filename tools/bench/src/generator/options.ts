@@ -5,13 +5,13 @@ import { z } from 'zod';
 export const USAGE = `Generator benchmark: one worker (its load path) vs raw autocannon vs wrk, each alone on one core,
 against nginx pinned to another core; rounds in interleaved order.
 
-  npm run bench:generator                                  3 rounds × 3 tools × 10 s, 50 connections
+  npm run bench:generator                                  3 rounds × 4 tools × 10 s, 50 connections
   npm run bench:generator -- --rounds 1 --duration 5       quick smoke run
 
 Options
   --connections <n>       connections of every generator (default 50)
   --duration <s>          seconds per run (default 10)
-  --rounds <n>            rounds of worker, autocannon, wrk (and worker-flow, autocannon-flow), one after another (default 3)
+  --rounds <n>            rounds of worker, autocannon, wrk, cli (and worker-flow, autocannon-flow), one after another (default 3)
   --cases <list>          what to measure, comma-separated (default get,flow): get = one GET / per iteration, worker vs
                           autocannon vs wrk; flow = GET / then POST / with JSON, the worker's flow path (a status check)
                           vs autocannon's own 2-request sequence

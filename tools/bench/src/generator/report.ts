@@ -55,6 +55,9 @@ export const GOAL = { ratioToAutocannon: 0.95 } as const;
 /** The flow case's goal (issue 11): the worker's 2-step flow at ≥ 0.9× autocannon's own 2-request sequence. */
 export const FLOW_GOAL = { ratioToAutocannon: 0.9 } as const;
 
+/** Issue 15: `loadtest run` on one core at ≥ 0.95× raw autocannon, its first progress line within 2 s of the command. */
+export const CLI_GOAL = { ratioToAutocannon: 0.95, firstProgressLineMs: 2000 } as const;
+
 /** nginx at or above this share of its core means the target may be what limits a run. */
 export const NGINX_BUSY_LIMIT = 0.9;
 
@@ -258,6 +261,7 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
   const ratioToWrk = round(ratio(workerRps, wrkRps), 4);
   const paired = { autocannon: pairedRatios(runs, 'autocannon'), wrk: pairedRatios(runs, 'wrk') };
   const flow = runs.some((r) => r.tool === 'worker-flow' || r.tool === 'autocannon-flow') ? flowSummary(runs) : null;
+  const cli = runs.some((r) => r.tool === 'cli') ? cliSummary(runs) : null;
   return {
     benchmark: 'generator',
     date: ctx.date,
@@ -276,9 +280,11 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
       ratioToAutocannon: round(ratio(summaries.worker.responsesPerCpuSecondMedian, summaries.autocannon.responsesPerCpuSecondMedian), 4),
     },
     nginxCpuCores: runs.map((r) => ({ round: r.round, tool: r.tool, cores: r.nginxCpuCores })),
+    cli,
     flow,
     limits: [
       runs.some((r) => TOOLS.includes(r.tool)) ? describeLimits({ runs, summaries, ratioToAutocannon, ratioToWrk, paired, profiles }) : '',
+      cli ? describeCli(cli) : '',
       flow ? describeFlow(flow) : '',
     ]
       .filter((text) => text !== '')
@@ -295,12 +301,69 @@ export function buildReport(runs: readonly RunRecord[], ctx: ReportContext, prof
       autocannonRps: "median over the rounds of: autocannon's requests.total (responses received) ÷ the interval from calling autocannon() to its callback",
       wrkRps: 'median over the rounds of wrk\'s own "Requests/sec" (completed requests ÷ its run time)',
       ratioToAutocannon: 'workerRps ÷ autocannonRps (medians); pairedRatios: the same within each round',
+      cliRps:
+        "median over the rounds of: the requests in `loadtest run`'s JSON report ÷ the seconds it measured (summary.durationSeconds); firstProgressLineMs: from spawning the command to its first progress line on stdout",
       nginxCpuCores: "utime+stime of nginx's master and worker (/proc/<pid>/stat) over each run, in cores; 1.0 = its whole CPU",
       generatorCpuCores:
         "the generator's own user+system CPU over the measured interval (process.cpuUsage for the Node tools, bash's `time` for wrk), in cores",
     },
     profiledRuns: profiles,
   };
+}
+
+export interface CliSummary {
+  cliRps: number | null;
+  autocannonRps: number | null;
+  /** cliRps ÷ autocannonRps (medians). */
+  ratioToAutocannon: number | null;
+  pairedRatios: { perRound: (number | null)[]; median: number | null };
+  /** cliRps ÷ workerRps (medians): what the command costs over the engine alone. */
+  ratioToWorker: number | null;
+  firstProgressLineMs: (number | null)[];
+  firstProgressLineMsMedian: number | null;
+  startAfterCommandMsMedian: number | null;
+  goal: typeof CLI_GOAL;
+  meetsGoal: boolean;
+  tool: ToolSummary;
+}
+
+const detailNumber = (r: RunRecord, key: string): number | null => {
+  const value = r.detail[key];
+  return typeof value === 'number' ? value : null;
+};
+
+/** `loadtest run` (no master, one engine thread) against raw autocannon, in the same rounds. */
+export function cliSummary(runs: readonly RunRecord[]): CliSummary {
+  const tool = summarizeTool(runs, 'cli');
+  const autocannon = summarizeTool(runs, 'autocannon');
+  const worker = summarizeTool(runs, 'worker');
+  const ok = runs.filter((r) => r.tool === 'cli' && r.failure === null);
+  const firstLines = ok.map((r) => detailNumber(r, 'firstProgressLineMs'));
+  const firstMedian = round(median(firstLines.filter((v): v is number => v !== null)), 0);
+  const ratioToAutocannon = round(ratio(tool.rpsMedian, autocannon.rpsMedian), 4);
+  return {
+    cliRps: tool.rpsMedian,
+    autocannonRps: autocannon.rpsMedian,
+    ratioToAutocannon,
+    pairedRatios: pairedRatios(runs, 'autocannon', 'cli'),
+    ratioToWorker: round(ratio(tool.rpsMedian, worker.rpsMedian), 4),
+    firstProgressLineMs: firstLines,
+    firstProgressLineMsMedian: firstMedian,
+    startAfterCommandMsMedian: round(median(values(ok, (r) => detailNumber(r, 'startAfterCommandMs'))), 0),
+    goal: CLI_GOAL,
+    meetsGoal:
+      ratioToAutocannon !== null && ratioToAutocannon >= CLI_GOAL.ratioToAutocannon && firstMedian !== null && firstMedian <= CLI_GOAL.firstProgressLineMs,
+    tool,
+  };
+}
+
+export function describeCli(c: CliSummary): string {
+  return (
+    `loadtest run (the CLI without a master, one engine thread): ${fmt(c.cliRps, 0)} responses/s, autocannon ${fmt(c.autocannonRps, 0)}; ` +
+    `CLI ÷ autocannon ${fmt(c.ratioToAutocannon, 3)} (goal ≥ ${CLI_GOAL.ratioToAutocannon}: ${c.ratioToAutocannon === null ? 'unknown' : c.ratioToAutocannon >= CLI_GOAL.ratioToAutocannon ? 'met' : 'NOT met'}), ` +
+    `paired per round ${c.pairedRatios.perRound.map((v) => fmt(v, 3)).join(', ')} (median ${fmt(c.pairedRatios.median, 3)}), CLI ÷ worker ${fmt(c.ratioToWorker, 3)}; ` +
+    `first progress line ${fmt(c.firstProgressLineMsMedian, 0)} ms after the command (goal ≤ ${CLI_GOAL.firstProgressLineMs}), the run starting ${fmt(c.startAfterCommandMsMedian, 0)} ms after it.`
+  );
 }
 
 export interface FlowSummary {
@@ -357,7 +420,7 @@ function cell(value: number | string | null | undefined, width: number, digits =
 export function formatTable(runs: readonly RunRecord[], rounds: number): string {
   const roundHeads = Array.from({ length: rounds }, (_, i) => cell(`round ${i + 1}`, 9)).join(' ');
   const head = `${'tool'.padEnd(15)} ${roundHeads} ${cell('median', 9)} ${cell('CPU', 5)} ${cell('resp/CPU-s', 10)} ${cell('nginx CPU', 9)}`;
-  const present = (['worker', 'autocannon', 'wrk', 'worker-flow', 'autocannon-flow'] as const).filter((tool) => runs.some((r) => r.tool === tool));
+  const present = (['worker', 'autocannon', 'wrk', 'cli', 'worker-flow', 'autocannon-flow'] as const).filter((tool) => runs.some((r) => r.tool === tool));
   const rows = present.map((tool) => {
     const s = summarizeTool(runs, tool);
     const perRound = Array.from({ length: rounds }, (_, i) => {

@@ -35,7 +35,7 @@ const KEEP_CHARS = 256 * 1024;
 export function runProcess(
   command: string,
   args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number; logPath?: string },
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number; logPath?: string; onStdout?: (chunk: string, atMs: number) => void },
 ): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     const spawnedAt = Date.now();
@@ -48,6 +48,7 @@ export function runProcess(
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
+      opts.onStdout?.(chunk, Date.now());
       stdout = (stdout + chunk).slice(-KEEP_CHARS);
     });
     child.stderr.on('data', (chunk: string) => {

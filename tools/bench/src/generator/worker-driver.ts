@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     workerId: 'bench-generator',
     plan: flow
       ? { name: 'generator benchmark (flow)', baseUrl: config.baseUrl, steps: FLOW_CASE.workerSteps }
-      : { name: 'generator benchmark', baseUrl: config.baseUrl, requests: [{ name: 'home', method: 'GET', path: '/' }] },
+      : { name: 'generator benchmark', baseUrl: config.baseUrl, steps: [{ kind: 'http', name: 'home', method: 'GET', url: '/' }] },
     scenarios: [{ name: 'default', executor: 'constant-vus', vus: config.connections, duration: config.durationSeconds }],
     durationSeconds: config.durationSeconds,
     timeoutSeconds: 10,
