@@ -31,6 +31,8 @@ import {
 } from '@loadtest/protocol';
 import { asJson } from '../persistence/json.js';
 import type { Prisma, PrismaClient } from '../persistence/prisma.js';
+import { sqlPoolOf } from '../persistence/sql-pool.js';
+import { WindowRows } from './window-rows.js';
 
 export interface StoredRunWorker {
   workerId: string;
@@ -200,7 +202,14 @@ export interface RunStoreListener {
 export class RunRepository {
   private readonly listeners: RunStoreListener[] = [];
 
+  private windowRowsOnce: WindowRows | undefined;
+
   constructor(private readonly prisma: PrismaClient) {}
+
+  /** Taken when the first windows are stored: a client made for reading only (a test's) needs no pool. */
+  private get windowRows(): WindowRows {
+    return (this.windowRowsOnce ??= new WindowRows(sqlPoolOf(this.prisma)));
+  }
 
   listen(listener: RunStoreListener): void {
     this.listeners.push(listener);
@@ -428,14 +437,7 @@ export class RunRepository {
    * `measured` is the message's data, already decoded (and so checked).
    */
   async insertWindows(rows: readonly ReceivedWindow[]): Promise<void> {
-    await this.prisma.runWindow.createMany({
-      data: rows.map(({ window, measured }) => {
-        let requests = 0;
-        for (const step of measured.steps.values()) requests += step.requests;
-        return { runId: window.runId, workerId: window.workerId, seq: window.seq, second: measured.second, requests, data: Buffer.from(window.data, 'base64') };
-      }),
-      skipDuplicates: true,
-    });
+    await this.windowRows.insert(rows);
     for (const listener of this.listeners) listener.windowsStored(rows);
   }
 
