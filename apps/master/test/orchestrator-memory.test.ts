@@ -122,6 +122,6 @@ describe('RunOrchestrator memory over many runs', () => {
     expect(orchestrator.footprint()).toEqual({ activeRuns: 0, runTimers: 0, recentlyEndedRuns: RECENTLY_ENDED, lateRemerges: 0 });
     expect(Math.abs(after - before) / before).toBeLessThanOrEqual(0.1);
     orchestrator.close();
-  // 10000 runs take about a minute on a quiet machine; a busy one (CI beside other work) took over two.
+    // 10000 runs take about a minute on a quiet machine; a busy one (CI beside other work) took over two.
   }, 400_000);
 });
