@@ -17,7 +17,7 @@ export class LogStream {
   constructor(
     private readonly layout: Layout,
     private readonly names: string[],
-    private readonly out: NodeJS.WriteStream = process.stdout,
+    private readonly options: { prefix?: boolean; out?: NodeJS.WriteStream } = {},
   ) {
     this.width = Math.max(...names.map((n) => n.length));
     // Only what is written from now on: a log of an earlier `up` stays in the file.
@@ -31,8 +31,10 @@ export class LogStream {
     this.timer ??= setInterval(() => this.flush(), intervalMs);
   }
 
+  /** Writes what is left and stops following; nothing when it was never started. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (!this.timer) return;
+    clearInterval(this.timer);
     this.timer = undefined;
     this.flush();
   }
@@ -58,9 +60,10 @@ export class LogStream {
       const text = (this.partial.get(name) ?? '') + buffer.toString('utf8');
       const lines = text.split('\n');
       this.partial.set(name, lines.pop() ?? '');
+      const out = this.options.out ?? process.stdout;
       const label = `[${name}]`.padEnd(this.width + 2);
-      const prefix = this.out.isTTY ? `\u001b[${COLOURS[index % COLOURS.length]}m${label}\u001b[0m` : label;
-      for (const line of lines) this.out.write(`${prefix} ${line}\n`);
+      const prefix = this.options.prefix === false ? '' : `${out.isTTY ? `\u001b[${COLOURS[index % COLOURS.length]}m${label}\u001b[0m` : label} `;
+      for (const line of lines) out.write(`${prefix}${line}\n`);
     }
   }
 }

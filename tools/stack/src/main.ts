@@ -14,6 +14,10 @@ function integer(min: number, max: number) {
 
 const port = integer(1, 65535);
 
+// `nx run` may exit on Ctrl-C before `up` has finished stopping the stack: writing to its closed pipe must not
+// end `up` half-way (EPIPE), since the services' `down` matters more than its messages.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 function stateDirOption(): Option {
   return new Option('--state-dir <dir>', 'the stack’s folder: data, pid files, logs, secrets (relative to the repository)').env('STACK_DIR').default('.stack');
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { logFile, MARKER_VARIABLE, pidFile, type Layout } from './layout.js';
@@ -32,28 +32,49 @@ export interface SpawnOptions {
 }
 
 /**
- * Starts a service in its own session (so that a Ctrl-C in the terminal reaches only `up`, which stops the services
- * in order), its output appended to its log file, its pid in run/<name>.pid. The log file is opened here and handed
- * over as a descriptor, so a service running as another user need not be able to open it.
+ * Starts a service in its own session, its output appended to its log file, its pid in run/<name>.pid.
+ *
+ * Through a shell that starts it in the background and exits at once, so that the service is no child of `up`:
+ * `nx run` stops a target by signalling the target's whole process tree, which would otherwise reach every service
+ * at once and out of order; this way a Ctrl-C reaches only `up`, which stops the services in order (workers first).
+ * `setsid` gives it a session of its own (a background job of a non-interactive shell leads no process group, so
+ * setsid does not fork: `$!` is the service's pid). The log file is opened here and handed over as a descriptor,
+ * so a service running as another user need not be able to open it.
  */
 export function spawnService(layout: Layout, name: string, file: string, args: string[], options: SpawnOptions): number {
-  const log = openSync(logFile(layout, name), 'a');
+  const pid = spawnDetached(logFile(layout, name), file, args, { ...options, env: { ...options.env, [MARKER_VARIABLE]: layout.dir } });
+  writeFileSync(pidFile(layout, name), `${pid}\n`);
+  return pid;
+}
+
+/** Starts `file` outside the caller's process tree and session (see spawnService), its output appended to `log`. */
+export function spawnDetached(log: string, file: string, args: string[], options: SpawnOptions): number {
+  const fd = openSync(log, 'a');
   try {
-    const child = spawn(file, args, {
+    const result = spawnSync('/bin/sh', ['-c', 'setsid "$@" </dev/null >&3 2>&3 3>&- & echo $!', 'sh', file, ...args], {
       cwd: options.cwd,
-      env: { ...options.env, [MARKER_VARIABLE]: layout.dir },
-      detached: true,
-      stdio: ['ignore', log, log],
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe', fd],
+      timeout: 10_000,
       ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
     });
-    // A failed exec is reported asynchronously; the caller's readiness wait notices the process is gone.
-    child.on('error', (error) => process.stderr.write(`[stack] ${name}: ${error.message}\n`));
-    child.unref();
-    if (child.pid === undefined) throw new Error(`cannot start ${name} (${file})`);
-    writeFileSync(pidFile(layout, name), `${child.pid}\n`);
-    return child.pid;
+    const pid = Number(result.stdout?.toString().trim());
+    if (result.status !== 0 || !Number.isInteger(pid) || pid <= 0) {
+      throw new Error(`cannot start ${file}: ${result.error?.message ?? result.stderr?.toString().trim() ?? `exit ${result.status}`}`);
+    }
+    return pid;
   } finally {
-    closeSync(log);
+    closeSync(fd);
+  }
+}
+
+/** Whether a process runs (a zombie, exited but not yet reaped, does not). */
+export function processRuns(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
 
@@ -107,14 +128,7 @@ function environOf(pid: number): string[] | undefined {
 export function isStackProcess(layout: Layout, pid: number | undefined): boolean {
   if (pid === undefined) return false;
   const environ = environOf(pid);
-  if (!environ || !environ.includes(layout.marker)) return false;
-  // A zombie (exited, not yet reaped) still has an entry, but no longer runs.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  return environ !== undefined && environ.includes(layout.marker) && processRuns(pid);
 }
 
 export interface StackProcessInfo {

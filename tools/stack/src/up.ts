@@ -1,7 +1,19 @@
-import { ensureDirs, logFile, rabbitNodeName, readSecrets, writeSecrets, writeState, type Layout, type StackPorts, type StackState } from './layout.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  ensureDirs,
+  logFile,
+  rabbitNodeName,
+  REPO_ROOT,
+  readSecrets,
+  writeSecrets,
+  writeState,
+  type Layout,
+  type StackPorts,
+  type StackState,
+} from './layout.js';
 import { LogStream } from './log-stream.js';
-import { down } from './down.js';
-import { isStackProcess, portFree, readServicePid, stackProcesses, systemUser, type SystemUser } from './processes.js';
+import { isStackProcess, portFree, processRuns, readServicePid, sleep, spawnDetached, stackProcesses, systemUser, type SystemUser } from './processes.js';
 import {
   brokerUsers,
   dashboardUrl,
@@ -26,6 +38,28 @@ export interface UpOptions {
   pgBinDir: string | undefined;
   /** Each start-up step's limit, in ms. */
   timeoutMs: number;
+}
+
+/**
+ * Runs `stack down` as a process of its own, outside `up`'s process tree, and follows it: `nx run` ends a target
+ * (after a Ctrl-C) by signalling its process tree and killing what is still there after a few seconds, which would
+ * cut an in-process `down` short; the detached one finishes whatever becomes of `up`. Its exit code: 0 when it
+ * reported no process left.
+ */
+async function detachedDown(layout: Layout): Promise<number> {
+  const log = logFile(layout, 'down');
+  const from = existsSync(log) ? statSync(log).size : 0;
+  // Not prefixed: `down` prefixes its own lines.
+  const follow = new LogStream(layout, ['down'], { prefix: false });
+  follow.start();
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const pid = spawnDetached(log, process.execPath, ['--import', 'tsx', main, 'down', '--state-dir', layout.dir], { cwd: REPO_ROOT, env: process.env });
+  // Bounded: `down` itself gives each service a limited time (at most about 3 minutes in all).
+  const deadline = Date.now() + 300_000;
+  while (processRuns(pid) && Date.now() < deadline) await sleep(200);
+  follow.stop();
+  const text = readFileSync(log, 'utf8').slice(from);
+  return text.includes('no process of the stack is left') ? 0 : 1;
 }
 
 /** Which option sets each port, for the message when one is taken. */
@@ -122,15 +156,10 @@ export async function up(layout: Layout, options: UpOptions): Promise<number> {
   let stopping: Promise<number> | undefined;
   const stop = (why: string, code: number): Promise<number> => {
     stopping ??= (async () => {
+      say(`${why}: stopping the stack (log: ${logFile(layout, 'down')})`);
+      const result = await detachedDown(layout);
       logs.stop();
-      say(`${why}: stopping the stack`);
-      const left = await down(layout, { log: say });
-      if (left.length > 0) {
-        say(`left running: ${left.map((p) => p.pid).join(', ')}`);
-        return 1;
-      }
-      say('stopped; no process left');
-      return code;
+      return result === 0 ? code : result;
     })();
     return stopping;
   };
@@ -177,6 +206,8 @@ export async function up(layout: Layout, options: UpOptions): Promise<number> {
   // The foreground: stream the logs and report a service that dies, until a signal brings everything down.
   const dead = new Set<string>();
   const monitor = setInterval(() => {
+    // Once stopping, the services exit on purpose: `down` reports them.
+    if (stopping) return;
     for (const name of names) {
       if (dead.has(name) || isStackProcess(layout, readServicePid(layout, name))) continue;
       dead.add(name);
