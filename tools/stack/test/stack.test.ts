@@ -99,7 +99,7 @@ function listening(ports: number[]): number[] {
   return [...seen];
 }
 
-describe('stack: up --detach --workers 3, a run over the 3 workers, down, no process left', () => {
+describe('stack: up --detach --workers 3, a run over the 3 workers, down, no process left; up in the foreground and Ctrl-C', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stack-test-'));
   // PostgreSQL and RabbitMQ run as their own users when the test runs as root: they must pass through this folder.
   chmodSync(dir, 0o755);
@@ -249,4 +249,37 @@ describe('stack: up --detach --workers 3, a run over the 3 workers, down, no pro
     expect(status.code).toBe(1);
     expect((JSON.parse(status.stdout) as StackStatus).marked).toBe(0);
   }, 240_000);
+
+  it('up in the foreground streams each process’s log prefixed, and Ctrl-C (SIGINT) brings everything down', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tools/stack/src/main.ts', 'up', '--workers', '1', '--no-dashboard', ...portArgs, '--state-dir', stateDir],
+      {
+        cwd: REPO_ROOT,
+        env: process.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 1200 && !output.includes('Ctrl-C stops everything') && child.exitCode === null; i++) await sleep(250);
+      expect(output).toContain('Ctrl-C stops everything');
+      for (const name of ['postgres', 'rabbitmq', 'master', 'worker-1']) expect(output).toMatch(new RegExp(`^\\[${name}\\] +\\S`, 'm'));
+      expect(processesOf(stateDir).length).toBeGreaterThan(0);
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+      const code = await exited;
+      clearTimeout(timer);
+      expect({ code, output: output.slice(-3000) }).toMatchObject({ code: 0 });
+      expect(output).toContain('SIGINT: stopping the stack');
+      expect(output).toContain('no process of the stack is left');
+      expect(processesOf(stateDir)).toEqual([]);
+      expect(listening(allPorts)).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 420_000);
 });
