@@ -14,7 +14,8 @@ function boundaries(appDeps, testDeps = []) {
     depConstraints: [
       { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', ...testDeps] },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...appDeps, ...testDeps] },
-      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', ...testDeps] },
+      // A tool's tests may use the fixtures apps' tests use (tools/stack's starts the mock target); its sources may not.
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...new Set(['type:lib', ...appDeps]), ...testDeps] },
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:tool', ...testDeps] },
       { sourceTag: 'type:test', onlyDependOnLibsWithTags: [] },
     ],
