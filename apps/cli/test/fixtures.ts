@@ -69,6 +69,8 @@ export function liveWindow(second: number, requests: number, overrides: Partial<
     dropped: 0,
     vus: 5,
     workers: 1,
+    missingWorkers: 0,
+    revision: false,
     thresholds: [{ expression: 'p(95)<300ms', step: null, ok: true, value: 2500, display: '2.50ms' }],
     ...overrides,
   };

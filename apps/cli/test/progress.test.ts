@@ -15,6 +15,15 @@ describe('live progress', () => {
     expect(p).toMatchObject({ elapsedSeconds: 2, totalSeconds: 30, vus: 7, rps: 1200, p95Micros: 2500, requests: 2200, errors: 12, dropped: 3 });
   });
 
+  it('a revised second replaces its earlier counts in the totals, and leaves the figures of the latest second shown', () => {
+    let p = initialProgress(30);
+    p = applyWindow(p, liveWindow(0, 1000, { errorCount: 1, missingWorkers: 1 }));
+    p = applyWindow(p, liveWindow(1, 1200, { vus: 7 }));
+    // Second 0 again, with the window that came late: 1000 → 1500 requests, 1 → 4 errors.
+    p = applyWindow(p, liveWindow(0, 1500, { errorCount: 4, vus: 9, revision: true }));
+    expect(p).toMatchObject({ elapsedSeconds: 2, vus: 7, rps: 1200, requests: 2700, errors: 4 });
+  });
+
   it('formats the terminal figures', () => {
     const p = applyWindow(initialProgress(30), liveWindow(11, 1234, { errorCount: 0 }));
     expect(progressFigures(p, plain)).toBe('12s/30s  VUs 5  1,234 req/s  p95 2.50ms  errors 0 (0.00%)  dropped 0');

@@ -58,7 +58,9 @@ export interface MasterTimings {
   runStartLeadMs: number;
   /** Extra start lead per assigned worker (the benchmark measured ~4 ms per worker to assign 1000 before noDelay). */
   runStartLeadPerWorkerMs: number;
-  /** How long a live second waits for slow workers before it is sent without them. */
+  /** A live second goes out at the latest this long after its end (LIVE_DEADLINE_MS); a window arriving later revises it. */
+  liveDeadlineMs: number;
+  /** For a run whose start is not known (taken up after a restart): how long a live second waits after its first window. */
   liveGraceMs: number;
   windowGraceMs: number;
   overdueMs: number;
@@ -75,6 +77,7 @@ export const DEFAULT_TIMINGS: MasterTimings = {
   // Delivery of the assignments and the workers' opening of their connections (warm start) on a busy machine.
   runStartLeadMs: 1500,
   runStartLeadPerWorkerMs: 2,
+  liveDeadlineMs: 500,
   liveGraceMs: 1500,
   windowGraceMs: 10_000,
   overdueMs: 30_000,
@@ -187,6 +190,7 @@ export async function buildMaster(deps: MasterDeps): Promise<Master> {
       rawStreams.send(event.runId, { event: 'run:window', ...event });
     },
     onThresholds: (runId, second, outcomes) => onThresholds(runId, second, outcomes),
+    deadlineMs: timings.liveDeadlineMs,
     graceMs: timings.liveGraceMs,
     onSent: (lagMs) => metrics.liveLag.observe(Math.max(0, lagMs) / 1000),
   });

@@ -39,6 +39,8 @@ const EnvSchema = z
     WORKER_LOST_AFTER_MS: z.coerce.number().int().min(100).default(13_000),
     /** Time from assignment to the common start instant of a run: the workers receive their shares and open their connections meanwhile. */
     RUN_START_LEAD_MS: z.coerce.number().int().min(0).default(1500),
+    /** A live second goes out at the latest this long after it ended, with the windows in and the count of workers missing; a later window revises it. */
+    LIVE_DEADLINE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
     /** On SIGTERM/SIGINT, how long the runs in progress may take to finish before the master closes and leaves them to the next one. */
     MASTER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
     /** How often the master tells the workers it is alive; keep it well under the workers' WORKER_MASTER_GRACE_MS. */
@@ -98,6 +100,7 @@ export interface MasterConfig {
   workerMissingAfterMs: number;
   workerLostAfterMs: number;
   runStartLeadMs: number;
+  liveDeadlineMs: number;
   shutdownGraceMs: number;
   masterHeartbeatMs: number;
   logLevel: string;
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MasterConfig {
     workerMissingAfterMs: e.WORKER_MISSING_AFTER_MS,
     workerLostAfterMs: e.WORKER_LOST_AFTER_MS,
     runStartLeadMs: e.RUN_START_LEAD_MS,
+    liveDeadlineMs: e.LIVE_DEADLINE_MS,
     shutdownGraceMs: e.MASTER_SHUTDOWN_GRACE_MS,
     masterHeartbeatMs: e.MASTER_HEARTBEAT_MS,
     logLevel: e.LOG_LEVEL,

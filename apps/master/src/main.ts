@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       workerMissingAfterMs: config.workerMissingAfterMs,
       workerLostAfterMs: config.workerLostAfterMs,
       runStartLeadMs: config.runStartLeadMs,
+      liveDeadlineMs: config.liveDeadlineMs,
       masterHeartbeatMs: config.masterHeartbeatMs,
     },
     security: {

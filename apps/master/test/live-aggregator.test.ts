@@ -1,4 +1,4 @@
-import { WindowRecorder } from '@loadtest/metrics';
+import { parseThreshold, WindowRecorder } from '@loadtest/metrics';
 import type { LiveWindowEvent } from '@loadtest/protocol';
 import { describe, expect, it } from '@jest/globals';
 import { LiveAggregator, type LiveWindow } from '../src/live/live-aggregator.js';
@@ -61,9 +61,66 @@ describe('LiveAggregator', () => {
       [0, 1],
       [1, 2],
     ]);
-    // Too late for the live stream: it is stored and shows in the timeline, not resent.
+    expect(events.map((e) => [e.second, e.missingWorkers, e.revision])).toEqual([
+      [0, 1, false],
+      [1, 0, false],
+    ]);
+    // Late: folded into its second, which is sent again as a revision, whole.
     live.addWindow(window('b', 0, [100]));
-    expect(events).toHaveLength(2);
+    expect(events.map((e) => [e.second, e.requests, e.workers, e.missingWorkers, e.revision])[2]).toEqual([0, 2, 2, 0, true]);
+    // A second copy of it changes nothing.
+    live.addWindow(window('b', 0, [100]));
+    expect(events).toHaveLength(3);
+  });
+
+  it('sends a second at its deadline after its end with the shares missing, revises it when the late window comes, and judges the thresholds on everything', () => {
+    const events: LiveWindowEvent[] = [];
+    let now = 10_000;
+    const threshold = parseThreshold('requests>=4');
+    if (!threshold.ok) throw new Error(threshold.error);
+    const live = new LiveAggregator({ emit: (e) => events.push(e), deadlineMs: 500, graceMs: 60_000, now: () => now });
+    // Three workers; the run started at 10 000, so second 0 ends at 11 000 and is due at 11 500 at the latest.
+    live.trackRun(RUN, 3, [{ threshold: threshold.threshold }], 10_000);
+    now = 11_050;
+    live.addWindow(window('a', 0, [100]));
+    live.addWindow(window('b', 0, [200]));
+    now = 11_499;
+    live.tick();
+    expect(events).toEqual([]);
+    now = 11_500;
+    live.tick();
+    expect(events.map((e) => [e.second, e.requests, e.workers, e.missingWorkers, e.revision, e.thresholds[0]!.ok])).toEqual([[0, 2, 2, 1, false, false]]);
+    // Second 1 complete on time, then c's window of second 0 arrives late.
+    now = 12_100;
+    for (const id of ['a', 'b', 'c']) live.addWindow(window(id, 1, [100]));
+    now = 12_900;
+    live.addWindow(window('c', 0, [5000, 6000]));
+    expect(events.map((e) => [e.second, e.requests, e.workers, e.missingWorkers, e.revision])).toEqual([
+      [0, 2, 2, 1, false],
+      [1, 3, 3, 0, false],
+      [0, 4, 3, 0, true],
+    ]);
+    // The revision is the whole second (its latency includes c's), and the thresholds count every window: 2 + 3 + 2.
+    expect(events[2]!.latencyMicros!.max).toBeGreaterThanOrEqual(6000);
+    expect(events[2]!.thresholds[0]).toMatchObject({ ok: true, value: 7 });
+    // The live seconds, each taken at its last revision, add up to every window sent.
+    const last = new Map(events.map((e) => [e.second, e]));
+    expect([...last.values()].reduce((sum, e) => sum + e.requests, 0)).toBe(7);
+  });
+
+  it('keeps a bounded number of sent seconds for revisions; an older late window is left to the stored timeline', () => {
+    const events: LiveWindowEvent[] = [];
+    const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 0, revisableSeconds: 5, now: () => 0 });
+    live.trackRun(RUN, 2);
+    // b is silent: each second goes out at once (no grace) with a alone.
+    for (let second = 0; second < 20; second++) live.addWindow(window('a', second, [100]));
+    expect(events).toHaveLength(20);
+    expect(live.footprint(RUN)).toEqual({ pendingSeconds: 0, revisableSeconds: 5 });
+    // b's window of second 2 is too old to revise live (it is stored: the timeline has it); that of second 17 is not.
+    live.addWindow(window('b', 2, [100]));
+    expect(events).toHaveLength(20);
+    live.addWindow(window('b', 17, [100]));
+    expect(events.at(-1)).toMatchObject({ second: 17, requests: 2, workers: 2, missingWorkers: 0, revision: true });
   });
 
   it('waits for the shares set after a loss: a split lost share sends more windows per second than the run began with', () => {

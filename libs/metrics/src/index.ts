@@ -10,7 +10,7 @@ export {
 export { emptyStep, emptyErrorCounts, addStep, windowTotals, errorTotal, type StepMetrics, type Window } from './window.js';
 export { WindowRecorder } from './recorder.js';
 export { encodeWindow, decodeWindow, encodeWindowBase64, decodeWindowBase64 } from './codec.js';
-export { mergeWindows, mergeSameSecond, emptyMerged, addWindow, type MergedWindows, type MergeOptions } from './merge.js';
+export { mergeWindows, mergeSameSecond, emptyMerged, addWindow, addMerged, type MergedWindows, type MergeOptions } from './merge.js';
 export { summarize, summarizeMerged, stepSummary, latencySummary } from './summarize.js';
 export {
   parseThreshold,

@@ -50,6 +50,28 @@ export function addWindow(merged: MergedWindows, window: Window, options: MergeO
   }
 }
 
+/** Adds one running merge into another (e.g. a live second, merged as its windows came, into the run's totals). */
+export function addMerged(into: MergedWindows, from: MergedWindows): void {
+  into.windows += from.windows;
+  into.dropped += from.dropped;
+  for (const [name, step] of from.steps) {
+    let target = into.steps.get(name);
+    if (!target) {
+      target = emptyStep();
+      into.steps.set(name, target);
+    }
+    addStep(target, step);
+  }
+  addStep(into.total, from.total);
+  for (const [second, durationMs] of from.secondLengths) {
+    const previous = into.secondLengths.get(second) ?? 0;
+    if (durationMs > previous) {
+      into.secondLengths.set(second, durationMs);
+      into.spanMs += durationMs - previous;
+    }
+  }
+}
+
 export function mergeWindows(windows: Iterable<Window>, options: MergeOptions = {}): MergedWindows {
   const merged = emptyMerged();
   for (const window of windows) addWindow(merged, window, options);

@@ -20,7 +20,18 @@ export const LiveWindowEventSchema = z.object({
   dropped: z.int().min(0),
   /** VUs in progress at the second's end, added over the workers; null if no worker measured them. */
   vus: z.number().min(0).nullable(),
+  /** Shares whose window is in this second. */
   workers: z.int(),
+  /**
+   * Shares whose window for this second had not arrived when it was sent (its deadline, LIVE_DEADLINE_MS after the
+   * second's end, came first); 0 when the second is complete.
+   */
+  missingWorkers: z.int().min(0),
+  /**
+   * True when this second was sent before and is sent again with a window that arrived late: it replaces the
+   * earlier event of the same second (its figures are the whole second's, not a difference).
+   */
+  revision: z.boolean(),
   /** Each threshold, judged on everything merged so far (not only this second). */
   thresholds: z.array(ThresholdOutcomeSchema),
 });

@@ -203,7 +203,14 @@ export class LocalRun {
     addWindow(this.cumulative, window);
     this.reportWindows.add(window);
     this.liveOutcomes = thresholdOutcomes(this.request.thresholds, this.cumulative);
-    this.options.onWindow({ v: PROTOCOL_VERSION, runId: this.id, ...bucketPoint(window.second, [window]), thresholds: this.liveOutcomes });
+    this.options.onWindow({
+      v: PROTOCOL_VERSION,
+      runId: this.id,
+      ...bucketPoint(window.second, [window]),
+      missingWorkers: 0,
+      revision: false,
+      thresholds: this.liveOutcomes,
+    });
     this.judgeAbort(window.second);
   }
 

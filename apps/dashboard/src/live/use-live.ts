@@ -29,7 +29,11 @@ export function useRunLive(runId: string, active: boolean): LiveWindowEvent[] {
     const socket = liveSocket();
     const subscribe = () => socket.emit('run:subscribe', { runId });
     const onWindow = (event: LiveWindowEvent) => {
-      if (event.runId === runId) setWindows((previous) => [...previous, event]);
+      if (event.runId !== runId) return;
+      // A revision (a window came after its second was sent) replaces the earlier event of its second.
+      setWindows((previous) =>
+        event.revision && previous.some((e) => e.second === event.second) ? previous.map((e) => (e.second === event.second ? event : e)) : [...previous, event],
+      );
     };
     const onState = (event: LiveRunStateEvent) => {
       if (event.runId !== runId) return;

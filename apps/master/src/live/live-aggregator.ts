@@ -1,20 +1,33 @@
-import { addWindow, emptyMerged, thresholdOutcomes, type MergedWindows, type ScopedThreshold } from '@loadtest/metrics';
+import {
+  addMerged,
+  addWindow,
+  emptyMerged,
+  stepSummary,
+  thresholdOutcomes,
+  type MergedWindows,
+  type ScopedThreshold,
+  type WorkerWindow,
+} from '@loadtest/metrics';
 import { PROTOCOL_VERSION, type LiveWindowEvent, type ThresholdOutcome } from '@loadtest/protocol';
-import { bucketPoint, type WorkerWindow } from '@loadtest/metrics';
 
 /** A decoded window on its way to the live stream. */
 export type LiveWindow = WorkerWindow & { runId: string };
 
-interface PendingSecond {
-  windows: LiveWindow[];
+/** One second of a run, merged as its windows come in: no window is held, only the sum. */
+interface SecondTotals {
+  merged: MergedWindows;
   workers: Set<string>;
+  /** VUs in progress at the second's end, added over the windows that measured them. */
+  vus: number | null;
   firstArrivalMs: number;
 }
 
 interface LiveRun {
   workers: number;
-  pending: Map<number, PendingSecond>;
+  pending: Map<number, SecondTotals>;
   lastEmitted: number;
+  /** Seconds already sent, kept a while so that a window arriving late revises its second. */
+  sent: Map<number, SecondTotals>;
   /** Everything sent so far, merged: the thresholds are judged on it. */
   cumulative: MergedWindows;
   thresholds: ScopedThreshold[];
@@ -26,31 +39,53 @@ export interface LiveAggregatorOptions {
   emit(event: LiveWindowEvent): void;
   /** Called with each second's threshold outcomes, judged on all data merged so far. */
   onThresholds?(runId: string, second: number, outcomes: ThresholdOutcome[]): void;
-  /** How long a second waits for slow workers' windows before it is sent without them. */
+  /**
+   * For a run whose start instant is known: how long after a second's end it is sent with the windows that have
+   * arrived (LIVE_DEADLINE_MS), when some worker's window is still missing.
+   */
+  deadlineMs?: number;
+  /** For a run whose start is not known (taken up after a restart): how long a second waits after its first window. */
   graceMs: number;
+  /** How many seconds back a late window still revises its second live (older ones are only stored). */
+  revisableSeconds?: number;
   now?: () => number;
   /** Told how long after its end each second was sent (ms), for a run whose start instant is known: the live lag. */
   onSent?(lagMs: number): void;
 }
 
+const DEFAULT_REVISABLE_SECONDS = 30;
+const DEFAULT_DEADLINE_MS = 500;
+
+function emptySecond(now: number): SecondTotals {
+  return { merged: emptyMerged(), workers: new Set(), vus: null, firstArrivalMs: now };
+}
+
+function addToSecond(totals: SecondTotals, window: LiveWindow): void {
+  totals.workers.add(window.workerId);
+  addWindow(totals.merged, window);
+  if (window.vus !== undefined) totals.vus = (totals.vus ?? 0) + window.vus;
+}
+
 /**
- * Merges the windows of a run's workers into one event per second, in order.
- * A second is sent once every worker has delivered it, or when its grace
- * period runs out. Each event holds that second only — a delta, never history —
- * plus each threshold's state on everything merged so far. A window that
- * arrives after its second was sent is already stored and shows in the REST
- * timeline; it is not resent live.
+ * Merges the windows of a run's workers into one event per second, in order. A second is sent once every worker
+ * has delivered it or, at the latest, `deadlineMs` after it ended, with the windows that have arrived and the count
+ * of workers still missing. A window that arrives after its second was sent is folded in and the corrected second
+ * is sent again, flagged as a revision (within `revisableSeconds`); the stored timeline is exact either way. Each
+ * event holds that second only — a delta, never history — plus each threshold's state on everything merged so far.
  */
 export class LiveAggregator {
   private readonly runs = new Map<string, LiveRun>();
   private readonly now: () => number;
+  private readonly revisableSeconds: number;
 
   constructor(private readonly options: LiveAggregatorOptions) {
     this.now = options.now ?? Date.now;
+    this.revisableSeconds = options.revisableSeconds ?? DEFAULT_REVISABLE_SECONDS;
   }
 
   trackRun(runId: string, workers: number, thresholds: ScopedThreshold[] = [], startAtMs?: number): void {
-    if (!this.runs.has(runId)) this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, cumulative: emptyMerged(), thresholds, startAtMs });
+    if (!this.runs.has(runId))
+      this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, sent: new Map(), cumulative: emptyMerged(), thresholds, startAtMs });
   }
 
   /**
@@ -64,19 +99,20 @@ export class LiveAggregator {
 
   addWindow(window: LiveWindow): void {
     const run = this.runs.get(window.runId);
-    if (!run || window.second <= run.lastEmitted) return;
+    if (!run) return;
+    if (window.second <= run.lastEmitted) return this.revise(window.runId, run, window);
     let pending = run.pending.get(window.second);
     if (!pending) {
-      pending = { windows: [], workers: new Set(), firstArrivalMs: this.now() };
+      pending = emptySecond(this.now());
       run.pending.set(window.second, pending);
     }
+    // The live stream keeps one window per share and second: a redelivered copy is ignored.
     if (pending.workers.has(window.workerId)) return;
-    pending.workers.add(window.workerId);
-    pending.windows.push(window);
+    addToSecond(pending, window);
     this.flush(window.runId, false);
   }
 
-  /** Sends every second that is complete or whose grace has run out; call it on a timer. */
+  /** Sends every second that is complete or past its deadline; call it on a timer. */
   tick(): void {
     for (const runId of this.runs.keys()) this.flush(runId, false);
   }
@@ -87,21 +123,58 @@ export class LiveAggregator {
     this.runs.delete(runId);
   }
 
+  /** What is held per run: seconds waiting, and seconds kept for revisions (bounded by revisableSeconds). */
+  footprint(runId: string): { pendingSeconds: number; revisableSeconds: number } | undefined {
+    const run = this.runs.get(runId);
+    return run && { pendingSeconds: run.pending.size, revisableSeconds: run.sent.size };
+  }
+
+  private due(run: LiveRun, second: number, pending: SecondTotals): boolean {
+    if (pending.workers.size >= run.workers) return true;
+    if (run.startAtMs !== undefined) return this.now() >= run.startAtMs + (second + 1) * 1000 + (this.options.deadlineMs ?? DEFAULT_DEADLINE_MS);
+    return this.now() - pending.firstArrivalMs >= this.options.graceMs;
+  }
+
   private flush(runId: string, all: boolean): void {
     const run = this.runs.get(runId);
     if (!run) return;
     const seconds = [...run.pending.keys()].sort((a, b) => a - b);
     for (const second of seconds) {
       const pending = run.pending.get(second)!;
-      const due = all || pending.workers.size >= run.workers || this.now() - pending.firstArrivalMs >= this.options.graceMs;
-      if (!due) break;
+      if (!all && !this.due(run, second, pending)) break;
       run.pending.delete(second);
       run.lastEmitted = second;
-      for (const window of pending.windows) addWindow(run.cumulative, window);
-      const thresholds = thresholdOutcomes(run.thresholds, run.cumulative);
-      this.options.emit({ v: PROTOCOL_VERSION, runId, ...bucketPoint(second, pending.windows), thresholds });
+      addMerged(run.cumulative, pending.merged);
+      run.sent.set(second, pending);
+      for (const kept of run.sent.keys()) if (kept <= second - this.revisableSeconds) run.sent.delete(kept);
+      this.send(runId, run, second, pending, false);
       if (run.startAtMs !== undefined) this.options.onSent?.(this.now() - (run.startAtMs + (second + 1) * 1000));
-      if (run.thresholds.length > 0) this.options.onThresholds?.(runId, second, thresholds);
     }
+  }
+
+  /** A window for a second already sent: folded into it and into the totals, and the second sent again. */
+  private revise(runId: string, run: LiveRun, window: LiveWindow): void {
+    const sent = run.sent.get(window.second);
+    if (!sent || sent.workers.has(window.workerId)) return;
+    addToSecond(sent, window);
+    addWindow(run.cumulative, window);
+    this.send(runId, run, window.second, sent, true);
+  }
+
+  private send(runId: string, run: LiveRun, second: number, totals: SecondTotals, revision: boolean): void {
+    const thresholds = thresholdOutcomes(run.thresholds, run.cumulative);
+    this.options.emit({
+      v: PROTOCOL_VERSION,
+      runId,
+      second,
+      ...stepSummary(totals.merged.total, totals.merged.spanMs / 1000),
+      dropped: totals.merged.dropped,
+      vus: totals.vus === null ? null : Math.round(totals.vus * 10) / 10,
+      workers: totals.workers.size,
+      missingWorkers: Math.max(0, run.workers - totals.workers.size),
+      revision,
+      thresholds,
+    });
+    if (run.thresholds.length > 0) this.options.onThresholds?.(runId, second, thresholds);
   }
 }

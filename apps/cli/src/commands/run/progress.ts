@@ -17,24 +17,40 @@ export interface Progress {
   errors: number;
   dropped: number;
   thresholds: ThresholdOutcome[];
+  /** The counts of each second as last received, so that a revised second replaces its earlier counts in the totals. */
+  seconds: ReadonlyMap<number, SecondCounts>;
+}
+
+interface SecondCounts {
+  requests: number;
+  errors: number;
+  dropped: number;
 }
 
 export function initialProgress(totalSeconds: number, thresholds: ThresholdOutcome[] = []): Progress {
-  return { elapsedSeconds: 0, totalSeconds, vus: null, rps: 0, p95Micros: null, requests: 0, errors: 0, dropped: 0, thresholds };
+  return { elapsedSeconds: 0, totalSeconds, vus: null, rps: 0, p95Micros: null, requests: 0, errors: 0, dropped: 0, thresholds, seconds: new Map() };
 }
 
-/** Adds one second's merged window (`run:window`) to the progress; the thresholds come judged on everything so far. */
+/**
+ * Adds one second's merged window (`run:window`) to the progress; the thresholds come judged on everything so far. A
+ * revision (a window that came after its second was sent) replaces that second's counts; the live figures stay those
+ * of the latest second.
+ */
 export function applyWindow(progress: Progress, event: LiveWindowEvent): Progress {
+  const before = progress.seconds.get(event.second) ?? { requests: 0, errors: 0, dropped: 0 };
+  const seconds = new Map(progress.seconds).set(event.second, { requests: event.requests, errors: event.errorCount, dropped: event.dropped });
+  const latest = event.second + 1 >= progress.elapsedSeconds;
   return {
     elapsedSeconds: Math.max(progress.elapsedSeconds, event.second + 1),
     totalSeconds: progress.totalSeconds,
-    vus: event.vus,
-    rps: event.rps,
-    p95Micros: event.latencyMicros?.p95 ?? null,
-    requests: progress.requests + event.requests,
-    errors: progress.errors + event.errorCount,
-    dropped: progress.dropped + event.dropped,
+    vus: latest ? event.vus : progress.vus,
+    rps: latest ? event.rps : progress.rps,
+    p95Micros: latest ? (event.latencyMicros?.p95 ?? null) : progress.p95Micros,
+    requests: progress.requests - before.requests + event.requests,
+    errors: progress.errors - before.errors + event.errorCount,
+    dropped: progress.dropped - before.dropped + event.dropped,
     thresholds: event.thresholds,
+    seconds,
   };
 }
 
