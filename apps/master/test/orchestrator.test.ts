@@ -125,6 +125,32 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     expect(states.filter(([, s]) => s === 'finished')).toHaveLength(8);
   });
 
+  it('assigns a run to all its workers with one broadcast: the whole segment table, each entry its own share', async () => {
+    const workers = ['w1', 'w2', 'w3'];
+    for (const w of workers) await orchestrator.handle(heartbeat(w));
+    const before = transport.assignedAll.length;
+    const sentBefore = transport.sent.length;
+    const run = await orchestrator.startRun(planId, { connections: 9, durationSeconds: 1, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'rebalance' });
+    const broadcasts = transport.assignedAll.slice(before);
+    expect(broadcasts).toHaveLength(1);
+    expect(broadcasts[0]).toMatchObject({ type: 'run.assign-all', runId: run.id, startAt: Date.parse(run.startAt!.toISOString()) });
+    expect(broadcasts[0]!.shares.map((s) => [s.workerId, s.share.index, s.share.count, s.share.connections])).toEqual([
+      ['w1', 0, 3, 3],
+      ['w2', 1, 3, 3],
+      ['w3', 2, 3, 3],
+    ]);
+    // The segments tile the run exactly: [0, 1/3), [1/3, 2/3), [2/3, 1).
+    expect(broadcasts[0]!.shares.map((s) => [(s.segment.from.num * 3) / s.segment.from.den, (s.segment.to.num * 3) / s.segment.to.den])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    // No message to one worker: the three assignments are what the workers take from the broadcast.
+    expect(transport.sent.slice(sentBefore).map((m) => m.type)).toEqual(['run.assign', 'run.assign', 'run.assign']);
+    await Promise.all(workers.map((w) => orchestrator.handle(state(run.id, w, 'finished', 0))));
+    await until(async () => ((await runs.state(run.id)) !== 'running' && (await runs.state(run.id)) !== 'pending' ? true : undefined), 3000, 'run ended');
+  });
+
   it("stores each worker clock offset, flags skew over 250 ms, and sends the start instant in the worker's clock", async () => {
     await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now() + 600, workerId: 'skewed', activity: 'idle', runId: null });
     const before = transport.sent.length;

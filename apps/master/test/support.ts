@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { MasterToOneWorker } from '@loadtest/protocol';
+import { assignmentOf, type MasterToOneWorker, type RunAssignAll } from '@loadtest/protocol';
 import type { MasterTransport } from '@loadtest/transport';
 import pino from 'pino';
 import { migrate } from '../src/persistence/migrate.js';
@@ -75,8 +75,15 @@ export class RecordingTransport implements MasterTransport {
   async sendToWorker(message: MasterToOneWorker): Promise<void> {
     this.sent.push(message);
   }
+  /** Each run's one broadcast assignment, as sent. */
+  readonly assignedAll: RunAssignAll[] = [];
   async broadcast(): Promise<void> {
     // The master's heartbeat: no test here follows it.
+  }
+  /** Recorded as sent, and in `sent` as what each of its workers takes from it (its run.assign). */
+  async assignAll(message: RunAssignAll): Promise<void> {
+    this.assignedAll.push(message);
+    for (const { workerId } of message.shares) this.sent.push(assignmentOf(message, workerId)!);
   }
   async close(): Promise<void> {
     // Nothing to release.

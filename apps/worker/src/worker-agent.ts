@@ -1,4 +1,5 @@
 import {
+  assignmentOf,
   PROTOCOL_VERSION,
   type MasterToWorker,
   type RunAssign,
@@ -201,7 +202,17 @@ export class WorkerAgent {
     return this.running.size;
   }
 
-  private async onMessage(message: MasterToWorker): Promise<void> {
+  private async onMessage(received: MasterToWorker): Promise<void> {
+    let message: Exclude<MasterToWorker, { type: 'run.assign-all' }>;
+    if (received.type === 'run.assign-all') {
+      // A run's assignment to all its workers: this worker's own entry, or nothing for it.
+      const own = assignmentOf(received, this.identity.workerId);
+      if (!own) {
+        this.logger.debug({ runId: received.runId }, 'a run without a share for this worker; ignored');
+        return;
+      }
+      message = own;
+    } else message = received;
     if (message.type !== 'master.heartbeat' && message.workerId !== this.identity.workerId) {
       this.logger.warn({ to: message.workerId, type: message.type }, 'ignored a message addressed to another worker');
       return;

@@ -1,4 +1,5 @@
 export type { MasterTransport, WorkerTransport, MessageHandler, TransportEvents } from './transport.js';
+export { UndeliveredAssignment } from './transport.js';
 export { AmqpMasterTransport } from './amqp/master-transport.js';
 export { AmqpWorkerTransport } from './amqp/worker-transport.js';
 export { redactUrl } from './amqp/connection.js';

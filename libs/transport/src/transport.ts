@@ -1,4 +1,4 @@
-import type { MasterHeartbeat, MasterToOneWorker, MasterToWorker, WorkerToMaster } from '@loadtest/protocol';
+import type { MasterHeartbeat, MasterToOneWorker, MasterToWorker, RunAssignAll, WorkerToMaster } from '@loadtest/protocol';
 
 /**
  * Handles one received message. The message is acknowledged only after the
@@ -13,6 +13,11 @@ export interface MasterTransport {
   sendToWorker(message: MasterToOneWorker): Promise<void>;
   /** Sends one message to every worker; resolves once sent (a heartbeat: no worker is waited for). */
   broadcast(message: MasterHeartbeat): Promise<void>;
+  /**
+   * A run's assignment to all its workers in one message (each takes its own entry). Resolves when the transport has
+   * taken responsibility for it (broker confirm); rejects with UndeliveredAssignment naming the workers it could not reach.
+   */
+  assignAll(message: RunAssignAll): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,4 +35,15 @@ export interface TransportEvents {
   onConnected?: () => void;
   /** Called when the connection is lost (the transport reconnects by itself). */
   onDisconnected?: () => void;
+}
+
+/** A run's assignment did not reach some of its workers (or any: `workerIds` lists every one then). */
+export class UndeliveredAssignment extends Error {
+  constructor(
+    readonly workerIds: readonly string[],
+    reason: string,
+  ) {
+    super(`assignment not delivered to ${workerIds.join(', ')}: ${reason}`);
+    this.name = 'UndeliveredAssignment';
+  }
 }

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { assignmentOf, PROTOCOL_VERSION, type MasterToWorker, type RunAssignAll, type WorkerToMaster } from '@loadtest/protocol';
 import { expect, it } from '@jest/globals';
 import type { MasterTransport, WorkerTransport } from '../src/index.js';
 import { assignMessage, memoryLogger, until, windowMessage } from './helpers.js';
@@ -52,6 +52,60 @@ export function transportContract(make: (logger: ReturnType<typeof memoryLogger>
       await pair.master.broadcast({ v: PROTOCOL_VERSION, type: 'master.heartbeat', sentAt: Date.now(), masterId });
       await until(() => [...got.values()].every((messages) => messages.length === 1));
       for (const messages of got.values()) expect(messages).toMatchObject([{ type: 'master.heartbeat', masterId }]);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('assigns a run to all its workers in one message: each takes its own entry, a worker without one gets nothing to run', async () => {
+    const { logger } = memoryLogger();
+    const pair = await make(logger);
+    try {
+      await pair.master.listen(async () => undefined);
+      const got = new Map<string, MasterToWorker[]>();
+      for (const id of ['worker-a', 'worker-b', 'worker-c']) {
+        got.set(id, []);
+        await pair.worker(id).listen(id, async (m) => void got.get(id)!.push(m));
+      }
+      const one = assignMessage('worker-a');
+      const startAt = Date.now() + 5000;
+      const all: RunAssignAll = {
+        v: PROTOCOL_VERSION,
+        type: 'run.assign-all',
+        sentAt: Date.now(),
+        runId: one.runId,
+        plan: one.plan,
+        scenarios: one.scenarios,
+        durationSeconds: 1,
+        timeoutSeconds: 1,
+        startAt,
+        shares: [
+          {
+            workerId: 'worker-a',
+            share: { index: 0, count: 2, connections: 1 },
+            segment: { from: { num: 0, den: 1 }, to: { num: 1, den: 2 } },
+            clockOffsetMs: 0,
+          },
+          {
+            workerId: 'worker-b',
+            share: { index: 1, count: 2, connections: 1 },
+            segment: { from: { num: 1, den: 2 }, to: { num: 1, den: 1 } },
+            clockOffsetMs: 40,
+          },
+        ],
+      };
+      await pair.master.assignAll(all);
+      await until(() => got.get('worker-a')!.length === 1 && got.get('worker-b')!.length === 1);
+      const taken = (id: string) => {
+        const message = got.get(id)![0];
+        return message?.type === 'run.assign-all' ? assignmentOf(message, id) : undefined;
+      };
+      expect(taken('worker-a')).toMatchObject({ type: 'run.assign', workerId: 'worker-a', share: { index: 0, count: 2 }, startAt });
+      // Each start instant in the worker's own clock.
+      expect(taken('worker-b')).toMatchObject({ workerId: 'worker-b', segment: { from: { num: 1, den: 2 } }, startAt: startAt + 40 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // worker-c may see the message (the broadcast binding), but has no share in it.
+      expect(got.get('worker-c')!.every((m) => m.type === 'run.assign-all' && assignmentOf(m, 'worker-c') === undefined)).toBe(true);
     } finally {
       await pair.close();
     }

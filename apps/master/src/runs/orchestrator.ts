@@ -11,7 +11,7 @@ import {
   type FieldIssue,
   type Role,
 } from '@loadtest/protocol';
-import type { MasterTransport } from '@loadtest/transport';
+import { UndeliveredAssignment, type MasterTransport } from '@loadtest/transport';
 import type { Logger } from 'pino';
 import type { AuditActor } from '../audit/audit-record.js';
 import { runStartDetails } from './run-audit.js';
@@ -132,7 +132,7 @@ export class RunOrchestrator {
     const supervisor = this.supervise(runId, { thresholds: admitted.thresholds, specs: admitted.thresholdSpecs });
     this.o.live.trackRun(runId, workers.length, admitted.thresholds, startAt.getTime());
     this.o.logger.info({ runId, planId, workers: workers.map((w) => w.workerId), shares: workers.map((w) => w.connections), startAt }, 'run assigned');
-    await Promise.all(workers.map((share) => this.assign(runId, admitted, share)));
+    await this.assignAll(runId, admitted);
     supervisor.armWatchdog(startAt.getTime() + drainEndSeconds(load) * 1000);
     await supervisor.finalize();
     return (await this.o.runs.get(runId))!;
@@ -250,30 +250,37 @@ export class RunOrchestrator {
     this.supervisors.clear();
   }
 
-  private async assign(runId: string, admitted: AdmittedRun, share: AdmittedRun['workers'][number]): Promise<void> {
-    const { workerId, index } = share;
-    this.o.registry.markBusy(workerId, runId);
+  /**
+   * One message for all the run's workers (the whole segment table; each takes its own entry): a thousand workers
+   * are assigned by one publish. A share whose worker it did not reach fails, naming why.
+   */
+  private async assignAll(runId: string, admitted: AdmittedRun): Promise<void> {
+    for (const share of admitted.workers) this.o.registry.markBusy(share.workerId, runId);
     try {
-      await this.o.transport.sendToWorker({
+      await this.o.transport.assignAll({
         v: PROTOCOL_VERSION,
-        type: 'run.assign',
+        type: 'run.assign-all',
         sentAt: this.now(),
         runId,
-        workerId,
         plan: admitted.plan,
         scenarios: admitted.load.scenarios,
         durationSeconds: admitted.load.durationSeconds,
         timeoutSeconds: admitted.load.timeoutSeconds,
-        share: { index, count: admitted.workers.length, connections: share.connections },
-        segment: share.segment,
-        // In the worker's own clock, so that every worker starts at the same true instant
-        // and their windows' seconds line up.
-        startAt: admitted.startAt.getTime() + Math.round(share.clockOffsetMs ?? 0),
+        startAt: admitted.startAt.getTime(),
+        shares: admitted.workers.map((share) => ({
+          workerId: share.workerId,
+          share: { index: share.index, count: admitted.workers.length, connections: share.connections },
+          segment: share.segment,
+          clockOffsetMs: Math.round(share.clockOffsetMs ?? 0),
+        })),
       });
     } catch (error) {
-      this.o.logger.error({ err: error, runId, workerId }, 'cannot send assignment');
-      this.o.registry.markIdle(workerId, runId);
-      await this.o.runs.setWorkerState(runId, workerId, 'failed', { windowsReported: 0, reason: `assignment not delivered: ${(error as Error).message}` });
+      const missed = error instanceof UndeliveredAssignment ? error.workerIds : admitted.workers.map((share) => share.workerId);
+      this.o.logger.error({ err: error, runId, workers: missed }, 'cannot send assignment');
+      for (const workerId of missed) {
+        this.o.registry.markIdle(workerId, runId);
+        await this.o.runs.setWorkerState(runId, workerId, 'failed', { windowsReported: 0, reason: `assignment not delivered: ${(error as Error).message}` });
+      }
     }
   }
 

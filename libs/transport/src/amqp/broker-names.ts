@@ -1,4 +1,4 @@
-import type { MasterHeartbeat, MasterToOneWorker, WorkerToMaster } from '@loadtest/protocol';
+import type { MasterHeartbeat, MasterToOneWorker, RunAssignAll, WorkerToMaster } from '@loadtest/protocol';
 
 /**
  * Names of the broker objects. Everything lives under one namespace (default
@@ -15,7 +15,7 @@ export interface BrokerNames {
   workerRoutingKey(workerId: string, message?: MasterToOneWorker): string;
   /** Every worker's queue is bound with this too: one message the master sends reaches them all. */
   broadcastBindingKey: string;
-  broadcastRoutingKey(message: MasterHeartbeat): string;
+  broadcastRoutingKey(message: MasterHeartbeat | RunAssignAll): string;
   /** Worker → master messages are routed by their type. */
   masterRoutingKey(message: WorkerToMaster | WorkerToMaster['type']): string;
 }

@@ -1,10 +1,10 @@
-import { parseWorkerToMaster, type MasterHeartbeat, type MasterToOneWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { parseWorkerToMaster, type MasterHeartbeat, type MasterToOneWorker, type RunAssignAll, type WorkerToMaster } from '@loadtest/protocol';
 import { brokerNames, type BrokerNames } from './broker-names.js';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { deliver } from '../deliver.js';
-import type { MasterTransport, MessageHandler, TransportEvents } from '../transport.js';
+import { UndeliveredAssignment, type MasterTransport, type MessageHandler, type TransportEvents } from '../transport.js';
 import { amqpUser, connectAmqp } from './connection.js';
 import { senderMismatch } from './sender-check.js';
 import { assertMasterQueue, assertWorkerQueue } from './topology.js';
@@ -97,6 +97,25 @@ export class AmqpMasterTransport implements MasterTransport {
       // A heartbeat is worthless once stale: the queue of a worker that is away must not fill up with them.
       expiration: String(MASTER_HEARTBEAT_EXPIRATION_MS),
     });
+  }
+
+  async assignAll(message: RunAssignAll): Promise<void> {
+    const channel = this.requireChannel();
+    try {
+      // Persistent and confirmed, as an assignment to one worker; `messageId` lets a reader that receives several
+      // copies (a process simulating many workers) skip the ones it has seen without parsing them.
+      await channel.publish(this.names.exchange, this.names.broadcastRoutingKey(message), Buffer.from(JSON.stringify(message)), {
+        persistent: true,
+        contentType: 'application/json',
+        type: message.type,
+        messageId: message.runId,
+      });
+    } catch (error) {
+      throw new UndeliveredAssignment(
+        message.shares.map((s) => s.workerId),
+        (error as Error).message,
+      );
+    }
   }
 
   /** For tests and tools: publish raw bytes as if a worker had sent them. */

@@ -1,7 +1,7 @@
-import { parseWorkerToMaster, type MasterHeartbeat, type MasterToOneWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { parseWorkerToMaster, type MasterHeartbeat, type MasterToOneWorker, type RunAssignAll, type WorkerToMaster } from '@loadtest/protocol';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import type { MasterTransport, MessageHandler } from '../transport.js';
+import { UndeliveredAssignment, type MasterTransport, type MessageHandler } from '../transport.js';
 import { PortEndpoint } from './port-endpoint.js';
 
 /**
@@ -43,6 +43,19 @@ export class InProcessHub implements MasterTransport {
     for (const [workerId, endpoint] of this.byWorker) {
       endpoint.send(message).catch((error: unknown) => this.logger.debug({ err: error, workerId }, 'in-process broadcast not delivered'));
     }
+  }
+
+  async assignAll(message: RunAssignAll): Promise<void> {
+    // The same one message to each worker of the run; each takes its own entry.
+    const outcomes = await Promise.allSettled(
+      message.shares.map(async ({ workerId }) => {
+        const endpoint = this.byWorker.get(workerId);
+        if (!endpoint) throw new Error(`no worker "${workerId}" is connected`);
+        await endpoint.send(message);
+      }),
+    );
+    const missed = message.shares.filter((_, i) => outcomes[i]!.status === 'rejected').map((s) => s.workerId);
+    if (missed.length > 0) throw new UndeliveredAssignment(missed, 'in-process transport: not connected');
   }
 
   async close(): Promise<void> {

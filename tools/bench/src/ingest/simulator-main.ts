@@ -6,7 +6,15 @@
  * seconds and reports `finished`. Started by the benchmark with Node IPC; it
  * tells the benchmark when each second's windows went out.
  */
-import { parseMasterToWorker, PROTOCOL_VERSION, type MasterToWorker, type RunAssign, type WorkerRunState, type WorkerToMaster } from '@loadtest/protocol';
+import {
+  assignmentOf,
+  parseMasterToWorker,
+  PROTOCOL_VERSION,
+  type MasterToWorker,
+  type RunAssign,
+  type WorkerRunState,
+  type WorkerToMaster,
+} from '@loadtest/protocol';
 import { brokerNames, type BrokerNames } from '@loadtest/transport';
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { once } from 'node:events';
@@ -79,6 +87,8 @@ class Simulator {
   private readonly names: BrokerNames;
   private readonly pool: WindowPool;
   private readonly indexOf = new Map<string, number>();
+  /** Broadcast assignments already read (by run id). */
+  private readonly broadcastsSeen = new Set<string>();
   private readonly runs = new Map<string, SimRun>();
   /** The run each worker is busy with, for its heartbeats. */
   private readonly busyWith = new Map<string, string>();
@@ -175,6 +185,11 @@ class Simulator {
   private onMessage(msg: ConsumeMessage | null): void {
     if (!msg || !this.channel) return;
     this.channel.ack(msg);
+    // A run's broadcast assignment reaches every simulated worker's queue: one copy is read, the others skipped unparsed.
+    if (msg.properties.type === 'run.assign-all' && typeof msg.properties.messageId === 'string') {
+      if (this.broadcastsSeen.has(msg.properties.messageId)) return;
+      this.broadcastsSeen.add(msg.properties.messageId);
+    }
     const parsed = parseMasterToWorker(msg.content);
     if (!parsed.ok) {
       logger.warn({ reason: parsed.reason }, 'invalid message from the master');
@@ -192,6 +207,13 @@ class Simulator {
     }
     if (message.type === 'trial.assign') {
       logger.warn({ trialId: message.trialId, workerId: message.workerId }, 'trial.assign received; simulated workers run no trials');
+      return;
+    }
+    if (message.type === 'run.assign-all') {
+      for (const workerId of this.indexOf.keys()) {
+        const own = assignmentOf(message, workerId);
+        if (own) this.onAssign(own);
+      }
       return;
     }
     this.onAssign(message);
