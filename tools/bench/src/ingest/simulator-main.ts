@@ -87,8 +87,6 @@ class Simulator {
   private readonly names: BrokerNames;
   private readonly pool: WindowPool;
   private readonly indexOf = new Map<string, number>();
-  /** Broadcast assignments already read (by run id). */
-  private readonly broadcastsSeen = new Set<string>();
   private readonly runs = new Map<string, SimRun>();
   /** The run each worker is busy with, for its heartbeats. */
   private readonly busyWith = new Map<string, string>();
@@ -129,6 +127,12 @@ class Simulator {
       await channel.bindQueue(queue, this.names.exchange, this.names.workerRoutingKey(workerId));
       await channel.consume(queue, (msg) => this.onMessage(msg), { noAck: false });
     }
+    // A run's assignment comes once for all (run.assign-all on the broadcast key): one queue for the whole process
+    // gets one copy, where a real worker's queue has the binding itself.
+    const broadcasts = `${this.names.exchange}.bench-simulator.${this.c.index}`;
+    await channel.assertQueue(broadcasts, { exclusive: true, autoDelete: true });
+    await channel.bindQueue(broadcasts, this.names.exchange, this.names.broadcastBindingKey);
+    await channel.consume(broadcasts, (msg) => this.onMessage(msg), { noAck: false });
     for (const workerId of this.c.workerIds) {
       this.publish({
         v: PROTOCOL_VERSION,
@@ -185,11 +189,6 @@ class Simulator {
   private onMessage(msg: ConsumeMessage | null): void {
     if (!msg || !this.channel) return;
     this.channel.ack(msg);
-    // A run's broadcast assignment reaches every simulated worker's queue: one copy is read, the others skipped unparsed.
-    if (msg.properties.type === 'run.assign-all' && typeof msg.properties.messageId === 'string') {
-      if (this.broadcastsSeen.has(msg.properties.messageId)) return;
-      this.broadcastsSeen.add(msg.properties.messageId);
-    }
     const parsed = parseMasterToWorker(msg.content);
     if (!parsed.ok) {
       logger.warn({ reason: parsed.reason }, 'invalid message from the master');
