@@ -227,20 +227,23 @@ export class RunRepository {
         planSnapshot: asJson(run.plan),
         thresholds: asJson(run.thresholds),
         startAt: run.startAt,
-        workers: {
-          create: run.workers.map((w) => ({
-            workerId: w.workerId,
-            shareIndex: w.index,
-            connections: w.connections,
-            segment: asJson(w.segment),
-            state: 'assigned',
-            clockOffsetMs: w.clockOffsetMs === null ? null : Math.round(w.clockOffsetMs),
-          })),
-        },
       },
       select: { id: true },
     });
-    await this.prisma.$transaction([create, ...(audit ? [auditInsert(this.prisma, { ...audit, subjectType: 'run', subjectId: id })] : [])]);
+    // The shares in one statement (a multi-row INSERT): a nested create writes them one by one, a thousand rows
+    // for a thousand workers while the run's start waits.
+    const shares = this.prisma.runWorker.createMany({
+      data: run.workers.map((w) => ({
+        runId: id,
+        workerId: w.workerId,
+        shareIndex: w.index,
+        connections: w.connections,
+        segment: asJson(w.segment),
+        state: 'assigned' as const,
+        clockOffsetMs: w.clockOffsetMs === null ? null : Math.round(w.clockOffsetMs),
+      })),
+    });
+    await this.prisma.$transaction([create, shares, ...(audit ? [auditInsert(this.prisma, { ...audit, subjectType: 'run', subjectId: id })] : [])]);
     for (const listener of this.listeners) listener.created(id);
     return id;
   }
