@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encodeWindowBase64, summarize, summarizeMerged, WindowRecorder, type Window } from '@loadtest/metrics';
-import { PROTOCOL_VERSION, type MasterToWorker, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
+import { assignmentOf, PROTOCOL_VERSION, type MasterToWorker, type RunResource, type WorkerToMaster } from '@loadtest/protocol';
 import { AmqpMasterTransport, AmqpWorkerTransport, brokerNames } from '@loadtest/transport';
 import amqplib from 'amqplib';
 import fc from 'fast-check';
@@ -36,8 +36,10 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
     await master.listenToWorkers();
     worker = new AmqpWorkerTransport(AMQP_URL, silent, {}, namespace);
     // A scripted worker that publishes every window twice, as a redelivery after a lost confirm would.
-    await worker.listen('dup-worker', async (message: MasterToWorker) => {
-      if (message.type !== 'run.assign') return;
+    await worker.listen('dup-worker', async (received: MasterToWorker) => {
+      // The run comes as one broadcast; this worker's own entry is its assignment.
+      const message = received.type === 'run.assign-all' ? assignmentOf(received, 'dup-worker') : undefined;
+      if (!message) return;
       const base = { v: PROTOCOL_VERSION, sentAt: Date.now(), runId: message.runId, workerId: 'dup-worker' } as const;
       await worker.sendToMaster({ ...base, type: 'run.state', state: 'started' });
       for (let second = 0; second < 4; second++) {

@@ -91,6 +91,7 @@ describe('RunOrchestrator memory over many runs', () => {
         const wave = [];
         for (let i = 0; i < Math.min(WORKERS, count - done); i++) wave.push(await orchestrator.startRun(plan.id, body));
         transport.sent.length = 0;
+        transport.assignedAll.length = 0;
         await Promise.all(
           wave.map(async (run) => {
             const workerId = run.workers[0]!.workerId;
