@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type RunAssign, type WorkerToMaster } from '@loadtest/protocol';
+import { PROTOCOL_VERSION, type RunAssign, type RunAssignAll, type WorkerToMaster } from '@loadtest/protocol';
 import { PlanSchema } from '@loadtest/plan';
 import { startTarget, type TargetServer } from '@loadtest/target';
 import { InProcessHub, PortWorkerTransport } from '@loadtest/transport';
@@ -83,6 +83,36 @@ describe('WorkerAgent over the in-process transport', () => {
     expect(windows.map((w) => (w.type === 'run.window' ? w.seq : -1))).toEqual([0, 1]);
     const busyBeat = received.find((m) => m.type === 'worker.heartbeat' && m.activity === 'busy');
     expect(busyBeat).toMatchObject({ runId: runA });
+  });
+
+  it("runs its own entry of a run's broadcast assignment: its share of a run over two workers", async () => {
+    const mine = '55555555-5555-4555-8555-555555555555';
+    const one = assign(mine, 1);
+    const broadcast = (runId: string, workerIds: string[]): RunAssignAll => ({
+      v: PROTOCOL_VERSION,
+      type: 'run.assign-all',
+      sentAt: Date.now(),
+      runId,
+      plan: one.plan,
+      scenarios: one.scenarios,
+      durationSeconds: 1,
+      timeoutSeconds: 5,
+      startAt: Date.now() + 100,
+      shares: workerIds.map((workerId, index) => ({
+        workerId,
+        share: { index, count: workerIds.length, connections: 2 },
+        segment: { from: { num: index, den: workerIds.length }, to: { num: index + 1, den: workerIds.length } },
+        clockOffsetMs: 0,
+      })),
+    });
+    // The second worker is not connected here: the hub says so, and this worker still runs its entry.
+    await expect(hub.assignAll(broadcast(mine, ['agent-1', 'agent-2']))).rejects.toMatchObject({ workerIds: ['agent-2'] });
+    await until(() => received.some((m) => m.type === 'run.state' && m.runId === mine && m.state === 'finished'));
+    expect(received.filter((m) => m.type === 'run.window' && m.runId === mine).length).toBe(1);
+    expect(received.filter((m) => m.type === 'run.state' && m.runId === mine).map((m) => (m.type === 'run.state' ? m.state : ''))).toEqual([
+      'started',
+      'finished',
+    ]);
   });
 
   it('runs a part of a lost segment beside its own share of the same run, reporting its windows and states under the part', async () => {
