@@ -160,6 +160,34 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
     expect(await ids(`planId=${MISSING_ID}`)).toEqual([]);
   });
 
+  it("writes a run's shares in one statement, however many workers it has", async () => {
+    const workers = 500;
+    queries.length = 0;
+    const id = await new RunRepository(prisma).create({
+      planId: planA,
+      plan: PlanSchema.parse({ name: 'wide', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }),
+      load: {
+        scenarios: [{ name: 'default', executor: 'constant-vus', vus: workers, duration: 3, startTime: 0, gracefulStop: 0 }],
+        durationSeconds: 3,
+        reportEvery: '1s',
+      } as never,
+      thresholds: [],
+      startAt: new Date(),
+      workers: Array.from({ length: workers }, (_, index) => ({
+        workerId: `wide-${index}`,
+        index,
+        connections: 1,
+        segment: { from: { num: index, den: workers }, to: { num: index + 1, den: workers } },
+        clockOffsetMs: index % 7,
+      })),
+    });
+    expect(queries.filter((q) => /INSERT INTO "public"\."run_workers"/.test(q))).toHaveLength(1);
+    const stored = await new RunRepository(db.prisma).get(id);
+    expect(stored!.workers).toHaveLength(workers);
+    expect(stored!.workers[499]).toMatchObject({ workerId: 'wide-499', index: 499, clockOffsetMs: 499 % 7 });
+    await db.prisma.run.delete({ where: { id } });
+  });
+
   it('costs the same few SQL queries whatever the page size', async () => {
     // A live run's totals are read once, the first time it is shown after the master started; then kept.
     await get<RunList>('/api/v1/runs?limit=100');
