@@ -56,8 +56,17 @@ export function segmentConnections(segment: Segment, scenario: LoadModel): numbe
   const length = segmentFraction(segment);
   if (length <= 0) return 0;
   const lowest = Math.max(1, peak - Math.ceil(2 / length) - 1);
+  // share(v) = ceil(to·v) − ceil(from·v) ≤ ceil(length·v), which falls with v: counting down from the peak, the
+  // first count whose bound cannot beat the best so far ends the search. A few steps, where counting up through
+  // every candidate took 2/length of them (2000 per worker of a 1000-worker run: 5.6 s to admit it).
+  const lengthNum = BigInt(segment.to.num) * BigInt(segment.from.den) - BigInt(segment.from.num) * BigInt(segment.to.den);
+  const lengthDen = BigInt(segment.to.den) * BigInt(segment.from.den);
   let most = 0;
-  for (let vus = lowest; vus <= peak; vus++) most = Math.max(most, segmentShare(segment, vus));
+  for (let vus = peak; vus >= lowest; vus--) {
+    const bound = Number((lengthNum * BigInt(vus) + lengthDen - 1n) / lengthDen);
+    if (bound <= most) break;
+    most = Math.max(most, segmentShare(segment, vus));
+  }
   return most;
 }
 
