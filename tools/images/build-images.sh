@@ -43,11 +43,17 @@ mkdir -p "$context/dist/apps" "$context/docker"
 cp -a dist/apps/master dist/apps/worker dist/apps/dashboard "$context/dist/apps/"
 cp docker/worker-slot.mjs "$context/docker/"
 cp .dockerignore "$context/"
+image_id() { "${buildah[@]}" images --noheading --no-trunc --format '{{.ID}}' "localhost/loadtest/$1:$version" 2>/dev/null || true; }
 for app in master worker; do
   step=$SECONDS
+  previous="$(image_id "$app")"
   # --layers: an unchanged lockfile reuses the dependency stage; --format docker keeps the HEALTHCHECK (OCI has none).
   "${buildah[@]}" bud --isolation chroot --pull=never --layers --format docker "${ca_args[@]}" \
     -f "docker/$app.Dockerfile" -t "loadtest/$app:$version" "$context" | while IFS= read -r line; do printf "%s %s\n" "$(date +%T)" "$line"; done >>"${IMAGES_BUILD_LOG:-/dev/null}"
+  # The image it replaces, with the layers only it used: else every CI run would leave ~300 MB behind. The dependency
+  # stage's layers are not its parents, so they stay cached (`buildah rmi --prune` would drop them).
+  current="$(image_id "$app")"
+  if [ -n "$previous" ] && [ "$previous" != "$current" ]; then "${buildah[@]}" rmi "${previous#sha256:}" >/dev/null 2>&1 || true; fi
   echo "image loadtest/$app:$version built in $((SECONDS - step)) s"
 done
 echo "images built in $((SECONDS - started)) s"
