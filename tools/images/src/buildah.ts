@@ -34,9 +34,10 @@ export async function imageCommand(image: string): Promise<string[]> {
  * `buildah run` in the background, on the host's network (so 127.0.0.1 is the machine's: RabbitMQ, PostgreSQL, the
  * target), with the image's own user and working directory.
  */
-export function runContainer(container: string, env: Record<string, string>, command: string[]): Running {
+export function runContainer(container: string, env: Record<string, string>, command: string[], volumes: string[] = []): Running {
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
-  const args = [...BUILDAH.slice(1), 'run', '--isolation', 'chroot', '--network', 'host', ...envArgs, container, '--', ...command];
+  const volumeArgs = volumes.flatMap((v) => ['--volume', v]);
+  const args = [...BUILDAH.slice(1), 'run', '--isolation', 'chroot', '--network', 'host', ...envArgs, ...volumeArgs, container, '--', ...command];
   // Its own process group: stopping it reaches the container's process, which buildah does not forward to.
   const child = spawn(BUILDAH[0], args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import amqplib from 'amqplib';
 import pg from 'pg';
@@ -27,6 +29,8 @@ const SUFFIX = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const DATABASE = `loadtest_images_${SUFFIX}`;
 const NAMESPACE = `loadtest-images-${SUFFIX}`;
 const WORKER_ID = `images-${SUFFIX}`;
+/** The second worker's identity, taken from a slot as compose's scaled workers do (docker/worker-slot.mjs). */
+const SLOT_ID = `images-slot-${SUFFIX}`;
 const TOKEN = `lt_${randomBytes(32).toString('base64url')}`;
 const AUTH = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 
@@ -58,6 +62,7 @@ describe('the images', () => {
   const containers: string[] = [];
   const running: Running[] = [];
   let dbCreated = false;
+  let slotDir = '';
   let masterPort = 0;
   let workerPort = 0;
   let master: Running;
@@ -88,12 +93,14 @@ describe('the images', () => {
     await Promise.all(running.map((r) => r.stop()));
     for (const name of containers) await buildah(['rm', name]).catch(() => undefined);
     await target?.close();
+    if (slotDir) rmSync(slotDir, { recursive: true, force: true });
     // The check's own queues and exchange on the shared broker (its namespace is unique).
     try {
       const names = brokerNames(NAMESPACE);
       const connection = await amqplib.connect(AMQP_URL);
       const channel = await connection.createChannel();
       await channel.deleteQueue(names.workerQueue(WORKER_ID));
+      await channel.deleteQueue(names.workerQueue(SLOT_ID));
       await channel.deleteQueue(names.masterQueue);
       await channel.deleteExchange(names.exchange);
       await connection.close();
@@ -186,6 +193,41 @@ describe('the images', () => {
     expect((await fetch(`http://127.0.0.1:${workerPort}/readyz`)).status).toBe(200);
   }, 90_000);
 
+  it("a worker started as compose starts them (worker-slot.mjs) takes a slot's identity and broker URL, and joins", async () => {
+    // A slot folder the container's user (10001) reads, and a claims folder it writes, as compose's volumes are.
+    const dir = (slotDir = mkdtempSync(join(tmpdir(), 'loadtest-images-slots-')));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'slots'), { mode: 0o755 });
+    writeFileSync(join(dir, 'slots', SLOT_ID), AMQP_URL, { mode: 0o644 });
+    mkdirSync(join(dir, 'claims'), { mode: 0o700 });
+    chownSync(join(dir, 'claims'), 10001, 10001);
+    const name = `loadtest-images-slot-${SUFFIX}`;
+    containers.push(await newContainer(WORKER_IMAGE, name));
+    const slotWorker = runContainer(
+      name,
+      {
+        AMQP_NAMESPACE: NAMESPACE,
+        WORKER_THREADS: '1',
+        WORKER_HTTP_PORT: '',
+        WORKER_SLOTS_DIR: '/etc/loadtest/broker',
+        WORKER_CLAIMS_DIR: '/run/loadtest-claims',
+        LOADTEST_TARGET_ALLOWLIST: `127.0.0.1:${target.port}`,
+      },
+      ['node', 'dist/apps/worker/worker-slot.mjs'],
+      [`${join(dir, 'slots')}:/etc/loadtest/broker:ro`, `${join(dir, 'claims')}:/run/loadtest-claims`],
+    );
+    running.push(slotWorker);
+    type Workers = { items: { id: string; state: string }[] };
+    const online = await until(
+      'slot worker online at the master',
+      60_000,
+      async () => (await getJson<Workers>(`${base}/api/v1/workers`)).body.items.find((w) => w.id === SLOT_ID && w.state === 'online'),
+      logs,
+    );
+    expect(online.state).toBe('online');
+    expect(readFileSync(join(dir, 'claims', SLOT_ID, 'owner'), 'utf8')).not.toBe('');
+  }, 90_000);
+
   it('a 2-second run at 20 requests/s goes through the containers to the target, counted by both', async () => {
     const plan = await fetch(`${base}/api/v1/plans`, {
       method: 'POST',
@@ -221,7 +263,7 @@ describe('the images', () => {
   }, 90_000);
 
   it('wrote nothing outside /tmp: the containers work on a read-only root filesystem', async () => {
-    await Promise.all([master, worker].filter(Boolean).map((r) => r.stop()));
+    await Promise.all(running.map((r) => r.stop()));
     const since = (Date.now() - startedAt) / 60_000;
     const written: string[] = [];
     for (const name of containers) {
