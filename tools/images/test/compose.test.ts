@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,6 +38,9 @@ const compose = parse(readFileSync(join(DOCKER, 'compose.yaml'), 'utf8'), { merg
 const k8sImage = (file: string) => /image: (\S+)/.exec(readFileSync(join(ROOT, 'deployments/k8s/base', file), 'utf8'))![1];
 
 describe('docker/compose.yaml', () => {
+  let secrets = '';
+  afterAll(() => rmSync(secrets, { recursive: true, force: true }));
+
   it('runs RabbitMQ, PostgreSQL, the master and workers from the images Kubernetes uses', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['master', 'postgres', 'rabbitmq', 'worker']);
     for (const [service, file] of [
@@ -72,7 +75,7 @@ describe('docker/compose.yaml', () => {
   });
 
   it('mounts only files that exist once tools/images/compose-secrets.sh has run, and volumes it declares', async () => {
-    const secrets = mkdtempSync(join(tmpdir(), 'loadtest-compose-'));
+    secrets = mkdtempSync(join(tmpdir(), 'loadtest-compose-'));
     await exec('bash', [join(ROOT, 'tools/images/compose-secrets.sh'), '2', secrets], { cwd: ROOT, timeout: 60_000 });
     const local = (path: string) => (path.startsWith('./secrets/') ? join(secrets, path.slice('./secrets/'.length)) : resolve(DOCKER, path));
     for (const [name, secret] of Object.entries(compose.secrets)) expect([name, existsSync(local(secret.file))]).toEqual([name, true]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +36,7 @@ describe('Dockerfile lint', () => {
     // A misspelt instruction, a HEALTHCHECK without a command, and EXPOSE of no port.
     writeFileSync(broken, 'FROM docker.io/library/node:20.20.2-bookworm-slim\nCOPPY dist /app\nHEALTHCHECK CMD\nEXPOSE\n');
     const result = await lint(broken);
+    rmSync(dir, { recursive: true, force: true });
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/COPPY/i);
     expect(result.output).toMatch(/HEALTHCHECK|EXPOSE/i);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,8 +13,12 @@ interface ClaimOptions {
 }
 const { claimSlot } = (await import(new URL('../../../docker/worker-slot.mjs', import.meta.url).href)) as { claimSlot: (o: ClaimOptions) => string };
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function slots(count: number): { slotsDir: string; claimsDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'loadtest-slots-'));
+  made.push(dir);
   const slotsDir = join(dir, 'broker');
   mkdirSync(slotsDir);
   for (let i = 0; i < count; i++) writeFileSync(join(slotsDir, `worker-${i}`), `amqp://worker-worker-${i}:pw@rabbitmq:5672/loadtest`);
