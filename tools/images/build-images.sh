@@ -28,7 +28,7 @@ started=$SECONDS
 tools/images/base-image.sh "$base"
 
 # The bundles' own package.json and lockfile, which the images' dependency stage installs.
-npx tsx tools/images/src/prod-package-main.ts master worker
+npm run --silent images:prepare
 
 # A machine behind a TLS-intercepting proxy trusts it through NODE_EXTRA_CA_CERTS: the build's npm needs it too.
 ca_args=()
