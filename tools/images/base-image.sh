@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Makes the base image the Dockerfiles' FROM names, when buildah's storage does not hold it yet. No registry is
-# reachable from the project's machines, so instead of pulling node:<version>-bookworm-slim it is built the same
-# way: a minimal Debian bookworm (debootstrap, from the machine's Debian mirror) with this machine's node and npm
-# in the official image's places (/usr/local). Reused when present, so a warm CI run skips it.
+# Makes the base image the Dockerfiles' FROM names, when buildah's storage does not hold it yet. Pulled where a
+# registry answers; else (no registry is reachable from the project's machines) built like the official one: a
+# minimal Debian bookworm (debootstrap, from the machine's Debian mirror) with this machine's node and npm in the
+# official image's places (/usr/local). Reused when present, so a warm CI run skips it.
 # usage: tools/images/base-image.sh <image name, e.g. docker.io/library/node:20.20.2-bookworm-slim>
 set -euo pipefail
 name="${1:?usage: base-image.sh <image name>}"
@@ -10,6 +10,12 @@ buildah=(buildah --storage-driver vfs)
 
 if "${buildah[@]}" inspect --type image "$name" >/dev/null 2>&1; then
   echo "base image $name: reused from buildah's storage"
+  exit 0
+fi
+
+# Where a registry is reachable (GitHub's runners), the real image.
+if timeout 300 "${buildah[@]}" pull --quiet "$name" >/dev/null 2>&1; then
+  echo "base image $name: pulled"
   exit 0
 fi
 
@@ -24,7 +30,8 @@ fi
 # The Debian mirror apt uses here (deb822 .sources files or a classic sources.list line).
 mirror="$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}')"
 [ -n "$mirror" ] || mirror="$(awk '$1 == "deb" && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)"
-[ -n "$mirror" ] || { echo "no Debian mirror found in /etc/apt/sources.list*" >&2; exit 1; }
+# A machine on another distribution (an Ubuntu runner) has no bookworm in its mirror: Debian's own then.
+case "$mirror" in *debian*) ;; *) mirror="http://deb.debian.org/debian" ;; esac
 
 work="$(mktemp -d /var/tmp/loadtest-base.XXXXXX)"
 container=""
