@@ -214,7 +214,8 @@ async function profileRuns(env: Env): Promise<ProfiledRun[]> {
     };
     try {
       const { result } = await runNodeTool(tool, o.generatorCpu, config, join(env.logDir, `profile-${tool}.log`));
-      const digest = digestCpuProfile(JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile, 20);
+      // The worker's own code is the engine's (libs/engine) and the worker app's.
+      const digest = digestCpuProfile(JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile, 20, undefined, /\/(apps\/worker|libs\/engine)\//);
       out.push(profiledRun(tool, o.profileDuration, result.responses, result.elapsedMs, digest, relative(REPO_ROOT, profilePath)));
       logger.info({ tool, responses: result.responses, busyMs: digest.busyMs }, 'profiled run done');
     } catch (error) {

@@ -224,7 +224,7 @@ export function describeLimits(input: LimitsInput): string {
     const extra = pw.busyMicrosPerResponse - pa.busyMicrosPerResponse;
     parts.push(
       `CPU profile of the worker (one extra ${pw.durationSeconds} s run, not counted): ${pw.appCode.ms} ms of its ${pw.digest.busyMs} ms busy time (${pw.appCode.percent} %, ${fmt(pw.appCode.microsPerResponse, 2)} µs per response) ` +
-        `were spent under the worker's own functions (apps/worker: the response callback, the window recorder and its histogram, encoding a window each second, and for paced scenarios the gate that calls autocannon's request write, which then counts here too) — its direct overhead over raw autocannon; the rest is autocannon, Node's HTTP parser and socket writes, as in raw autocannon.`,
+        `were spent under the worker's own functions (libs/engine and apps/worker: the response callback, the window recorder and its histogram, encoding a window each second, and for paced scenarios the gate that calls autocannon's request write, which then counts here too) — its direct overhead over raw autocannon; the rest is autocannon, Node's HTTP parser and socket writes, as in raw autocannon.`,
     );
     parts.push(
       `Comparing with a profiled raw autocannon run: the worker spends ${fmt(pw.busyMicrosPerResponse, 2)} µs of CPU per response, raw autocannon ${fmt(pa.busyMicrosPerResponse, 2)} µs ` +

@@ -72,7 +72,8 @@ function shortWhere(url: string, line: number): string {
   return /\.(c|m)?ts$/.test(cut) ? cut : `${cut}:${line + 1}`;
 }
 
-export function digestCpuProfile(profile: CpuProfile, topN = 20, range?: ProfileRange): ProfileDigest {
+/** `ownCode`: the files that count as the application's own (byAppFunction); the apps by default. */
+export function digestCpuProfile(profile: CpuProfile, topN = 20, range?: ProfileRange, ownCode: RegExp = /\/apps\//): ProfileDigest {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
@@ -93,7 +94,7 @@ export function digestCpuProfile(profile: CpuProfile, topN = 20, range?: Profile
     if (appOf.has(id)) return appOf.get(id)!;
     const node = byId.get(id);
     let found: ProfileNode | null = null;
-    if (node && /\/apps\//.test(node.callFrame.url)) found = node;
+    if (node && ownCode.test(node.callFrame.url)) found = node;
     else {
       const up = parent.get(id);
       found = up === undefined ? null : nearestApp(up);
