@@ -65,11 +65,14 @@ describe('LiveAggregator', () => {
       [0, 1, false],
       [1, 0, false],
     ]);
-    // Late: folded into its second, which is sent again as a revision, whole.
+    // Late: folded into its second, which is sent again at the next tick as a revision, whole.
     live.addWindow(window('b', 0, [100]));
+    expect(events).toHaveLength(2);
+    live.tick();
     expect(events.map((e) => [e.second, e.requests, e.workers, e.missingWorkers, e.revision])[2]).toEqual([0, 2, 2, 0, true]);
     // A second copy of it changes nothing.
     live.addWindow(window('b', 0, [100]));
+    live.tick();
     expect(events).toHaveLength(3);
   });
 
@@ -95,6 +98,7 @@ describe('LiveAggregator', () => {
     for (const id of ['a', 'b', 'c']) live.addWindow(window(id, 1, [100]));
     now = 12_900;
     live.addWindow(window('c', 0, [5000, 6000]));
+    live.tick();
     expect(events.map((e) => [e.second, e.requests, e.workers, e.missingWorkers, e.revision])).toEqual([
       [0, 2, 2, 1, false],
       [1, 3, 3, 0, false],
@@ -118,9 +122,28 @@ describe('LiveAggregator', () => {
     expect(live.footprint(RUN)).toEqual({ pendingSeconds: 0, revisableSeconds: 5 });
     // b's window of second 2 is too old to revise live (it is stored: the timeline has it); that of second 17 is not.
     live.addWindow(window('b', 2, [100]));
+    live.tick();
     expect(events).toHaveLength(20);
     live.addWindow(window('b', 17, [100]));
+    live.tick();
     expect(events.at(-1)).toMatchObject({ second: 17, requests: 2, workers: 2, missingWorkers: 0, revision: true });
+  });
+
+  it('sends a revised second once per tick however many late windows came: its figures cost a pass over the histograms', () => {
+    const events: LiveWindowEvent[] = [];
+    const live = new LiveAggregator({ emit: (e) => events.push(e), graceMs: 0, now: () => 0 });
+    live.trackRun(RUN, 50);
+    live.addWindow(window('w0', 0, [100]));
+    expect(events).toHaveLength(1);
+    for (let i = 1; i < 50; i++) live.addWindow(window(`w${i}`, 0, [100]));
+    expect(events).toHaveLength(1);
+    live.tick();
+    expect(events.map((e) => [e.second, e.requests, e.missingWorkers, e.revision])).toEqual([
+      [0, 1, 49, false],
+      [0, 50, 0, true],
+    ]);
+    live.tick();
+    expect(events).toHaveLength(2);
   });
 
   it('waits for the shares set after a loss: a split lost share sends more windows per second than the run began with', () => {

@@ -28,6 +28,8 @@ interface LiveRun {
   lastEmitted: number;
   /** Seconds already sent, kept a while so that a window arriving late revises its second. */
   sent: Map<number, SecondTotals>;
+  /** Sent seconds that late windows changed since the last tick: each is sent again once per tick, however many came. */
+  revised: Set<number>;
   /** Everything sent so far, merged: the thresholds are judged on it. */
   cumulative: MergedWindows;
   thresholds: ScopedThreshold[];
@@ -85,7 +87,16 @@ export class LiveAggregator {
 
   trackRun(runId: string, workers: number, thresholds: ScopedThreshold[] = [], startAtMs?: number): void {
     if (!this.runs.has(runId))
-      this.runs.set(runId, { workers, pending: new Map(), lastEmitted: -1, sent: new Map(), cumulative: emptyMerged(), thresholds, startAtMs });
+      this.runs.set(runId, {
+        workers,
+        pending: new Map(),
+        lastEmitted: -1,
+        sent: new Map(),
+        revised: new Set(),
+        cumulative: emptyMerged(),
+        thresholds,
+        startAtMs,
+      });
   }
 
   /**
@@ -100,7 +111,7 @@ export class LiveAggregator {
   addWindow(window: LiveWindow): void {
     const run = this.runs.get(window.runId);
     if (!run) return;
-    if (window.second <= run.lastEmitted) return this.revise(window.runId, run, window);
+    if (window.second <= run.lastEmitted) return this.revise(run, window);
     let pending = run.pending.get(window.second);
     if (!pending) {
       pending = emptySecond(this.now());
@@ -112,14 +123,18 @@ export class LiveAggregator {
     this.flush(window.runId, false);
   }
 
-  /** Sends every second that is complete or past its deadline; call it on a timer. */
+  /** Sends every second that is complete or past its deadline, and the seconds late windows revised; call it on a timer. */
   tick(): void {
-    for (const runId of this.runs.keys()) this.flush(runId, false);
+    for (const runId of this.runs.keys()) {
+      this.flush(runId, false);
+      this.sendRevisions(runId);
+    }
   }
 
   /** Sends whatever is pending and forgets the run. */
   endRun(runId: string): void {
     this.flush(runId, true);
+    this.sendRevisions(runId);
     this.runs.delete(runId);
   }
 
@@ -152,13 +167,27 @@ export class LiveAggregator {
     }
   }
 
-  /** A window for a second already sent: folded into it and into the totals, and the second sent again. */
-  private revise(runId: string, run: LiveRun, window: LiveWindow): void {
+  /**
+   * A window for a second already sent: folded into it and into the totals; the second is sent again at the next
+   * tick. Coalesced, because a second's figures cost a pass over its histograms: with a thousand workers, hundreds
+   * of windows can come after a deadline, and one send each took most of the master's time.
+   */
+  private revise(run: LiveRun, window: LiveWindow): void {
     const sent = run.sent.get(window.second);
     if (!sent || sent.workers.has(window.workerId)) return;
     addToSecond(sent, window);
     addWindow(run.cumulative, window);
-    this.send(runId, run, window.second, sent, true);
+    run.revised.add(window.second);
+  }
+
+  private sendRevisions(runId: string): void {
+    const run = this.runs.get(runId);
+    if (!run || run.revised.size === 0) return;
+    for (const second of [...run.revised].sort((a, b) => a - b)) {
+      const totals = run.sent.get(second);
+      if (totals) this.send(runId, run, second, totals, true);
+    }
+    run.revised.clear();
   }
 
   private send(runId: string, run: LiveRun, second: number, totals: SecondTotals, revision: boolean): void {
