@@ -73,7 +73,7 @@ function shortWhere(url: string, line: number): string {
 }
 
 /** `ownCode`: the files that count as the application's own (byAppFunction); the apps by default. */
-export function digestCpuProfile(profile: CpuProfile, topN = 20, range?: ProfileRange, ownCode: RegExp = /\/apps\//): ProfileDigest {
+export function digestCpuProfile(profile: CpuProfile, topN = 20, range?: ProfileRange, ownCode = /\/apps\//): ProfileDigest {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
