@@ -28,3 +28,4 @@ export { thresholdOutcomes } from './thresholds/outcomes.js';
 export { checkThresholdSpecs } from './thresholds/specs.js';
 export { bucketPoint, vusInProgress, TimelineBuckets, type WorkerWindow } from './timeline/timeline-buckets.js';
 export { runVerdict } from './thresholds/verdict.js';
+export { thresholdAbort } from './thresholds/abort.js';

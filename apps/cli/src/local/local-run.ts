@@ -10,6 +10,7 @@ import {
   emptyMerged,
   runVerdict,
   summarizeMerged,
+  thresholdAbort,
   thresholdOutcomes,
   type ScopedThreshold,
 } from '@loadtest/metrics';
@@ -133,6 +134,11 @@ export class LocalRun {
     return this.request.load;
   }
 
+  /** The most connections the run keeps open at once: its one share's. */
+  private get connections(): number {
+    return this.load.scenarios.reduce((sum, scenario) => sum + segmentConnections(WHOLE, scenario), 0);
+  }
+
   /** The thresholds as asked, with their state before any data (judged on nothing). */
   get thresholdResults(): ThresholdOutcome[] {
     return this.liveOutcomes;
@@ -155,7 +161,7 @@ export class LocalRun {
         `allowed (${policy.source}): ${policy.entries || 'nothing'}; set LOADTEST_TARGET_ALLOWLIST to allow other hosts (docs/security.md)`,
       ]);
     }
-    const connections = load.scenarios.reduce((sum, scenario) => sum + segmentConnections(WHOLE, scenario), 0);
+    const connections = this.connections;
     const wanted = Math.max(1, this.options.threads ?? availableParallelism());
     // The engine threads load their code before the start instant is set, so that the run starts at once.
     const pool = wanted > 1 ? new EnginePool(this.options.logger.child({ component: 'engines' })) : undefined;
@@ -217,11 +223,10 @@ export class LocalRun {
   /** An abortOnFail threshold that fails after its grace ends the run, in the master's words (runExit reads them). */
   private judgeAbort(second: number): void {
     if (this.abortReason !== undefined) return;
-    const specs = this.request.body.thresholds;
-    const failed = this.liveOutcomes.findIndex((o, i) => !o.ok && specs[i]?.abortOnFail && second >= (specs[i]?.abortGraceSeconds ?? 0));
-    if (failed < 0) return;
-    const outcome = this.liveOutcomes[failed]!;
-    this.abortReason = `aborted: threshold "${outcome.expression}"${outcome.step ? ` (step ${outcome.step})` : ''} failed at second ${second} with ${outcome.display}`;
+    const abort = thresholdAbort(this.request.body.thresholds, this.liveOutcomes, second);
+    if (!abort) return;
+    const { outcome, reason } = abort;
+    this.abortReason = reason;
     this.options.logger.warn({ runId: this.id, threshold: outcome.expression, value: outcome.value }, 'threshold failed; aborting the run');
     this.runner?.stop();
   }
@@ -235,7 +240,7 @@ export class LocalRun {
     const thresholdResults = thresholdOutcomes(this.request.thresholds, this.cumulative);
     const reason = outcome.state === 'failed' ? outcome.reason : null;
     const error = this.abortReason ?? (reason === null ? null : `local run failed: ${reason}`);
-    const connections = this.load.scenarios.reduce((sum, scenario) => sum + segmentConnections(WHOLE, scenario), 0);
+    const connections = this.connections;
     const run: RunResource = {
       id: this.id,
       planId: null,

@@ -9,7 +9,7 @@ import type { WorkerRegistry } from '../workers/registry.js';
 import type { StoredRun } from './run-repository.js';
 import type { RunStore } from './run-store.js';
 import { ENDED_SHARE_STATES, runOutcome } from './run-outcome.js';
-import { runVerdict } from '@loadtest/metrics';
+import { runVerdict, thresholdAbort } from '@loadtest/metrics';
 import { parseThresholdSpecs } from './thresholds.js';
 
 export interface RunEvents {
@@ -137,11 +137,9 @@ export class RunSupervisor {
   onThresholds(second: number, outcomes: ThresholdOutcome[]): void {
     this.liveOutcomes = outcomes;
     if (this.abortReason !== undefined) return;
-    const specs = this.setup.specs ?? [];
-    const failed = outcomes.findIndex((o, i) => !o.ok && specs[i]?.abortOnFail && second >= (specs[i]?.abortGraceSeconds ?? 0));
-    if (failed < 0) return;
-    const outcome = outcomes[failed]!;
-    const reason = `aborted: threshold "${outcome.expression}"${outcome.step ? ` (step ${outcome.step})` : ''} failed at second ${second} with ${outcome.display}`;
+    const abort = thresholdAbort(this.setup.specs ?? [], outcomes, second);
+    if (!abort) return;
+    const { outcome, reason } = abort;
     this.ctx.logger.warn({ runId: this.runId, threshold: outcome.expression, value: outcome.value }, 'threshold failed; aborting the run');
     void this.recordAbort(reason)
       .then(() => this.ctx.runs.get(this.runId))
