@@ -11,7 +11,8 @@ export { emptyStep, emptyErrorCounts, addStep, windowTotals, errorTotal, type St
 export { WindowRecorder } from './recorder.js';
 export { encodeWindow, decodeWindow, encodeWindowBase64, decodeWindowBase64 } from './codec.js';
 export { mergeWindows, mergeSameSecond, emptyMerged, addWindow, addMerged, type MergedWindows, type MergeOptions } from './merge.js';
-export { summarize, summarizeMerged, stepSummary, latencySummary } from './summarize.js';
+export { summarize, summarizeMerged, stepSummary } from './summarize.js';
+export { latencySummary } from './latency-summary.js';
 export {
   parseThreshold,
   formatThresholdValue,

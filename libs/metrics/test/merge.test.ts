@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  addMerged,
   addWindow,
   createLatencyHistogram,
   decodeHistogram,
@@ -14,6 +15,32 @@ import {
 } from '../src/index.js';
 
 describe('mergeWindows / summarize', () => {
+  it("keeps a running merge's total equal to the sum of its steps, however reads and additions interleave", () => {
+    const windowOf = (second: number, name: string, micros: number) => {
+      const recorder = new WindowRecorder();
+      recorder.recordResponse(name, 200, 10, 5, micros);
+      recorder.recordError(name, 'timeout');
+      return recorder.take(second, 1000);
+    };
+    const running = emptyMerged();
+    const other = emptyMerged();
+    addWindow(running, windowOf(0, 'login', 1_000));
+    expect(running.total.requests).toBe(1);
+    addWindow(running, windowOf(0, 'search', 9_000));
+    addWindow(other, windowOf(1, 'search', 50_000));
+    addMerged(running, other);
+    const total = running.total;
+    expect(total.requests).toBe(3);
+    expect(total.errors.timeout).toBe(3);
+    expect(total.latency.totalCount).toBe(3);
+    expect(total.latency.maxValue).toBeGreaterThanOrEqual(49_950);
+    expect(running.total).toBe(total);
+    addWindow(running, windowOf(2, 'login', 2_000));
+    expect(running.total.requests).toBe(4);
+    expect(running.total.latency.totalCount).toBe(4);
+    expect(summarizeMerged(running).requests).toBe(4);
+  });
+
   it('keeps microsecond resolution below one millisecond', () => {
     const recorder = new WindowRecorder();
     for (const micros of [120, 250, 480, 910]) recorder.recordResponse('home', 200, 10, 5, micros);

@@ -5,7 +5,7 @@ import { brokerNames } from '../src/index.js';
 import amqplib from 'amqplib';
 import { describe, expect, it } from '@jest/globals';
 import { AmqpMasterTransport, AmqpWorkerTransport, type WorkerTransport } from '../src/index.js';
-import { AMQP_URL, assignMessage, memoryLogger, until } from './helpers.js';
+import { AMQP_URL, assignMessage, memoryLogger, until, windowMessage } from './helpers.js';
 import { transportContract } from './transport-contract.js';
 
 /** Removes a test namespace's exchange and queues from the real broker. */
@@ -41,6 +41,41 @@ describe('AMQP transport (real RabbitMQ)', () => {
       },
     };
   });
+
+  it('acknowledges every handled message (in bulk, handled out of order, one failing once): a master taking over gets none of them again', async () => {
+    const namespace = `test-${randomUUID()}`;
+    const names = brokerNames(namespace);
+    const { logger } = memoryLogger();
+    const master = new AmqpMasterTransport(AMQP_URL, logger, {}, namespace);
+    const handled = new Set<number>();
+    let failedOnce = false;
+    await master.listen(async (m) => {
+      if (m.type !== 'run.window') return;
+      // Finished in an order other than delivery's, as windows are when their batches commit.
+      await new Promise((resolve) => setTimeout(resolve, (m.seq * 7) % 23));
+      if (m.seq === 50 && !failedOnce) {
+        failedOnce = true;
+        throw new Error('database unavailable');
+      }
+      handled.add(m.seq);
+    });
+    const worker = new AmqpWorkerTransport(AMQP_URL, logger, {}, namespace);
+    const connection = await amqplib.connect(AMQP_URL);
+    try {
+      await worker.listen('w', async () => undefined);
+      for (let seq = 0; seq < 300; seq++) await worker.sendToMaster(windowMessage('w', seq));
+      await until(() => handled.size === 300, 20_000);
+      // Acknowledgements are sent after the handler: wait until the broker holds nothing unacknowledged for the master.
+      await master.close();
+      const queue = await (await connection.createChannel()).checkQueue(names.masterQueue);
+      expect(queue.messageCount).toBe(0);
+      expect(failedOnce).toBe(true);
+    } finally {
+      await connection.close();
+      await worker.close();
+      await deleteNamespace(namespace, ['w']);
+    }
+  }, 40_000);
 
   it('declares durable queues, one per worker, and keeps an assignment for a worker that is away', async () => {
     const namespace = `test-${randomUUID()}`;

@@ -4,6 +4,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { deliver } from '../deliver.js';
+import { AckCoalescer } from './ack-coalescer.js';
 import { UndeliveredAssignment, type MasterTransport, type MessageHandler, type TransportEvents } from '../transport.js';
 import { amqpUser, connectAmqp } from './connection.js';
 import { senderMismatch } from './sender-check.js';
@@ -19,6 +20,7 @@ const MASTER_HEARTBEAT_EXPIRATION_MS = 5000;
 export class AmqpMasterTransport implements MasterTransport {
   private connection: AmqpConnectionManager | undefined;
   private channel: ChannelWrapper | undefined;
+  private acks: AckCoalescer<ConsumeMessage> | undefined;
   private readonly declaredWorkerQueues = new Set<string>();
   private readonly names: BrokerNames;
   private readonly user: string;
@@ -45,14 +47,17 @@ export class AmqpMasterTransport implements MasterTransport {
     this.channel = channel;
     // Without a listener, a failed setup (emitted as 'error': say, a broker user without rights on the master's queue) would end the process.
     channel.on('error', (err: unknown) => this.logger.error({ err }, 'broker channel setup failed'));
-    await channel.consume(this.names.masterQueue, (msg) => void this.onMessage(channel, msg, handler), {
+    const acks = new AckCoalescer<ConsumeMessage>(channel, REDELIVERY_DELAY_MS);
+    this.acks = acks;
+    await channel.consume(this.names.masterQueue, (msg) => void this.onMessage(acks, msg, handler), {
       noAck: false,
       prefetch: MASTER_PREFETCH,
     });
     await channel.waitForConnect();
   }
 
-  private async onMessage(channel: ChannelWrapper, msg: ConsumeMessage, handler: MessageHandler<WorkerToMaster>): Promise<void> {
+  private async onMessage(acks: AckCoalescer<ConsumeMessage>, msg: ConsumeMessage, handler: MessageHandler<WorkerToMaster>): Promise<void> {
+    const delivery = acks.received(msg);
     const userId: unknown = msg.properties.userId;
     const sender = typeof userId === 'string' ? userId : undefined;
     const checked: MessageHandler<WorkerToMaster> = async (message) => {
@@ -65,11 +70,8 @@ export class AmqpMasterTransport implements MasterTransport {
       );
     };
     const outcome = await deliver(msg.content, parseWorkerToMaster, checked, this.logger, `amqp:${msg.fields.routingKey}`);
-    if (outcome === 'failed') {
-      setTimeout(() => channel.nack(msg, false, true), REDELIVERY_DELAY_MS).unref();
-    } else {
-      channel.ack(msg);
-    }
+    if (outcome === 'failed') acks.failed(delivery);
+    else acks.handled(delivery);
   }
 
   async sendToWorker(message: MasterToOneWorker): Promise<void> {
@@ -124,6 +126,8 @@ export class AmqpMasterTransport implements MasterTransport {
   }
 
   async close(): Promise<void> {
+    // What is handled is acknowledged before the channel goes, or the broker would deliver it again.
+    this.acks?.flushNow();
     await this.channel?.close();
     await this.connection?.close();
   }
