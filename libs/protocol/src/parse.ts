@@ -12,7 +12,8 @@ function parseWith<S extends z.ZodType>(schema: S, raw: unknown): ParseResult<z.
 /** Parses bytes or an object received from the broker; never throws. */
 function decode(raw: unknown): ParseResult<unknown> {
   if (typeof raw === 'string' || raw instanceof Uint8Array) {
-    const text = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
+    // A view, not Buffer.from(raw), which would copy every message the broker hands over.
+    const text = typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {
