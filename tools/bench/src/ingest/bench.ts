@@ -26,6 +26,7 @@ import {
   ProcessSampler,
   readRss,
   samplesBetween,
+  samplesOverlapping,
   systemCores,
   waitForQuiet,
   type Sample,
@@ -302,7 +303,8 @@ export async function runStep(
     fillLatency(result, fleet, clients, runId, o.clients, o.duration);
     fillCpu(result, sampler.samples, startAt, plannedEnd, env.cores, rssPeak);
     writeFileSync(join(env.logDir, `${label}-samples.json`), JSON.stringify({ startAt, plannedEnd, requested, samples: sampler.samples }));
-    const assign = samplesBetween(sampler.samples, requested, requested + (result.timings.assignRequestMs ?? 0));
+    // The 1 s samples that overlap the request: the request itself is shorter than one sample.
+    const assign = samplesOverlapping(sampler.samples, requested, requested + (result.timings.assignRequestMs ?? 0));
     result.timings.assignCpuCores = {
       master: round(groupCores(assign, 'master'), 3),
       broker: round(groupCores(assign, 'broker'), 3),

@@ -31,6 +31,12 @@ function git(args: string[]): string | null {
   }
 }
 
+/** A path relative to the repository when it is inside it, else as it is. */
+function shown(path: string): string {
+  const r = relative(REPO_ROOT, path);
+  return r.startsWith('..') ? path : r;
+}
+
 function writeJson(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp`;
@@ -104,7 +110,7 @@ async function main(): Promise<void> {
     profileDurationSeconds: o.profileDuration ?? Math.min(20, o.duration),
     seed: o.seed,
   };
-  logger.info({ parameters, out: relative(REPO_ROOT, out) }, 'ingest benchmark starting');
+  logger.info({ parameters, out: shown(out) }, 'ingest benchmark starting');
 
   const env: BenchEnv = { options: o, repoRoot: REPO_ROOT, database: undefined, logDir, logger, cores, active: {} };
   let interrupted = false;
@@ -204,12 +210,17 @@ async function main(): Promise<void> {
       `workers sustained: ${String(final.workersSustained)} (median; per run ${runs.map((r) => Math.max(0, ...r.filter((s) => s.passed).map((s) => s.workers))).join(', ')})\n` +
       `assignMs at the headline step: ${String(final.assignMs)} ms (median)\n` +
       `shortfalls: ${(final.shortfalls as string[]).join(' | ') || 'none'}\n\n` +
-      `limits: ${String(final.limits)}\n\nwritten to ${relative(REPO_ROOT, out)} (process logs in ${relative(REPO_ROOT, logDir)})\n`,
+      `limits: ${String(final.limits)}\n\nwritten to ${shown(out)} (process logs in ${relative(REPO_ROOT, logDir)})\n`,
   );
   if (runs.flat().every((s) => s.runId === null)) process.exitCode = 1;
 }
 
-main().catch((error: unknown) => {
-  logger.fatal({ err: error }, 'ingest benchmark failed');
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    logger.fatal({ err: error }, 'ingest benchmark failed');
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // A wait abandoned at its bound (a database or broker call) may still hold a socket: never let it keep the process.
+    setTimeout(() => process.exit(), 5000).unref();
+  });

@@ -346,9 +346,9 @@ export function buildReport(runs: readonly (readonly StepResult[])[], ctx: Repor
   if (bytes === null || bytes > goal.bytesPerWorkerHour)
     shortfalls.push(`storage: ${bytes ?? 'unknown'} bytes per worker-hour, goal ≤ ${goal.bytesPerWorkerHour}`);
   if (cpuAtGoal === null || cpuAtGoal > goal.masterCpuCores)
-    shortfalls.push(`master CPU at ${goal.workers} workers: ${cpuAtGoal ?? 'not measured'} cores, goal ≤ ${goal.masterCpuCores}`);
+    shortfalls.push(`master CPU at ${goal.workers} workers: ${cpuAtGoal === null ? 'not measured' : `${cpuAtGoal} cores`}, goal ≤ ${goal.masterCpuCores}`);
   if (assignAtGoal === null || assignAtGoal >= goal.assignMs)
-    shortfalls.push(`assignments at ${goal.workers} workers: ${assignAtGoal ?? 'not measured'} ms, goal < ${goal.assignMs} ms`);
+    shortfalls.push(`assignments at ${goal.workers} workers: ${assignAtGoal === null ? 'not measured' : `${assignAtGoal} ms`}, goal < ${goal.assignMs} ms`);
   // The words come from the run whose sustained count is the headline's (the median run), the spread from all.
   const medianRun = runs[agg.runs.findIndex((r) => r.workersSustained === workersSustained)] ?? runs[0] ?? [];
   const spreadText = `${runs.length} run${runs.length === 1 ? '' : 's'} of the ladder; workers sustained per run: ${agg.runs.map((r) => r.workersSustained).join(', ')}.`;

@@ -233,16 +233,18 @@ class Simulator {
 
   private onMessage(msg: ConsumeMessage | null): void {
     if (!msg || !this.channel) return;
+    // An assignment reached the worker when it was delivered, before this process's own parsing of it.
+    const receivedAt = Date.now();
     this.channel.ack(msg);
     const parsed = parseMasterToWorker(msg.content);
     if (!parsed.ok) {
       logger.warn({ reason: parsed.reason }, 'invalid message from the master');
       return;
     }
-    this.handle(parsed.value);
+    this.handle(parsed.value, receivedAt);
   }
 
-  private handle(message: MasterToWorker): void {
+  private handle(message: MasterToWorker, receivedAt: number): void {
     // Simulated workers run their shares to the end whatever the master does: its heartbeats mean nothing to them.
     if (message.type === 'master.heartbeat') return;
     if (message.type === 'run.stop') {
@@ -257,12 +259,12 @@ class Simulator {
       let run: SimRun | undefined;
       for (const workerId of this.indexOf.keys()) {
         const own = assignmentOf(message, workerId);
-        if (own) run = this.onAssign(own);
+        if (own) run = this.onAssign(own, receivedAt);
       }
       if (run) this.reportAssigned(run);
       return;
     }
-    const run = this.onAssign(message);
+    const run = this.onAssign(message, receivedAt);
     if (run) this.reportAssigned(run);
   }
 
@@ -278,13 +280,13 @@ class Simulator {
     this.schedule();
   }
 
-  private onAssign(assign: RunAssign): SimRun | undefined {
+  private onAssign(assign: RunAssign, receivedAt: number): SimRun | undefined {
     const index = this.indexOf.get(assign.workerId);
     if (index === undefined) {
       logger.warn({ workerId: assign.workerId }, 'assignment for a worker this process does not simulate');
       return undefined;
     }
-    const now = Date.now();
+    const now = receivedAt;
     let run = this.runs.get(assign.runId);
     if (!run) {
       run = {
