@@ -27,6 +27,7 @@ import { once } from 'node:events';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { SIMULATOR_CONFIG_ENV, type ParentToSimulator, type RunDone, type SimulatorConfig, type SimulatorToParent } from './ipc.js';
+import { lastDueSecond, nextWake } from './run-clock.js';
 import { defaultProfile, WindowPool } from './window-gen.js';
 
 /**
@@ -173,8 +174,8 @@ class Simulator {
     let next = this.nextHeartbeatAt;
     for (const run of this.runs.values()) {
       if (run.ended) continue;
-      const due = Date.now() < run.startAt ? run.startAt : run.startAt + (run.nextSecond + 1) * 1000;
-      next = Math.min(next, due);
+      const wake = nextWake(Date.now(), run);
+      if (wake !== null) next = Math.min(next, wake);
     }
     this.timer = setTimeout(() => void this.tick(), Math.max(0, next - Date.now()));
   }
@@ -389,7 +390,7 @@ class Simulator {
     const now = Date.now();
     if (now < run.startAt) return;
     for (const [workerId, member] of run.members) if (this.publishStarted(run, workerId, member)) await this.drain();
-    const due = Math.min(run.durationSeconds - 1, Math.floor((now - run.startAt) / 1000) - 1);
+    const due = lastDueSecond(now, run.startAt, run.durationSeconds);
     if (due >= run.nextSecond) {
       const tracker: ConfirmTracker = { outstanding: 0, complete: false, publishedAt: 0, confirmedAt: 0 };
       const tallies = new Map<number, SecondTally>();
