@@ -7,6 +7,9 @@ describe('command line', () => {
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
     expect(parsed.options.workers).toEqual(DEFAULT_LADDER);
+    expect(parsed.options.workers).toEqual([100, 1000, 2500, 5000]);
+    expect(parsed.options.runs).toBe(3);
+    expect(parsed.options.startLeadMs).toBeUndefined(); // the master's own default
     expect(parsed.options.duration).toBe(60);
     expect(parsed.options.clients).toBe(10);
     expect(parsed.options.out).toBe('bench-results/ingest.json');
@@ -16,6 +19,9 @@ describe('command line', () => {
     const smoke = parseCommandLine(['--workers', '50', '--duration', '10'], {});
     expect(!smoke.help && smoke.options.workers).toEqual([50]);
     expect(!smoke.help && smoke.options.duration).toBe(10);
+    const twice = parseCommandLine(['--runs', '2', '--out', '/tmp/ingest.json'], {});
+    expect(!twice.help && twice.options.runs).toBe(2);
+    expect(!twice.help && twice.options.out).toBe('/tmp/ingest.json');
     const ladder = parseCommandLine(['--workers', '100, 300,700', '--refine', '2', '--stop-on-fail'], {});
     expect(!ladder.help && ladder.options.workers).toEqual([100, 300, 700]);
     expect(!ladder.help && ladder.options.stopOnFail).toBe(true);
@@ -24,6 +30,7 @@ describe('command line', () => {
   it('names a bad value and refuses unknown flags', () => {
     expect(() => parseCommandLine(['--workers', '0'], {})).toThrow(/workers/);
     expect(() => parseCommandLine(['--duration', 'abc'], {})).toThrow(/duration/);
+    expect(() => parseCommandLine(['--runs', '0'], {})).toThrow(/runs/);
     expect(() => parseCommandLine(['--wrokers', '5'], {})).toThrow();
   });
 

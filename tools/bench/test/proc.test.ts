@@ -1,5 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { groupCores, groupPeakCores, parseProcStat, parseSystemStat, parseVmRss, samplesBetween, systemCores, type Sample } from '../src/ingest/proc.js';
+import {
+  groupCores,
+  groupPeakCores,
+  parseProcStat,
+  parseSystemStat,
+  parseVmRss,
+  samplesBetween,
+  samplesOverlapping,
+  systemCores,
+  type Sample,
+} from '../src/ingest/proc.js';
 
 describe('/proc parsing', () => {
   it('reads utime + stime after the command name, even one with spaces and parentheses', () => {
@@ -43,6 +53,13 @@ describe('CPU over samples', () => {
     const inside = samplesBetween(samples, 1000, 3000);
     expect(inside.map((s) => s.at)).toEqual([2000, 3000]);
     expect(groupCores(inside, 'master', 100)).toBeCloseTo(0.7);
+  });
+
+  it('takes the intervals that overlap a span shorter than one sample', () => {
+    // A 300 ms request from 2400 to 2700 lies inside the interval ending at 3000 only.
+    expect(samplesOverlapping(samples, 2400, 2700).map((s) => s.at)).toEqual([3000]);
+    expect(samplesOverlapping(samples, 1900, 2100).map((s) => s.at)).toEqual([2000, 3000]);
+    expect(samplesBetween(samples, 2400, 2700)).toEqual([]);
   });
 
   it('machine busy cores', () => {

@@ -17,7 +17,7 @@ import {
 import { medianOfSeconds, windowToSocketLatency } from './latency.js';
 import { LiveClients } from './live-clients.js';
 import { digestLogFile, MasterProcess } from './master.js';
-import { defaultStartLeadMs, type BenchOptions } from './options.js';
+import type { BenchOptions } from './options.js';
 import {
   groupCores,
   groupPeakCores,
@@ -26,6 +26,7 @@ import {
   ProcessSampler,
   readRss,
   samplesBetween,
+  samplesOverlapping,
   systemCores,
   waitForQuiet,
   type Sample,
@@ -48,7 +49,8 @@ export interface ActiveResources {
 export interface BenchEnv {
   options: BenchOptions;
   repoRoot: string;
-  database: BenchDatabase;
+  /** The current run's database (one per run of the ladder); set while a run is going. */
+  database: BenchDatabase | undefined;
   /** Folder for the processes' logs and CPU profiles (ignored by git). */
   logDir: string;
   logger: Logger;
@@ -70,8 +72,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function emptyResult(workers: number, durationSeconds: number, clients: number): StepResult {
+/** Rejects with an error naming `what` when `promise` does not settle within `ms`: no wait of the benchmark is unbounded. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const DB_READ_TIMEOUT_MS = 120_000;
+
+function emptyResult(run: number, workers: number, durationSeconds: number, clients: number): StepResult {
   return {
+    run,
     workers,
     durationSeconds,
     simulatorProcesses: 0,
@@ -94,7 +108,11 @@ function emptyResult(workers: number, durationSeconds: number, clients: number):
       samples: 0,
       expectedSamples: clients * durationSeconds,
       missingEvents: clients * durationSeconds,
-      partialEvents: 0,
+      incompleteEvents: 0,
+      wrongTotals: 0,
+      wrongTotalExample: null,
+      secondsFirstSentPartial: 0,
+      secondsRevised: 0,
       p50FirstQuarterMs: null,
       p50LastQuarterMs: null,
     },
@@ -110,6 +128,7 @@ function emptyResult(workers: number, durationSeconds: number, clients: number):
     window: { meanEncodedBytes: null, meanMessageBytes: null, requestsPerWindow: null },
     simulators: { cpuCoresMean: null, maxPublishLagMs: null, confirmLagP50Ms: null, confirmLagP99Ms: null, latestAssignmentLagMs: null, nacks: 0 },
     cpuCoresMean: { broker: null, postgres: null, bench: null, machineBusy: null, other: null },
+    machineLoad: { busyCores: null, master: null, simulators: null, broker: null, postgres: null, bench: null, other: null },
     machineBeforeStep: { busyCores: null, waitedMs: 0 },
     timings: {
       assignRequestMs: null,
@@ -127,11 +146,19 @@ function emptyResult(workers: number, durationSeconds: number, clients: number):
  * simulated workers on a fresh broker namespace, one run of the configured
  * duration, then everything torn down.
  */
-export async function runStep(env: BenchEnv, workers: number, label: string, how: { durationSeconds: number; profile: boolean }): Promise<StepResult> {
+export async function runStep(
+  env: BenchEnv,
+  workers: number,
+  label: string,
+  how: { run: number; durationSeconds: number; profile: boolean },
+): Promise<StepResult> {
   const o = { ...env.options, duration: how.durationSeconds };
+  const database = env.database;
+  if (!database) throw new Error(`step ${label}: no database (runStep is called within a run's database)`);
   const log = env.logger.child({ step: label, workers });
-  const result = emptyResult(workers, o.duration, o.clients);
-  result.startLeadMs = o.startLeadMs ?? defaultStartLeadMs(workers);
+  const result = emptyResult(how.run, workers, o.duration, o.clients);
+  // The master's own default unless --start-lead-ms: the assignment time is measured against what users get.
+  result.startLeadMs = o.startLeadMs ?? null;
   const began = Date.now();
   const namespace = `bench-${randomSuffix(4)}`;
   const workerIds = Array.from({ length: workers }, (_, i) => `bench-${label}-w${String(i).padStart(4, '0')}`);
@@ -148,6 +175,7 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
   let master: MasterProcess | undefined;
   let fleet: SimulatorFleet | undefined;
   let clients: LiveClients | undefined;
+  let requested = 0;
   env.active.broker = { namespace, workerIds };
   try {
     if (o.quietWaitS > 0) {
@@ -158,13 +186,13 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
     result.code = codeState(env.repoRoot);
     master = new MasterProcess({
       repoRoot: env.repoRoot,
-      databaseUrl: env.database.url,
+      databaseUrl: database.url,
       amqpUrl: o.amqpUrl,
       namespace,
       port: await freePort(),
       logFd: masterFd,
       logLevel: o.masterLogLevel,
-      startLeadMs: result.startLeadMs,
+      startLeadMs: result.startLeadMs ?? undefined,
       cpuProfileDir: profileDir,
     });
     env.active.master = master;
@@ -185,15 +213,16 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
     env.active.fleet = fleet;
     fleet.start();
     result.simulatorProcesses = fleet.processes;
-    await fleet.waitReady(120_000);
-    await waitOnline(master, workers, 30_000);
+    // Setting up a queue per worker takes a few round trips each: allow for the count.
+    await fleet.waitReady(60_000 + 40 * workers);
+    await waitOnline(master, workers, 30_000 + 10 * workers);
     log.info({ simulators: fleet.processes, setupMs: max(fleet.setupMs) }, 'simulated workers online');
 
     clients = await LiveClients.connect(master.url, o.clients);
     env.active.clients = clients;
     const plan = await api<PlanResource>(master.url, 'POST', '/api/v1/plans', PLAN);
     if (plan.status !== 201) throw new Error(`POST /plans answered ${plan.status}: ${JSON.stringify(plan.body)}`);
-    const sizeBefore = await windowsTableSize(env.database.url);
+    const sizeBefore = await within(windowsTableSize(database.url), DB_READ_TIMEOUT_MS, 'reading the size of run_windows before the run');
 
     const brokerPids = pidsByComm(['beam.smp']);
     const masterPid = master.pid;
@@ -219,7 +248,7 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
       }
     }, 250);
 
-    const requested = Date.now();
+    requested = Date.now();
     const created = await api<RunResource>(
       master.url,
       'POST',
@@ -244,7 +273,7 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
     const ended = await waitRunEnd(master, clients, runId, plannedEnd, plannedEnd + 90_000);
     result.timings.endedAfterPlannedEndMs = ended.at === null ? null : ended.at - plannedEnd;
     log.info({ state: ended.state, afterPlannedEndMs: result.timings.endedAfterPlannedEndMs }, 'run ended');
-    await fleet.waitDone(runId, 35_000);
+    if (!(await fleet.waitDone(runId, 35_000))) log.warn('not every simulator process reported the run done within 35 s');
     await sleep(500); // the last events in flight
     sampler.stop();
     clearInterval(rssGuard);
@@ -267,21 +296,15 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
       result.runState = ended.state;
       result.runError = `master not running (${master.exitDescription})`;
     }
-    const sizeAfter = await windowsTableSize(env.database.url);
-    const stored = await storedWindowsStats(env.database.url, runId, o.duration);
+    const sizeAfter = await within(windowsTableSize(database.url), DB_READ_TIMEOUT_MS, 'reading the size of run_windows after the run');
+    const stored = await within(storedWindowsStats(database.url, runId, o.duration), DB_READ_TIMEOUT_MS, `reading run ${runId}'s stored windows`);
     fillDatabase(result, sizeBefore, sizeAfter, stored, workers, o.duration);
     fillPublished(result, fleet, runId);
-    fillLatency(result, fleet, clients, runId, o.clients, o.duration, workers);
+    fillLatency(result, fleet, clients, runId, o.clients, o.duration);
     fillCpu(result, sampler.samples, startAt, plannedEnd, env.cores, rssPeak);
     writeFileSync(join(env.logDir, `${label}-samples.json`), JSON.stringify({ startAt, plannedEnd, requested, samples: sampler.samples }));
-    const done = fleet.done.filter((d) => d.runId === runId);
-    if (done.length > 0) {
-      result.timings.assignmentsArrivedMs = {
-        first: Math.min(...done.map((d) => d.firstAssignmentAt)) - requested,
-        last: Math.max(...done.map((d) => d.lastAssignmentAt)) - requested,
-      };
-    }
-    const assign = samplesBetween(sampler.samples, requested, requested + (result.timings.assignRequestMs ?? 0));
+    // The 1 s samples that overlap the request: the request itself is shorter than one sample.
+    const assign = samplesOverlapping(sampler.samples, requested, requested + (result.timings.assignRequestMs ?? 0));
     result.timings.assignCpuCores = {
       master: round(groupCores(assign, 'master'), 3),
       broker: round(groupCores(assign, 'broker'), 3),
@@ -291,13 +314,17 @@ export async function runStep(env: BenchEnv, workers: number, label: string, how
     result.failures.push(`step aborted: ${(error as Error).message}`);
     log.error({ err: error }, 'step aborted');
   } finally {
+    // Also when the step failed: how long the assignments took is part of why.
+    if (fleet && result.runId !== null) result.timings.assignmentsArrivedMs = assignmentArrivals(fleet, result.runId, workers, requested);
     sampler?.stop();
     clearInterval(rssGuard);
     clients?.close();
     await fleet?.stop().catch((error: unknown) => log.warn({ err: error }, 'cannot stop simulators'));
     await master?.stop().catch((error: unknown) => log.warn({ err: error }, 'cannot stop master'));
     if (master?.killedFor) result.master.killedFor = master.killedFor;
-    const cleanup = await deleteBrokerObjects(o.amqpUrl, namespace, workerIds);
+    const cleanup = await within(deleteBrokerObjects(o.amqpUrl, namespace, workerIds), 60_000, `deleting broker namespace ${namespace}`).catch(
+      (error: unknown) => ({ deletedQueues: 0, errors: [(error as Error).message] }),
+    );
     if (cleanup.errors.length > 0) log.warn({ errors: cleanup.errors.slice(0, 5) }, 'broker cleanup incomplete');
     env.active.master = undefined;
     env.active.fleet = undefined;
@@ -357,6 +384,20 @@ async function waitRunEnd(
   return { state: null, at: null };
 }
 
+/**
+ * When the first and the last simulated worker got its assignment, ms after the
+ * POST; `last` only when every worker got one (else the step fails elsewhere).
+ */
+function assignmentArrivals(fleet: SimulatorFleet, runId: string, workers: number, requested: number): { first: number | null; last: number | null } {
+  const got = fleet.assigned.filter((a) => a.runId === runId);
+  if (got.length === 0) return { first: null, last: null };
+  const count = got.reduce((n, a) => n + a.workers, 0);
+  return {
+    first: Math.min(...got.map((a) => a.firstAt)) - requested,
+    last: count >= workers ? Math.max(...got.map((a) => a.lastAt)) - requested : null,
+  };
+}
+
 function fillDatabase(result: StepResult, before: TableSize, after: TableSize, stored: StoredWindowsStats, workers: number, duration: number): void {
   const added = after.total - before.total;
   result.windows.storedInDb = stored.rows;
@@ -394,16 +435,8 @@ function fillPublished(result: StepResult, fleet: SimulatorFleet, runId: string)
   if (fleet.fatal.length > 0) result.failures.push(`simulator failure: ${fleet.fatal.join('; ')}`);
 }
 
-function fillLatency(
-  result: StepResult,
-  fleet: SimulatorFleet,
-  clients: LiveClients,
-  runId: string,
-  clientCount: number,
-  duration: number,
-  workers: number,
-): void {
-  const figures = windowToSocketLatency(fleet.seconds, clients.windows, { runId, clients: clientCount, durationSeconds: duration, workers });
+function fillLatency(result: StepResult, fleet: SimulatorFleet, clients: LiveClients, runId: string, clientCount: number, duration: number): void {
+  const figures = windowToSocketLatency(fleet.seconds, clients.windows, { runId, clients: clientCount, durationSeconds: duration });
   const quarter = Math.max(1, Math.floor(duration / 4));
   result.latency = {
     p50Ms: percentile(figures.samples, 50),
@@ -412,7 +445,11 @@ function fillLatency(
     samples: figures.samples.length,
     expectedSamples: clientCount * duration,
     missingEvents: figures.missing,
-    partialEvents: figures.partialSeconds,
+    incompleteEvents: figures.incomplete,
+    wrongTotals: figures.wrongTotals,
+    wrongTotalExample: figures.wrongTotalExample,
+    secondsFirstSentPartial: figures.firstSentPartial,
+    secondsRevised: figures.revised,
     p50FirstQuarterMs: medianOfSeconds(figures.bySecond, 0, quarter),
     p50LastQuarterMs: medianOfSeconds(figures.bySecond, duration - quarter, duration),
   };
@@ -440,6 +477,15 @@ function fillCpu(result: StepResult, samples: readonly Sample[], startAt: number
     bench: c('bench'),
     machineBusy,
     other: machineBusy === null ? null : round(Math.max(0, machineBusy - known), 3),
+  };
+  result.machineLoad = {
+    busyCores: machineBusy,
+    master: result.master.cpuCoresMean,
+    simulators: result.simulators.cpuCoresMean,
+    broker: result.cpuCoresMean.broker,
+    postgres: result.cpuCoresMean.postgres,
+    bench: result.cpuCoresMean.bench,
+    other: result.cpuCoresMean.other,
   };
 }
 

@@ -22,7 +22,11 @@ export interface SecondPublished {
   type: 'second';
   runId: string;
   second: number;
-  /** When this process had handed its last window of that second to the broker connection, epoch ms. */
+  /**
+   * When this process had handed its last window of that second to the broker connection, epoch ms. A process
+   * reports a second again if it publishes more of its windows later (a worker that started late catching up):
+   * the second's windows are the sum of its reports, its last publish the latest.
+   */
   publishedAt: number;
   /** When the windows were due: startAt + (second + 1) × 1000. */
   dueAt: number;
@@ -53,9 +57,16 @@ export interface RunDone {
   maxPublishLagMs: number;
 }
 
-export type SimulatorToParent =
-  | { type: 'ready'; workers: number; setupMs: number }
-  | { type: 'assigned'; runId: string; workers: number }
-  | SecondPublished
-  | RunDone
-  | { type: 'fatal'; message: string };
+/** A simulator process took its workers' entries of a run's assignment (run.assign-all). */
+export interface Assigned {
+  type: 'assigned';
+  process: number;
+  runId: string;
+  /** Workers of this process assigned to the run so far. */
+  workers: number;
+  /** When the process received the first and the latest assignment message of the run, epoch ms. */
+  firstAt: number;
+  lastAt: number;
+}
+
+export type SimulatorToParent = { type: 'ready'; workers: number; setupMs: number } | Assigned | SecondPublished | RunDone | { type: 'fatal'; message: string };

@@ -9,8 +9,12 @@ export interface ReceivedWindow {
   /** When the event arrived, epoch ms. */
   receivedAt: number;
   requests: number;
-  /** Workers merged into the event (fewer than the run's when the master sent it after its grace). */
+  /** Workers merged into the event. */
   workers: number;
+  /** Shares whose window had not arrived when the master sent the event (its live deadline came first). */
+  missingWorkers: number;
+  /** The event replaces an earlier one of the same second, now with a late window in it. */
+  revision: boolean;
 }
 
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -39,7 +43,16 @@ export class LiveClients {
     });
     this.sockets.push(socket);
     socket.on('run:window', (event) => {
-      this.windows.push({ client, runId: event.runId, second: event.second, receivedAt: Date.now(), requests: event.requests, workers: event.workers });
+      this.windows.push({
+        client,
+        runId: event.runId,
+        second: event.second,
+        receivedAt: Date.now(),
+        requests: event.requests,
+        workers: event.workers,
+        missingWorkers: event.missingWorkers,
+        revision: event.revision,
+      });
     });
     socket.on('run:state', (event) => {
       if (ENDED_RUN_STATES.includes(event.state) && !this.ended.has(event.runId))

@@ -2,21 +2,22 @@ import { describeIssues } from '@loadtest/protocol';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const DEFAULT_LADDER = [100, 250, 500, 1000];
+export const DEFAULT_LADDER = [100, 1000, 2500, 5000];
 
 export const USAGE = `Ingest benchmark: simulated workers → RabbitMQ → the real master → PostgreSQL, 10 Socket.IO clients.
 
-  npm run bench:ingest                                   full ladder, 60 s per step
-  npm run bench:ingest -- --workers 50 --duration 10     quick smoke run
+  npm run bench:ingest                                   the ladder 3 times, 60 s per step
+  npm run bench:ingest -- --workers 50 --duration 10 --runs 1 --out /tmp/ingest.json   quick smoke run
 
 Options
   --workers <n[,n…]>        worker counts to try, in order (default ${DEFAULT_LADDER.join(',')})
-  --duration <s>            seconds per run (default 60)
+  --runs <n>                runs of the whole ladder (fresh master per step); headline = medians, spread = min–max (default 3)
+  --duration <s>            seconds per step (default 60)
   --rps <n>                 requests per second each simulated worker reports (default 200)
-  --workers-per-process <n> simulated workers per simulator process (default 250)
+  --workers-per-process <n> simulated workers per simulator process, one timer each (default 1250)
   --clients <n>             Socket.IO clients subscribed to the run (default 10)
   --pool-size <n>           distinct windows measured per second per simulator process (default 32)
-  --start-lead-ms <ms>      the master's RUN_START_LEAD_MS (default: 3000 + 60 × workers, see README)
+  --start-lead-ms <ms>      the master's RUN_START_LEAD_MS (default: the master's own default)
   --refine <n>              after the ladder, bisect between the last passing and first failing count n times (default 0)
   --stop-on-fail            stop the ladder at the first failing step
   --cpu-limit <cores>       a step passes only with the master's mean CPU below this (default 1.0)
@@ -28,7 +29,7 @@ Options
                             to show where its CPU goes; not counted in the verdict (default: the largest count tried; 0: none)
   --profile-duration <s>    seconds of that run (default: 20, or --duration if shorter)
   --master-log-level <l>    the master's LOG_LEVEL (default warn; info logs every worker's state changes)
-  --out <file>              where to write the JSON (default bench-results/ingest.json)
+  --out <file>              where to write the JSON (default bench-results/ingest.json; relative to the repository root)
   --amqp-url <url>          RabbitMQ (default $BENCH_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
   --pg-url <url>            PostgreSQL admin URL (default $BENCH_PG_URL or postgresql://postgres@127.0.0.1:5432/postgres)
   --seed <n>                seed of the window generator (default 1)
@@ -46,6 +47,7 @@ const OptionsSchema = z.object({
         .filter((p) => p !== ''),
     )
     .pipe(z.array(z.coerce.number<string>().int().min(1).max(5000)).min(1, 'needs at least one worker count').max(20)),
+  runs: positiveInt.max(10),
   duration: positiveInt.max(3600),
   rps: positiveInt.max(100_000),
   workersPerProcess: positiveInt.max(5000),
@@ -80,6 +82,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     allowPositionals: false,
     options: {
       workers: { type: 'string' },
+      runs: { type: 'string' },
       duration: { type: 'string' },
       rps: { type: 'string' },
       'workers-per-process': { type: 'string' },
@@ -106,9 +109,10 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   if (values.help) return { help: true };
   const parsed = OptionsSchema.safeParse({
     workers: values.workers ?? DEFAULT_LADDER.join(','),
+    runs: values.runs ?? '3',
     duration: values.duration ?? '60',
     rps: values.rps ?? '200',
-    workersPerProcess: values['workers-per-process'] ?? '250',
+    workersPerProcess: values['workers-per-process'] ?? '1250',
     clients: values.clients ?? '10',
     poolSize: values['pool-size'] ?? '32',
     startLeadMs: values['start-lead-ms'],
@@ -129,15 +133,4 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   });
   if (!parsed.success) throw new Error(`invalid options: ${describeIssues(parsed.error)}`);
   return { help: false, options: parsed.data };
-}
-
-/**
- * RUN_START_LEAD_MS for a step unless --start-lead-ms is given. The master
- * sends every assignment before the common start instant only if the lead
- * covers the time it needs to assign them all; that time grows with the
- * workers (measured: ~27 ms per worker on the 2-core machine, see README), so
- * the benchmark gives it 60 ms per worker plus 3 s, and reports the time taken.
- */
-export function defaultStartLeadMs(workers: number): number {
-  return 3000 + 60 * workers;
 }

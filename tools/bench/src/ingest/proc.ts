@@ -192,6 +192,11 @@ export function samplesBetween(samples: readonly Sample[], fromMs: number, toMs:
   return samples.filter((s) => s.at - s.dtMs >= fromMs - 50 && s.at <= toMs + 50);
 }
 
+/** Samples whose interval overlaps [fromMs, toMs] at all (for spans shorter than a sample). */
+export function samplesOverlapping(samples: readonly Sample[], fromMs: number, toMs: number): Sample[] {
+  return samples.filter((s) => s.at > fromMs && s.at - s.dtMs < toMs);
+}
+
 /** Mean cores used by a group over the given samples. */
 export function groupCores(samples: readonly Sample[], group: string, ticksPerSecond = clockTicksPerSecond()): number | null {
   if (samples.length === 0) return null;

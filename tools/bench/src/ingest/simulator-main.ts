@@ -1,10 +1,16 @@
 /**
- * A simulator process: many simulated workers over one AMQP connection and one
- * confirm channel. Each worker has its own queue (declared exactly as the real
- * worker declares it), says hello, heartbeats every second, and on `run.assign`
- * reports `started`, publishes one `run.window` per second at the run's whole
- * seconds and reports `finished`. Started by the benchmark with Node IPC; it
- * tells the benchmark when each second's windows went out.
+ * A simulator process: many simulated workers (a thousand or more) over one
+ * AMQP connection and one confirm channel, driven by ONE timer for the whole
+ * process — no timer or interval per worker, so that the simulators stay light
+ * on the cores they share with the master. Each worker has its own queue
+ * (declared exactly as the real worker declares it), says hello and heartbeats
+ * every second (all of the process's workers in one flow-controlled loop); the
+ * run's assignment comes once for all (`run.assign-all`) and each worker takes
+ * its own entry (`assignmentOf`); at the start instant each reports `started`,
+ * at each whole second of the run the process publishes every worker's
+ * pre-encoded window of that second in one tight loop, and at the end each
+ * reports `finished`. Started by the benchmark with Node IPC; it tells the
+ * benchmark when the assignments arrived and when each second's windows went out.
  */
 import {
   assignmentOf,
@@ -21,6 +27,7 @@ import { once } from 'node:events';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { SIMULATOR_CONFIG_ENV, type ParentToSimulator, type RunDone, type SimulatorConfig, type SimulatorToParent } from './ipc.js';
+import { lastDueSecond, nextWake } from './run-clock.js';
 import { defaultProfile, WindowPool } from './window-gen.js';
 
 /**
@@ -31,7 +38,10 @@ import { defaultProfile, WindowPool } from './window-gen.js';
 const WORKER_QUEUE_OPTIONS: Options.AssertQueue = { durable: true, arguments: { 'x-expires': 3_600_000 } };
 /** As libs/transport: heartbeats are not persistent and expire after 10 s. */
 const HEARTBEAT_EXPIRATION_MS = 10_000;
-const HEARTBEAT_SLOTS = 10;
+/** As the real worker (apps/worker/src/worker-agent.ts). */
+const HEARTBEAT_INTERVAL_MS = 1000;
+/** Queue declarations in flight at once while setting up (each is three round trips to the broker). */
+const SETUP_CONCURRENCY = 50;
 const DRAIN_TIMEOUT_MS = 10_000;
 const CONFIRM_TIMEOUT_MS = 30_000;
 
@@ -54,6 +64,8 @@ interface SimRun {
   startAt: number;
   durationSeconds: number;
   members: Map<string, Member>;
+  /** Next second whose windows are due (every worker's windows before it are out). */
+  nextSecond: number;
   ended: boolean;
   windows: number;
   requests: number;
@@ -78,9 +90,12 @@ function tell(message: SimulatorToParent): void {
   process.send?.(message);
 }
 
-function sleepUntil(epochMs: number): Promise<void> {
-  const delay = epochMs - Date.now();
-  return delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve();
+/** What one report of a second adds up. */
+interface SecondTally {
+  windows: number;
+  requests: number;
+  encodedBytes: number;
+  messageBytes: number;
 }
 
 class Simulator {
@@ -92,9 +107,10 @@ class Simulator {
   private readonly busyWith = new Map<string, string>();
   private connection: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  private heartbeatTick = 0;
-  private needDrain = false;
+  /** The process's only timer: set for the next thing due (a run's start, a second's windows, the heartbeats). */
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private nextHeartbeatAt = 0;
   stopping = false;
 
   constructor(private readonly c: SimulatorConfig) {
@@ -116,16 +132,10 @@ class Simulator {
     channel.on('close', () => {
       if (!this.stopping) fatal('broker channel closed');
     });
-    channel.on('drain', () => {
-      this.needDrain = false;
-    });
     await channel.assertExchange(this.names.exchange, 'topic', { durable: true });
     await channel.prefetch(16);
-    for (const workerId of this.c.workerIds) {
-      const queue = this.names.workerQueue(workerId);
-      await channel.assertQueue(queue, WORKER_QUEUE_OPTIONS);
-      await channel.bindQueue(queue, this.names.exchange, this.names.workerRoutingKey(workerId));
-      await channel.consume(queue, (msg) => this.onMessage(msg), { noAck: false });
+    for (let from = 0; from < this.c.workerIds.length; from += SETUP_CONCURRENCY) {
+      await Promise.all(this.c.workerIds.slice(from, from + SETUP_CONCURRENCY).map((workerId) => this.declareWorkerQueue(channel, workerId)));
     }
     // A run's assignment comes once for all (run.assign-all on the broadcast key): one queue for the whole process
     // gets one copy, where a real worker's queue has the binding itself.
@@ -134,7 +144,7 @@ class Simulator {
     await channel.bindQueue(broadcasts, this.names.exchange, this.names.broadcastBindingKey);
     await channel.consume(broadcasts, (msg) => this.onMessage(msg), { noAck: false });
     for (const workerId of this.c.workerIds) {
-      this.publish({
+      const sent = this.publish({
         v: PROTOCOL_VERSION,
         type: 'worker.hello',
         sentAt: Date.now(),
@@ -143,24 +153,62 @@ class Simulator {
         version: 'bench-simulator',
         capabilities: { cores: 1, memoryBytes: 1_073_741_824, maxConnections: 10_000 },
       });
+      if (sent.full) await this.drain();
     }
-    await this.drain();
-    // Heartbeats spread over the second, as independent workers' timers would be.
-    this.heartbeatTimer = setInterval(() => this.heartbeats(), 1000 / HEARTBEAT_SLOTS);
-    this.heartbeats();
+    this.nextHeartbeatAt = Date.now();
+    this.schedule();
     tell({ type: 'ready', workers: this.c.workerIds.length, setupMs: Date.now() - began });
   }
 
-  private heartbeats(): void {
-    const slot = this.heartbeatTick++ % HEARTBEAT_SLOTS;
-    for (let i = slot; i < this.c.workerIds.length; i += HEARTBEAT_SLOTS) {
-      const workerId = this.c.workerIds[i]!;
-      const runId = this.busyWith.get(workerId) ?? null;
-      this.publish({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: runId ? 'busy' : 'idle', runId });
+  private async declareWorkerQueue(channel: ConfirmChannel, workerId: string): Promise<void> {
+    const queue = this.names.workerQueue(workerId);
+    await channel.assertQueue(queue, WORKER_QUEUE_OPTIONS);
+    await channel.bindQueue(queue, this.names.exchange, this.names.workerRoutingKey(workerId));
+    await channel.consume(queue, (msg) => this.onMessage(msg), { noAck: false });
+  }
+
+  /** Sets the one timer for whatever is due next. */
+  private schedule(): void {
+    clearTimeout(this.timer);
+    if (this.stopping) return;
+    let next = this.nextHeartbeatAt;
+    for (const run of this.runs.values()) {
+      if (run.ended) continue;
+      const wake = nextWake(Date.now(), run);
+      if (wake !== null) next = Math.min(next, wake);
+    }
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, next - Date.now()));
+  }
+
+  /** Everything due now: the runs' windows first (they are what is measured), then the heartbeats. */
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopping) return;
+    this.ticking = true;
+    try {
+      for (const run of this.runs.values()) if (!run.ended) await this.advance(run);
+      if (Date.now() >= this.nextHeartbeatAt) {
+        await this.heartbeats();
+        // A tick that came late does not send the missed beats in a burst.
+        this.nextHeartbeatAt = Math.max(this.nextHeartbeatAt + HEARTBEAT_INTERVAL_MS, Date.now() + HEARTBEAT_INTERVAL_MS / 2);
+      }
+    } catch (error) {
+      fatal(`tick failed: ${(error as Error).message}`);
+    } finally {
+      this.ticking = false;
+      this.schedule();
     }
   }
 
-  private publish(message: WorkerToMaster, onConfirm?: (error: unknown) => void): number {
+  private async heartbeats(): Promise<void> {
+    for (const workerId of this.c.workerIds) {
+      const runId = this.busyWith.get(workerId) ?? null;
+      const sent = this.publish({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: runId ? 'busy' : 'idle', runId });
+      if (sent.full) await this.drain();
+    }
+  }
+
+  /** Hands a message to the connection; `full` says the write buffer is full and the caller should drain before the next. */
+  private publish(message: WorkerToMaster, onConfirm?: (error: unknown) => void): { bytes: number; full: boolean } {
     const body = Buffer.from(JSON.stringify(message));
     const heartbeat = message.type === 'worker.heartbeat';
     const ok = this.channel!.publish(
@@ -175,29 +223,29 @@ class Simulator {
       },
       (error: unknown) => onConfirm?.(error),
     );
-    if (!ok) this.needDrain = true;
-    return body.byteLength;
+    return { bytes: body.byteLength, full: !ok };
   }
 
-  /** Waits (bounded) for the connection's write buffer to empty when the last publish said it was full. */
+  /** Waits (bounded) for the connection's write buffer to empty. */
   private async drain(): Promise<void> {
-    if (!this.needDrain || !this.channel) return;
+    if (!this.channel) return;
     await Promise.race([once(this.channel, 'drain'), new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref())]);
-    this.needDrain = false;
   }
 
   private onMessage(msg: ConsumeMessage | null): void {
     if (!msg || !this.channel) return;
+    // An assignment reached the worker when it was delivered, before this process's own parsing of it.
+    const receivedAt = Date.now();
     this.channel.ack(msg);
     const parsed = parseMasterToWorker(msg.content);
     if (!parsed.ok) {
       logger.warn({ reason: parsed.reason }, 'invalid message from the master');
       return;
     }
-    this.handle(parsed.value);
+    this.handle(parsed.value, receivedAt);
   }
 
-  private handle(message: MasterToWorker): void {
+  private handle(message: MasterToWorker, receivedAt: number): void {
     // Simulated workers run their shares to the end whatever the master does: its heartbeats mean nothing to them.
     if (message.type === 'master.heartbeat') return;
     if (message.type === 'run.stop') {
@@ -209,59 +257,79 @@ class Simulator {
       return;
     }
     if (message.type === 'run.assign-all') {
+      let run: SimRun | undefined;
       for (const workerId of this.indexOf.keys()) {
         const own = assignmentOf(message, workerId);
-        if (own) this.onAssign(own);
+        if (own) run = this.onAssign(own, receivedAt);
       }
+      if (run) this.reportAssigned(run);
       return;
     }
-    this.onAssign(message);
+    const run = this.onAssign(message, receivedAt);
+    if (run) this.reportAssigned(run);
   }
 
-  private onAssign(assign: RunAssign): void {
+  private reportAssigned(run: SimRun): void {
+    tell({
+      type: 'assigned',
+      process: this.c.index,
+      runId: run.runId,
+      workers: run.members.size,
+      firstAt: run.firstAssignmentAt,
+      lastAt: run.lastAssignmentAt,
+    });
+    this.schedule();
+  }
+
+  private onAssign(assign: RunAssign, receivedAt: number): SimRun | undefined {
     const index = this.indexOf.get(assign.workerId);
     if (index === undefined) {
       logger.warn({ workerId: assign.workerId }, 'assignment for a worker this process does not simulate');
-      return;
+      return undefined;
     }
+    const now = receivedAt;
     let run = this.runs.get(assign.runId);
-    const fresh = !run;
     if (!run) {
       run = {
         runId: assign.runId,
         startAt: assign.startAt,
         durationSeconds: assign.durationSeconds,
         members: new Map(),
+        nextSecond: 0,
         ended: false,
         windows: 0,
         requests: 0,
         nacks: 0,
         trackers: [],
         latestAssignmentLagMs: -Infinity,
-        firstAssignmentAt: Date.now(),
-        lastAssignmentAt: Date.now(),
+        firstAssignmentAt: now,
+        lastAssignmentAt: now,
         maxPublishLagMs: 0,
       };
       this.runs.set(assign.runId, run);
+      // Measured now, well before the first window is due, so that the due moment only publishes.
+      this.pool.forSecond(0);
     }
-    if (run.members.has(assign.workerId)) return; // redelivered
+    if (run.members.has(assign.workerId)) return run; // redelivered
     run.members.set(assign.workerId, { index, started: false, nextSeq: 0 });
-    run.latestAssignmentLagMs = Math.max(run.latestAssignmentLagMs, Date.now() - assign.startAt);
-    run.lastAssignmentAt = Date.now();
+    run.latestAssignmentLagMs = Math.max(run.latestAssignmentLagMs, now - assign.startAt);
+    run.lastAssignmentAt = now;
     this.busyWith.set(assign.workerId, assign.runId);
-    if (fresh) {
-      const current = run;
-      void this.runLoop(current).catch((error: unknown) => fatal(`run loop failed: ${(error as Error).message}`));
-    } else if (run.ended) {
+    if (run.ended) {
       // Assigned after the run's last second: publish everything at once (never seen in practice).
-      this.catchUp(run, run.members.get(assign.workerId)!, assign.workerId, run.durationSeconds - 1, undefined);
+      const member = run.members.get(assign.workerId)!;
+      const tallies = new Map<number, SecondTally>();
+      this.publishStarted(run, assign.workerId, member);
+      this.publishMemberWindows(run, assign.workerId, member, run.durationSeconds - 1, undefined, tallies);
+      this.tellSeconds(run, tallies, Date.now());
       this.finish(run, assign.workerId);
       this.reportDone(run);
     }
+    return run;
   }
 
-  private publishState(run: SimRun, workerId: string, state: WorkerRunState, windows?: number): void {
-    this.publish(
+  private publishState(run: SimRun, workerId: string, state: WorkerRunState, windows?: number): { bytes: number; full: boolean } {
+    return this.publish(
       { v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.runId, workerId, state, ...(windows === undefined ? {} : { windows }) },
       (error) => {
         if (error) run.nacks += 1;
@@ -269,21 +337,27 @@ class Simulator {
     );
   }
 
-  /** Publishes a member's windows up to and including `second`; returns [windows, requests, encodedBytes, messageBytes]. */
-  private catchUp(run: SimRun, member: Member, workerId: string, second: number, tracker: ConfirmTracker | undefined): [number, number, number, number] {
-    let windows = 0;
-    let requests = 0;
-    let encoded = 0;
-    let messageBytes = 0;
-    if (!member.started) {
-      this.publishState(run, workerId, 'started');
-      member.started = true;
-    }
+  private publishStarted(run: SimRun, workerId: string, member: Member): boolean {
+    if (member.started) return false;
+    member.started = true;
+    return this.publishState(run, workerId, 'started').full;
+  }
+
+  /** Publishes a member's windows up to and including `second`, tallied by the window's second; true when the buffer is full. */
+  private publishMemberWindows(
+    run: SimRun,
+    workerId: string,
+    member: Member,
+    second: number,
+    tracker: ConfirmTracker | undefined,
+    tallies: Map<number, SecondTally>,
+  ): boolean {
+    let full = false;
     while (member.nextSeq <= second) {
       const seq = member.nextSeq;
       const w = this.pool.windowFor(member.index, seq);
       if (tracker) tracker.outstanding += 1;
-      messageBytes += this.publish(
+      const sent = this.publish(
         { v: PROTOCOL_VERSION, type: 'run.window', sentAt: Date.now(), runId: run.runId, workerId, seq, second: seq, data: w.data },
         (error) => {
           if (error) run.nacks += 1;
@@ -293,63 +367,61 @@ class Simulator {
           }
         },
       );
+      full ||= sent.full;
       member.nextSeq += 1;
-      windows += 1;
-      requests += w.requests;
-      encoded += w.encodedBytes;
+      const tally = tallies.get(seq) ?? { windows: 0, requests: 0, encodedBytes: 0, messageBytes: 0 };
+      tally.windows += 1;
+      tally.requests += w.requests;
+      tally.encodedBytes += w.encodedBytes;
+      tally.messageBytes += sent.bytes;
+      tallies.set(seq, tally);
+      run.windows += 1;
+      run.requests += w.requests;
     }
-    run.windows += windows;
-    run.requests += requests;
-    return [windows, requests, encoded, messageBytes];
+    return full;
   }
 
-  private finish(run: SimRun, workerId: string): void {
-    const member = run.members.get(workerId)!;
-    this.publishState(run, workerId, 'finished', member.nextSeq);
-    this.busyWith.delete(workerId);
+  private tellSeconds(run: SimRun, tallies: ReadonlyMap<number, SecondTally>, publishedAt: number): void {
+    for (const [second, t] of tallies) tell({ type: 'second', runId: run.runId, second, publishedAt, dueAt: run.startAt + (second + 1) * 1000, ...t });
   }
 
-  private async runLoop(run: SimRun): Promise<void> {
-    this.pool.forSecond(0);
-    await sleepUntil(run.startAt);
-    for (const [workerId, member] of run.members) {
-      if (!member.started) {
-        this.publishState(run, workerId, 'started');
-        member.started = true;
-      }
-    }
-    for (let second = 0; second < run.durationSeconds && !this.stopping; second++) {
-      const dueAt = run.startAt + (second + 1) * 1000;
-      this.pool.forSecond(second);
-      await sleepUntil(dueAt);
+  /** Whatever of the run is due now: the workers' `started`, every second whose end has passed, and the run's end. */
+  private async advance(run: SimRun): Promise<void> {
+    const now = Date.now();
+    if (now < run.startAt) return;
+    for (const [workerId, member] of run.members) if (this.publishStarted(run, workerId, member)) await this.drain();
+    const due = lastDueSecond(now, run.startAt, run.durationSeconds);
+    if (due >= run.nextSecond) {
       const tracker: ConfirmTracker = { outstanding: 0, complete: false, publishedAt: 0, confirmedAt: 0 };
-      let windows = 0;
-      let requests = 0;
-      let encodedBytes = 0;
-      let messageBytes = 0;
+      const tallies = new Map<number, SecondTally>();
       for (const [workerId, member] of run.members) {
-        const [w, r, e, m] = this.catchUp(run, member, workerId, second, tracker);
-        windows += w;
-        requests += r;
-        encodedBytes += e;
-        messageBytes += m;
+        if (this.publishMemberWindows(run, workerId, member, due, tracker, tallies)) await this.drain();
       }
       const publishedAt = Date.now();
       tracker.complete = true;
       tracker.publishedAt = publishedAt;
       if (tracker.outstanding === 0) tracker.confirmedAt = publishedAt;
       run.trackers.push(tracker);
-      run.maxPublishLagMs = Math.max(run.maxPublishLagMs, publishedAt - dueAt);
-      tell({ type: 'second', runId: run.runId, second, publishedAt, dueAt, windows, requests, encodedBytes, messageBytes });
-      await this.drain();
-      if (second + 1 < run.durationSeconds) this.pool.forSecond(second + 1);
+      run.maxPublishLagMs = Math.max(run.maxPublishLagMs, publishedAt - (run.startAt + (due + 1) * 1000));
+      this.tellSeconds(run, tallies, publishedAt);
+      run.nextSecond = due + 1;
+      // The next second's windows are measured now, a second before they are due.
+      if (run.nextSecond < run.durationSeconds) this.pool.forSecond(run.nextSecond);
     }
-    for (const workerId of run.members.keys()) this.finish(run, workerId);
-    run.ended = true;
-    await Promise.race([this.channel!.waitForConfirms(), new Promise((resolve) => setTimeout(resolve, CONFIRM_TIMEOUT_MS).unref())]).catch((error: unknown) =>
-      logger.warn({ err: error }, 'waiting for confirms failed'),
-    );
-    this.reportDone(run);
+    if (run.nextSecond >= run.durationSeconds) {
+      for (const workerId of run.members.keys()) this.finish(run, workerId);
+      run.ended = true;
+      // Not awaited: the heartbeats go on while the broker confirms the last windows (bounded).
+      void Promise.race([this.channel!.waitForConfirms(), new Promise((resolve) => setTimeout(resolve, CONFIRM_TIMEOUT_MS).unref())])
+        .catch((error: unknown) => logger.warn({ err: error }, 'waiting for confirms failed'))
+        .then(() => this.reportDone(run));
+    }
+  }
+
+  private finish(run: SimRun, workerId: string): void {
+    const member = run.members.get(workerId)!;
+    this.publishState(run, workerId, 'finished', member.nextSeq);
+    this.busyWith.delete(workerId);
   }
 
   /** Tells the benchmark what this process published for the run (again, if a late assignment added to it). */
@@ -374,7 +446,7 @@ class Simulator {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.heartbeatTimer);
+    clearTimeout(this.timer);
     const closing = (async () => {
       await this.channel?.close().catch(() => undefined);
       await this.connection?.close().catch(() => undefined);

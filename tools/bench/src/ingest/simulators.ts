@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SIMULATOR_CONFIG_ENV, type RunDone, type SecondPublished, type SimulatorConfig, type SimulatorToParent } from './ipc.js';
+import { SIMULATOR_CONFIG_ENV, type Assigned, type RunDone, type SecondPublished, type SimulatorConfig, type SimulatorToParent } from './ipc.js';
 import { splitEvenly } from './stats.js';
 
 const ENTRY = fileURLToPath(new URL('./simulator-main.ts', import.meta.url));
@@ -23,6 +23,8 @@ export class SimulatorFleet {
   readonly children: ChildProcess[] = [];
   readonly seconds: SecondPublished[] = [];
   readonly done: RunDone[] = [];
+  /** Per process and run, the latest report of its assignments. */
+  readonly assigned: Assigned[] = [];
   readonly fatal: string[] = [];
   readonly setupMs: number[] = [];
   private readyCount = 0;
@@ -85,8 +87,12 @@ export class SimulatorFleet {
       case 'fatal':
         this.fatal.push(message.message);
         return;
-      case 'assigned':
+      case 'assigned': {
+        const previous = this.assigned.findIndex((a) => a.runId === message.runId && a.process === message.process);
+        if (previous >= 0) this.assigned[previous] = message;
+        else this.assigned.push(message);
         return;
+      }
     }
   }
 

@@ -1,0 +1,71 @@
+import type { StepResult } from '../src/ingest/report.js';
+
+/** A step that passes every check, with the given figures changed. */
+export function step(
+  workers: number,
+  overrides: { cpu?: number; p99?: number; stored?: number; state?: string; run?: number; assignMs?: number; bytes?: number; busy?: number } = {},
+): StepResult {
+  const expected = workers * 60;
+  return {
+    run: overrides.run ?? 1,
+    workers,
+    durationSeconds: 60,
+    simulatorProcesses: 1,
+    startLeadMs: null,
+    code: null,
+    runId: 'r',
+    runState: overrides.state ?? 'finished',
+    runError: null,
+    passed: false,
+    failures: [],
+    ingestOk: true,
+    windows: {
+      expected,
+      published: expected,
+      storedPerApi: overrides.stored ?? expected,
+      storedInDb: overrides.stored ?? expected,
+      workersIncomplete: 0,
+      workersIncompleteInDb: 0,
+    },
+    workerStates: { finished: workers },
+    requests: { published: 100, summary: 100, storedInDb: 100 },
+    master: { cpuCoresMean: overrides.cpu ?? 0.3, cpuCoresPeak: 0.5, rssMbPeakDuringRun: 200, rssMbPeak: 300, killedFor: null },
+    latency: {
+      p50Ms: 50,
+      p99Ms: overrides.p99 ?? 200,
+      maxMs: 300,
+      samples: 600,
+      expectedSamples: 600,
+      missingEvents: 0,
+      incompleteEvents: 0,
+      wrongTotals: 0,
+      wrongTotalExample: null,
+      secondsFirstSentPartial: 0,
+      secondsRevised: 0,
+      p50FirstQuarterMs: 50,
+      p50LastQuarterMs: 50,
+    },
+    database: {
+      bytesAdded: 1,
+      bytesPerWorkerHour: overrides.bytes ?? 900_000,
+      heapBytesAdded: 1,
+      indexBytesAdded: 0,
+      toastBytesAdded: 0,
+      meanDataBytes: 350,
+      meanRowBytes: 450,
+    },
+    window: { meanEncodedBytes: 350, meanMessageBytes: 620, requestsPerWindow: 200 },
+    simulators: { cpuCoresMean: 0.1, maxPublishLagMs: 2, confirmLagP50Ms: 5, confirmLagP99Ms: 20, latestAssignmentLagMs: -500, nacks: 0 },
+    cpuCoresMean: { broker: 0.1, postgres: 0.1, bench: 0.01, machineBusy: overrides.busy ?? 0.8, other: 0.2 },
+    machineLoad: { busyCores: overrides.busy ?? 0.8, master: overrides.cpu ?? 0.3, simulators: 0.1, broker: 0.1, postgres: 0.1, bench: 0.01, other: 0.19 },
+    machineBeforeStep: { busyCores: 0.1, waitedMs: 3000 },
+    timings: {
+      assignRequestMs: 100,
+      assignCpuCores: { master: 0.2, broker: 0.1, postgres: 0.05 },
+      assignmentsArrivedMs: { first: 20, last: overrides.assignMs ?? 90 },
+      endedAfterPlannedEndMs: 200,
+      stepSeconds: 70,
+    },
+    masterLog: { warnings: 0, errors: 0, top: [] },
+  };
+}
