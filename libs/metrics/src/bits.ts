@@ -85,11 +85,15 @@ export function expGolombBits(value: number, order: number): number {
   return 2 * bitLength(value + 2 ** order) - order - 1;
 }
 
+/** The reader refills its window up to this many bits and below: every mask stays within 31-bit integers. */
+const WINDOW_REFILL_BELOW = 17;
+const READ_CHUNK_BITS = 16;
+
 export class BitReader {
   private offset: number;
-  private current = 0;
-  /** Bits of `current` not read yet (its lowest ones). */
-  private currentBits = 0;
+  /** Bits read ahead and not consumed yet: the lowest `windowBits` bits of `window`. */
+  private window = 0;
+  private windowBits = 0;
 
   constructor(
     private readonly buffer: Uint8Array,
@@ -98,40 +102,70 @@ export class BitReader {
     this.offset = start;
   }
 
-  private next(): void {
-    if (this.offset >= this.buffer.length) throw new RangeError(`latency counts truncated at byte ${this.offset}`);
-    this.current = this.buffer[this.offset++]!;
-    this.currentBits = 8;
+  /** Tops the window up from the bytes left (at most 24 bits then). */
+  private refill(): void {
+    while (this.windowBits < WINDOW_REFILL_BELOW && this.offset < this.buffer.length) {
+      this.window = (this.window << 8) | this.buffer[this.offset++]!;
+      this.windowBits += 8;
+    }
+  }
+
+  private truncated(): never {
+    throw new RangeError(`latency counts truncated at byte ${this.buffer.length}`);
   }
 
   bit(): number {
-    if (this.currentBits === 0) this.next();
-    this.currentBits -= 1;
-    return (this.current >>> this.currentBits) & 1;
+    if (this.windowBits === 0) {
+      this.refill();
+      if (this.windowBits === 0) this.truncated();
+    }
+    this.windowBits -= 1;
+    const bit = this.window >>> this.windowBits;
+    this.window &= (1 << this.windowBits) - 1;
+    return bit;
   }
 
   bits(bits: number): number {
-    if (bits > CHUNK_BITS) {
-      const high = this.bits(bits - CHUNK_BITS);
-      return high * CHUNK + this.bits(CHUNK_BITS);
+    if (bits > READ_CHUNK_BITS) {
+      const high = this.bits(bits - READ_CHUNK_BITS);
+      return high * 2 ** READ_CHUNK_BITS + this.bits(READ_CHUNK_BITS);
     }
-    let value = 0;
-    let wanted = bits;
-    while (wanted > 0) {
-      if (this.currentBits === 0) this.next();
-      const take = Math.min(wanted, this.currentBits);
-      this.currentBits -= take;
-      value = (value << take) | ((this.current >>> this.currentBits) & ((1 << take) - 1));
-      wanted -= take;
+    if (this.windowBits < bits) {
+      this.refill();
+      if (this.windowBits < bits) this.truncated();
     }
+    this.windowBits -= bits;
+    const value = this.window >>> this.windowBits;
+    this.window &= (1 << this.windowBits) - 1;
     return value;
   }
 
   /** Counts one bits up to the first zero (consumed), or up to `limit` ones (then no zero is read). */
   ones(limit: number): number {
     let count = 0;
-    while (count < limit && this.bit() === 1) count++;
-    return count;
+    for (;;) {
+      if (this.windowBits === 0) {
+        this.refill();
+        if (this.windowBits === 0) this.truncated();
+      }
+      // The window's zero bits, as ones: the highest tells where the run of ones ends.
+      const zeros = ~this.window & ((1 << this.windowBits) - 1);
+      const run = zeros === 0 ? this.windowBits : this.windowBits - (32 - Math.clz32(zeros));
+      if (count + run >= limit) {
+        this.windowBits -= limit - count;
+        this.window &= (1 << this.windowBits) - 1;
+        return limit;
+      }
+      count += run;
+      if (zeros !== 0) {
+        // The ones and their terminating zero.
+        this.windowBits -= run + 1;
+        this.window &= (1 << this.windowBits) - 1;
+        return count;
+      }
+      this.windowBits = 0;
+      this.window = 0;
+    }
   }
 
   expGolomb(order: number): number {
@@ -150,9 +184,10 @@ export class BitReader {
 
   /** True when only the zero padding of the last byte is left. */
   get atPaddedEnd(): boolean {
-    return this.offset === this.buffer.length && (this.current & ((1 << this.currentBits) - 1)) === 0;
+    return this.offset === this.buffer.length && this.windowBits < 8 && this.window === 0;
   }
 
+  /** Where reading is, for error messages (bytes read ahead count as read). */
   get byteOffset(): number {
     return this.offset;
   }

@@ -94,14 +94,11 @@ function runsCost(values: readonly number[]): number {
   return bits;
 }
 
-/** Zig-zag LEB128 (HDR's V2 counts) into a growing buffer. */
+/** Zig-zag LEB128 (HDR's V2 counts), written into one scratch buffer shared by every decode and copied out at the end. */
 class CountsBytes {
-  private buffer: Uint8Array;
+  private static scratch = new Uint8Array(4096);
+  private buffer = CountsBytes.scratch;
   private length = 0;
-
-  constructor(capacity: number) {
-    this.buffer = new Uint8Array(capacity);
-  }
 
   /** A run of `zeros` empty buckets, as hdr-histogram-js writes it. */
   empty(zeros: number): void {
@@ -115,11 +112,20 @@ class CountsBytes {
 
   private zigZag(encoded: number): void {
     if (this.length + 8 > this.buffer.length) {
-      const next = new Uint8Array(this.buffer.length * 2 + 8);
+      const next = new Uint8Array(this.buffer.length * 2);
       next.set(this.buffer.subarray(0, this.length));
-      this.buffer = next;
+      this.buffer = CountsBytes.scratch = next;
     }
     // Plain LEB128: HDR's variant differs only in a 9th byte, which values below 2^56 never need.
+    if (encoded < 0x80) {
+      this.buffer[this.length++] = encoded;
+      return;
+    }
+    if (encoded < 0x4000) {
+      this.buffer[this.length++] = (encoded & 0x7f) | 0x80;
+      this.buffer[this.length++] = encoded >>> 7;
+      return;
+    }
     let rest = encoded;
     while (rest >= 0x80) {
       this.buffer[this.length++] = (rest % 0x80) + 0x80;
@@ -145,7 +151,7 @@ export function readCountsBits(input: BitReader, requests: number): Uint8Array {
   const gaps = new AdaptiveRice(GAP_MEAN);
   const countCode = new AdaptiveRice(COUNT_MEAN);
   let ones = mode === MODE_RUNS_OF_ONES ? countCode.read(input) : 0;
-  const out = new CountsBytes(Math.min(4 * requests + 8, 4096));
+  const out = new CountsBytes();
   let total = 0;
   let index = -1;
   while (total < requests) {
