@@ -6,7 +6,7 @@
  *   npm run bench:codec                                   500 windows × 9 rounds → bench-results/codec.json
  *   npm run bench:codec -- --windows 50 --rounds 3 --out bench-results/codec.tmp    a smoke run
  */
-import { decodeWindow, encodeWindow, encodeWindowFormat6, type Window } from '@loadtest/metrics';
+import { decodeWindow, encodeWindow, encodeWindowFormat6, WindowRecorder, type Window } from '@loadtest/metrics';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -48,7 +48,9 @@ function median(values: readonly number[]): number {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+const ratio = (value: number, reference: number) => Math.round((value / reference) * 1000) / 1000;
 
+const loadAverage1mAtStart = round1(loadavg()[0]!);
 const random = mulberry32(SEED);
 const windows = Array.from({ length: windowCount }, (_, second) => generateWindow(defaultProfile(), second, random).window);
 
@@ -83,25 +85,37 @@ for (let round = 0; round <= rounds; round++) {
   }
 }
 
-const summary = Object.fromEntries(
-  results.map((r) => {
-    const mean = r.sizes.reduce((sum, n) => sum + n, 0) / r.sizes.length;
-    return [
-      r.format.name,
-      {
-        meanBytes: round1(mean),
-        medianBytes: median(r.sizes),
-        minBytes: Math.min(...r.sizes),
-        maxBytes: Math.max(...r.sizes),
-        bytesPerWorkerHour: Math.round(mean * HOUR_SECONDS),
-        encodeMicrosMedian: round1(median(r.encodeMicros)),
-        decodeMicrosMedian: round1(median(r.decodeMicros)),
-        encodeMicrosPerRound: r.encodeMicros.map(round1),
-        decodeMicrosPerRound: r.decodeMicros.map(round1),
-      },
-    ];
-  }),
-) as Record<Format['name'], { meanBytes: number; medianBytes: number; decodeMicrosMedian: number; encodeMicrosMedian: number }>;
+/** One format's figures, as written to the result file. */
+function figures(name: Format['name']) {
+  const r = results.find((candidate) => candidate.format.name === name)!;
+  const mean = r.sizes.reduce((sum, n) => sum + n, 0) / r.sizes.length;
+  return {
+    meanBytes: round1(mean),
+    medianBytes: median(r.sizes),
+    minBytes: Math.min(...r.sizes),
+    maxBytes: Math.max(...r.sizes),
+    bytesPerWorkerHour: Math.round(mean * HOUR_SECONDS),
+    encodeMicrosMedian: round1(median(r.encodeMicros)),
+    decodeMicrosMedian: round1(median(r.decodeMicros)),
+    encodeMicrosPerRound: r.encodeMicros.map(round1),
+    decodeMicrosPerRound: r.decodeMicros.map(round1),
+  };
+}
+const summary = { format6: figures('format6'), format7: figures('format7') };
+
+/** Other shapes of window, seeded, for the sizes only: no format may grow where it matters. */
+function sizeCases(): Record<string, { format6Bytes: number; format7Bytes: number }> {
+  const caseRandom = mulberry32(SEED + 1);
+  const cases: Record<string, Window> = { empty: new WindowRecorder().take(0, 1000) };
+  for (const rps of [1, 10, 1000, 2000, 10_000]) cases[`${rps} responses/s`] = generateWindow(defaultProfile(rps), 0, caseRandom).window;
+  const many = new WindowRecorder();
+  const codes = [200, 201, 204, 301, 302, 400, 401, 403, 404, 429, 500, 502, 503, 504];
+  for (let i = 0; i < 3000; i++) many.recordResponse(`step number ${i % 40}`, codes[i % codes.length]!, 1000, 100, 1000 + caseRandom() * 1e6);
+  cases['40 steps, 14 status codes, 3000 responses'] = many.take(0, 1000);
+  return Object.fromEntries(
+    Object.entries(cases).map(([label, window]) => [label, { format6Bytes: encodeWindowFormat6(window).length, format7Bytes: encodeWindow(window).length }]),
+  );
+}
 
 const result = {
   benchmark: 'codec',
@@ -109,15 +123,20 @@ const result = {
   date: new Date().toISOString(),
   node: process.version,
   cpu: cpus()[0]?.model ?? 'unknown',
-  loadAverage1m: round1(loadavg()[0]!),
+  loadAverage1mAtStart,
   windows: { count: windowCount, profile: 'defaultProfile() of tools/bench/src/ingest/window-gen.ts (200 responses/s, 2 steps)', seed: SEED },
   note: 'bytes: the encoded window (what PostgreSQL stores, before any row overhead); µs: per window, median of the rounds; decode without building histograms (the master merges from the counts)',
   ...summary,
   format7AgainstFormat6: {
-    meanBytesRatio: Math.round((summary.format7.meanBytes / summary.format6.meanBytes) * 1000) / 1000,
-    decodeMicrosRatio: Math.round((summary.format7.decodeMicrosMedian / summary.format6.decodeMicrosMedian) * 1000) / 1000,
-    encodeMicrosRatio: Math.round((summary.format7.encodeMicrosMedian / summary.format6.encodeMicrosMedian) * 1000) / 1000,
+    meanBytesRatio: ratio(summary.format7.meanBytes, summary.format6.meanBytes),
+    encodeMicrosRatio: ratio(summary.format7.encodeMicrosMedian, summary.format6.encodeMicrosMedian),
+    decodeMicrosRatio: ratio(summary.format7.decodeMicrosMedian, summary.format6.decodeMicrosMedian),
+    // Per round, both formats measured back to back: steadier than the ratio of medians on a busy machine.
+    decodeMicrosRatioPairedMedian: ratio(median(summary.format7.decodeMicrosPerRound.map((micros, i) => micros / summary.format6.decodeMicrosPerRound[i]!)), 1),
+    encodeMicrosRatioPairedMedian: ratio(median(summary.format7.encodeMicrosPerRound.map((micros, i) => micros / summary.format6.encodeMicrosPerRound[i]!)), 1),
   },
+  sizeCases: sizeCases(),
+  loadAverage1mAtEnd: round1(loadavg()[0]!),
 };
 
 mkdirSync(dirname(out), { recursive: true });
