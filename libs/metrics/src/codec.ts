@@ -129,7 +129,6 @@ function decodeFormat7(bytes: Uint8Array, framed: ByteReader): Window {
   const stepsAndFlag = framed.varint();
   const stepCount = Math.floor(stepsAndFlag / 2);
   let header = framed;
-  let bitsStart = framed.offset;
   if (stepsAndFlag % 2 === 1) {
     let inflated: Uint8Array;
     try {
@@ -138,7 +137,6 @@ function decodeFormat7(bytes: Uint8Array, framed: ByteReader): Window {
       throw new Error(`corrupt compressed header: ${(error as Error).message}`, { cause: error });
     }
     header = new ByteReader(inflated);
-    bitsStart = framed.offset;
   }
   const second = header.varint();
   const durationMs = FULL_SECOND_MS + unZigZag(header.varint());
@@ -168,8 +166,8 @@ function decodeFormat7(bytes: Uint8Array, framed: ByteReader): Window {
     counters.push({ name, requests, bytesIn, bytesOut, statusCodes, errors, checks });
   }
   if (header !== framed && !header.done) throw new Error('trailing bytes after the compressed header');
-  if (header === framed) bitsStart = framed.offset;
-  const latencyBits = new BitReader(bytes, bitsStart);
+  // The latency bits follow the header, or the deflated header's bytes.
+  const latencyBits = new BitReader(bytes, framed.offset);
   const steps = new Map<string, StepMetrics>();
   for (const { name, ...step } of counters) {
     let latencyCounts: Uint8Array;

@@ -9,7 +9,7 @@ import { createLatencyHistogram } from './histogram.js';
  * count, which is the counts' total, so no bucket count is written: it reads
  * buckets until the total is reached.
  *
- *   countsMode(1 bit) firstIndex(exp-Golomb, order 11) [ones run] count? (gap count?)*
+ *   mode(1 bit) [onesRun] firstIndex(exp-Golomb, order 11) count? (gap count?)*   (for a step with requests)
  *
  * Gaps (minus 1) use one adaptive Rice code. Counts use another, in one of two
  * modes, whichever is shorter for the step:
