@@ -43,23 +43,35 @@ export class ByteWriter {
     this.bytes(Buffer.from(value, 'utf8'));
   }
 
+  /** Appends bytes as they are, without their length. */
+  raw(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
+
   finish(): Uint8Array {
     return this.buffer.slice(0, this.length);
   }
 }
 
 export class ByteReader {
-  private offset = 0;
+  private position = 0;
 
   constructor(private readonly buffer: Uint8Array) {}
 
+  /** Bytes read so far. */
+  get offset(): number {
+    return this.position;
+  }
+
   get done(): boolean {
-    return this.offset === this.buffer.length;
+    return this.position === this.buffer.length;
   }
 
   byte(): number {
-    if (this.offset >= this.buffer.length) throw new RangeError(`truncated at byte ${this.offset}`);
-    return this.buffer[this.offset++]!;
+    if (this.position >= this.buffer.length) throw new RangeError(`truncated at byte ${this.position}`);
+    return this.buffer[this.position++]!;
   }
 
   varint(): number {
@@ -71,14 +83,14 @@ export class ByteReader {
       if (b < 0x80) return value;
       scale *= 0x80;
     }
-    throw new RangeError(`varint too long at byte ${this.offset}`);
+    throw new RangeError(`varint too long at byte ${this.position}`);
   }
 
   bytes(): Uint8Array {
     const length = this.varint();
-    if (this.offset + length > this.buffer.length) throw new RangeError(`truncated: ${length} bytes announced at byte ${this.offset}`);
-    const out = this.buffer.subarray(this.offset, this.offset + length);
-    this.offset += length;
+    if (this.position + length > this.buffer.length) throw new RangeError(`truncated: ${length} bytes announced at byte ${this.position}`);
+    const out = this.buffer.subarray(this.position, this.position + length);
+    this.position += length;
     return out;
   }
 

@@ -10,6 +10,8 @@ export {
 export { emptyStep, emptyErrorCounts, addStep, windowTotals, errorTotal, type StepMetrics, type Window } from './window.js';
 export { WindowRecorder } from './recorder.js';
 export { encodeWindow, decodeWindow, encodeWindowBase64, decodeWindowBase64 } from './codec.js';
+/** The previous window format's writer, for benchmarks and tests only (services write format 7 with encodeWindow). */
+export { encodeWindowFormat6 } from './codec-deflated.js';
 export { mergeWindows, mergeSameSecond, emptyMerged, addWindow, addMerged, type MergedWindows, type MergeOptions } from './merge.js';
 export { summarize, summarizeMerged, stepSummary } from './summarize.js';
 export { latencySummary } from './latency-summary.js';

@@ -43,13 +43,13 @@ describe('window encoding', () => {
     expect(summarize([decodeWindow(bytes)])).toEqual(summarize([window]));
   });
 
-  it('writes format 6, which carries the VUs in progress and the blocked requests', () => {
+  it('writes format 7, which carries the VUs in progress and the blocked requests', () => {
     const recorder = new WindowRecorder();
     recorder.recordResponse('home', 200, 10, 5, 900);
     recorder.recordError('home', 'blocked');
     recorder.recordError('home', 'blocked');
     const bytes = encodeWindow({ ...recorder.take(4, 1000), vus: 37 });
-    expect(bytes[1]).toBe(6);
+    expect(bytes[1]).toBe(7);
     expect(summarize([decodeWindow(bytes)]).errors).toEqual({ timeout: 0, refused: 0, reset: 0, other: 0, interrupted: 0, blocked: 2 });
     expect(decodeWindow(bytes).vus).toBe(37);
     // A window that measured none is written with 0.
@@ -137,9 +137,9 @@ describe('window encoding', () => {
     expect(summary.steps.login!.latencyMicros!.min).toBeGreaterThanOrEqual(850);
     expect(summary.steps.login!.latencyMicros!.min).toBeLessThan(851);
     expect(summary.steps.search!.latencyMicros!.max).toBeGreaterThanOrEqual(25_000);
-    // Re-encoded, it is format 6 and the same window.
+    // Re-encoded, it is format 7 and the same window.
     const again = encodeWindow(window);
-    expect(again[1]).toBe(6);
+    expect(again[1]).toBe(7);
     expect(summarize([decodeWindow(again)])).toEqual(summary);
   });
 
