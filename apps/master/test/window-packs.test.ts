@@ -51,6 +51,18 @@ describe('window packs (real PostgreSQL)', () => {
     return rows[0]!.n;
   }
 
+  /** The table's heap, indexes and TOAST, and the run's per-window arrays as stored, each divided by `windows`. */
+  async function perWindowBytes(runId: string, windows: number): Promise<Record<string, number>> {
+    const { rows } = await sqlPoolOf(db.prisma).query<Record<string, string>>(
+      `SELECT pg_relation_size('run_window_packs') AS heap, pg_indexes_size('run_window_packs') AS indexes,
+         (SELECT pg_total_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'run_window_packs'::regclass) AS toast,
+         sum(pg_column_size(share_ids)) AS "shareIdsArray", sum(pg_column_size(seqs)) AS "seqsArray", sum(pg_column_size(sizes)) AS "sizesArray"
+       FROM run_window_packs WHERE run_id = $1`,
+      [runId],
+    );
+    return Object.fromEntries(Object.entries(rows[0]!).map(([name, value]) => [name, Math.round((Number(value) / windows) * 10) / 10]));
+  }
+
   it('read back each window once, in (second, share, seq) order, after several batches with copies in them', async () => {
     const shares = ['w-b', 'w-a', 'w-c~1'];
     const runId = await newRun(shares);
@@ -187,15 +199,14 @@ describe('window packs (real PostgreSQL)', () => {
       windows,
       shares: shareCount,
       windowsPerBatch: 250,
+      packs: Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM run_window_packs WHERE run_id = $1', [runId])).rows[0]!.n),
       responsesPerWindow: 200,
       encodedBytesPerWindow: Math.round(encodedPerWindow * 10) / 10,
       storedBytesPerWindow: Math.round(perWindow * 10) / 10,
       overheadBytesPerWindow: Math.round((perWindow - encodedPerWindow) * 10) / 10,
       bytesPerWorkerHour: Math.round(perWindow * 3600),
-      parts: (
-        await pool.query(`SELECT pg_relation_size('run_window_packs') AS heap, pg_indexes_size('run_window_packs') AS indexes,
-        (SELECT pg_total_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'run_window_packs'::regclass) AS toast`)
-      ).rows[0] as unknown,
+      // Where the bytes went, per window: the table's files, and the stored (compressed) size of each per-window array.
+      perWindow: await perWindowBytes(runId, windows),
     };
     if (process.env.WINDOW_STORAGE_OUT) writeFileSync(process.env.WINDOW_STORAGE_OUT, `${JSON.stringify(result, null, 2)}\n`);
     // The overhead, derived (docs/architecture.md, Storage): the window's share id, seq and size in the pack's arrays
