@@ -115,6 +115,23 @@ describe('window packs (real PostgreSQL)', () => {
     expect(await repository.windowCounts(runId)).toEqual(new Map([...Object.entries(expected), ['w-a', 7]]));
   });
 
+  it('page through a second stored in many packs (ids of one and two digits), each window once', async () => {
+    const runId = await newRun([]);
+    const sent: string[] = [];
+    // One window a batch: a pack each, ids past 9, all of second 0; one copy, and one window of second 1 last.
+    for (let n = 0; n < 14; n++) {
+      await repository.insertWindows([received(runId, `s${String(n).padStart(2, '0')}`, 0, realisticWindow(0, random, 5))]);
+      sent.push(`0/s${String(n).padStart(2, '0')}/0`);
+    }
+    await repository.insertWindows([received(runId, 's03', 0, realisticWindow(0, random, 5)), received(runId, 's00', 1, realisticWindow(1, random, 5))]);
+    sent.push('1/s00/1');
+    for (const packs of [1, 3, 10, 16]) {
+      const read: string[] = [];
+      await repository.forEachWindow(runId, {}, (w) => read.push(keyOf(w)), { packs, rows: 2 });
+      expect([packs, read]).toEqual([packs, sent]);
+    }
+  });
+
   it('read a run stored before packs (run_windows rows) as before, and one stored partly in each', async () => {
     const legacyRun = await newRun(['old-1', 'old-2']);
     const mixedRun = await newRun(['old-1', 'old-2']);

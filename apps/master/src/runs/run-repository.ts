@@ -162,7 +162,7 @@ export class RunRepository {
   }
 
   private get storedCounts(): StoredWindowCounts {
-    return (this.windowCountsOnce ??= new StoredWindowCounts(sqlPoolOf(this.prisma)));
+    return (this.windowCountsOnce ??= new StoredWindowCounts(this.prisma));
   }
 
   listen(listener: RunStoreListener): void {
@@ -398,7 +398,7 @@ export class RunRepository {
    * memory stays bounded however long the run was (timelines and reports rely on the second order).
    */
   async forEachWindow(runId: string, filter: WindowFilter, visit: (window: StoredWindow) => void, page: WindowPage = DEFAULT_WINDOW_PAGE): Promise<void> {
-    await forEachStoredWindow({ prisma: this.prisma, pool: sqlPoolOf(this.prisma) }, runId, filter, visit, page);
+    await forEachStoredWindow(this.prisma, runId, filter, visit, page);
   }
 
   /** Merges a run's stored windows (or a part of them) without holding them all. */

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { createLatencyHistogram, decodeHistogramBytes, decodeWindow, emptyErrorCounts } from '@loadtest/metrics';
 import type { ErrorCounts, StatusCounts } from '@loadtest/protocol';
 import type { PrismaClient } from '../persistence/prisma.js';
@@ -30,16 +29,17 @@ interface SecondWindows {
 
 interface PackRow {
   second: number;
-  id: string;
+  /** The pack's id as text (a bigint); not named `id`, which ORDER BY would then take for the text, not the number. */
+  pack_id: string;
   share_ids: string[];
   seqs: number[];
   sizes: number[];
-  data: Buffer;
+  data: Uint8Array;
 }
 
-const SELECT_PACKS = `SELECT second, id::text AS id, share_ids, seqs, sizes, data FROM run_window_packs
-WHERE run_id = $1 AND second >= $2 AND second < $3 AND (second, id) > ($4, $5::bigint)
-ORDER BY second, id LIMIT $6`;
+const SELECT_PACKS = `SELECT second, id::text AS pack_id, share_ids, seqs, sizes, data FROM run_window_packs
+WHERE run_id = $1::uuid AND second >= $2::int AND second < $3::int AND (second, id) > ($4::int, $5::bigint)
+ORDER BY second, id LIMIT $6::int`;
 
 /** The int4 bounds, for an open end of a second range. */
 const MIN_SECOND = -2147483648;
@@ -61,20 +61,24 @@ export function unpack(row: Pick<PackRow, 'share_ids' | 'seqs' | 'sizes' | 'data
   return windows;
 }
 
-/** A run's packs in second order, a page at a time, as each second's windows (all of a second's packs together). */
-async function* packSeconds(pool: pg.Pool, runId: string, filter: WindowFilter, pageSize: number): AsyncGenerator<SecondWindows> {
+/**
+ * A run's packs in second order, a page at a time, as each second's windows (all of a second's packs together).
+ * Through Prisma (a raw statement), so that any client reads, a test's logging one included.
+ */
+async function* packSeconds(prisma: PrismaClient, runId: string, filter: WindowFilter, pageSize: number): AsyncGenerator<SecondWindows> {
   let after = { second: MIN_SECOND, id: '0' };
   let current: SecondWindows | undefined;
   // Each page moves the cursor past at least one pack, and a run has finitely many: the loop ends.
   for (;;) {
-    const { rows } = await pool.query<PackRow>(SELECT_PACKS, [
+    const rows = await prisma.$queryRawUnsafe<PackRow[]>(
+      SELECT_PACKS,
       runId,
       filter.fromSecond ?? MIN_SECOND,
       filter.toSecond ?? MAX_SECOND,
       after.second,
       after.id,
       pageSize,
-    ]);
+    );
     for (const row of rows) {
       if (current && current.second !== row.second) yield current;
       if (!current || current.second !== row.second) current = { second: row.second, windows: [] };
@@ -82,7 +86,7 @@ async function* packSeconds(pool: pg.Pool, runId: string, filter: WindowFilter, 
     }
     if (rows.length < pageSize) break;
     const last = rows[rows.length - 1]!;
-    after = { second: last.second, id: last.id };
+    after = { second: last.second, id: last.pack_id };
   }
   if (current) yield current;
 }
@@ -184,13 +188,13 @@ async function* mergeSeconds(sources: AsyncGenerator<SecondWindows>[]): AsyncGen
  * JavaScript strings), holding a page of each table and one second's windows at a time.
  */
 export async function forEachStoredWindow(
-  db: { prisma: PrismaClient; pool: pg.Pool },
+  prisma: PrismaClient,
   runId: string,
   filter: WindowFilter,
   visit: (window: StoredWindow) => void,
   page: WindowPage = DEFAULT_WINDOW_PAGE,
 ): Promise<void> {
-  for await (const windows of mergeSeconds([packSeconds(db.pool, runId, filter, page.packs), legacySeconds(db.prisma, runId, filter, page.rows)])) {
+  for await (const windows of mergeSeconds([packSeconds(prisma, runId, filter, page.packs), legacySeconds(prisma, runId, filter, page.rows)])) {
     for (const window of windows) visit(window);
   }
 }

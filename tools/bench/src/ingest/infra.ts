@@ -108,8 +108,9 @@ export async function storedWindowsStats(databaseUrl: string, runId: string, win
     const pageSize = 64;
     // Each page moves the cursor past at least one pack, and the run has finitely many: the loop ends.
     for (;;) {
-      const { rows: packs } = await client.query<{ second: number; id: string; share_ids: string[]; seqs: number[]; sizes: number[]; data: Buffer }>(
-        `SELECT second, id::text AS id, share_ids, seqs, sizes, data FROM run_window_packs
+      const { rows: packs } = await client.query<{ second: number; pack_id: string; share_ids: string[]; seqs: number[]; sizes: number[]; data: Buffer }>(
+        // The id as text (a bigint) under another name: as `id`, ORDER BY would take the text, not the number.
+        `SELECT second, id::text AS pack_id, share_ids, seqs, sizes, data FROM run_window_packs
           WHERE run_id = $1 AND (second, id) > ($2, $3::bigint) ORDER BY second, id LIMIT $4`,
         [runId, after.second, after.id, pageSize],
       );
@@ -132,7 +133,7 @@ export async function storedWindowsStats(databaseUrl: string, runId: string, win
       }
       if (packs.length < pageSize) break;
       const last = packs[packs.length - 1]!;
-      after = { second: last.second, id: last.id };
+      after = { second: last.second, id: last.pack_id };
     }
     // Rows of run_windows: a run has them only if it was stored before packs (a bench run never is).
     const legacy = await client.query<{ worker_id: string; windows: string; requests: string; data: string | null }>(
