@@ -161,6 +161,7 @@ export class RunRepository {
     return (this.windowPacksOnce ??= new WindowPacks(sqlPoolOf(this.prisma)));
   }
 
+  /** Kept with the repository: it remembers the counts of runs whose packs have not changed since. */
   private get storedCounts(): StoredWindowCounts {
     return (this.windowCountsOnce ??= new StoredWindowCounts(this.prisma));
   }
@@ -209,8 +210,8 @@ export class RunRepository {
   }
 
   /**
-   * A page of runs, newest first (ties by id), after `after` when given. The same few SQL queries whatever the
-   * page size: the runs, their workers, and their window counts (see StoredWindowCounts).
+   * A page of runs, newest first (ties by id), after `after` when given. The same three SQL queries whatever the
+   * page size: the runs, their workers, and their window counts (one statement, see StoredWindowCounts).
    */
   async page(filter: RunListFilter, limit: number, after?: RunListCursor): Promise<{ runs: StoredRun[]; more: boolean }> {
     const rows = await this.prisma.run.findMany({
