@@ -44,7 +44,7 @@ const CACHED_RUNS = 256;
  * The number of windows stored for each share of a run (`windowsStored` in GET /runs and /runs/:id, and the
  * supervisor's check for missing windows: a copy must not count twice).
  *
- * Counting is exact but reads every pack's share ids and seqs: about 10 bytes a window, inside PostgreSQL,
+ * Counting is exact but reads every pack's share ids and seqs (~8 bytes a window, compressed), inside PostgreSQL,
  * O(windows of the run) — a 1000-worker hour is 3.6 M windows. So counts are kept per run with the version they
  * were counted at, and recounted only when the run's packs changed: packs are only ever added, and each commit adds
  * one to their number, whatever its id. The version check is an index-only read of the run's packs (one per run,
