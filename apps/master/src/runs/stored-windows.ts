@@ -39,6 +39,7 @@ interface PackRow {
 
 const SELECT_PACKS = `SELECT second, id::text AS pack_id, share_ids, seqs, sizes, data FROM run_window_packs
 WHERE run_id = $1::uuid AND second >= $2::int AND second < $3::int AND (second, id) > ($4::int, $5::bigint)
+  AND ($7::text IS NULL OR $7::text = ANY(share_ids))
 ORDER BY second, id LIMIT $6::int`;
 
 /** The int4 bounds, for an open end of a second range. */
@@ -46,14 +47,16 @@ const MIN_SECOND = -2147483648;
 const MAX_SECOND = 2147483647;
 
 /** A pack's windows (those of `workerId` only, when given), decoded. */
-export function unpack(row: Pick<PackRow, 'share_ids' | 'seqs' | 'sizes' | 'data'>, workerId?: string): StoredWindow[] {
+export function unpack(row: Pick<PackRow, 'second' | 'share_ids' | 'seqs' | 'sizes' | 'data'>, workerId?: string): StoredWindow[] {
   const windows: StoredWindow[] = [];
   let offset = 0;
   for (let i = 0; i < row.sizes.length; i++) {
     const size = row.sizes[i]!;
     const shareId = row.share_ids[i]!;
     if (offset + size > row.data.length)
-      throw new Error(`window pack is shorter than its sizes say: window ${i} (${shareId}) ends at ${offset + size} of ${row.data.length} bytes`);
+      throw new Error(
+        `window pack of second ${row.second} is shorter than its sizes say: window ${i} (${shareId}) ends at ${offset + size} of ${row.data.length} bytes`,
+      );
     if (workerId === undefined || shareId === workerId)
       windows.push({ workerId: shareId, seq: row.seqs[i]!, ...decodeWindow(row.data.subarray(offset, offset + size)) });
     offset += size;
@@ -78,6 +81,8 @@ async function* packSeconds(prisma: PrismaClient, runId: string, filter: WindowF
       after.second,
       after.id,
       pageSize,
+      // One worker's windows: only the packs that hold one of them (their bytes are not even read otherwise).
+      filter.workerId ?? null,
     );
     for (const row of rows) {
       if (current && current.second !== row.second) yield current;

@@ -17,7 +17,7 @@ JOIN (
 
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The windows of one run and second in a batch, in the order they came. */
+/** The windows of one run and second in a batch, in share-id order (then seq). */
 export interface Pack {
   runId: string;
   second: number;
