@@ -113,6 +113,12 @@ describe('window packs (real PostgreSQL)', () => {
     await repository.insertWindows([received(runId, 'w-a', 6, realisticWindow(6, random, 20)), batches[0]![0]!]);
     expect(counts(await repository.get(runId))).toEqual({ ...expected, 'w-a': 7 });
     expect(await repository.windowCounts(runId)).toEqual(new Map([...Object.entries(expected), ['w-a', 7]]));
+
+    // A batch that committed after a later one: its pack's id is below those already counted. Counted all the same.
+    await repository.insertWindows([received(runId, 'w-b', 7, realisticWindow(7, random, 20))]);
+    await sqlPoolOf(db.prisma).query('UPDATE run_window_packs SET id = 0 WHERE run_id = $1 AND second = 7', [runId]);
+    expect(await repository.windowCounts(runId)).toEqual(new Map([...Object.entries(expected), ['w-a', 7], ['w-b', 7]]));
+    expect(counts((await repository.page({ planId }, 50)).runs.find((r) => r.id === runId))).toEqual({ ...expected, 'w-a': 7, 'w-b': 7 });
   });
 
   it('page through a second stored in many packs (ids of one and two digits), each window once', async () => {

@@ -1,39 +1,60 @@
 import type { PrismaClient } from '../persistence/prisma.js';
 
 /**
- * One statement, whatever the number of runs: for each run, its version (its number of packs and their highest id,
- * read from the primary key) and, for each run whose version is not the one given ($2, '' for none), each share's
- * distinct windows — its (share, seq) pairs, in packs and legacy rows together, counted by PostgreSQL from the
- * packs' share-id and seq arrays, never their bytes. A run with nothing to count has one row with a null share.
+ * One statement, whatever the number of runs. For each run it compares the packs now with those counted before
+ * ($2: their number, -1 for none; $3: their highest id) and counts, by PostgreSQL, from the packs' share-id and seq
+ * arrays (never their bytes), each share's distinct windows — (second, share, seq) once, a copy always having the
+ * same second — of:
+ * - `same`: nothing, the packs have not changed;
+ * - `added`: only the packs added above the highest id counted, less the windows already counted in packs (or
+ *   legacy rows) of the same seconds. Valid only when the packs at or below that id are still the ones counted: a
+ *   batch that committed after a later one may have a lower id;
+ * - `all`: every pack and legacy row of the run (the first count, or after such a late commit).
+ * A run with nothing to count has one row with a null share.
  */
-const COUNT_WINDOWS = `WITH versions AS (
-  SELECT r.run_id, r.known, count(p.id)::text || '/' || COALESCE(max(p.id), 0)::text AS version
-  FROM unnest($1::uuid[], $2::text[]) AS r(run_id, known)
-  LEFT JOIN run_window_packs p ON p.run_id = r.run_id
-  GROUP BY r.run_id, r.known
-), stale AS (
-  SELECT run_id FROM versions WHERE version <> known
-), stored AS (
-  SELECT p.run_id, u.share_id, u.seq FROM run_window_packs p CROSS JOIN LATERAL unnest(p.share_ids, p.seqs) AS u(share_id, seq)
-  WHERE p.run_id IN (SELECT run_id FROM stale)
+const COUNT_WINDOWS = `WITH known AS (
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS k(run_id, packs, max_id)
+), versions AS (
+  SELECT k.run_id, k.max_id AS known_max, count(p.id)::int AS packs, COALESCE(max(p.id), 0) AS max_id,
+    CASE WHEN count(p.id) = k.packs AND COALESCE(max(p.id), 0) = k.max_id THEN 'same'
+         WHEN count(p.id) FILTER (WHERE p.id <= k.max_id) = k.packs THEN 'added'
+         ELSE 'all' END AS mode
+  FROM known k LEFT JOIN run_window_packs p ON p.run_id = k.run_id
+  GROUP BY k.run_id, k.packs, k.max_id
+), fresh AS (
+  SELECT p.run_id, p.second, u.share_id, u.seq
+  FROM versions v JOIN run_window_packs p ON p.run_id = v.run_id AND (v.mode = 'all' OR p.id > v.known_max)
+  CROSS JOIN LATERAL unnest(p.share_ids, p.seqs) AS u(share_id, seq)
+  WHERE v.mode <> 'same'
   UNION
-  SELECT run_id, worker_id, seq FROM run_windows WHERE run_id IN (SELECT run_id FROM stale)
+  SELECT w.run_id, w.second, w.worker_id, w.seq FROM versions v JOIN run_windows w ON w.run_id = v.run_id WHERE v.mode = 'all'
+), counted_before AS (
+  SELECT p.run_id, p.second, u.share_id, u.seq
+  FROM versions v JOIN run_window_packs p ON p.run_id = v.run_id AND p.id <= v.known_max
+  CROSS JOIN LATERAL unnest(p.share_ids, p.seqs) AS u(share_id, seq)
+  WHERE v.mode = 'added' AND (p.run_id, p.second) IN (SELECT run_id, second FROM fresh)
+  UNION ALL
+  SELECT w.run_id, w.second, w.worker_id, w.seq FROM versions v JOIN run_windows w ON w.run_id = v.run_id
+  WHERE v.mode = 'added' AND (w.run_id, w.second) IN (SELECT run_id, second FROM fresh)
 ), counted AS (
-  SELECT run_id, share_id, count(*)::int AS windows FROM stored GROUP BY run_id, share_id
+  SELECT run_id, share_id, count(*)::int AS windows FROM (SELECT * FROM fresh EXCEPT SELECT * FROM counted_before) new_windows GROUP BY run_id, share_id
 )
-SELECT v.run_id::text AS run_id, v.version, v.version <> v.known AS counted, c.share_id, c.windows
+SELECT v.run_id::text AS run_id, v.mode, v.packs, v.max_id::text AS max_id, c.share_id, c.windows
 FROM versions v LEFT JOIN counted c ON c.run_id = v.run_id`;
 
 interface CountRow {
   run_id: string;
-  version: string;
-  counted: boolean;
+  mode: 'same' | 'added' | 'all';
+  packs: number;
+  max_id: string;
   share_id: string | null;
   windows: number | null;
 }
 
 interface Counted {
-  version: string;
+  /** The run's packs when counted: their number and highest id (0 for none). */
+  packs: number;
+  maxId: string;
   counts: Map<string, number>;
 }
 
@@ -44,12 +65,12 @@ const CACHED_RUNS = 256;
  * The number of windows stored for each share of a run (`windowsStored` in GET /runs and /runs/:id, and the
  * supervisor's check for missing windows: a copy must not count twice).
  *
- * Counting is exact but reads every pack's share ids and seqs (~8 bytes a window, compressed), inside PostgreSQL,
- * O(windows of the run) — a 1000-worker hour is 3.6 M windows. So counts are kept per run with the version they
- * were counted at, and recounted only when the run's packs changed: packs are only ever added, and each commit adds
- * one to their number, whatever its id. The version check is an index-only read of the run's packs (one per run,
- * second and batch), in the same statement. An ended run is counted once per master process; a run being written
- * is recounted at each read, a cost that grows with the run.
+ * Counting a run whole reads every pack's share ids and seqs (~8 bytes a window, compressed), inside PostgreSQL,
+ * O(windows of the run) — a 1000-worker hour is 3.6 M windows. So counts are kept per run with the packs they were
+ * counted at, and a later read counts only the packs added since (those above the highest id counted, checked
+ * against the seconds they hold), which is what a run being written costs at each read; the check itself is an
+ * index-only read of the run's packs (one per run, second and batch). A run is counted whole once per master
+ * process, and again only if a batch committed late with an id below one already counted.
  */
 export class StoredWindowCounts {
   private readonly counted = new Map<string, Counted>();
@@ -61,17 +82,26 @@ export class StoredWindowCounts {
     if (runIds.length === 0) return result;
     // Taken now: another read may drop or replace them while this one waits.
     const cached = new Map(runIds.flatMap((id) => (this.counted.has(id) ? [[id, this.counted.get(id)!] as const] : [])));
-    const known = runIds.map((id) => cached.get(id)?.version ?? '');
-    const rows = await this.prisma.$queryRawUnsafe<CountRow[]>(COUNT_WINDOWS, runIds, known);
+    const rows = await this.prisma.$queryRawUnsafe<CountRow[]>(
+      COUNT_WINDOWS,
+      runIds,
+      runIds.map((id) => cached.get(id)?.packs ?? -1),
+      runIds.map((id) => cached.get(id)?.maxId ?? '0'),
+    );
     const fresh = new Map<string, Counted>();
     for (const row of rows) {
-      if (!row.counted) {
-        result.set(row.run_id, cached.get(row.run_id)!.counts);
+      const before = cached.get(row.run_id);
+      if (row.mode === 'same' && before) {
+        result.set(row.run_id, before.counts);
         continue;
       }
       let counted = fresh.get(row.run_id);
-      if (!counted) fresh.set(row.run_id, (counted = { version: row.version, counts: new Map() }));
-      if (row.share_id !== null) counted.counts.set(row.share_id, row.windows ?? 0);
+      if (!counted) {
+        // Added packs count on top of the counts kept, copied: a caller may still hold the kept map.
+        const base = row.mode === 'added' && before ? new Map(before.counts) : new Map<string, number>();
+        fresh.set(row.run_id, (counted = { packs: row.packs, maxId: row.max_id, counts: base }));
+      }
+      if (row.share_id !== null) counted.counts.set(row.share_id, (counted.counts.get(row.share_id) ?? 0) + (row.windows ?? 0));
     }
     for (const [runId, counted] of fresh) {
       result.set(runId, counted.counts);
