@@ -202,13 +202,28 @@ export interface StoredWindowRow extends Window {
   seq: number;
 }
 
-/** Reads a run's windows straight from the database, not through the API, and decodes them. */
+/**
+ * A run's windows as the database holds them, each (share, seq) once: cut out of its packs (run_window_packs: the
+ * i-th window is share_ids[i]'s seqs[i], its bytes the sizes[i] after the windows before it in `data`) and the
+ * rows of run_windows (runs stored before packs), read straight from the tables, not through the master's code,
+ * and decoded. A redelivered window may be stored twice; the master reads it once, and so does this.
+ */
 export async function storedWindows(databaseUrl: string, runId: string): Promise<StoredWindowRow[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ worker_id: string; seq: number; data: Buffer }>(
-      'SELECT worker_id, seq, data FROM run_windows WHERE run_id = $1 ORDER BY worker_id, seq',
+      `SELECT DISTINCT ON (worker_id, seq) worker_id, seq, data FROM (
+         SELECT w.share_id AS worker_id, w.seq, substring(p.data FROM w.start::int FOR w.size) AS data
+         FROM run_window_packs p
+         CROSS JOIN LATERAL (
+           SELECT u.share_id, u.seq, u.size, 1 + sum(u.size) OVER (ORDER BY u.i) - u.size AS start
+           FROM unnest(p.share_ids, p.seqs, p.sizes) WITH ORDINALITY AS u(share_id, seq, size, i)
+         ) w
+         WHERE p.run_id = $1
+         UNION ALL
+         SELECT worker_id, seq, data FROM run_windows WHERE run_id = $1
+       ) stored ORDER BY worker_id, seq`,
       [runId],
     );
     return rows.map((r) => ({ workerId: r.worker_id, seq: r.seq, ...decodeWindow(r.data) }));

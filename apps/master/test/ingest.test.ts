@@ -134,7 +134,7 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
         expect(summarize(await repository.windows(run.id))).toEqual(summarize(live));
         // Read back page by page (small pages, to cross page boundaries), it merges to the same.
         const seen: string[] = [];
-        await repository.forEachWindow(run.id, {}, (w) => seen.push(`${w.second}/${w.workerId}/${w.seq}`), 4);
+        await repository.forEachWindow(run.id, {}, (w) => seen.push(`${w.second}/${w.workerId}/${w.seq}`), { packs: 4, rows: 4 });
         expect(seen).toHaveLength(live.length);
         expect(new Set(seen).size).toBe(live.length);
         const paged = await repository.mergeStored(run.id);

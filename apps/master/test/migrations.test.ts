@@ -30,6 +30,8 @@ describe('migrations (real PostgreSQL)', () => {
     expect(columns('runs')).toEqual(expect.arrayContaining(['id', 'plan_id', 'state', 'load', 'plan_snapshot', 'summary', 'start_at', 'ended_at']));
     expect(columns('run_workers')).toEqual(expect.arrayContaining(['run_id', 'worker_id', 'share_index', 'connections', 'state', 'windows_reported']));
     expect(columns('run_windows')).toEqual(expect.arrayContaining(['run_id', 'worker_id', 'seq', 'second', 'requests', 'data']));
+    expect(all).toContain('0008_window_packs');
+    expect(columns('run_window_packs')).toEqual(['run_id', 'second', 'id', 'windows', 'share_ids', 'seqs', 'sizes', 'data']);
   });
 
   it('match what the Prisma client expects: every model can be written and read', async () => {
@@ -59,8 +61,14 @@ describe('migrations (real PostgreSQL)', () => {
           histogram: Buffer.from([1, 2, 3]),
         },
       });
-      const back = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { workers: true, windows: true } });
+      await prisma.runWindowPack.create({
+        data: { runId: run.id, second: 1, windows: 2, shareIds: ['w', 'w~1'], seqs: [1, 0], sizes: [2, 1], data: Buffer.from([7, 8, 9]) },
+      });
+      const back = await prisma.run.findUniqueOrThrow({ where: { id: run.id }, include: { workers: true, windows: true, windowPacks: true } });
       expect(back.workers).toHaveLength(1);
+      expect(back.windowPacks).toEqual([
+        expect.objectContaining({ second: 1, windows: 2, shareIds: ['w', 'w~1'], seqs: [1, 0], sizes: [2, 1], data: new Uint8Array([7, 8, 9]) }),
+      ]);
       expect(back.windows[0]!.bytes).toBe(2n ** 40n);
       expect(Buffer.from(back.windows[0]!.histogram!)).toEqual(Buffer.from([1, 2, 3]));
       // Deleting a plan keeps its runs and their measurements.

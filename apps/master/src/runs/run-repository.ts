@@ -1,29 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { auditInsert, type AuditRecord } from '../audit/audit-record.js';
-import {
-  addWindow,
-  createLatencyHistogram,
-  decodeHistogramBytes,
-  decodeWindow,
-  emptyErrorCounts,
-  emptyMerged,
-  type MergedWindows,
-  type MergeOptions,
-  type Window,
-} from '@loadtest/metrics';
+import { addWindow, emptyMerged, type MergedWindows, type MergeOptions, type Window } from '@loadtest/metrics';
 import {
   ENDED_RUN_STATES,
   parseShareId,
   partIdPrefix,
   StoredLoadSchema,
-  type ErrorCounts,
   type Plan,
   type RunLoad,
   type Segment,
   type RunStatus,
   type RunSummary,
   type RunWindow,
-  type StatusCounts,
   type ThresholdOutcome,
   type ThresholdSpec,
   type Verdict,
@@ -32,7 +20,11 @@ import {
 import { asJson } from '../persistence/json.js';
 import type { Prisma, PrismaClient } from '../persistence/prisma.js';
 import { sqlPoolOf } from '../persistence/sql-pool.js';
-import { WindowRows } from './window-rows.js';
+import { StoredWindowCounts } from './stored-window-counts.js';
+import { DEFAULT_WINDOW_PAGE, forEachStoredWindow, type WindowPage } from './stored-windows.js';
+import { WindowPacks } from './window-packs.js';
+
+export { LEGACY_STEP } from './stored-windows.js';
 
 export interface StoredRunWorker {
   workerId: string;
@@ -99,49 +91,6 @@ export interface WindowFilter {
   toSecond?: number;
 }
 
-/** Name of the one step a window stored before per-step encoding is read as. */
-export const LEGACY_STEP = '(all)';
-
-interface WindowRow {
-  workerId: string;
-  seq: number;
-  second: number;
-  data: Uint8Array | null;
-  durationMs: number | null;
-  bytes: bigint | null;
-  statusCodes: unknown;
-  errors: unknown;
-  histogram: Uint8Array | null;
-}
-
-function windowOf(row: WindowRow): StoredWindow {
-  if (row.data) return { workerId: row.workerId, seq: row.seq, ...decodeWindow(row.data) };
-  // A row from before the binary encoding: its figures are in the legacy columns.
-  const latency = row.histogram ? decodeHistogramBytes(row.histogram) : createLatencyHistogram();
-  const statusCodes = (row.statusCodes ?? {}) as StatusCounts;
-  return {
-    workerId: row.workerId,
-    seq: row.seq,
-    second: row.second,
-    durationMs: row.durationMs ?? 1000,
-    dropped: 0,
-    steps: new Map([
-      [
-        LEGACY_STEP,
-        {
-          requests: latency.totalCount,
-          bytesIn: Number(row.bytes ?? 0),
-          bytesOut: 0,
-          statusCodes,
-          errors: { ...emptyErrorCounts(), ...((row.errors ?? {}) as Partial<ErrorCounts>) },
-          checks: { passed: 0, failed: 0 },
-          latency,
-        },
-      ],
-    ]),
-  };
-}
-
 const WORKER_ORDER = [{ shareIndex: 'asc' as const }, { workerId: 'asc' as const }];
 
 type RunRow = Prisma.RunGetPayload<{ include: { workers: true } }>;
@@ -202,13 +151,19 @@ export interface RunStoreListener {
 export class RunRepository {
   private readonly listeners: RunStoreListener[] = [];
 
-  private windowRowsOnce: WindowRows | undefined;
+  private windowPacksOnce: WindowPacks | undefined;
+  private windowCountsOnce: StoredWindowCounts | undefined;
 
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Taken when the first windows are stored: a client made for reading only (a test's) needs no pool. */
-  private get windowRows(): WindowRows {
-    return (this.windowRowsOnce ??= new WindowRows(sqlPoolOf(this.prisma)));
+  private get windowPacks(): WindowPacks {
+    return (this.windowPacksOnce ??= new WindowPacks(sqlPoolOf(this.prisma)));
+  }
+
+  /** Kept with the repository: it remembers the counts of runs whose packs have not changed since. */
+  private get storedCounts(): StoredWindowCounts {
+    return (this.windowCountsOnce ??= new StoredWindowCounts(this.prisma));
   }
 
   listen(listener: RunStoreListener): void {
@@ -256,7 +211,7 @@ export class RunRepository {
 
   /**
    * A page of runs, newest first (ties by id), after `after` when given. The same three SQL queries whatever the
-   * page size: the runs, their workers, and their window counts.
+   * page size: the runs, their workers, and their window counts (one statement, see StoredWindowCounts).
    */
   async page(filter: RunListFilter, limit: number, after?: RunListCursor): Promise<{ runs: StoredRun[]; more: boolean }> {
     const rows = await this.prisma.run.findMany({
@@ -275,19 +230,7 @@ export class RunRepository {
     });
     const more = rows.length > limit;
     const pageRows = rows.slice(0, limit);
-    const counts = new Map<string, Map<string, number>>();
-    if (pageRows.length > 0) {
-      const groups = await this.prisma.runWindow.groupBy({
-        by: ['runId', 'workerId'],
-        where: { runId: { in: pageRows.map((r) => r.id) } },
-        _count: { _all: true },
-      });
-      for (const g of groups) {
-        let perWorker = counts.get(g.runId);
-        if (!perWorker) counts.set(g.runId, (perWorker = new Map()));
-        perWorker.set(g.workerId, g._count._all);
-      }
-    }
+    const counts = await this.storedCounts.of(pageRows.map((r) => r.id));
     return { runs: pageRows.map((row) => storedRunOf(row, counts.get(row.id) ?? new Map())), more };
   }
   async state(id: string): Promise<RunStatus | null> {
@@ -436,11 +379,11 @@ export class RunRepository {
   }
 
   /**
-   * Stores windows; a redelivered copy (same run, worker and seq) is ignored.
-   * `measured` is the message's data, already decoded (and so checked).
+   * Stores windows, packed (WindowPacks); a redelivered copy (same run, worker and seq) may be stored again, and
+   * every reader below counts it once. `measured` is the message's data, already decoded (and so checked).
    */
   async insertWindows(rows: readonly ReceivedWindow[]): Promise<void> {
-    await this.windowRows.insert(rows);
+    await this.windowPacks.insert(rows);
     for (const listener of this.listeners) listener.windowsStored(rows);
   }
 
@@ -452,28 +395,11 @@ export class RunRepository {
   }
 
   /**
-   * Visits a run's stored windows page by page, in (second, worker, seq)
-   * order, so that memory stays bounded however long the run was.
+   * Visits a run's stored windows, each (share, seq) once, page by page, in (second, worker, seq) order, so that
+   * memory stays bounded however long the run was (timelines and reports rely on the second order).
    */
-  async forEachWindow(runId: string, filter: WindowFilter, visit: (window: StoredWindow) => void, pageSize = 2000): Promise<void> {
-    let cursor: { runId: string; workerId: string; seq: number } | undefined;
-    for (;;) {
-      const rows = await this.prisma.runWindow.findMany({
-        where: {
-          runId,
-          ...(filter.workerId ? { workerId: filter.workerId } : {}),
-          second: { ...(filter.fromSecond !== undefined ? { gte: filter.fromSecond } : {}), ...(filter.toSecond !== undefined ? { lt: filter.toSecond } : {}) },
-        },
-        orderBy: [{ second: 'asc' }, { workerId: 'asc' }, { seq: 'asc' }],
-        take: pageSize,
-        ...(cursor ? { cursor: { runId_workerId_seq: cursor }, skip: 1 } : {}),
-        select: { workerId: true, seq: true, second: true, data: true, durationMs: true, bytes: true, statusCodes: true, errors: true, histogram: true },
-      });
-      for (const row of rows) visit(windowOf(row));
-      if (rows.length < pageSize) return;
-      const last = rows[rows.length - 1]!;
-      cursor = { runId, workerId: last.workerId, seq: last.seq };
-    }
+  async forEachWindow(runId: string, filter: WindowFilter, visit: (window: StoredWindow) => void, page: WindowPage = DEFAULT_WINDOW_PAGE): Promise<void> {
+    await forEachStoredWindow(this.prisma, runId, filter, visit, page);
   }
 
   /** Merges a run's stored windows (or a part of them) without holding them all. */
@@ -483,8 +409,8 @@ export class RunRepository {
     return merged;
   }
 
+  /** The number of windows stored for each share of the run, each (share, seq) once. */
   async windowCounts(runId: string): Promise<Map<string, number>> {
-    const groups = await this.prisma.runWindow.groupBy({ by: ['workerId'], where: { runId }, _count: { _all: true } });
-    return new Map(groups.map((g) => [g.workerId, g._count._all]));
+    return (await this.storedCounts.of([runId])).get(runId) ?? new Map();
   }
 }

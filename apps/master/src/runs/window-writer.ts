@@ -12,7 +12,8 @@ interface Pending {
  * second, one INSERT per window would cost the master most of its time. Each
  * `write` resolves only once its batch is committed, so a window is still
  * acknowledged to the broker only after it is stored; if a batch fails, each of
- * its windows is redelivered (storage ignores duplicates).
+ * its windows is redelivered (a copy that was stored anyway is read once: the
+ * readers count each (run, share, seq) once).
  */
 export class WindowWriter {
   private queue: Pending[] = [];

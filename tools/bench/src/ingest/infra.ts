@@ -1,3 +1,4 @@
+import { decodeWindow } from '@loadtest/metrics';
 import { brokerNames } from '@loadtest/transport';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { execFileSync } from 'node:child_process';
@@ -51,15 +52,17 @@ export interface TableSize {
   toast: number;
 }
 
+/** The window tables together: run_window_packs (how windows are stored) and run_windows (rows of runs stored before packs). */
 export async function windowsTableSize(databaseUrl: string): Promise<TableSize> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ total: string; heap: string; indexes: string; toast: string }>(
-      `SELECT pg_total_relation_size('run_windows') AS total,
-              pg_relation_size('run_windows') AS heap,
-              pg_indexes_size('run_windows') AS indexes,
-              COALESCE((SELECT pg_total_relation_size(reltoastrelid) FROM pg_class WHERE oid = 'run_windows'::regclass AND reltoastrelid <> 0), 0) AS toast`,
+      `SELECT sum(pg_total_relation_size(t)) AS total,
+              sum(pg_relation_size(t)) AS heap,
+              sum(pg_indexes_size(t)) AS indexes,
+              sum(COALESCE((SELECT pg_total_relation_size(reltoastrelid) FROM pg_class WHERE oid = t AND reltoastrelid <> 0), 0)) AS toast
+         FROM unnest(ARRAY['run_window_packs'::regclass, 'run_windows'::regclass]) AS t`,
     );
     const r = rows[0]!;
     return { total: Number(r.total), heap: Number(r.heap), indexes: Number(r.indexes), toast: Number(r.toast) };
@@ -69,40 +72,88 @@ export async function windowsTableSize(databaseUrl: string): Promise<TableSize> 
 }
 
 export interface StoredWindowsStats {
+  /** Windows stored, each (share, seq) once (a redelivered window may be stored twice). */
   rows: number;
   workers: number;
   /** Workers with exactly the expected number of windows. */
   workersComplete: number;
   requests: number;
-  /** Mean size of the encoded window column. */
+  /** Mean size of an encoded window. */
   meanDataBytes: number | null;
-  /** Mean size of a whole row as stored (tuple, without page and index overhead). */
+  /** Mean size of a window as stored (its share of its pack's or row's tuple, without page, TOAST chunk and index overhead). */
   meanRowBytes: number | null;
 }
 
-/** What the database holds for one run, read straight from the table (not through the API). */
+/**
+ * What the database holds for one run, read straight from the tables (not through the API): its packs (each
+ * window cut out of its pack's bytes and decoded, to count its responses) and its rows of run_windows (runs
+ * stored before packs). Each (share, seq) counts once; a copy is always stored under the same second, and packs
+ * are read in second order, so only the current second's windows are remembered.
+ */
 export async function storedWindowsStats(databaseUrl: string, runId: string, windowsPerWorker: number): Promise<StoredWindowsStats> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ rows: string; workers: string; requests: string | null; data: string | null; row: string | null }>(
-      `SELECT count(*) AS rows, count(DISTINCT worker_id) AS workers, sum(requests) AS requests,
-              avg(octet_length(data)) AS data, avg(pg_column_size(w.*)) AS row
-         FROM run_windows w WHERE run_id = $1`,
+    const perShare = new Map<string, number>();
+    let windows = 0;
+    let requests = 0;
+    let dataBytes = 0;
+    const tuples = await client.query<{ bytes: string | null }>(
+      `SELECT (SELECT COALESCE(sum(pg_column_size(p.*)), 0) FROM run_window_packs p WHERE run_id = $1)
+            + (SELECT COALESCE(sum(pg_column_size(w.*)), 0) FROM run_windows w WHERE run_id = $1) AS bytes`,
       [runId],
     );
-    const r = rows[0]!;
-    const complete = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM (SELECT worker_id FROM run_windows WHERE run_id = $1 GROUP BY worker_id HAVING count(*) = $2) t',
-      [runId, windowsPerWorker],
+    let after = { second: -2147483648, id: '0' };
+    let seen = { second: Number.NaN, keys: new Set<string>() };
+    const pageSize = 64;
+    // Each page moves the cursor past at least one pack, and the run has finitely many: the loop ends.
+    for (;;) {
+      const { rows: packs } = await client.query<{ second: number; pack_id: string; share_ids: string[]; seqs: number[]; sizes: number[]; data: Buffer }>(
+        // The id as text (a bigint) under another name: as `id`, ORDER BY would take the text, not the number.
+        `SELECT second, id::text AS pack_id, share_ids, seqs, sizes, data FROM run_window_packs
+          WHERE run_id = $1 AND (second, id) > ($2, $3::bigint) ORDER BY second, id LIMIT $4`,
+        [runId, after.second, after.id, pageSize],
+      );
+      for (const pack of packs) {
+        if (pack.second !== seen.second) seen = { second: pack.second, keys: new Set() };
+        let offset = 0;
+        for (let i = 0; i < pack.sizes.length; i++) {
+          const size = pack.sizes[i]!;
+          const shareId = pack.share_ids[i]!;
+          const key = `${shareId} ${pack.seqs[i]!}`;
+          if (!seen.keys.has(key)) {
+            seen.keys.add(key);
+            windows += 1;
+            dataBytes += size;
+            perShare.set(shareId, (perShare.get(shareId) ?? 0) + 1);
+            for (const step of decodeWindow(pack.data.subarray(offset, offset + size)).steps.values()) requests += step.requests;
+          }
+          offset += size;
+        }
+      }
+      if (packs.length < pageSize) break;
+      const last = packs[packs.length - 1]!;
+      after = { second: last.second, id: last.pack_id };
+    }
+    // Rows of run_windows: a run has them only if it was stored before packs (a bench run never is).
+    const legacy = await client.query<{ worker_id: string; windows: string; requests: string; data: string | null }>(
+      `SELECT worker_id, count(*) AS windows, sum(requests) AS requests, sum(octet_length(data)) AS data FROM run_windows WHERE run_id = $1 GROUP BY worker_id`,
+      [runId],
     );
+    for (const row of legacy.rows) {
+      windows += Number(row.windows);
+      requests += Number(row.requests);
+      dataBytes += Number(row.data ?? 0);
+      perShare.set(row.worker_id, (perShare.get(row.worker_id) ?? 0) + Number(row.windows));
+    }
+    const bytes = tuples.rows[0]!.bytes;
     return {
-      rows: Number(r.rows),
-      workers: Number(r.workers),
-      workersComplete: Number(complete.rows[0]!.n),
-      requests: Number(r.requests ?? 0),
-      meanDataBytes: r.data === null ? null : Number(r.data),
-      meanRowBytes: r.row === null ? null : Number(r.row),
+      rows: windows,
+      workers: perShare.size,
+      workersComplete: [...perShare.values()].filter((n) => n === windowsPerWorker).length,
+      requests,
+      meanDataBytes: windows === 0 ? null : dataBytes / windows,
+      meanRowBytes: windows === 0 || bytes === null ? null : Number(bytes) / windows,
     };
   } finally {
     await client.end();

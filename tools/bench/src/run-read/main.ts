@@ -56,7 +56,16 @@ async function storedWindows(url: string, runId: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM run_windows WHERE run_id = $1', [runId])).rows[0]!.n);
+    // Each (share, seq) once: packs may hold a redelivered window twice; run_windows rows are runs stored before packs.
+    const { rows } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (
+         SELECT u.share_id, u.seq FROM run_window_packs p CROSS JOIN LATERAL unnest(p.share_ids, p.seqs) AS u(share_id, seq) WHERE p.run_id = $1
+         UNION
+         SELECT worker_id, seq FROM run_windows WHERE run_id = $1
+       ) stored`,
+      [runId],
+    );
+    return Number(rows[0]!.n);
   } finally {
     await client.end();
   }
