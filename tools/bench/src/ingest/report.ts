@@ -399,7 +399,7 @@ export function buildReport(runs: readonly (readonly StepResult[])[], ctx: Repor
       masterRssMb:
         'peak VmRSS of the master during the steady part of the run; masterRssPeakMbWithSummary includes the end of the run, when the master merges every stored window into the summary',
       bytesPerWorkerHour:
-        "growth of pg_total_relation_size of run_window_packs and run_windows together (heap, indexes, TOAST) over the run / (workers × duration s) × 3600; MB = 10^6 bytes",
+        'growth of pg_total_relation_size of run_window_packs and run_windows together (heap, indexes, TOAST) over the run / (workers × duration s) × 3600; MB = 10^6 bytes',
     },
     steps,
     profiledRun: profiled ?? null,
