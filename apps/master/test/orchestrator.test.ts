@@ -670,3 +670,69 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     draining.close();
   });
 });
+
+/** Counts the reads of a whole run that are under way at once. */
+class CountingReadRepository extends RunRepository {
+  inFlight = 0;
+  maxInFlight = 0;
+  override async get(id: string) {
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      const run = await super.get(id);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return run;
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+}
+
+describe('RunOrchestrator: many workers lost at once (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let runs: CountingReadRepository;
+  let orchestrator: RunOrchestrator;
+  let planId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    runs = new CountingReadRepository(db.prisma);
+    const plans = new PlanRepository(db.prisma);
+    orchestrator = new RunOrchestrator({
+      runs,
+      plans,
+      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
+      transport: new RecordingTransport(),
+      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+      events: { stateChanged: () => undefined },
+      logger: silent,
+      startLeadMs: 0,
+      windowGraceMs: 5000,
+      overdueMs: 60_000,
+    });
+    planId = (await plans.create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }))).id;
+  }, 60_000);
+
+  afterAll(async () => {
+    orchestrator.close();
+    await db.drop();
+  }, 60_000);
+
+  it('handles a sweep that declares every worker lost one loss at a time (one read of the run at once), and records each share lost', async () => {
+    const workers = Array.from({ length: 40 }, (_, i) => `mass-${String(i).padStart(2, '0')}`);
+    for (const workerId of workers) {
+      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+    }
+    const run = await orchestrator.startRun(planId, { connections: 40, durationSeconds: 30, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'continue' });
+    expect(run.workers).toHaveLength(40);
+    for (const w of run.workers) {
+      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: w.workerId, state: 'started' });
+    }
+    runs.maxInFlight = 0;
+    // As the registry's sweep does: every loss told at once, none awaited before the next.
+    await Promise.all(workers.map((workerId) => orchestrator.onWorkerLost(workerId)));
+    expect(runs.maxInFlight).toBe(1);
+    const stored = (await runs.get(run.id))!;
+    expect(stored.workers.filter((w) => w.state === 'lost')).toHaveLength(40);
+  }, 120_000);
+});

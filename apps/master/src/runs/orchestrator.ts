@@ -84,6 +84,8 @@ export class RunOrchestrator {
   private readonly admission: RunAdmission;
   private readonly ingest: WindowIngest;
   private readonly lossPolicy: WorkerLossPolicy;
+  /** The losses being handled, in order (see onWorkerLost). */
+  private losses: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
@@ -146,8 +148,19 @@ export class RunOrchestrator {
     return (await this.o.runs.get(runId))!;
   }
 
-  /** A worker was declared lost (silent past WORKER_LOST_AFTER_MS): each run it had a share of applies its `onWorkerLoss` policy. */
-  async onWorkerLost(workerId: string): Promise<void> {
+  /**
+   * A worker was declared lost (silent past WORKER_LOST_AFTER_MS): each run it had a share of applies its `onWorkerLoss` policy.
+   * Losses are handled one after the other: one sweep can declare thousands of workers lost at once (a master that fell
+   * far behind its queue), and handling them side by side read the whole run once per loss at the same time, which
+   * took a master at 5000 workers past its heap (bench-results/issue-17/ingest-5000-master-oom.txt).
+   */
+  onWorkerLost(workerId: string): Promise<void> {
+    const handled = this.losses.then(() => this.applyLoss(workerId));
+    this.losses = handled.catch(() => undefined);
+    return handled;
+  }
+
+  private async applyLoss(workerId: string): Promise<void> {
     // Its own shares and the parts of lost shares it ran, each handled as a share of its own.
     for (const share of await this.o.runs.openSharesOf(workerId)) {
       const run = await this.o.runs.get(share.runId);
