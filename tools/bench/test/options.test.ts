@@ -13,6 +13,9 @@ describe('command line', () => {
     expect(parsed.options.duration).toBe(60);
     expect(parsed.options.clients).toBe(10);
     expect(parsed.options.out).toBe('bench-results/ingest.json');
+    expect(parsed.options.masterBundle).toBe(false); // the master from its sources, under tsx
+    const bundle = parseCommandLine(['--master-bundle'], {});
+    expect(!bundle.help && bundle.options.masterBundle).toBe(true);
   });
 
   it('takes a smoke run and a custom ladder', () => {

@@ -194,6 +194,7 @@ export async function runStep(
       logLevel: o.masterLogLevel,
       startLeadMs: result.startLeadMs ?? undefined,
       cpuProfileDir: profileDir,
+      fromBundle: o.masterBundle,
     });
     env.active.master = master;
     await master.waitHealthy(60_000);

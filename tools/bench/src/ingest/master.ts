@@ -16,12 +16,17 @@ export interface MasterOptions {
   startLeadMs: number | undefined;
   /** Write a V8 CPU profile of the master into this folder (on exit). */
   cpuProfileDir: string | undefined;
+  /** Run the master's bundle (tools/start/start.mjs builds it) instead of its sources under tsx (default: the sources). */
+  fromBundle?: boolean;
 }
 
+/** Where tools/start/start.mjs writes the master's bundle, relative to the repository root. */
+export const MASTER_BUNDLE = join('apps', 'master', '.start-bundle', 'master', 'main.js');
+
 /**
- * The real master, from its TypeScript sources, as a direct child: `node
- * --import tsx apps/master/src/main.ts`, so that the pid measured is the one
- * running the master (not npm or a tsx launcher).
+ * The real master, from its TypeScript sources (`node --import tsx
+ * apps/master/src/main.ts`) or from its bundle, as a direct child, so that the
+ * pid measured is the one running the master (not npm or a tsx launcher).
  */
 export class MasterProcess {
   readonly child: ChildProcess;
@@ -32,7 +37,8 @@ export class MasterProcess {
   exitedAt: number | undefined;
 
   constructor(private readonly o: MasterOptions) {
-    const args = [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join('apps', 'master', 'src', 'main.ts')];
+    const entry = o.fromBundle ? [MASTER_BUNDLE] : ['--import', 'tsx', join('apps', 'master', 'src', 'main.ts')];
+    const args = [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), ...entry];
     this.child = spawn(process.execPath, args, {
       cwd: o.repoRoot,
       env: {

@@ -29,6 +29,8 @@ Options
                             to show where its CPU goes; not counted in the verdict (default: the largest count tried; 0: none)
   --profile-duration <s>    seconds of that run (default: 20, or --duration if shorter)
   --master-log-level <l>    the master's LOG_LEVEL (default warn; info logs every worker's state changes)
+  --master-bundle           run the master from its JavaScript bundle, as \`npm start\` and the images do (built first
+                            if its sources changed), instead of its TypeScript sources under tsx
   --out <file>              where to write the JSON (default bench-results/ingest.json; relative to the repository root)
   --amqp-url <url>          RabbitMQ (default $BENCH_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
   --pg-url <url>            PostgreSQL admin URL (default $BENCH_PG_URL or postgresql://postgres@127.0.0.1:5432/postgres)
@@ -64,6 +66,7 @@ const OptionsSchema = z.object({
   profileWorkers: z.coerce.number().int().min(0).max(5000).optional(),
   profileDuration: positiveInt.max(3600).optional(),
   masterLogLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  masterBundle: z.boolean(),
   out: z.string().min(1),
   amqpUrl: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL'),
   pgUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -99,6 +102,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       'profile-workers': { type: 'string' },
       'profile-duration': { type: 'string' },
       'master-log-level': { type: 'string' },
+      'master-bundle': { type: 'boolean' },
       out: { type: 'string' },
       'amqp-url': { type: 'string' },
       'pg-url': { type: 'string' },
@@ -126,6 +130,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     profileWorkers: values['profile-workers'],
     profileDuration: values['profile-duration'],
     masterLogLevel: values['master-log-level'] ?? 'warn',
+    masterBundle: values['master-bundle'] ?? false,
     out: values.out ?? 'bench-results/ingest.json',
     amqpUrl: values['amqp-url'] ?? env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     pgUrl: values['pg-url'] ?? env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
