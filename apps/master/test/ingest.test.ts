@@ -127,7 +127,11 @@ describe('ingest (real RabbitMQ and PostgreSQL)', () => {
           seqs.set(worker, seq + 1);
           const data = encodeWindowBase64(window);
           await repository.insertWindows([
-            { window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: run.id, workerId: `w${worker}`, seq, second, data }, measured: window },
+            {
+              window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId: run.id, workerId: `w${worker}`, seq, second, data },
+              bytes: Buffer.from(data, 'base64'),
+              measured: window,
+            },
           ]);
           live.push(window);
         }

@@ -108,7 +108,7 @@ describe('GET /api/v1/runs: paged, filtered, newest first, in a fixed number of 
           data: windowData(seq, 3 + ((i + seq) % 4)),
         })),
       );
-      await runs.insertWindows(windows.map((window) => ({ window, measured: decodeWindowBase64(window.data) })));
+      await runs.insertWindows(windows.map((window) => ({ window, bytes: Buffer.from(window.data, 'base64'), measured: decodeWindowBase64(window.data) })));
       const createdAt = new Date(start + (i === 20 ? 19 : i) * 60_000);
       const verdict = active ? null : i % 4 === 0 ? 'failed' : 'passed';
       const summary = summarizeMerged(mergeWindows(windows.map((w) => decodeWindowBase64(w.data))));

@@ -9,8 +9,10 @@ import { createTestDatabase, type TestDatabase } from './support.js';
 
 /** A window message as the ingest hands it to storage. */
 function received(runId: string, shareId: string, seq: number, window: Window): ReceivedWindow {
+  const data = encodedBase64(window);
   return {
-    window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId, workerId: shareId, seq, second: window.second, data: encodedBase64(window) },
+    window: { v: PROTOCOL_VERSION, type: 'run.window', sentAt: 0, runId, workerId: shareId, seq, second: window.second, data },
+    bytes: Buffer.from(data, 'base64'),
     measured: window,
   };
 }

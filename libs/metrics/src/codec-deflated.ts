@@ -1,7 +1,7 @@
 import { ERROR_KINDS, type ErrorKind } from '@loadtest/protocol';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { countsTotal } from './counts.js';
+import { bucketsFromCounts, bucketsTotal, countsFromBuckets } from './counts.js';
 import { decodedStep } from './decoded-step.js';
 import { histogramCounts } from './histogram.js';
 import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
@@ -53,7 +53,7 @@ export function encodeWindowFormat6(window: Window): Uint8Array {
       out.varint(Number(code));
       out.varint(n);
     }
-    out.bytes(step.latencyCounts ?? histogramCounts(step.latency));
+    out.bytes(step.received ? countsFromBuckets(step.received.latencyBuckets) : histogramCounts(step.latency));
   }
   const framed = new ByteWriter();
   framed.byte(0x57);
@@ -88,18 +88,20 @@ export function decodeDeflatedWindow(format: number, framed: ByteReader): Window
     const checks = { passed: input.varint(), failed: input.varint() };
     const errors = emptyErrorCounts();
     for (const kind of kinds) errors[kind] = input.varint();
-    const statusCodes: Record<string, number> = {};
+    // These formats wrote codes in any order (a repeated one counting once, its last count): read as they were.
+    const byCode = new Map<number, number>();
     const codeCount = input.varint();
     for (let c = 0; c < codeCount; c++) {
       const code = input.varint();
       if (code < 100 || code > 599) throw new Error(`step "${name}": status code ${code} is not an HTTP status`);
-      statusCodes[String(code)] = input.varint();
+      byCode.set(code, input.varint());
     }
-    const latencyCounts = Uint8Array.from(input.bytes());
-    const latencies = countsTotal(latencyCounts);
+    const statusCodes = [...byCode].sort((a, b) => a[0] - b[0]).flat();
+    const latencyBuckets = bucketsFromCounts(input.bytes());
+    const latencies = bucketsTotal(latencyBuckets);
     if (latencies !== requests) throw new Error(`step "${name}": ${requests} requests but ${latencies} latencies`);
     if (steps.has(name)) throw new Error(`step "${name}" appears twice`);
-    steps.set(name, decodedStep({ requests, bytesIn, bytesOut, statusCodes, errors, checks }, latencyCounts));
+    steps.set(name, decodedStep({ requests, bytesIn, bytesOut, errors, checks }, { statusCodes, latencyBuckets }));
   }
   if (!input.done) throw new Error('trailing bytes after the last step');
   return { second, durationMs, dropped, ...(vus === undefined ? {} : { vus }), steps };

@@ -4,7 +4,8 @@ import { BitReader, BitWriter } from './bits.js';
 import { ByteReader, ByteWriter } from './bytes.js';
 import { decodeDeflatedWindow, FORMAT_6, FORMAT_WITHOUT_DROPPED } from './codec-deflated.js';
 import { readCountsBits, writeCountsBits } from './counts-bits.js';
-import { decodedStep } from './decoded-step.js';
+import { bucketsFromCounts, type LatencyBuckets } from './counts.js';
+import { decodedStep, type StepCounters } from './decoded-step.js';
 import { histogramCounts } from './histogram.js';
 import { emptyErrorCounts, type StepMetrics, type Window } from './window.js';
 
@@ -56,7 +57,7 @@ export function encodeWindow(window: Window): Uint8Array {
     header.varint(step.bytesOut);
     writeCounters(header, step);
     writeStatusCodes(header, name, step.statusCodes);
-    const latencies = writeCountsBits(latencyBits, step.latencyCounts ?? histogramCounts(step.latency));
+    const latencies = writeCountsBits(latencyBits, step.received?.latencyBuckets ?? bucketsFromCounts(histogramCounts(step.latency)));
     if (latencies !== step.requests) throw new Error(`cannot encode step "${name}": ${step.requests} requests but ${latencies} latencies`);
   }
   const headerBytes = header.finish();
@@ -143,7 +144,10 @@ function decodeFormat7(bytes: Uint8Array, framed: ByteReader): Window {
   if (durationMs < 0) throw new Error(`durationMs ${durationMs} is negative`);
   const dropped = header.varint();
   const vus = header.varint();
-  const counters: Array<{ name: string } & Omit<StepMetrics, 'latency' | 'latencyCounts'>> = [];
+  // Per step, in parallel: the latency bits after the header are read once every step's counters are.
+  const names: string[] = [];
+  const counters: StepCounters[] = [];
+  const statusCodes: number[][] = [];
   for (let i = 0; i < stepCount; i++) {
     const name = header.string();
     const requests = header.varint();
@@ -151,33 +155,37 @@ function decodeFormat7(bytes: Uint8Array, framed: ByteReader): Window {
     const bytesOut = header.varint();
     const present = header.varint();
     if (present >= 1 << (CHECKS_FAILED_BIT + 1)) throw new Error(`step "${name}": unknown counters present (${present})`);
-    const read = (bit: number): number => (present & (1 << bit) ? header.varint() : 0);
     const errors = emptyErrorCounts();
-    ERROR_KINDS.forEach((kind, bit) => (errors[kind] = read(bit)));
-    const checks = { passed: read(CHECKS_PASSED_BIT), failed: read(CHECKS_FAILED_BIT) };
-    const statusCodes: Record<string, number> = {};
+    for (let bit = 0; bit < ERROR_KINDS.length; bit++) if (present & (1 << bit)) errors[ERROR_KINDS[bit]!] = header.varint();
+    const checks = { passed: present & (1 << CHECKS_PASSED_BIT) ? header.varint() : 0, failed: present & (1 << CHECKS_FAILED_BIT) ? header.varint() : 0 };
+    // Pairs, not a record: see decoded-step.ts.
+    const codes: number[] = [];
     const codeCount = header.varint();
     let code = LOWEST_STATUS - 1;
     for (let c = 0; c < codeCount; c++) {
       code += header.varint() + 1;
       if (code > HIGHEST_STATUS) throw new Error(`step "${name}": status code ${code} is not an HTTP status`);
-      statusCodes[String(code)] = header.varint();
+      codes.push(code, header.varint());
     }
-    counters.push({ name, requests, bytesIn, bytesOut, statusCodes, errors, checks });
+    names.push(name);
+    counters.push({ requests, bytesIn, bytesOut, errors, checks });
+    statusCodes.push(codes);
   }
   if (header !== framed && !header.done) throw new Error('trailing bytes after the compressed header');
   // The latency bits follow the header, or the deflated header's bytes.
   const latencyBits = new BitReader(bytes, framed.offset);
   const steps = new Map<string, StepMetrics>();
-  for (const { name, ...step } of counters) {
-    let latencyCounts: Uint8Array;
+  for (let i = 0; i < stepCount; i++) {
+    const name = names[i]!;
+    const step = counters[i]!;
+    let latencyBuckets: LatencyBuckets;
     try {
-      latencyCounts = readCountsBits(latencyBits, step.requests);
+      latencyBuckets = readCountsBits(latencyBits, step.requests);
     } catch (error) {
       throw new Error(`step "${name}": ${step.requests} requests but the latency counts do not match: ${(error as Error).message}`, { cause: error });
     }
     if (steps.has(name)) throw new Error(`step "${name}" appears twice`);
-    steps.set(name, decodedStep(step, latencyCounts));
+    steps.set(name, decodedStep(step, { statusCodes: statusCodes[i]!, latencyBuckets }));
   }
   if (!latencyBits.atPaddedEnd) throw new Error('trailing bytes (or bits) after the last step');
   return { second, durationMs, dropped, vus, steps };

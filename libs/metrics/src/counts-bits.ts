@@ -1,6 +1,6 @@
 import { AdaptiveRice } from './adaptive-rice.js';
 import type { BitReader, BitWriter } from './bits.js';
-import { forEachCount } from './counts.js';
+import type { LatencyBuckets } from './counts.js';
 import { createLatencyHistogram } from './histogram.js';
 
 /**
@@ -17,9 +17,8 @@ import { createLatencyHistogram } from './histogram.js';
  * - runs of buckets holding exactly 1 (sparse ones, most buckets): a run's
  *   length, then the count (minus 2) of the bucket that ends it, then the next run.
  *
- * Decoding rebuilds HDR's V2 counts (zig-zag LEB128, a run of two or more
- * empty buckets as its negated length, a single one as 0), byte for byte what
- * hdr-histogram-js writes for the same histogram, so merging reads them as before.
+ * Decoding gives the buckets as (index, count) pairs (counts.ts), which merging
+ * adds directly.
  */
 
 const MODE_EACH = 0;
@@ -38,14 +37,14 @@ function bucketCount(): number {
   return countsLength;
 }
 
-/** Writes the non-empty buckets of `counts` (HDR V2 without header); returns their total. */
-export function writeCountsBits(out: BitWriter, counts: Uint8Array): number {
+/** Writes a step's latency buckets; returns their total. */
+export function writeCountsBits(out: BitWriter, buckets: Readonly<LatencyBuckets>): number {
   const indexes: number[] = [];
   const values: number[] = [];
-  forEachCount(counts, (index, count) => {
-    indexes.push(index);
-    values.push(count);
-  });
+  for (let i = 0; i < buckets.length; i += 2) {
+    indexes.push(buckets[i]!);
+    values.push(buckets[i + 1]!);
+  }
   if (indexes.length === 0) return 0;
   const mode = runsCost(values) < eachCost(values) ? MODE_RUNS_OF_ONES : MODE_EACH;
   out.bits(mode, 1);
@@ -94,70 +93,29 @@ function runsCost(values: readonly number[]): number {
   return bits;
 }
 
-/** Zig-zag LEB128 (HDR's V2 counts), written into one scratch buffer shared by every decode and copied out at the end. */
-class CountsBytes {
-  private static scratch = new Uint8Array(4096);
-  private buffer = CountsBytes.scratch;
-  private length = 0;
-
-  /** A run of `zeros` empty buckets, as hdr-histogram-js writes it. */
-  empty(zeros: number): void {
-    if (zeros === 1) this.zigZag(0);
-    else if (zeros > 1) this.zigZag(2 * zeros - 1);
-  }
-
-  count(count: number): void {
-    this.zigZag(2 * count);
-  }
-
-  private zigZag(encoded: number): void {
-    if (this.length + 8 > this.buffer.length) {
-      const next = new Uint8Array(this.buffer.length * 2);
-      next.set(this.buffer.subarray(0, this.length));
-      this.buffer = CountsBytes.scratch = next;
-    }
-    // Plain LEB128: HDR's variant differs only in a 9th byte, which values below 2^56 never need.
-    if (encoded < 0x80) {
-      this.buffer[this.length++] = encoded;
-      return;
-    }
-    if (encoded < 0x4000) {
-      this.buffer[this.length++] = (encoded & 0x7f) | 0x80;
-      this.buffer[this.length++] = encoded >>> 7;
-      return;
-    }
-    let rest = encoded;
-    while (rest >= 0x80) {
-      this.buffer[this.length++] = (rest % 0x80) + 0x80;
-      rest = Math.floor(rest / 0x80);
-    }
-    this.buffer[this.length++] = rest;
-  }
-
-  finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
-  }
-}
+/** Grown as needed (its length is never reduced, so it stays a packed array of small integers). */
+const scratch: LatencyBuckets = [];
 
 /**
- * Reads one step's counts, written by {@link writeCountsBits} for `requests`
- * responses, back into HDR V2 counts. Throws a RangeError saying what is wrong.
+ * Reads one step's buckets, written by {@link writeCountsBits} for `requests`
+ * responses. Throws a RangeError saying what is wrong.
  */
-export function readCountsBits(input: BitReader, requests: number): Uint8Array {
-  // An empty histogram is one empty bucket in HDR's encoding (its max, 0, is bucket 0).
-  if (requests === 0) return Uint8Array.of(0);
+export function readCountsBits(input: BitReader, requests: number): LatencyBuckets {
+  if (requests === 0) return [];
+  // Read into one array shared by every decode, then copied out at its size: growing a fresh array by pushes
+  // allocated several times the buckets' own size, a thousand windows a second.
+  const buckets = scratch;
+  let length = 0;
   const limit = bucketCount();
   const mode = input.bit();
   const gaps = new AdaptiveRice(GAP_MEAN);
   const countCode = new AdaptiveRice(COUNT_MEAN);
   let ones = mode === MODE_RUNS_OF_ONES ? countCode.read(input) : 0;
-  const out = new CountsBytes();
   let total = 0;
   let index = -1;
   while (total < requests) {
     const next = index < 0 ? input.expGolomb(FIRST_INDEX_ORDER) : index + 1 + gaps.read(input);
     if (next >= limit) throw new RangeError(`latency bucket ${next} is beyond the histogram's ${limit} buckets`);
-    out.empty(next - index - 1);
     index = next;
     let count: number;
     if (mode === MODE_EACH) count = countCode.read(input) + 1;
@@ -170,7 +128,8 @@ export function readCountsBits(input: BitReader, requests: number): Uint8Array {
     }
     total += count;
     if (total > requests) throw new RangeError(`latency counts add up to more than the ${requests} requests`);
-    out.count(count);
+    buckets[length++] = index;
+    buckets[length++] = count;
   }
-  return out.finish();
+  return buckets.slice(0, length);
 }

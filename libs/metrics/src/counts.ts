@@ -1,10 +1,11 @@
 import type { Histogram } from './histogram.js';
 
 /**
- * Reading HDR's V2 counts (zig-zag LEB128, a negative value being a run of
- * empty buckets) straight into another histogram: merging a received window
- * costs one step per non-empty bucket, and no histogram is built for it.
+ * A histogram's non-empty buckets as `[index, count, index, count…]`, indexes ascending: what a decoded window
+ * keeps of a step's latencies. Merging adds them straight into another histogram, one step per bucket, and no
+ * histogram is built for the window. A plain array of small integers is the cheapest thing V8 can allocate here.
  */
+export type LatencyBuckets = number[];
 
 /** What merging needs of hdr-histogram-js's JsHistogram (public there, not on its Histogram interface). */
 interface CountsTarget {
@@ -14,7 +15,10 @@ interface CountsTarget {
   valueFromIndex(index: number): number;
 }
 
-/** Visits each non-empty bucket as (index, count). Throws on a malformed sequence. */
+/**
+ * Reading HDR's V2 counts (zig-zag LEB128, a negative value being a run of empty buckets): visits each non-empty
+ * bucket as (index, count). Throws on a malformed sequence.
+ */
 export function forEachCount(counts: Uint8Array, visit: (index: number, count: number) => void): void {
   let offset = 0;
   let index = 0;
@@ -42,26 +46,58 @@ export function forEachCount(counts: Uint8Array, visit: (index: number, count: n
   }
 }
 
-export function countsTotal(counts: Uint8Array): number {
+/** HDR's V2 counts (as windows of formats 2 to 6 hold them) as buckets. */
+export function bucketsFromCounts(counts: Uint8Array): LatencyBuckets {
+  const buckets: LatencyBuckets = [];
+  forEachCount(counts, (index, count) => buckets.push(index, count));
+  return buckets;
+}
+
+export function bucketsTotal(buckets: Readonly<LatencyBuckets>): number {
   let total = 0;
-  forEachCount(counts, (_index, count) => (total += count));
+  for (let i = 1; i < buckets.length; i += 2) total += buckets[i]!;
   return total;
 }
 
-/** Adds encoded counts into a histogram of the same configuration. */
-export function addCounts(into: Histogram, counts: Uint8Array): void {
+/** Adds buckets into a histogram of the same configuration. */
+export function addBuckets(into: Histogram, buckets: Readonly<LatencyBuckets>): void {
+  if (buckets.length === 0) return;
   const target = into as unknown as CountsTarget;
   let total = 0;
-  let lowest = -1;
-  let highest = -1;
-  forEachCount(counts, (index, count) => {
-    target.addToCountAtIndex(index, count);
+  for (let i = 0; i < buckets.length; i += 2) {
+    const count = buckets[i + 1]!;
+    target.addToCountAtIndex(buckets[i]!, count);
     total += count;
-    if (lowest < 0) lowest = index;
-    highest = index;
-  });
-  if (total === 0) return;
+  }
   target.addToTotalCount(total);
-  target.updateMinAndMax(target.valueFromIndex(lowest));
-  target.updateMinAndMax(target.valueFromIndex(highest));
+  target.updateMinAndMax(target.valueFromIndex(buckets[0]!));
+  target.updateMinAndMax(target.valueFromIndex(buckets[buckets.length - 2]!));
+}
+
+/**
+ * Buckets back into HDR's V2 counts, byte for byte what hdr-histogram-js writes for the same histogram (a run of two
+ * or more empty buckets as its negated length, a single one as 0; an empty histogram as one empty bucket).
+ */
+export function countsFromBuckets(buckets: Readonly<LatencyBuckets>): Uint8Array {
+  if (buckets.length === 0) return Uint8Array.of(0);
+  const out: number[] = [];
+  let next = 0;
+  for (let i = 0; i < buckets.length; i += 2) {
+    const zeros = buckets[i]! - next;
+    if (zeros === 1) zigZagLeb128(out, 0);
+    else if (zeros > 1) zigZagLeb128(out, 2 * zeros - 1);
+    zigZagLeb128(out, 2 * buckets[i + 1]!);
+    next = buckets[i]! + 1;
+  }
+  return Uint8Array.from(out);
+}
+
+/** Plain LEB128 of an already zig-zagged value: HDR's variant differs only in a 9th byte, which values below 2^56 never need. */
+function zigZagLeb128(out: number[], encoded: number): void {
+  let rest = encoded;
+  while (rest >= 0x80) {
+    out.push((rest % 0x80) + 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  out.push(rest);
 }

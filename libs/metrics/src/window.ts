@@ -1,5 +1,6 @@
 import type { CheckCounts, ErrorCounts, StatusCounts } from '@loadtest/protocol';
-import { addCounts } from './counts.js';
+import { addBuckets } from './counts.js';
+import type { ReceivedCounts } from './decoded-step.js';
 import { createLatencyHistogram, type Histogram } from './histogram.js';
 
 /** What was measured for one step (a named request of the plan) in one window. */
@@ -16,10 +17,10 @@ export interface StepMetrics {
   /** Latencies in microseconds. */
   latency: Histogram;
   /**
-   * Set on a decoded window: the latency counts as received, which merging
-   * reads directly; `latency` is then built only if something asks for it.
+   * Set on a decoded window: the status codes and latencies as received, which merging reads directly;
+   * `statusCodes` and `latency` are then built only if something asks for them.
    */
-  latencyCounts?: Uint8Array;
+  received?: ReceivedCounts;
 }
 
 /**
@@ -71,7 +72,11 @@ export function addStep(into: StepMetrics, from: StepMetrics): void {
   into.requests += from.requests;
   into.bytesIn += from.bytesIn;
   into.bytesOut += from.bytesOut;
-  for (const [code, n] of Object.entries(from.statusCodes)) into.statusCodes[code] = (into.statusCodes[code] ?? 0) + n;
+  const received = from.received;
+  if (received) {
+    const codes = received.statusCodes;
+    for (let i = 0; i < codes.length; i += 2) into.statusCodes[codes[i]!] = (into.statusCodes[codes[i]!] ?? 0) + codes[i + 1]!;
+  } else for (const code in from.statusCodes) into.statusCodes[code] = (into.statusCodes[code] ?? 0) + from.statusCodes[code]!;
   into.errors.timeout += from.errors.timeout;
   into.errors.refused += from.errors.refused;
   into.errors.reset += from.errors.reset;
@@ -80,7 +85,7 @@ export function addStep(into: StepMetrics, from: StepMetrics): void {
   into.errors.blocked += from.errors.blocked;
   into.checks.passed += from.checks.passed;
   into.checks.failed += from.checks.failed;
-  if (from.latencyCounts) addCounts(into.latency, from.latencyCounts);
+  if (received) addBuckets(into.latency, received.latencyBuckets);
   else into.latency.add(from.latency);
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from '@jest/globals';
-import { addCounts } from '../src/counts.js';
+import { addBuckets, bucketsFromCounts } from '../src/counts.js';
 import { histogramCounts } from '../src/histogram.js';
 import { createLatencyHistogram, latencySummary, recordLatency } from '../src/index.js';
 
@@ -38,8 +38,8 @@ describe('latencySummary (one walk over the buckets)', () => {
     const source = createLatencyHistogram();
     for (let i = 1; i <= 5000; i++) recordLatency(source, (i * 7919) % 250_000);
     const merged = createLatencyHistogram();
-    addCounts(merged, histogramCounts(source));
-    addCounts(merged, histogramCounts(source));
+    addBuckets(merged, bucketsFromCounts(histogramCounts(source)));
+    addBuckets(merged, bucketsFromCounts(histogramCounts(source)));
     const summary = latencySummary(merged)!;
     expect(summary.p99).toBe(merged.getValueAtPercentile(99));
     expect(summary.mean).toBe(merged.mean);

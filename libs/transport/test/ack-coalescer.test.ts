@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { AckCoalescer } from '../src/amqp/ack-coalescer.js';
 
 interface Message {
@@ -72,5 +72,34 @@ describe('AckCoalescer', () => {
     runFlush();
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(calls).toEqual(['ack 1 and before']);
+  });
+
+  it('with the default schedule, handled messages wait a few ms to share one ack, and many handled at once are acked at the next turn', () => {
+    jest.useFakeTimers();
+    try {
+      const calls: string[] = [];
+      const channel = {
+        ack: (m: Message, allUpTo?: boolean) => void calls.push(`ack ${m.fields.deliveryTag}${allUpTo ? ' and before' : ''}`),
+        nack: () => void calls.push('nack'),
+      };
+      const acks = new AckCoalescer<Message>(channel, 10);
+      let tag = 0;
+      const deliver = () => acks.received({ fields: { deliveryTag: ++tag } });
+      // Three heartbeats handled in three turns of the event loop, 1 ms apart: one ack for the three.
+      for (let i = 0; i < 3; i++) {
+        acks.handled(deliver());
+        jest.advanceTimersByTime(1);
+      }
+      expect(calls).toEqual([]);
+      jest.advanceTimersByTime(10);
+      expect(calls).toEqual(['ack 3 and before']);
+      // A batch of 100 windows stored at once: acknowledged at the next turn, not after the delay.
+      for (let i = 0; i < 100; i++) acks.handled(deliver());
+      jest.advanceTimersByTime(1);
+      expect(calls).toEqual(['ack 3 and before', 'ack 103 and before']);
+      expect(acks.outstanding).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -63,6 +63,8 @@ export interface StoredWindow extends Window {
 /** A received window message and its decoded measurements. */
 export interface ReceivedWindow {
   window: RunWindow;
+  /** `window.data` decoded from base64: what is stored. */
+  bytes: Uint8Array;
   measured: Window;
 }
 

@@ -1,4 +1,4 @@
-import { decodeWindowBase64 } from '@loadtest/metrics';
+import { decodeWindow } from '@loadtest/metrics';
 import { ENDED_RUN_STATES, shareId, type RunWindow } from '@loadtest/protocol';
 import type { Logger } from 'pino';
 import type { LiveAggregator } from '../live/live-aggregator.js';
@@ -17,9 +17,10 @@ export type DecodedWindow = { ok: true; received: ReceivedWindow } | { ok: false
 export function decodeRunWindow(message: RunWindow): DecodedWindow {
   const window = message.part === undefined ? message : { ...message, workerId: shareId(message.workerId, message.part) };
   try {
-    const measured = decodeWindowBase64(window.data);
+    const bytes = Buffer.from(window.data, 'base64');
+    const measured = decodeWindow(bytes);
     if (measured.second !== window.second) return { ok: false, reason: `message says second ${window.second}, data says ${measured.second}` };
-    return { ok: true, received: { window, measured } };
+    return { ok: true, received: { window, bytes, measured } };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };
   }

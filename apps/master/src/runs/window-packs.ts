@@ -23,7 +23,7 @@ export interface Pack {
   second: number;
   shareIds: string[];
   seqs: number[];
-  data: Buffer[];
+  data: Uint8Array[];
 }
 
 /**
@@ -34,7 +34,7 @@ export interface Pack {
 export function packsOf(rows: readonly ReceivedWindow[]): Pack[] {
   const packs = new Map<string, Pack>();
   const seen = new Set<string>();
-  for (const { window, measured } of rows) {
+  for (const { window, bytes, measured } of rows) {
     const windowKey = `${window.runId} ${window.workerId} ${window.seq}`;
     if (seen.has(windowKey)) continue;
     seen.add(windowKey);
@@ -43,7 +43,7 @@ export function packsOf(rows: readonly ReceivedWindow[]): Pack[] {
     if (!pack) packs.set(packKey, (pack = { runId: window.runId, second: measured.second, shareIds: [], seqs: [], data: [] }));
     pack.shareIds.push(window.workerId);
     pack.seqs.push(window.seq);
-    pack.data.push(Buffer.from(window.data, 'base64'));
+    pack.data.push(bytes);
   }
   // Neighbouring share ids are alike (`host-a`, `host-b`…): in order, PostgreSQL's compression of the array finds
   // their common part. Readers do not depend on the order within a pack.

@@ -6,6 +6,20 @@ export interface AckChannel<M extends { fields: { deliveryTag: number } }> {
 
 type Outcome = 'pending' | 'done' | 'failed';
 
+/**
+ * How long handled messages wait for others to share their ack: a thousand workers' heartbeats come spread over
+ * each second, one per turn of the event loop, and acked per turn they cost a socket write each.
+ */
+const ACK_DELAY_MS = 10;
+/** So many handled messages are acknowledged at the next turn instead: the broker's prefetch window is not held up. */
+const ACK_AT_ONCE_FROM = 64;
+
+/** Runs `flush` after ACK_DELAY_MS, or at the next turn when `soon`. */
+function defaultSchedule(flush: () => void, soon: boolean): void {
+  if (soon) setImmediate(flush);
+  else setTimeout(flush, ACK_DELAY_MS);
+}
+
 export interface Delivery<M> {
   message: M;
   outcome: Outcome;
@@ -13,9 +27,9 @@ export interface Delivery<M> {
 
 /**
  * Acknowledges a consumer's messages in bulk. One `basic.ack` per message is one socket write per message: at a
- * thousand windows a second that was a sixth of the master's time. Here a message is only marked handled, and once
- * per turn of the event loop one ack with `multiple` covers every message up to the last handled one that has
- * nothing unhandled before it. A message still being handled holds back those after it (their turn comes with it);
+ * thousand windows a second that was a sixth of the master's time. Here a message is only marked handled, and
+ * ACK_DELAY_MS later (at the next turn of the event loop once ACK_AT_ONCE_FROM are handled) one ack with `multiple`
+ * covers every message up to the last handled one that has nothing unhandled before it. A message still being handled holds back those after it (their turn comes with it);
  * a failed one is requeued after `redeliveryDelayMs`, as before, and those after it are acknowledged one by one
  * meanwhile, so one failing message never holds up the rest.
  *
@@ -25,12 +39,15 @@ export interface Delivery<M> {
 export class AckCoalescer<M extends { fields: { deliveryTag: number } }> {
   private deliveries: Delivery<M>[] = [];
   private lastTag = 0;
-  private flushScheduled = false;
+  /** A flush is scheduled: 'later' after the delay, 'soon' at the next turn. */
+  private flushScheduled: 'later' | 'soon' | undefined;
+  /** Handled since the last flush. */
+  private handledSinceFlush = 0;
 
   constructor(
     private readonly channel: AckChannel<M>,
     private readonly redeliveryDelayMs: number,
-    private readonly schedule: (flush: () => void) => void = (flush) => void setImmediate(flush),
+    private readonly schedule: (flush: () => void, soon: boolean) => void = defaultSchedule,
   ) {}
 
   /** A message was delivered: call in delivery order, before it is handled. */
@@ -46,7 +63,8 @@ export class AckCoalescer<M extends { fields: { deliveryTag: number } }> {
   /** The message was handled (or dropped for good): it is acknowledged with the next bulk ack. */
   handled(delivery: Delivery<M>): void {
     delivery.outcome = 'done';
-    this.scheduleFlush();
+    this.handledSinceFlush += 1;
+    this.scheduleFlush(this.handledSinceFlush >= ACK_AT_ONCE_FROM);
   }
 
   /** Its handler failed: it is requeued after the delay, and holds back no other message meanwhile. */
@@ -58,9 +76,9 @@ export class AckCoalescer<M extends { fields: { deliveryTag: number } }> {
       if (index < 0) return;
       this.deliveries.splice(index, 1);
       this.channel.nack(delivery.message, false, true);
-      this.scheduleFlush();
+      this.scheduleFlush(false);
     }, this.redeliveryDelayMs).unref();
-    this.scheduleFlush();
+    this.scheduleFlush(false);
   }
 
   /** Messages delivered and not yet acknowledged or requeued (for tests and metrics). */
@@ -68,13 +86,14 @@ export class AckCoalescer<M extends { fields: { deliveryTag: number } }> {
     return this.deliveries.length;
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
+  private scheduleFlush(soon: boolean): void {
+    // A flush already due soon covers this one; one due later is overtaken by a soon one (the later one then finds less to do).
+    if (this.flushScheduled === 'soon' || (this.flushScheduled === 'later' && !soon)) return;
+    this.flushScheduled = soon ? 'soon' : 'later';
     this.schedule(() => {
-      this.flushScheduled = false;
+      this.flushScheduled = undefined;
       this.flush();
-    });
+    }, soon);
   }
 
   /** Acknowledges at once what is handled (before the channel closes). */
@@ -83,6 +102,7 @@ export class AckCoalescer<M extends { fields: { deliveryTag: number } }> {
   }
 
   private flush(): void {
+    this.handledSinceFlush = 0;
     let head = 0;
     while (head < this.deliveries.length && this.deliveries[head]!.outcome === 'done') head += 1;
     if (head > 0) this.channel.ack(this.deliveries[head - 1]!.message, true);
