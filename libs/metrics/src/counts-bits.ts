@@ -38,7 +38,7 @@ function bucketCount(): number {
 }
 
 /** Writes a step's latency buckets; returns their total. */
-export function writeCountsBits(out: BitWriter, buckets: Readonly<LatencyBuckets>): number {
+export function writeCountsBits(out: BitWriter, buckets: LatencyBuckets): number {
   const indexes: number[] = [];
   const values: number[] = [];
   for (let i = 0; i < buckets.length; i += 2) {
@@ -93,18 +93,17 @@ function runsCost(values: readonly number[]): number {
   return bits;
 }
 
-/** Grown as needed (its length is never reduced, so it stays a packed array of small integers). */
-const scratch: LatencyBuckets = [];
+/** Grown as needed. */
+let scratch: LatencyBuckets = new Float64Array(1024);
 
 /**
  * Reads one step's buckets, written by {@link writeCountsBits} for `requests`
  * responses. Throws a RangeError saying what is wrong.
  */
 export function readCountsBits(input: BitReader, requests: number): LatencyBuckets {
-  if (requests === 0) return [];
-  // Read into one array shared by every decode, then copied out at its size: growing a fresh array by pushes
-  // allocated several times the buckets' own size, a thousand windows a second.
-  const buckets = scratch;
+  if (requests === 0) return new Float64Array(0);
+  // Read into one array shared by every decode, then copied out at its size.
+  let buckets = scratch;
   let length = 0;
   const limit = bucketCount();
   const mode = input.bit();
@@ -128,6 +127,11 @@ export function readCountsBits(input: BitReader, requests: number): LatencyBucke
     }
     total += count;
     if (total > requests) throw new RangeError(`latency counts add up to more than the ${requests} requests`);
+    if (length + 2 > buckets.length) {
+      const grown = new Float64Array(buckets.length * 2);
+      grown.set(buckets);
+      buckets = scratch = grown;
+    }
     buckets[length++] = index;
     buckets[length++] = count;
   }

@@ -3,9 +3,11 @@ import type { Histogram } from './histogram.js';
 /**
  * A histogram's non-empty buckets as `[index, count, index, count…]`, indexes ascending: what a decoded window
  * keeps of a step's latencies. Merging adds them straight into another histogram, one step per bucket, and no
- * histogram is built for the window. A plain array of small integers is the cheapest thing V8 can allocate here.
+ * histogram is built for the window. A typed array, whose values live outside the JavaScript heap: a window waits
+ * for its batch to be stored before it is counted, and on the heap its buckets were most of what the garbage
+ * collector copied, and then promoted, at every collection during a second's burst of windows.
  */
-export type LatencyBuckets = number[];
+export type LatencyBuckets = Float64Array;
 
 /** What merging needs of hdr-histogram-js's JsHistogram (public there, not on its Histogram interface). */
 interface CountsTarget {
@@ -48,19 +50,19 @@ export function forEachCount(counts: Uint8Array, visit: (index: number, count: n
 
 /** HDR's V2 counts (as windows of formats 2 to 6 hold them) as buckets. */
 export function bucketsFromCounts(counts: Uint8Array): LatencyBuckets {
-  const buckets: LatencyBuckets = [];
+  const buckets: number[] = [];
   forEachCount(counts, (index, count) => buckets.push(index, count));
-  return buckets;
+  return Float64Array.from(buckets);
 }
 
-export function bucketsTotal(buckets: Readonly<LatencyBuckets>): number {
+export function bucketsTotal(buckets: LatencyBuckets): number {
   let total = 0;
   for (let i = 1; i < buckets.length; i += 2) total += buckets[i]!;
   return total;
 }
 
 /** Adds buckets into a histogram of the same configuration. */
-export function addBuckets(into: Histogram, buckets: Readonly<LatencyBuckets>): void {
+export function addBuckets(into: Histogram, buckets: LatencyBuckets): void {
   if (buckets.length === 0) return;
   const target = into as unknown as CountsTarget;
   let total = 0;
@@ -78,7 +80,7 @@ export function addBuckets(into: Histogram, buckets: Readonly<LatencyBuckets>): 
  * Buckets back into HDR's V2 counts, byte for byte what hdr-histogram-js writes for the same histogram (a run of two
  * or more empty buckets as its negated length, a single one as 0; an empty histogram as one empty bucket).
  */
-export function countsFromBuckets(buckets: Readonly<LatencyBuckets>): Uint8Array {
+export function countsFromBuckets(buckets: LatencyBuckets): Uint8Array {
   if (buckets.length === 0) return Uint8Array.of(0);
   const out: number[] = [];
   let next = 0;

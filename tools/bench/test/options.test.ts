@@ -16,6 +16,15 @@ describe('command line', () => {
     expect(parsed.options.masterBundle).toBe(false); // the master from its sources, under tsx
     const bundle = parseCommandLine(['--master-bundle'], {});
     expect(!bundle.help && bundle.options.masterBundle).toBe(true);
+    expect(parsed.options.masterNodeFlags).toBeUndefined(); // the shipped flags
+  });
+
+  it("takes the master's node flags, or none", () => {
+    const flags = parseCommandLine(['--master-node-flags=--max-semi-space-size=16  --heap-growing-percent=20'], {});
+    expect(!flags.help && flags.options.masterNodeFlags).toEqual(['--max-semi-space-size=16', '--heap-growing-percent=20']);
+    const none = parseCommandLine(['--master-node-flags', 'none'], {});
+    expect(!none.help && none.options.masterNodeFlags).toEqual([]);
+    expect(() => parseCommandLine(['--master-node-flags', 'rm -rf'], {})).toThrow(/masterNodeFlags/);
   });
 
   it('takes a smoke run and a custom ladder', () => {

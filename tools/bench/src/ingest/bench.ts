@@ -195,6 +195,7 @@ export async function runStep(
       startLeadMs: result.startLeadMs ?? undefined,
       cpuProfileDir: profileDir,
       fromBundle: o.masterBundle,
+      ...(o.masterNodeFlags ? { nodeFlags: o.masterNodeFlags } : {}),
     });
     env.active.master = master;
     await master.waitHealthy(60_000);

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { emergencyCleanup, runStep, within, type BenchEnv } from './bench.js';
 import { createDatabase } from './infra.js';
+import { shippedMasterNodeFlags } from './master.js';
 import { parseCommandLine, USAGE, type BenchOptions } from './options.js';
 import { buildReport, formatTable, type StepResult } from './report.js';
 
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     quietCores: o.quietCores,
     quietWaitS: o.quietWaitS,
     masterFrom: o.masterBundle ? 'bundle (tools/start/start.mjs)' : 'sources (tsx)',
+    masterNodeFlags: o.masterNodeFlags ?? shippedMasterNodeFlags(REPO_ROOT),
     masterEnv: {
       LOG_LEVEL: o.masterLogLevel,
       WORKER_MISSING_AFTER_MS: 10000,

@@ -18,6 +18,16 @@ export interface MasterOptions {
   cpuProfileDir: string | undefined;
   /** Run the master's bundle (tools/start/start.mjs builds it) instead of its sources under tsx (default: the sources). */
   fromBundle?: boolean;
+  /** Node's (V8's) flags for the master: the shipped ones when undefined. */
+  nodeFlags?: readonly string[];
+}
+
+/**
+ * The master's V8 flags, as `npm start` and its image run it (docs/architecture.md, "The master's heap"):
+ * the benchmark measures the master that ships.
+ */
+export function shippedMasterNodeFlags(repoRoot: string): string[] {
+  return JSON.parse(readFileSync(join(repoRoot, 'apps', 'master', 'node-flags.json'), 'utf8')) as string[];
 }
 
 /** Where tools/start/start.mjs writes the master's bundle, relative to the repository root. */
@@ -38,7 +48,11 @@ export class MasterProcess {
 
   constructor(private readonly o: MasterOptions) {
     const entry = o.fromBundle ? [MASTER_BUNDLE] : ['--import', 'tsx', join('apps', 'master', 'src', 'main.ts')];
-    const args = [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), ...entry];
+    const args = [
+      ...(o.nodeFlags ?? shippedMasterNodeFlags(o.repoRoot)),
+      ...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []),
+      ...entry,
+    ];
     this.child = spawn(process.execPath, args, {
       cwd: o.repoRoot,
       env: {

@@ -31,6 +31,8 @@ Options
   --master-log-level <l>    the master's LOG_LEVEL (default warn; info logs every worker's state changes)
   --master-bundle           run the master from its JavaScript bundle, as \`npm start\` and the images do (built first
                             if its sources changed), instead of its TypeScript sources under tsx
+  --master-node-flags=<f>   node's flags for the master, space-separated (after "=": they start with --), or "none"
+                            (default: the shipped ones, apps/master/node-flags.json, as \`npm start\` and the image pass them)
   --out <file>              where to write the JSON (default bench-results/ingest.json; relative to the repository root)
   --amqp-url <url>          RabbitMQ (default $BENCH_AMQP_URL or amqp://guest:guest@127.0.0.1:5672)
   --pg-url <url>            PostgreSQL admin URL (default $BENCH_PG_URL or postgresql://postgres@127.0.0.1:5432/postgres)
@@ -67,6 +69,12 @@ const OptionsSchema = z.object({
   profileDuration: positiveInt.max(3600).optional(),
   masterLogLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   masterBundle: z.boolean(),
+  /** Undefined: the shipped flags. */
+  masterNodeFlags: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined ? undefined : s.trim() === 'none' ? [] : s.split(' ').filter((f) => f !== '')))
+    .pipe(z.array(z.string().regex(/^--[a-z0-9-]+(=\S+)?$/, 'each flag must look like --name or --name=value')).optional()),
   out: z.string().min(1),
   amqpUrl: z.string().regex(/^amqps?:\/\//, 'must be an amqp:// URL'),
   pgUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -103,6 +111,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       'profile-duration': { type: 'string' },
       'master-log-level': { type: 'string' },
       'master-bundle': { type: 'boolean' },
+      'master-node-flags': { type: 'string' },
       out: { type: 'string' },
       'amqp-url': { type: 'string' },
       'pg-url': { type: 'string' },
@@ -131,6 +140,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     profileDuration: values['profile-duration'],
     masterLogLevel: values['master-log-level'] ?? 'warn',
     masterBundle: values['master-bundle'] ?? false,
+    masterNodeFlags: values['master-node-flags'],
     out: values.out ?? 'bench-results/ingest.json',
     amqpUrl: values['amqp-url'] ?? env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
     pgUrl: values['pg-url'] ?? env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
