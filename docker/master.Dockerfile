@@ -29,4 +29,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The V8 flags of apps/master/node-flags.json (docs/architecture.md, "The master's heap"; a test keeps them alike).
-CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=50", "--enable-source-maps", "dist/apps/master/main.js"]
+CMD ["node", "--heap-growing-percent=50", "--enable-source-maps", "dist/apps/master/main.js"]

@@ -91,7 +91,7 @@ describe('AckCoalescer', () => {
         jest.advanceTimersByTime(1);
       }
       expect(calls).toEqual([]);
-      jest.advanceTimersByTime(10);
+      jest.advanceTimersByTime(25);
       expect(calls).toEqual(['ack 3 and before']);
       // A batch of 100 windows stored at once: acknowledged at the next turn, not after the delay.
       for (let i = 0; i < 100; i++) acks.handled(deliver());

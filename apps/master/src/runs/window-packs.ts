@@ -2,13 +2,14 @@ import type pg from 'pg';
 import type { ReceivedWindow } from './run-repository.js';
 
 /**
- * One statement per batch, whatever its size: the packs go as four arrays and their windows as four more (each
- * window naming its pack's position), which PostgreSQL unnests and gathers back per pack, so the statement text
- * (and its plan) is always the same, with no placeholder per row or window.
+ * One statement per batch, whatever its size: the packs go as arrays and their windows as four more (each window
+ * naming its pack's position), which PostgreSQL unnests and gathers back per pack, so the statement text (and its
+ * plan) is always the same, with no placeholder per row or window. The packs' bytes go as one binary parameter, each
+ * pack its (start, length) in it: pg sends a bytea[] as text, every byte as two hex digits.
  */
 const INSERT_PACKS = `INSERT INTO run_window_packs (run_id, second, windows, share_ids, seqs, sizes, data)
-SELECT p.run_id, p.second, p.windows, w.share_ids, w.seqs, w.sizes, p.data
-FROM unnest($1::uuid[], $2::int[], $3::int[], $4::bytea[]) WITH ORDINALITY AS p(run_id, second, windows, data, pack)
+SELECT p.run_id, p.second, p.windows, w.share_ids, w.seqs, w.sizes, substring($4::bytea FROM p.start FOR p.length)
+FROM unnest($1::uuid[], $2::int[], $3::int[], $9::int[], $10::int[]) WITH ORDINALITY AS p(run_id, second, windows, start, length, pack)
 JOIN (
   SELECT pack, array_agg(share_id ORDER BY i) AS share_ids, array_agg(seq ORDER BY i) AS seqs, array_agg(size ORDER BY i) AS sizes
   FROM unnest($5::int[], $6::text[], $7::int[], $8::int[]) WITH ORDINALITY AS w(pack, share_id, seq, size, i)
@@ -75,15 +76,27 @@ export class WindowPacks {
         sizes.push(data.length);
       }
     });
+    const starts: number[] = [];
+    const lengths: number[] = [];
+    let start = 1; // substring counts from 1
+    for (const pack of packs) {
+      let length = 0;
+      for (const data of pack.data) length += data.length;
+      starts.push(start);
+      lengths.push(length);
+      start += length;
+    }
     await this.pool.query(INSERT_PACKS, [
       packs.map((p) => p.runId),
       packs.map((p) => p.second),
       packs.map((p) => p.data.length),
-      packs.map((p) => Buffer.concat(p.data)),
+      Buffer.concat(packs.flatMap((p) => p.data)),
       windowPack,
       shareIds,
       seqs,
       sizes,
+      starts,
+      lengths,
     ]);
   }
 }

@@ -10,7 +10,7 @@ type Outcome = 'pending' | 'done' | 'failed';
  * How long handled messages wait for others to share their ack: a thousand workers' heartbeats come spread over
  * each second, one per turn of the event loop, and acked per turn they cost a socket write each.
  */
-const ACK_DELAY_MS = 10;
+const ACK_DELAY_MS = 25;
 /** So many handled messages are acknowledged at the next turn instead: the broker's prefetch window is not held up. */
 const ACK_AT_ONCE_FROM = 64;
 
