@@ -671,10 +671,15 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
   });
 });
 
-/** Counts the reads of a whole run that are under way at once. */
+/** Counts the reads of a whole run that are under way at once, and the attempts to move a run out of `pending`. */
 class CountingReadRepository extends RunRepository {
   inFlight = 0;
   maxInFlight = 0;
+  leavePendingAttempts = 0;
+  override async transition(...args: Parameters<RunRepository['transition']>) {
+    if (args[1].includes('pending') && args[2] === 'running') this.leavePendingAttempts += 1;
+    return super.transition(...args);
+  }
   override async get(id: string) {
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -688,11 +693,12 @@ class CountingReadRepository extends RunRepository {
   }
 }
 
-describe('RunOrchestrator: many workers lost at once (real PostgreSQL)', () => {
+describe('RunOrchestrator: many workers at once (real PostgreSQL)', () => {
   let db: TestDatabase;
   let runs: CountingReadRepository;
   let orchestrator: RunOrchestrator;
   let planId: string;
+  const running: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -704,7 +710,7 @@ describe('RunOrchestrator: many workers lost at once (real PostgreSQL)', () => {
       registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
       transport: new RecordingTransport(),
       live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: () => undefined },
+      events: { stateChanged: (runId, state) => void (state === 'running' && running.push(runId)) },
       logger: silent,
       startLeadMs: 0,
       windowGraceMs: 5000,
@@ -717,6 +723,26 @@ describe('RunOrchestrator: many workers lost at once (real PostgreSQL)', () => {
     orchestrator.close();
     await db.drop();
   }, 60_000);
+
+  it("moves a run to running once, however many of its workers' `started` are handled at once (one statement for the run, not one per worker)", async () => {
+    const workers = Array.from({ length: 40 }, (_, i) => `start-${String(i).padStart(2, '0')}`);
+    for (const workerId of workers) {
+      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+    }
+    const run = await orchestrator.startRun(planId, { connections: 40, durationSeconds: 30, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'continue' });
+    runs.leavePendingAttempts = 0;
+    // As the broker's prefetch delivers them: all at once, none awaited before the next.
+    await Promise.all(
+      run.workers.map((w) =>
+        orchestrator.handle({ v: PROTOCOL_VERSION, type: 'run.state', sentAt: Date.now(), runId: run.id, workerId: w.workerId, state: 'started' }),
+      ),
+    );
+    expect(await runs.state(run.id)).toBe('running');
+    expect(running.filter((id) => id === run.id)).toHaveLength(1);
+    expect(runs.leavePendingAttempts).toBe(1);
+    expect((await runs.get(run.id))!.workers.filter((w) => w.state === 'started')).toHaveLength(40);
+    // Its workers stay busy with it: the next test's run gets only its own.
+  }, 120_000);
 
   it('handles a sweep that declares every worker lost one loss at a time (one read of the run at once), and records each share lost', async () => {
     const workers = Array.from({ length: 40 }, (_, i) => `mass-${String(i).padStart(2, '0')}`);

@@ -86,6 +86,11 @@ export class RunOrchestrator {
   private readonly lossPolicy: WorkerLossPolicy;
   /** The losses being handled, in order (see onWorkerLost). */
   private losses: Promise<void> = Promise.resolve();
+  /**
+   * Per run, its one attempt to move from `pending` to `running`, which every share's `started` waits for: with one
+   * attempt per share, a 5000-worker run's start cost 5000 statements more, and the master fell behind its queue.
+   */
+  private readonly leavingPending = new Map<string, Promise<void>>();
 
   constructor(private readonly o: OrchestratorOptions) {
     this.now = o.now ?? Date.now;
@@ -317,10 +322,7 @@ export class RunOrchestrator {
       return;
     }
     this.o.logger.info({ runId, workerId, state, windows: message.windows, reason: message.reason }, 'worker run state');
-    if (state === 'started') {
-      if (await this.o.runs.transition(runId, ['pending'], 'running')) this.o.events.stateChanged(runId, 'running', null);
-      return;
-    }
+    if (state === 'started') return this.leavePending(runId);
     // Free for another run once no share of this one (its own, its parts) is left on it.
     if (!(await this.o.runs.hasOpenShareOfWorker(runId, message.workerId))) this.o.registry.markIdle(message.workerId, runId);
     const supervisor = this.supervisorOf(runId);
@@ -338,6 +340,24 @@ export class RunOrchestrator {
       }
     }
     await supervisor.finalize();
+  }
+
+  private leavePending(runId: string): Promise<void> {
+    let leaving = this.leavingPending.get(runId);
+    if (!leaving) {
+      leaving = this.o.runs.transition(runId, ['pending'], 'running').then(
+        (moved) => {
+          if (moved) this.o.events.stateChanged(runId, 'running', null);
+        },
+        (error: unknown) => {
+          // Tried again by the next `started` (this one is redelivered).
+          this.leavingPending.delete(runId);
+          throw error;
+        },
+      );
+      this.leavingPending.set(runId, leaving);
+    }
+    return leaving;
   }
 
   private supervise(runId: string, setup: RunSetup): RunSupervisor {
@@ -362,6 +382,7 @@ export class RunOrchestrator {
 
   private dropSupervisor(supervisor: RunSupervisor, stored: 'ended' | 'unknown'): void {
     if (stored === 'ended') this.ingest.runEnded(supervisor.runId);
+    this.leavingPending.delete(supervisor.runId);
     if (this.supervisors.get(supervisor.runId) === supervisor) this.supervisors.delete(supervisor.runId);
     supervisor.dispose();
   }

@@ -20,6 +20,7 @@ import {
 import { asJson } from '../persistence/json.js';
 import type { Prisma, PrismaClient } from '../persistence/prisma.js';
 import { sqlPoolOf } from '../persistence/sql-pool.js';
+import { StartedShares } from './started-shares.js';
 import { StoredWindowCounts } from './stored-window-counts.js';
 import { DEFAULT_WINDOW_PAGE, forEachStoredWindow, type WindowPage } from './stored-windows.js';
 import { WindowPacks } from './window-packs.js';
@@ -155,12 +156,18 @@ export class RunRepository {
 
   private windowPacksOnce: WindowPacks | undefined;
   private windowCountsOnce: StoredWindowCounts | undefined;
+  private startedSharesOnce: StartedShares | undefined;
 
   constructor(private readonly prisma: PrismaClient) {}
 
   /** Taken when the first windows are stored: a client made for reading only (a test's) needs no pool. */
   private get windowPacks(): WindowPacks {
     return (this.windowPacksOnce ??= new WindowPacks(sqlPoolOf(this.prisma)));
+  }
+
+  /** Taken at the first share's start, like the window packs. */
+  private get startedShares(): StartedShares {
+    return (this.startedSharesOnce ??= new StartedShares(sqlPoolOf(this.prisma)));
   }
 
   /** Kept with the repository: it remembers the counts of runs whose packs have not changed since. */
@@ -293,6 +300,7 @@ export class RunRepository {
    * `finished`. Returns whether the share moved.
    */
   async setWorkerState(runId: string, workerId: string, state: WorkerShareState, fields: { windowsReported?: number; reason?: string } = {}): Promise<boolean> {
+    if (state === 'started' && fields.windowsReported === undefined && fields.reason === undefined) return this.startedShares.mark(runId, workerId);
     const from: WorkerShareState[] = state === 'started' ? ['assigned'] : ['assigned', 'started'];
     const { count } = await this.prisma.runWorker.updateMany({
       where: { runId, workerId, state: { in: from } },
