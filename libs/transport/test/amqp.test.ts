@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { PROTOCOL_VERSION } from '@loadtest/protocol';
 import { brokerNames } from '../src/index.js';
 import amqplib from 'amqplib';
@@ -151,4 +151,53 @@ describe('AMQP transport (real RabbitMQ)', () => {
       await master.close().catch(() => undefined);
     }
   });
+
+  it('publishes again, once connected, a window whose confirm the broker never sent before the connection dropped', async () => {
+    // A proxy in front of the broker that can hold back what the broker sends (its confirms) and cut every connection.
+    const sockets = new Set<Socket>();
+    let holdBrokerReplies = false;
+    const proxy = createServer((client) => {
+      const broker = connectTcp(5672, '127.0.0.1');
+      sockets.add(client).add(broker);
+      client.pipe(broker);
+      broker.on('data', (chunk: Buffer) => void (holdBrokerReplies || client.write(chunk)));
+      for (const socket of [client, broker]) {
+        socket.on('error', () => undefined);
+        socket.on('close', () => (client.destroy(), broker.destroy(), sockets.delete(socket)));
+      }
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    const namespace = `test-${randomUUID()}`;
+    const { logger } = memoryLogger();
+    const master = new AmqpMasterTransport(AMQP_URL, logger, {}, namespace);
+    const received = new Set<number>();
+    await master.listen(async (m) => void (m.type === 'run.window' && received.add(m.seq)));
+    const worker = new AmqpWorkerTransport(`amqp://guest:guest@127.0.0.1:${port}`, logger, {}, namespace);
+    try {
+      await worker.listen('w', async () => undefined);
+      await worker.sendToMaster(windowMessage('w', 0));
+      holdBrokerReplies = true;
+      const outcomes = [1, 2, 3, 4, 5].map((seq) =>
+        worker.sendToMaster(windowMessage('w', seq)).then(
+          () => 'confirmed',
+          (err: Error) => err.message,
+        ),
+      );
+      // The windows reach the broker; their confirms do not reach the worker before the connection drops.
+      await until(() => received.size === 6);
+      for (const socket of sockets) socket.destroy();
+      holdBrokerReplies = false;
+      // Reconnected through the proxy, the worker publishes them again and gets its confirms. The broker may hold a
+      // window twice now; the master's store takes each (run, share, seq) once.
+      expect(await Promise.all(outcomes)).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed', 'confirmed']);
+      expect([...received].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+    } finally {
+      await worker.close().catch(() => undefined);
+      await master.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await deleteNamespace(namespace, ['w']);
+    }
+  }, 30_000);
 });

@@ -7,6 +7,7 @@ import { deliver } from '../deliver.js';
 import { AckCoalescer } from './ack-coalescer.js';
 import { UndeliveredAssignment, type MasterTransport, type MessageHandler, type TransportEvents } from '../transport.js';
 import { amqpUser, connectAmqp } from './connection.js';
+import { publishConfirmed } from './confirmed-publish.js';
 import { senderMismatch } from './sender-check.js';
 import { assertMasterQueue, assertWorkerQueue } from './topology.js';
 
@@ -24,6 +25,7 @@ export class AmqpMasterTransport implements MasterTransport {
   private readonly declaredWorkerQueues = new Set<string>();
   private readonly names: BrokerNames;
   private readonly user: string;
+  private closing = false;
 
   constructor(
     private readonly url: string,
@@ -81,11 +83,13 @@ export class AmqpMasterTransport implements MasterTransport {
       await channel.addSetup((ch: ConfirmChannel) => assertWorkerQueue(ch, this.names, message.workerId));
       this.declaredWorkerQueues.add(message.workerId);
     }
-    await channel.publish(this.names.exchange, this.names.workerRoutingKey(message.workerId, message), Buffer.from(JSON.stringify(message)), {
-      persistent: true,
-      contentType: 'application/json',
-      type: message.type,
-    });
+    const publish = {
+      exchange: this.names.exchange,
+      routingKey: this.names.workerRoutingKey(message.workerId, message),
+      content: Buffer.from(JSON.stringify(message)),
+      options: { persistent: true, contentType: 'application/json', type: message.type },
+    };
+    await publishConfirmed(channel, publish, this.logger, () => this.closing);
   }
 
   async broadcast(message: MasterHeartbeat): Promise<void> {
@@ -106,12 +110,13 @@ export class AmqpMasterTransport implements MasterTransport {
     try {
       // Persistent and confirmed, as an assignment to one worker; `messageId` lets a reader that receives several
       // copies (a process simulating many workers) skip the ones it has seen without parsing them.
-      await channel.publish(this.names.exchange, this.names.broadcastRoutingKey(message), Buffer.from(JSON.stringify(message)), {
-        persistent: true,
-        contentType: 'application/json',
-        type: message.type,
-        messageId: message.runId,
-      });
+      const publish = {
+        exchange: this.names.exchange,
+        routingKey: this.names.broadcastRoutingKey(message),
+        content: Buffer.from(JSON.stringify(message)),
+        options: { persistent: true, contentType: 'application/json', type: message.type, messageId: message.runId },
+      };
+      await publishConfirmed(channel, publish, this.logger, () => this.closing);
     } catch (error) {
       throw new UndeliveredAssignment(
         message.shares.map((s) => s.workerId),
@@ -126,6 +131,7 @@ export class AmqpMasterTransport implements MasterTransport {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // What is handled is acknowledged before the channel goes, or the broker would deliver it again.
     this.acks?.flushNow();
     await this.channel?.close();

@@ -7,6 +7,7 @@ import { deliver } from '../deliver.js';
 import type { MessageHandler, TransportEvents, WorkerTransport } from '../transport.js';
 import { GUEST_USER } from './broker-permissions.js';
 import { amqpUser, connectAmqp } from './connection.js';
+import { publishConfirmed } from './confirmed-publish.js';
 import { assertExchange, assertWorkerQueue, HEARTBEAT_EXPIRATION_MS } from './topology.js';
 import { waitForExchange } from './wait-for-exchange.js';
 
@@ -18,6 +19,7 @@ export class AmqpWorkerTransport implements WorkerTransport {
   private readonly names: BrokerNames;
   /** Sent as each message's user_id: RabbitMQ refuses it unless it is the connection's user, so the master can trust it. */
   private readonly user: string;
+  private closing = false;
 
   constructor(
     url: string,
@@ -59,16 +61,21 @@ export class AmqpWorkerTransport implements WorkerTransport {
     // While the broker is away a heartbeat is dropped, not kept: it would only say, late, that the worker was
     // there, and a long outage would pile up one a second in memory. Everything else is kept and sent on reconnect.
     if (message.type === 'worker.heartbeat' && !this.connection.isConnected()) return;
-    await this.channel.publish(this.names.exchange, this.names.masterRoutingKey(message), Buffer.from(JSON.stringify(message)), {
+    const options = {
       persistent: message.type !== 'worker.heartbeat',
       contentType: 'application/json',
       type: message.type,
       userId: this.user,
       ...(message.type === 'worker.heartbeat' ? { expiration: String(HEARTBEAT_EXPIRATION_MS) } : {}),
-    });
+    };
+    const publish = { exchange: this.names.exchange, routingKey: this.names.masterRoutingKey(message), content: Buffer.from(JSON.stringify(message)), options };
+    // A heartbeat lost with the connection is not worth sending late either.
+    if (message.type === 'worker.heartbeat') await this.channel.publish(publish.exchange, publish.routingKey, publish.content, options);
+    else await publishConfirmed(this.channel, publish, this.logger, () => this.closing);
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.channel.close();
     await this.connection.close();
   }
