@@ -33,6 +33,32 @@ describe('WorkerRegistry', () => {
   });
 });
 
+describe('WorkerRegistry: a window stands for a heartbeat', () => {
+  it('keeps a worker whose windows flow busy and never missing, and judges it by when it sent them, not when they arrived', () => {
+    let now = 10_000;
+    const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
+    // Its clock is 500 ms ahead of the master's; the heartbeat took 20 ms to arrive.
+    registry.onHeartbeat({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: now + 480, workerId: 'a', activity: 'idle', runId: null });
+    registry.markBusy('a', 'run-1');
+    // Thirty seconds of windows, one a second, and no heartbeat.
+    for (let second = 0; second < 30; second++) {
+      now += 1000;
+      registry.onWindow('a', now + 480);
+      expect(registry.workerState('a')).toBe('busy');
+    }
+    expect(registry.list()[0]!.lastSeenAt).toBe(new Date(now).toISOString());
+    // The windows stop: missing 3 s after the last one.
+    now += 3001;
+    expect(registry.workerState('a')).toBe('missing');
+    // Windows it sent before that, held back in the broker, arrive now: they do not make it alive again.
+    registry.onWindow('a', now - 3500 + 480);
+    expect(registry.workerState('a')).toBe('missing');
+    // A window of a worker the master never heard from does not list it.
+    registry.onWindow('b', now);
+    expect(registry.workerState('b')).toBeNull();
+  });
+});
+
 describe('WorkerRegistry at the end of a share', () => {
   const heartbeat = (workerId: string, activity: 'idle' | 'busy', runId: string | null, sentAt: number) =>
     ({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt, workerId, activity, runId }) as const;

@@ -1,5 +1,7 @@
 import {
   assignmentOf,
+  HEARTBEAT_AFTER_WINDOW_MS,
+  HEARTBEAT_INTERVAL_MS,
   PROTOCOL_VERSION,
   type MasterToWorker,
   type RunAssign,
@@ -22,8 +24,6 @@ export interface WorkerIdentity {
   version: string;
   capabilities: WorkerCapabilities;
 }
-
-const HEARTBEAT_INTERVAL_MS = 1000;
 
 export interface WorkerAgentOptions {
   /**
@@ -56,12 +56,16 @@ interface RunningShare {
 }
 
 /**
- * A worker: says hello, heartbeats every second, and runs the shares it is
+ * A worker: says hello, heartbeats every second (its windows stand for them while it runs), and runs the shares it is
  * assigned, one run at a time. Within that run it may be given parts of a lost
  * worker's segment (onWorkerLoss: rebalance); it runs them beside its own share.
  */
 export class WorkerAgent {
   private heartbeat: NodeJS.Timeout | undefined;
+  private masterCheck: NodeJS.Timeout | undefined;
+  private lastHeartbeatAt = 0;
+  /** When the last window was published: while they flow, they stand for the heartbeats. */
+  private lastWindowAt = Number.NEGATIVE_INFINITY;
   /** The shares running, by `runId#part` (part 0: its own share). All belong to the same run. */
   private readonly running = new Map<string, RunningShare>();
   /** Shares already taken (`runId#part`), so that a redelivered assignment is not run twice. */
@@ -104,10 +108,9 @@ export class WorkerAgent {
     await this.transport.listen(this.identity.workerId, (message) => this.onMessage(message));
     this.ready = true;
     this.sayHello();
-    this.heartbeat = setInterval(() => {
-      this.sendHeartbeat();
-      this.checkMaster();
-    }, HEARTBEAT_INTERVAL_MS);
+    this.lastHeartbeatAt = Date.now();
+    this.armHeartbeat();
+    this.masterCheck = setInterval(() => this.checkMaster(), HEARTBEAT_INTERVAL_MS);
     this.logger.info({ workerId: this.identity.workerId, threads: this.threads, ...this.tolerance }, 'worker ready');
   }
 
@@ -133,7 +136,9 @@ export class WorkerAgent {
    * worker-loss policy at once instead of waiting to declare the worker lost.
    */
   async stop(leaving?: string): Promise<void> {
-    clearInterval(this.heartbeat);
+    this.ready = false;
+    clearTimeout(this.heartbeat);
+    clearInterval(this.masterCheck);
     this.endAllEarly({ state: 'left', reason: leaving ?? 'the worker shut down' });
     await Promise.all([...this.running.values()].map((share) => share.done));
     // A trial is ended at once, its trace sent with what it did so far.
@@ -143,7 +148,21 @@ export class WorkerAgent {
     await this.transport.close();
   }
 
+  /** The next heartbeat is due a second after the last one, and not before HEARTBEAT_AFTER_WINDOW_MS after the last window. */
+  private armHeartbeat(): void {
+    const due = () => Math.max(this.lastHeartbeatAt + HEARTBEAT_INTERVAL_MS, this.lastWindowAt + HEARTBEAT_AFTER_WINDOW_MS);
+    this.heartbeat = setTimeout(
+      () => {
+        if (!this.ready) return;
+        if (Date.now() >= due()) this.sendHeartbeat();
+        this.armHeartbeat();
+      },
+      Math.max(0, due() - Date.now()),
+    );
+  }
+
   private sendHeartbeat(): void {
+    this.lastHeartbeatAt = Date.now();
     this.send({
       v: PROTOCOL_VERSION,
       type: 'worker.heartbeat',
@@ -188,6 +207,7 @@ export class WorkerAgent {
         reason: `${this.unconfirmedWindows} windows not confirmed by the broker (WORKER_WINDOW_BUFFER ${this.tolerance.maxBufferedWindows}); stopped generating, the windows are kept and sent when it is back`,
       });
     }
+    this.lastWindowAt = Date.now();
     this.onWindowPublished?.(window);
     return this.transport.sendToMaster(window).finally(() => (this.unconfirmedWindows -= 1));
   }

@@ -85,6 +85,20 @@ describe('WorkerAgent over the in-process transport', () => {
     expect(busyBeat).toMatchObject({ runId: runA });
   });
 
+  it('sends no heartbeat while its windows stand for them, and heartbeats again once they stop', async () => {
+    const runId = '66666666-6666-4666-8666-666666666666';
+    await hub.sendToWorker(assign(runId, 5));
+    await until(() => received.some((m) => m.type === 'run.state' && m.runId === runId && m.state === 'finished'));
+    const windows = received.filter((m) => m.type === 'run.window' && m.runId === runId).map((m) => m.sentAt);
+    expect(windows).toHaveLength(5);
+    const [first, last] = [Math.min(...windows), Math.max(...windows)];
+    const beats = () => received.filter((m) => m.type === 'worker.heartbeat').map((m) => m.sentAt);
+    // Four heartbeats would fall between the first and the last of five windows; a window held back over 100 ms
+    // by a busy machine's timers can let one through.
+    expect(beats().filter((at) => at > first && at < last).length).toBeLessThanOrEqual(1);
+    await until(() => beats().some((at) => at > last), 4000);
+  }, 20_000);
+
   it("runs its own entry of a run's broadcast assignment: its share of a run over two workers", async () => {
     const mine = '55555555-5555-4555-8555-555555555555';
     const one = assign(mine, 1);

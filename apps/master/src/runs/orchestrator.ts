@@ -195,25 +195,31 @@ export class RunOrchestrator {
         return;
       case 'worker.heartbeat':
         this.o.registry.onHeartbeat(message);
-        // A lost worker that comes back still running a share that was handed on or given up: stop it (its windows are kept).
-        if (message.runId && this.supervisors.get(message.runId)?.takeReturningWorker(message.workerId)) {
-          await this.o.transport
-            .sendToWorker({
-              v: PROTOCOL_VERSION,
-              type: 'run.stop',
-              sentAt: this.now(),
-              runId: message.runId,
-              workerId: message.workerId,
-              reason: "this worker was declared lost; its share was handled by the run's onWorkerLoss policy",
-            })
-            .catch((error: unknown) => this.o.logger.error({ err: error, workerId: message.workerId }, 'cannot stop a returning worker'));
-        }
+        if (message.runId) await this.stopIfReturning(message.workerId, message.runId);
         return;
       case 'run.window':
+        // While its windows flow, a worker sends no heartbeat: each window stands for one.
+        this.o.registry.onWindow(message.workerId, message.sentAt);
+        await this.stopIfReturning(message.workerId, message.runId);
         return this.ingest.ingest(message);
       case 'run.state':
         return this.onState(message);
     }
+  }
+
+  /** A lost worker that comes back still running a share that was handed on or given up: stop it (its windows are kept). */
+  private async stopIfReturning(workerId: string, runId: string): Promise<void> {
+    if (!this.supervisors.get(runId)?.takeReturningWorker(workerId)) return;
+    await this.o.transport
+      .sendToWorker({
+        v: PROTOCOL_VERSION,
+        type: 'run.stop',
+        sentAt: this.now(),
+        runId,
+        workerId,
+        reason: "this worker was declared lost; its share was handled by the run's onWorkerLoss policy",
+      })
+      .catch((error: unknown) => this.o.logger.error({ err: error, workerId }, 'cannot stop a returning worker'));
   }
 
   /**

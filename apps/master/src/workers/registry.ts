@@ -68,6 +68,20 @@ export class WorkerRegistry {
     entry.busyWith = heartbeat.activity === 'busy' && heartbeat.runId !== entry.endedRun ? heartbeat.runId : null;
   }
 
+  /**
+   * A window stands for its worker's heartbeat while it runs a share (HEARTBEAT_AFTER_WINDOW_MS): the worker was
+   * there when it sent it. When that was is taken from the window's own stamp, on the master's clock, so that
+   * windows held back (in the broker's queue while no master read it) do not keep a worker that died since alive.
+   * It does not make the worker busy: a window can arrive after its share ended.
+   */
+  onWindow(workerId: string, sentAt: number): void {
+    const entry = this.workers.get(workerId);
+    if (!entry) return;
+    const offset = entry.offsetSamples.length > 0 ? Math.max(...entry.offsetSamples) : 0;
+    const receivedAt = this.sampleOffset(entry, sentAt);
+    entry.lastSeenAt = Math.max(entry.lastSeenAt, Math.min(receivedAt, sentAt - offset));
+  }
+
   /** Records one clock sample from a message the worker stamped; returns when it was received. */
   private sampleOffset(entry: WorkerEntry, sentAt: number): number {
     const receivedAt = this.now();

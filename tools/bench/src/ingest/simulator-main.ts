@@ -4,7 +4,8 @@
  * process — no timer or interval per worker, so that the simulators stay light
  * on the cores they share with the master. Each worker has its own queue
  * (declared exactly as the real worker declares it), says hello and heartbeats
- * every second (all of the process's workers in one flow-controlled loop); the
+ * every second (all of the process's workers in one flow-controlled loop; as the
+ * real worker, none for a worker whose windows stand for them); the
  * run's assignment comes once for all (`run.assign-all`) and each worker takes
  * its own entry (`assignmentOf`); at the start instant each reports `started`,
  * at each whole second of the run the process publishes every worker's
@@ -14,6 +15,8 @@
  */
 import {
   assignmentOf,
+  HEARTBEAT_AFTER_WINDOW_MS,
+  HEARTBEAT_INTERVAL_MS,
   parseMasterToWorker,
   PROTOCOL_VERSION,
   type MasterToWorker,
@@ -38,8 +41,6 @@ import { defaultProfile, WindowPool } from './window-gen.js';
 const WORKER_QUEUE_OPTIONS: Options.AssertQueue = { durable: true, arguments: { 'x-expires': 3_600_000 } };
 /** As libs/transport: heartbeats are not persistent and expire after 10 s. */
 const HEARTBEAT_EXPIRATION_MS = 10_000;
-/** As the real worker (apps/worker/src/worker-agent.ts). */
-const HEARTBEAT_INTERVAL_MS = 1000;
 /** Queue declarations in flight at once while setting up (each is three round trips to the broker). */
 const SETUP_CONCURRENCY = 50;
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -105,6 +106,8 @@ class Simulator {
   private readonly runs = new Map<string, SimRun>();
   /** The run each worker is busy with, for its heartbeats. */
   private readonly busyWith = new Map<string, string>();
+  /** When each worker last published a window: as the real worker, it sends no heartbeat while they flow. */
+  private readonly lastWindowAt = new Map<string, number>();
   private connection: ChannelModel | undefined;
   private channel: ConfirmChannel | undefined;
   /** The process's only timer: set for the next thing due (a run's start, a second's windows, the heartbeats). */
@@ -200,7 +203,9 @@ class Simulator {
   }
 
   private async heartbeats(): Promise<void> {
+    const now = Date.now();
     for (const workerId of this.c.workerIds) {
+      if (now - (this.lastWindowAt.get(workerId) ?? Number.NEGATIVE_INFINITY) < HEARTBEAT_AFTER_WINDOW_MS) continue;
       const runId = this.busyWith.get(workerId) ?? null;
       const sent = this.publish({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: runId ? 'busy' : 'idle', runId });
       if (sent.full) await this.drain();
@@ -368,6 +373,7 @@ class Simulator {
         },
       );
       full ||= sent.full;
+      this.lastWindowAt.set(workerId, Date.now());
       member.nextSeq += 1;
       const tally = tallies.get(seq) ?? { windows: 0, requests: 0, encodedBytes: 0, messageBytes: 0 };
       tally.windows += 1;
