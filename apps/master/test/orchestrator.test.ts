@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { httpStatusOf } from '../src/http/domain-errors.js';
 import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
-import { RunOrchestrator } from '../src/runs/orchestrator.js';
+import { RunOrchestrator, type OrchestratorOptions } from '../src/runs/orchestrator.js';
 import { MasterDraining } from '../src/runs/run-errors.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { runResource } from '../src/runs/run-resource.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
+import { sqlPoolOf } from '../src/persistence/sql-pool.js';
 import { createTestDatabase, RecordingTransport, silent, until, type TestDatabase } from './support.js';
 
 /** Reads that take a while, as they do on a busy database: widens the window for races. */
@@ -19,6 +20,23 @@ class SlowReadRepository extends RunRepository {
     await new Promise((resolve) => setTimeout(resolve, 40));
     return run;
   }
+}
+
+/** An orchestrator over `runs` as every test here sets one up: no start lead, a 5 s window grace, silent. */
+function testOrchestrator(db: TestDatabase, runs: RunRepository, overrides: Partial<OrchestratorOptions> = {}): RunOrchestrator {
+  return new RunOrchestrator({
+    runs,
+    plans: new PlanRepository(db.prisma),
+    registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
+    transport: new RecordingTransport(),
+    live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
+    events: { stateChanged: () => undefined },
+    logger: silent,
+    startLeadMs: 0,
+    windowGraceMs: 5000,
+    overdueMs: 60_000,
+    ...overrides,
+  });
 }
 
 describe('RunOrchestrator (real PostgreSQL)', () => {
@@ -36,18 +54,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
     const plans = new PlanRepository(db.prisma);
     registry = new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 });
     transport = new RecordingTransport();
-    orchestrator = new RunOrchestrator({
-      runs,
-      plans,
-      registry,
-      transport,
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: (runId, state) => states.push([runId, state]) },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 60_000,
-    });
+    orchestrator = testOrchestrator(db, runs, { plans, registry, transport, events: { stateChanged: (runId, state) => states.push([runId, state]) } });
     planId = (await plans.create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }))).id;
   }, 60_000);
 
@@ -89,20 +96,7 @@ describe('RunOrchestrator (real PostgreSQL)', () => {
   };
 
   /** Another master over the same database (a restart): it knows only what is stored. */
-  const anotherMaster = (overrides: Partial<ConstructorParameters<typeof RunOrchestrator>[0]> = {}) =>
-    new RunOrchestrator({
-      runs,
-      plans: new PlanRepository(db.prisma),
-      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
-      transport: new RecordingTransport(),
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: () => undefined },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 60_000,
-      ...overrides,
-    });
+  const anotherMaster = (overrides: Partial<OrchestratorOptions> = {}) => testOrchestrator(db, runs, overrides);
 
   it('ends a run whose workers report their ends at the same moment, every time', async () => {
     const workers = ['w1', 'w2', 'w3'];
@@ -704,18 +698,7 @@ describe('RunOrchestrator: many workers at once (real PostgreSQL)', () => {
     db = await createTestDatabase();
     runs = new CountingReadRepository(db.prisma);
     const plans = new PlanRepository(db.prisma);
-    orchestrator = new RunOrchestrator({
-      runs,
-      plans,
-      registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
-      transport: new RecordingTransport(),
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: (runId, state) => void (state === 'running' && running.push(runId)) },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 60_000,
-    });
+    orchestrator = testOrchestrator(db, runs, { plans, events: { stateChanged: (runId, state) => void (state === 'running' && running.push(runId)) } });
     planId = (await plans.create(PlanSchema.parse({ name: 'p', baseUrl: 'http://127.0.0.1:1', steps: [{ name: 'r', method: 'GET', url: '/' }] }))).id;
   }, 60_000);
 
@@ -760,5 +743,42 @@ describe('RunOrchestrator: many workers at once (real PostgreSQL)', () => {
     expect(runs.maxInFlight).toBe(1);
     const stored = (await runs.get(run.id))!;
     expect(stored.workers.filter((w) => w.state === 'lost')).toHaveLength(40);
+  }, 120_000);
+
+  it("writes the states of every share told at once in a few statements, and a share's `started` and end told together in their order", async () => {
+    const workers = Array.from({ length: 40 }, (_, i) => `end-${String(i).padStart(2, '0')}`);
+    for (const workerId of workers) {
+      await orchestrator.handle({ v: PROTOCOL_VERSION, type: 'worker.heartbeat', sentAt: Date.now(), workerId, activity: 'idle', runId: null });
+    }
+    const run = await orchestrator.startRun(planId, { connections: 40, durationSeconds: 30, timeoutSeconds: 5, thresholds: [], onWorkerLoss: 'continue' });
+    const pool = sqlPoolOf(db.prisma);
+    const query = pool.query.bind(pool);
+    let stateStatements = 0;
+    pool.query = ((...args: Parameters<typeof query>) => {
+      if (typeof args[0] === 'string' && args[0].startsWith('UPDATE run_workers')) stateStatements += 1;
+      return query(...args);
+    }) as typeof pool.query;
+    const state = (workerId: string, runState: 'started' | 'finished') =>
+      orchestrator.handle({
+        v: PROTOCOL_VERSION,
+        type: 'run.state',
+        sentAt: Date.now(),
+        runId: run.id,
+        workerId,
+        state: runState,
+        ...(runState === 'finished' ? { windows: 0 } : {}),
+      });
+    try {
+      // As a broker redelivers them after a restart: each share's `started` and `finished` in the same moment;
+      // the first share's `finished` comes before its `started`, which then must not move it back.
+      const [first, ...rest] = run.workers.map((w) => w.workerId);
+      await Promise.all([state(first!, 'finished'), state(first!, 'started'), ...rest.flatMap((id) => [state(id, 'started'), state(id, 'finished')])]);
+    } finally {
+      pool.query = query;
+    }
+    const stored = (await runs.get(run.id))!;
+    expect(stored.workers.map((w) => [w.state, w.windowsReported])).toEqual(workers.map(() => ['finished', 0]));
+    // One statement per round (a share named once in each): two, where one per message was 80.
+    expect(stateStatements).toBe(2);
   }, 120_000);
 });

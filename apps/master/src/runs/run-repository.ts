@@ -20,7 +20,7 @@ import {
 import { asJson } from '../persistence/json.js';
 import type { Prisma, PrismaClient } from '../persistence/prisma.js';
 import { sqlPoolOf } from '../persistence/sql-pool.js';
-import { StartedShares } from './started-shares.js';
+import { ShareStates } from './share-states.js';
 import { StoredWindowCounts } from './stored-window-counts.js';
 import { DEFAULT_WINDOW_PAGE, forEachStoredWindow, type WindowPage } from './stored-windows.js';
 import { WindowPacks } from './window-packs.js';
@@ -156,7 +156,7 @@ export class RunRepository {
 
   private windowPacksOnce: WindowPacks | undefined;
   private windowCountsOnce: StoredWindowCounts | undefined;
-  private startedSharesOnce: StartedShares | undefined;
+  private shareStatesOnce: ShareStates | undefined;
 
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -166,8 +166,8 @@ export class RunRepository {
   }
 
   /** Taken at the first share's start, like the window packs. */
-  private get startedShares(): StartedShares {
-    return (this.startedSharesOnce ??= new StartedShares(sqlPoolOf(this.prisma)));
+  private get shareStates(): ShareStates {
+    return (this.shareStatesOnce ??= new ShareStates(sqlPoolOf(this.prisma)));
   }
 
   /** Kept with the repository: it remembers the counts of runs whose packs have not changed since. */
@@ -300,17 +300,7 @@ export class RunRepository {
    * `finished`. Returns whether the share moved.
    */
   async setWorkerState(runId: string, workerId: string, state: WorkerShareState, fields: { windowsReported?: number; reason?: string } = {}): Promise<boolean> {
-    if (state === 'started' && fields.windowsReported === undefined && fields.reason === undefined) return this.startedShares.mark(runId, workerId);
-    const from: WorkerShareState[] = state === 'started' ? ['assigned'] : ['assigned', 'started'];
-    const { count } = await this.prisma.runWorker.updateMany({
-      where: { runId, workerId, state: { in: from } },
-      data: {
-        state,
-        ...(fields.windowsReported !== undefined ? { windowsReported: fields.windowsReported } : {}),
-        ...(fields.reason !== undefined ? { reason: fields.reason } : {}),
-      },
-    });
-    return count > 0;
+    return this.shareStates.set({ runId, shareId: workerId, state, ...fields });
   }
 
   /** Records the window count a lost share's worker reported when it came back; false when the share is not lost or has one. */
@@ -352,12 +342,8 @@ export class RunRepository {
   }
 
   /** Whether a worker still runs a share of the run (its own or a part): it stays busy with the run until none is left. */
-  async hasOpenShareOfWorker(runId: string, workerId: string): Promise<boolean> {
-    const rows = await this.prisma.runWorker.findMany({
-      where: { runId, OR: [{ workerId }, { workerId: { startsWith: partIdPrefix(workerId) } }], state: { in: ['assigned', 'started'] } },
-      select: { workerId: true },
-    });
-    return rows.some((row) => parseShareId(row.workerId).workerId === workerId);
+  hasOpenShareOfWorker(runId: string, workerId: string): Promise<boolean> {
+    return this.shareStates.hasOpenShareOfWorker(runId, workerId);
   }
 
   /** Adds a share that takes over a lost share, whole (same index and segment) or a part of it (same index, its share id `<workerId>~<part>`). */

@@ -77,7 +77,9 @@ export class WorkerRegistry {
   onWindow(workerId: string, sentAt: number): void {
     const entry = this.workers.get(workerId);
     if (!entry) return;
-    const offset = entry.offsetSamples.length > 0 ? Math.max(...entry.offsetSamples) : 0;
+    let offset = Number.NEGATIVE_INFINITY;
+    for (const sample of entry.offsetSamples) offset = Math.max(offset, sample);
+    if (offset === Number.NEGATIVE_INFINITY) offset = 0;
     const receivedAt = this.sampleOffset(entry, sentAt);
     entry.lastSeenAt = Math.max(entry.lastSeenAt, Math.min(receivedAt, sentAt - offset));
   }
