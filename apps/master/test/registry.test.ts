@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '@loadtest/protocol';
+import { HEARTBEAT_EXPIRATION_MS, PROTOCOL_VERSION } from '@loadtest/protocol';
 import { describe, expect, it } from '@jest/globals';
 import { WorkerRegistry } from '../src/workers/registry.js';
 
@@ -34,7 +34,7 @@ describe('WorkerRegistry', () => {
 });
 
 describe('WorkerRegistry: a window stands for a heartbeat', () => {
-  it('keeps a worker whose windows flow busy and never missing, and judges it by when it sent them, not when they arrived', () => {
+  it('keeps a worker whose windows flow busy and never missing, and counts a window only if no older than a heartbeat may be', () => {
     let now = 10_000;
     const registry = new WorkerRegistry({ missingAfterMs: 3000, lostAfterMs: 13_000, now: () => now });
     // Its clock is 500 ms ahead of the master's; the heartbeat took 20 ms to arrive.
@@ -50,8 +50,12 @@ describe('WorkerRegistry: a window stands for a heartbeat', () => {
     // The windows stop: missing 3 s after the last one.
     now += 3001;
     expect(registry.workerState('a')).toBe('missing');
-    // Windows it sent before that, held back in the broker, arrive now: they do not make it alive again.
-    registry.onWindow('a', now - 3500 + 480);
+    // A master behind its queue reads a window sent 8 s ago: counted, as a heartbeat that old would have been.
+    registry.onWindow('a', now - 8000 + 480);
+    expect(registry.workerState('a')).toBe('busy');
+    // One held in the broker for longer than a heartbeat lives there (the worker died meanwhile) is not.
+    now += 3001;
+    registry.onWindow('a', now - HEARTBEAT_EXPIRATION_MS - 1 + 480);
     expect(registry.workerState('a')).toBe('missing');
     // A window of a worker the master never heard from does not list it.
     registry.onWindow('b', now);

@@ -1,4 +1,11 @@
-import type { WorkerCapabilities, WorkerHeartbeat, WorkerHello, WorkerResource, WorkerState } from '@loadtest/protocol';
+import {
+  HEARTBEAT_EXPIRATION_MS,
+  type WorkerCapabilities,
+  type WorkerHeartbeat,
+  type WorkerHello,
+  type WorkerResource,
+  type WorkerState,
+} from '@loadtest/protocol';
 
 interface WorkerEntry {
   id: string;
@@ -69,10 +76,11 @@ export class WorkerRegistry {
   }
 
   /**
-   * A window stands for its worker's heartbeat while it runs a share (HEARTBEAT_AFTER_WINDOW_MS): the worker was
-   * there when it sent it. When that was is taken from the window's own stamp, on the master's clock, so that
-   * windows held back (in the broker's queue while no master read it) do not keep a worker that died since alive.
-   * It does not make the worker busy: a window can arrive after its share ended.
+   * A window stands for its worker's heartbeat while it runs a share (HEARTBEAT_AFTER_WINDOW_MS), counted as a
+   * heartbeat is: when it arrives, and only if it is no older than a heartbeat may be (HEARTBEAT_EXPIRATION_MS, by
+   * its own stamp on the master's clock). Windows are kept in the broker where heartbeats expire: those of a worker
+   * that died while no master read them must not keep it alive. A master behind its queue by less than that still
+   * counts them, as it did the heartbeats. It does not make the worker busy: a window can arrive after its share ended.
    */
   onWindow(workerId: string, sentAt: number): void {
     const entry = this.workers.get(workerId);
@@ -81,7 +89,7 @@ export class WorkerRegistry {
     for (const sample of entry.offsetSamples) offset = Math.max(offset, sample);
     if (offset === Number.NEGATIVE_INFINITY) offset = 0;
     const receivedAt = this.sampleOffset(entry, sentAt);
-    entry.lastSeenAt = Math.max(entry.lastSeenAt, Math.min(receivedAt, sentAt - offset));
+    if (receivedAt - (sentAt - offset) <= HEARTBEAT_EXPIRATION_MS) entry.lastSeenAt = receivedAt;
   }
 
   /** Records one clock sample from a message the worker stamped; returns when it was received. */

@@ -13,6 +13,11 @@ export const HEARTBEAT_INTERVAL_MS = 1000;
  * The master counts a window as the worker heard from: at 1000 workers this halves its messages and the broker's.
  */
 export const HEARTBEAT_AFTER_WINDOW_MS = 1100;
+/**
+ * A heartbeat is worthless once stale: the broker drops one that waited this long in a queue. A window, which is
+ * kept, says the worker is there only as long as a heartbeat would have: no older.
+ */
+export const HEARTBEAT_EXPIRATION_MS = 10_000;
 
 /**
  * Sent every second, but not while the worker's windows stand for it (HEARTBEAT_AFTER_WINDOW_MS). A worker

@@ -15,9 +15,6 @@ export const WORKER_QUEUE_OPTIONS: Options.AssertQueue = {
 
 export const MASTER_QUEUE_OPTIONS: Options.AssertQueue = { durable: true };
 
-/** Heartbeats are worthless once stale; let the broker drop them instead of piling them up. */
-export const HEARTBEAT_EXPIRATION_MS = 10_000;
-
 export async function assertExchange(channel: ConfirmChannel, names: BrokerNames): Promise<void> {
   await channel.assertExchange(names.exchange, 'topic', { durable: true });
 }

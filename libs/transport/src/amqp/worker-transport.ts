@@ -1,4 +1,4 @@
-import { parseMasterToWorker, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
+import { HEARTBEAT_EXPIRATION_MS, parseMasterToWorker, type MasterToWorker, type WorkerToMaster } from '@loadtest/protocol';
 import { brokerNames, type BrokerNames } from './broker-names.js';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
@@ -8,7 +8,7 @@ import type { MessageHandler, TransportEvents, WorkerTransport } from '../transp
 import { GUEST_USER } from './broker-permissions.js';
 import { amqpUser, connectAmqp } from './connection.js';
 import { publishConfirmed } from './confirmed-publish.js';
-import { assertExchange, assertWorkerQueue, HEARTBEAT_EXPIRATION_MS } from './topology.js';
+import { assertExchange, assertWorkerQueue } from './topology.js';
 import { waitForExchange } from './wait-for-exchange.js';
 
 const REDELIVERY_DELAY_MS = 1000;

@@ -16,6 +16,7 @@
 import {
   assignmentOf,
   HEARTBEAT_AFTER_WINDOW_MS,
+  HEARTBEAT_EXPIRATION_MS,
   HEARTBEAT_INTERVAL_MS,
   parseMasterToWorker,
   PROTOCOL_VERSION,
@@ -39,8 +40,6 @@ import { defaultProfile, WindowPool } from './window-gen.js';
  * other arguments, and the master declares each worker's queue too.
  */
 const WORKER_QUEUE_OPTIONS: Options.AssertQueue = { durable: true, arguments: { 'x-expires': 3_600_000 } };
-/** As libs/transport: heartbeats are not persistent and expire after 10 s. */
-const HEARTBEAT_EXPIRATION_MS = 10_000;
 /** Queue declarations in flight at once while setting up (each is three round trips to the broker). */
 const SETUP_CONCURRENCY = 50;
 const DRAIN_TIMEOUT_MS = 10_000;
