@@ -237,12 +237,13 @@ export const WorkerResourceSchema = z
     host: z.string().nullable(),
     version: z.string().nullable(),
     state: WorkerStateSchema,
+    /** Its last heartbeat; none come while its windows stand for them (a share running), see lastSeenAt. */
     lastHeartbeatAt: timestamp.nullable(),
-    /** When the master last heard from the worker (a hello or a heartbeat). */
+    /** When the master last heard from the worker (a hello, a heartbeat, or a window, which stands for one while it runs). */
     lastSeenAt: timestamp,
     /** Null until the worker's hello has been received. */
     capabilities: WorkerCapabilitiesSchema.nullable(),
-    /** The worker's clock minus the master's in ms, estimated from its heartbeats; null before the first one. */
+    /** The worker's clock minus the master's in ms, estimated from its hello, heartbeats and windows; null before the first. */
     clockOffsetMs: z.number().nullable(),
     runId: z.string().nullable(),
   })
