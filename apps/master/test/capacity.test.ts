@@ -3,12 +3,12 @@ import { PlanSchema } from '@loadtest/plan';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { httpStatusOf } from '../src/http/domain-errors.js';
 import { InsufficientCapacity } from '../src/runs/run-errors.js';
-import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator } from '../src/runs/orchestrator.js';
 import { RunRepository } from '../src/runs/run-repository.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
-import { createTestDatabase, RecordingTransport, silent, type TestDatabase } from './support.js';
+import { testOrchestrator } from './test-orchestrator.js';
+import { createTestDatabase, RecordingTransport, type TestDatabase } from './support.js';
 
 const hello = (workerId: string, maxConnections: number): WorkerToMaster => ({
   v: PROTOCOL_VERSION,
@@ -52,18 +52,7 @@ describe('worker selection by capacity (real PostgreSQL, scripted workers)', () 
   const withWorkers = async (workers: Record<string, number | null>) => {
     const registry = new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 });
     transport = new RecordingTransport();
-    orchestrator = new RunOrchestrator({
-      runs,
-      plans,
-      registry,
-      transport,
-      live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-      events: { stateChanged: () => undefined },
-      logger: silent,
-      startLeadMs: 0,
-      windowGraceMs: 5000,
-      overdueMs: 60_000,
-    });
+    orchestrator = testOrchestrator(db, runs, { plans, registry, transport });
     for (const [id, capacity] of Object.entries(workers)) await orchestrator.handle(capacity === null ? heartbeat(id) : hello(id, capacity));
     return orchestrator;
   };

@@ -3,7 +3,6 @@ import { PROTOCOL_VERSION, StartRunBodySchema, type RunStatus, type WorkerToMast
 import { PlanSchema } from '@loadtest/plan';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { httpStatusOf } from '../src/http/domain-errors.js';
-import { LiveAggregator } from '../src/live/live-aggregator.js';
 import { PlanRepository } from '../src/plans/plan-repository.js';
 import { RunOrchestrator, type OrchestratorOptions } from '../src/runs/orchestrator.js';
 import { MasterDraining } from '../src/runs/run-errors.js';
@@ -11,7 +10,8 @@ import { RunRepository } from '../src/runs/run-repository.js';
 import { runResource } from '../src/runs/run-resource.js';
 import { WorkerRegistry } from '../src/workers/registry.js';
 import { sqlPoolOf } from '../src/persistence/sql-pool.js';
-import { createTestDatabase, RecordingTransport, silent, until, type TestDatabase } from './support.js';
+import { createTestDatabase, RecordingTransport, until, type TestDatabase } from './support.js';
+import { testOrchestrator } from './test-orchestrator.js';
 
 /** Reads that take a while, as they do on a busy database: widens the window for races. */
 class SlowReadRepository extends RunRepository {
@@ -20,23 +20,6 @@ class SlowReadRepository extends RunRepository {
     await new Promise((resolve) => setTimeout(resolve, 40));
     return run;
   }
-}
-
-/** An orchestrator over `runs` as every test here sets one up: no start lead, a 5 s window grace, silent. */
-function testOrchestrator(db: TestDatabase, runs: RunRepository, overrides: Partial<OrchestratorOptions> = {}): RunOrchestrator {
-  return new RunOrchestrator({
-    runs,
-    plans: new PlanRepository(db.prisma),
-    registry: new WorkerRegistry({ missingAfterMs: 60_000, lostAfterMs: 120_000 }),
-    transport: new RecordingTransport(),
-    live: new LiveAggregator({ emit: () => undefined, graceMs: 1000 }),
-    events: { stateChanged: () => undefined },
-    logger: silent,
-    startLeadMs: 0,
-    windowGraceMs: 5000,
-    overdueMs: 60_000,
-    ...overrides,
-  });
 }
 
 describe('RunOrchestrator (real PostgreSQL)', () => {
